@@ -1,0 +1,83 @@
+//! The command line, as clap derive types: the one source for `--help`, the
+//! man page and the completions.
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::store::StoreChoice;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "awscreds-rs",
+    version,
+    about = "Keep AWS keys in the OS keychain and hand them to AWS tools through credential_process",
+    long_about = "Keep AWS keys in the OS keychain and hand them to AWS tools through credential_process.\n\n\
+        With --username NAME and no command, prints the credentials stored for NAME as the \
+        credential_process JSON document (Version 1) that the AWS CLI and SDKs read:\n\n    \
+        [profile my-app]\n    credential_process = /usr/local/bin/awscreds-rs --username helen",
+    args_conflicts_with_subcommands = true,
+    after_help = "Example: awscreds-rs --username helen"
+)]
+pub struct Cli {
+    /// Print the credentials stored for NAME as credential_process JSON
+    #[arg(long, value_name = "NAME")]
+    pub username: Option<String>,
+
+    /// The keychain to use
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        env = "AWSCREDS_STORE",
+        default_value = "auto",
+        value_name = "STORE"
+    )]
+    pub store: StoreChoice,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Store a key pair for NAME in the keychain
+    #[command(after_help = "Examples:\n  \
+        awscreds-rs add --username helen\n  \
+        aws configure export-credentials --format process | awscreds-rs add --username helen\n  \
+        awscreds-rs add --username ci --from-env")]
+    Add(AddArgs),
+
+    /// Delete the entry stored for NAME
+    #[command(after_help = "Example: awscreds-rs remove --username helen")]
+    Remove {
+        /// The entry to delete
+        #[arg(long, value_name = "NAME")]
+        username: String,
+    },
+
+    /// List the stored NAMEs with their masked key ids, never a secret
+    #[command(after_help = "Example: awscreds-rs list --json")]
+    List {
+        /// Print a JSON array instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The name to store the key under (used by `--username` in credential_process)
+    #[arg(long, value_name = "NAME")]
+    pub username: String,
+
+    /// The access key id; the secret is then read from stdin's first line, or prompted for
+    #[arg(long, value_name = "ID", conflicts_with = "from_env")]
+    pub access_key_id: Option<String>,
+
+    /// Take the keys from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and AWS_CREDENTIAL_EXPIRATION
+    #[arg(long)]
+    pub from_env: bool,
+
+    /// Replace an entry that is already stored
+    #[arg(long)]
+    pub force: bool,
+}

@@ -1,0 +1,154 @@
+//! `awscreds-rs add`: check a key pair, then store it for NAME.
+
+use std::io::{BufRead, IsTerminal, Read, Write};
+
+use time::OffsetDateTime;
+
+use crate::cli::AddArgs;
+use crate::credentials::{mask_access_key_id, parse_expiration, Credentials};
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+use crate::store::{validate_name, Store, StoreChoice};
+
+/// More than any credential_process document needs; a bound on stdin.
+const MAX_STDIN: u64 = 64 * 1024;
+
+pub fn run(choice: StoreChoice, args: &AddArgs) -> Result<()> {
+    validate_name(&args.username)?;
+    let creds = read_credentials(args)?;
+    creds.validate(OffsetDateTime::now_utc())?;
+
+    let store = Store::open(choice)?;
+    if !args.force && store.contains(&args.username)? {
+        return Err(Error::Exists {
+            name: args.username.clone(),
+            store: store.label(),
+        });
+    }
+    store.save(&args.username, &creds)?;
+
+    let kind = if creds.is_temporary() {
+        "temporary credentials"
+    } else {
+        "long-term key"
+    };
+    eprintln!(
+        "Stored the {kind} {} for '{}' in {}.",
+        mask_access_key_id(&creds.access_key_id),
+        args.username,
+        store.label()
+    );
+    if !store.kind().survives_reboot() {
+        eprintln!(
+            "Note: the kernel keyring loses this entry at reboot. For a store that lasts, \
+             run a Secret Service (gnome-keyring, KeePassXC) and use --store secret-service."
+        );
+    }
+    Ok(())
+}
+
+fn read_credentials(args: &AddArgs) -> Result<Credentials> {
+    if args.from_env {
+        return from_env();
+    }
+    let stdin = std::io::stdin();
+    let interactive = stdin.is_terminal();
+    match &args.access_key_id {
+        Some(id) => {
+            let secret = if interactive {
+                prompt_hidden("Secret access key: ")?
+            } else {
+                first_line(&mut stdin.lock())?
+            };
+            Ok(long_term(id.clone(), secret))
+        }
+        None if interactive => prompt_all(),
+        None => {
+            let mut text = String::new();
+            stdin
+                .lock()
+                .take(MAX_STDIN)
+                .read_to_string(&mut text)
+                .map_err(|e| Error::io("cannot read stdin", e))?;
+            Credentials::from_process_json(&text)
+        }
+    }
+}
+
+fn long_term(access_key_id: String, secret: Secret) -> Credentials {
+    Credentials {
+        access_key_id,
+        secret_access_key: secret,
+        session_token: None,
+        expiration: None,
+        account_id: None,
+    }
+}
+
+fn from_env() -> Result<Credentials> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let missing = |name: &str| {
+        Error::invalid(
+            format!("--from-env needs {name}, which is not set"),
+            "export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys)",
+        )
+    };
+    let id = var("AWS_ACCESS_KEY_ID").ok_or_else(|| missing("AWS_ACCESS_KEY_ID"))?;
+    let secret = var("AWS_SECRET_ACCESS_KEY").ok_or_else(|| missing("AWS_SECRET_ACCESS_KEY"))?;
+    let mut creds = long_term(id, Secret::new(secret));
+    creds.session_token = var("AWS_SESSION_TOKEN").map(Secret::new);
+    if let Some(text) = var("AWS_CREDENTIAL_EXPIRATION") {
+        creds.expiration = Some(parse_expiration(&text).ok_or_else(|| {
+            Error::invalid(
+                "AWS_CREDENTIAL_EXPIRATION is not an RFC 3339 timestamp",
+                "set it like 2026-11-22T10:00:00Z",
+            )
+        })?);
+    }
+    Ok(creds)
+}
+
+/// The secret alone on the first line of stdin.
+fn first_line(input: &mut impl BufRead) -> Result<Secret> {
+    let mut line = String::new();
+    input
+        .take(MAX_STDIN)
+        .read_line(&mut line)
+        .map_err(|e| Error::io("cannot read the secret from stdin", e))?;
+    Ok(Secret::new(line.trim_end_matches(['\r', '\n']).to_string()))
+}
+
+fn prompt_all() -> Result<Credentials> {
+    let id = prompt_visible("Access key id: ")?;
+    let secret = prompt_hidden("Secret access key: ")?;
+    let mut creds = long_term(id, secret);
+    if creds.access_key_id.starts_with("ASIA") {
+        creds.session_token = Some(prompt_hidden("Session token: ")?);
+        let expiration = prompt_visible("Expiration (RFC 3339, empty if unknown): ")?;
+        if !expiration.is_empty() {
+            creds.expiration = Some(parse_expiration(&expiration).ok_or_else(|| {
+                Error::invalid(
+                    "the expiration is not an RFC 3339 timestamp",
+                    "write it like 2026-11-22T10:00:00Z",
+                )
+            })?);
+        }
+    }
+    Ok(creds)
+}
+
+fn prompt_visible(prompt: &str) -> Result<String> {
+    eprint!("{prompt}");
+    std::io::stderr().flush().ok();
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| Error::io("cannot read from the terminal", e))?;
+    Ok(line.trim().to_string())
+}
+
+fn prompt_hidden(prompt: &str) -> Result<Secret> {
+    rpassword::prompt_password(prompt)
+        .map(|s| Secret::new(s.trim().to_string()))
+        .map_err(|e| Error::io("cannot read from the terminal", e))
+}

@@ -1,0 +1,87 @@
+//! `awscreds-rs list`: the stored NAMEs, their masked key ids and expiry.
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::credentials::{format_expiration, mask_access_key_id};
+use crate::error::Result;
+use crate::store::{Listed, Store, StoreChoice};
+
+#[derive(Serialize)]
+struct Row {
+    username: String,
+    access_key_id: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<&'static str>,
+    expiration: Option<String>,
+    expired: bool,
+    /// Why the entry could not be read, for a corrupt one.
+    error: Option<String>,
+}
+
+fn row(entry: Listed, now: OffsetDateTime) -> Row {
+    match entry.credentials {
+        Ok(creds) => Row {
+            username: entry.name,
+            access_key_id: Some(mask_access_key_id(&creds.access_key_id)),
+            kind: Some(if creds.is_temporary() {
+                "temporary"
+            } else {
+                "long-term"
+            }),
+            expiration: creds.expiration.map(format_expiration),
+            expired: creds.is_expired(now),
+            error: None,
+        },
+        Err(reason) => Row {
+            username: entry.name,
+            access_key_id: None,
+            kind: None,
+            expiration: None,
+            expired: false,
+            error: Some(reason),
+        },
+    }
+}
+
+pub fn run(choice: StoreChoice, json: bool) -> Result<()> {
+    let store = Store::open(choice)?;
+    let now = OffsetDateTime::now_utc();
+    let rows: Vec<Row> = store
+        .entries()?
+        .into_iter()
+        .map(|entry| row(entry, now))
+        .collect();
+    if json {
+        let mut text = serde_json::to_string_pretty(&rows).expect("rows always serialize");
+        text.push('\n');
+        return super::print(&text);
+    }
+    if rows.is_empty() {
+        eprintln!(
+            "No credentials stored in {}. Add some with: awscreds-rs add --username NAME",
+            store.label()
+        );
+        return Ok(());
+    }
+    let width = rows.iter().map(|r| r.username.len()).max().unwrap_or(0).max(4);
+    let mut text = format!(
+        "{:width$}  {:20}  {:10}  EXPIRES\n",
+        "NAME", "ACCESS KEY ID", "TYPE"
+    );
+    for r in &rows {
+        let expires = match (&r.error, &r.expiration) {
+            (Some(reason), _) => format!("unreadable: {reason}"),
+            (None, Some(at)) if r.expired => format!("{at} (expired)"),
+            (None, Some(at)) => at.clone(),
+            (None, None) => "-".into(),
+        };
+        text.push_str(&format!(
+            "{:width$}  {:20}  {:10}  {expires}\n",
+            r.username,
+            r.access_key_id.as_deref().unwrap_or("-"),
+            r.kind.unwrap_or("-"),
+        ));
+    }
+    super::print(&text)
+}

@@ -1,0 +1,39 @@
+//! One module per subcommand; `run` dispatches the parsed command line.
+
+use std::io::Write;
+
+use clap::CommandFactory;
+
+use crate::cli::{Cli, Command};
+use crate::error::{Error, Result};
+
+mod add;
+mod list;
+mod process;
+mod remove;
+
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Some(Command::Add(args)) => add::run(cli.store, &args),
+        Some(Command::Remove { username }) => remove::run(cli.store, &username),
+        Some(Command::List { json }) => list::run(cli.store, json),
+        None => match cli.username {
+            Some(name) => process::run(cli.store, &name),
+            None => {
+                let help = Cli::command().render_help().to_string();
+                Err(Error::Usage(format!(
+                    "say which credentials to print with --username NAME, or give a command\n\n{help}"
+                )))
+            }
+        },
+    }
+}
+
+/// Writes to stdout in one go and flushes; a closed pipe becomes an error
+/// that main turns into a quiet exit.
+pub fn print(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::io("cannot write to stdout", e))
+}

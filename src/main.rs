@@ -1,0 +1,25 @@
+//! awscreds-rs: parse the command line, run it, turn an error into a message
+//! and an exit code.
+
+use clap::Parser;
+
+mod cli;
+mod cmd;
+mod credentials;
+mod error;
+mod secret;
+mod store;
+
+fn main() {
+    let cli = cli::Cli::parse();
+    let code = match cmd::run(cli) {
+        Ok(()) => 0,
+        // The reader went away (`awscreds-rs list | head`): nothing to say.
+        Err(error::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            eprintln!("awscreds-rs: {e}");
+            e.exit_code()
+        }
+    };
+    std::process::exit(code);
+}

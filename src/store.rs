@@ -1,0 +1,305 @@
+//! The keychain: choosing a store and reading, writing and listing the one
+//! entry per NAME that awscreds-rs keeps there.
+//!
+//! Every store keeps the entry under the service `awscreds-rs` and the
+//! account NAME; the value is the versioned JSON document of
+//! [`crate::credentials`]. Platform code stays behind `cfg` in the modules
+//! below.
+
+use clap::ValueEnum;
+use time::OffsetDateTime;
+
+use crate::credentials::Credentials;
+use crate::error::{Error, Result};
+
+#[cfg(target_os = "linux")]
+mod keyutils;
+#[cfg(any(target_os = "macos", windows))]
+mod native;
+#[cfg(target_os = "linux")]
+mod secret_service;
+
+/// The service name every entry is filed under.
+pub const SERVICE: &str = "awscreds-rs";
+
+/// What `--store` / `AWSCREDS_STORE` may name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StoreChoice {
+    /// The platform's default store
+    Auto,
+    /// The Secret Service over D-Bus (GNOME Keyring, KWallet, KeePassXC)
+    SecretService,
+    /// The Linux kernel keyring (lost at reboot)
+    Keyutils,
+    /// The macOS Keychain
+    Keychain,
+    /// The Windows Credential Manager
+    Windows,
+}
+
+/// A concrete store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    SecretService,
+    Keyutils,
+    Keychain,
+    Windows,
+}
+
+impl Kind {
+    /// The name `--store` takes.
+    pub fn id(self) -> &'static str {
+        match self {
+            Kind::SecretService => "secret-service",
+            Kind::Keyutils => "keyutils",
+            Kind::Keychain => "keychain",
+            Kind::Windows => "windows",
+        }
+    }
+
+    /// The name used in messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::SecretService => "the Secret Service",
+            Kind::Keyutils => "the kernel keyring (keyutils)",
+            Kind::Keychain => "the macOS Keychain",
+            Kind::Windows => "the Windows Credential Manager",
+        }
+    }
+
+    /// Whether entries outlive a reboot.
+    pub fn survives_reboot(self) -> bool {
+        self != Kind::Keyutils
+    }
+}
+
+/// The operations a platform store provides on raw values.
+trait Backend {
+    fn get(&self, name: &str) -> Result<Option<Vec<u8>>>;
+    fn set(&self, name: &str, value: &[u8]) -> Result<()>;
+    /// Returns whether there was an entry to delete.
+    fn delete(&self, name: &str) -> Result<bool>;
+    fn names(&self) -> Result<Vec<String>>;
+}
+
+/// An open store.
+pub struct Store {
+    kind: Kind,
+    backend: Box<dyn Backend>,
+    /// Why `auto` picked this store, when that is worth telling.
+    note: Option<String>,
+}
+
+/// One row of [`Store::entries`].
+pub struct Listed {
+    pub name: String,
+    /// The credentials, or why they could not be read.
+    pub credentials: std::result::Result<Credentials, String>,
+}
+
+impl Store {
+    /// Opens the chosen store; `auto` picks the platform's default.
+    pub fn open(choice: StoreChoice) -> Result<Store> {
+        match choice {
+            StoreChoice::Auto => open_auto(),
+            StoreChoice::SecretService => open_kind(Kind::SecretService),
+            StoreChoice::Keyutils => open_kind(Kind::Keyutils),
+            StoreChoice::Keychain => open_kind(Kind::Keychain),
+            StoreChoice::Windows => open_kind(Kind::Windows),
+        }
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    pub fn label(&self) -> &'static str {
+        self.kind.label()
+    }
+
+    /// The credentials stored for NAME, refusing expired ones.
+    pub fn load_current(&self, name: &str, now: OffsetDateTime) -> Result<Credentials> {
+        let creds = self.load(name)?.ok_or_else(|| Error::NotFound {
+            name: name.to_string(),
+            store: self.label(),
+            note: self.note.clone(),
+        })?;
+        if creds.is_expired(now) {
+            return Err(Error::Expired {
+                name: name.to_string(),
+                store: self.label(),
+                expiration: creds
+                    .expiration
+                    .map(crate::credentials::format_expiration)
+                    .unwrap_or_default(),
+            });
+        }
+        Ok(creds)
+    }
+
+    /// The credentials stored for NAME, if any.
+    pub fn load(&self, name: &str) -> Result<Option<Credentials>> {
+        let Some(bytes) = self.backend.get(name)? else {
+            return Ok(None);
+        };
+        Credentials::from_stored(&bytes)
+            .map(Some)
+            .map_err(|detail| Error::Corrupt {
+                name: name.to_string(),
+                store: self.label(),
+                detail,
+            })
+    }
+
+    /// Whether NAME has an entry, readable or not.
+    pub fn contains(&self, name: &str) -> Result<bool> {
+        Ok(self.backend.get(name)?.is_some())
+    }
+
+    /// Writes NAME's entry (replacing any), then reads it back to make sure
+    /// the store holds exactly what was meant.
+    pub fn save(&self, name: &str, creds: &Credentials) -> Result<()> {
+        self.backend.set(name, &creds.to_stored())?;
+        match self.load(name)? {
+            Some(stored) if &stored == creds => Ok(()),
+            _ => Err(Error::Store {
+                store: self.label(),
+                action: "keep the entry",
+                detail: format!("reading '{name}' back gave something else"),
+            }),
+        }
+    }
+
+    /// Deletes NAME's entry; an error when there is none.
+    pub fn remove(&self, name: &str) -> Result<()> {
+        if self.backend.delete(name)? {
+            Ok(())
+        } else {
+            Err(Error::NotFound {
+                name: name.to_string(),
+                store: self.label(),
+                note: self.note.clone(),
+            })
+        }
+    }
+
+    /// Every NAME in the store with its credentials, sorted by NAME.
+    pub fn entries(&self) -> Result<Vec<Listed>> {
+        let mut names = self.backend.names()?;
+        names.sort();
+        names.dedup();
+        let mut rows = Vec::with_capacity(names.len());
+        for name in names {
+            let credentials = match self.load(&name) {
+                Ok(Some(creds)) => Ok(creds),
+                // Deleted between listing and reading.
+                Ok(None) => continue,
+                Err(Error::Corrupt { detail, .. }) => Err(detail),
+                Err(e) => return Err(e),
+            };
+            rows.push(Listed { name, credentials });
+        }
+        Ok(rows)
+    }
+}
+
+/// Checks a NAME before it is used as a key in any store: the characters of
+/// IAM user names, at most 128 of them.
+pub fn validate_name(name: &str) -> Result<()> {
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c);
+    if name.is_empty() || name.len() > 128 || !name.chars().all(ok_char) {
+        return Err(Error::Usage(format!(
+            "invalid --username '{}': use 1 to 128 letters, digits or + = , . @ _ -",
+            name.escape_default()
+        )));
+    }
+    Ok(())
+}
+
+fn open_kind(kind: Kind) -> Result<Store> {
+    let backend: Box<dyn Backend> = match kind {
+        #[cfg(target_os = "linux")]
+        Kind::SecretService => Box::new(secret_service::SecretServiceBackend::connect()?),
+        #[cfg(target_os = "linux")]
+        Kind::Keyutils => Box::new(keyutils::KeyutilsBackend::open()?),
+        #[cfg(target_os = "macos")]
+        Kind::Keychain => Box::new(native::NativeBackend::open(kind)?),
+        #[cfg(windows)]
+        Kind::Windows => Box::new(native::NativeBackend::open(kind)?),
+        #[allow(unreachable_patterns)]
+        _ => {
+            return Err(Error::StoreUnavailable {
+                store: kind.label(),
+                detail: format!("the {} store does not exist on this platform", kind.id()),
+                fix: format!("pick another with --store (this platform has: {})", platform_ids()),
+            })
+        }
+    };
+    Ok(Store {
+        kind,
+        backend,
+        note: None,
+    })
+}
+
+fn platform_ids() -> &'static str {
+    if cfg!(target_os = "linux") {
+        "secret-service, keyutils"
+    } else if cfg!(target_os = "macos") {
+        "keychain"
+    } else if cfg!(windows) {
+        "windows"
+    } else {
+        "none"
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn open_auto() -> Result<Store> {
+    // The Secret Service when the session bus offers it, else the kernel keyring.
+    let why = match secret_service::SecretServiceBackend::connect_if_offered() {
+        Ok(backend) => {
+            return Ok(Store {
+                kind: Kind::SecretService,
+                backend: Box::new(backend),
+                note: None,
+            })
+        }
+        Err(why) => why,
+    };
+    let mut store = open_kind(Kind::Keyutils)?;
+    store.note = Some(format!(
+        "auto picked keyutils because {why}; use --store secret-service to insist"
+    ));
+    Ok(store)
+}
+
+#[cfg(target_os = "macos")]
+fn open_auto() -> Result<Store> {
+    open_kind(Kind::Keychain)
+}
+
+#[cfg(windows)]
+fn open_auto() -> Result<Store> {
+    open_kind(Kind::Windows)
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
+fn open_auto() -> Result<Store> {
+    open_kind(Kind::SecretService)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        for ok in ["helen", "ci-deploy", "a.b@c+d=e,f_g", &"x".repeat(128)] {
+            assert!(validate_name(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "has space", "semi;colon", "new\nline", "é", &"x".repeat(129)] {
+            assert!(validate_name(bad).is_err(), "{bad}");
+        }
+    }
+}
