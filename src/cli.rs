@@ -14,7 +14,6 @@ use crate::store::StoreChoice;
         With --username NAME and no command, prints the credentials stored for NAME as the \
         credential_process JSON document (Version 1) that the AWS CLI and SDKs read:\n\n    \
         [profile my-app]\n    credential_process = /usr/local/bin/awscreds-rs --username helen",
-    args_conflicts_with_subcommands = true,
     after_help = "Example: awscreds-rs --username helen"
 )]
 pub struct Cli {

@@ -69,7 +69,12 @@ pub fn mask_access_key_id(id: &str) -> String {
     if id.len() < 8 || !id.is_ascii() {
         return "*".repeat(id.chars().count());
     }
-    format!("{}{}{}", &id[..4], "*".repeat(id.len() - 8), &id[id.len() - 4..])
+    format!(
+        "{}{}{}",
+        &id[..4],
+        "*".repeat(id.len() - 8),
+        &id[id.len() - 4..]
+    )
 }
 
 /// RFC 3339 in UTC, whole seconds, with a `Z`: the form every SDK parses.
@@ -410,7 +415,11 @@ mod tests {
 
         let mut bad_id = long_term();
         bad_id.access_key_id = "AKIA123".into();
-        assert!(bad_id.validate(NOW).unwrap_err().to_string().contains("not valid"));
+        assert!(bad_id
+            .validate(NOW)
+            .unwrap_err()
+            .to_string()
+            .contains("not valid"));
 
         let mut no_token = temporary();
         no_token.session_token = None;

@@ -15,7 +15,9 @@ fn main() {
     let code = match cmd::run(cli) {
         Ok(()) => 0,
         // The reader went away (`awscreds-rs list | head`): nothing to say.
-        Err(error::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(error::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+            0
+        }
         Err(e) => {
             eprintln!("awscreds-rs: {e}");
             e.exit_code()

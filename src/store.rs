@@ -231,7 +231,10 @@ fn open_kind(kind: Kind) -> Result<Store> {
             return Err(Error::StoreUnavailable {
                 store: kind.label(),
                 detail: format!("the {} store does not exist on this platform", kind.id()),
-                fix: format!("pick another with --store (this platform has: {})", platform_ids()),
+                fix: format!(
+                    "pick another with --store (this platform has: {})",
+                    platform_ids()
+                ),
             })
         }
     };
@@ -298,7 +301,14 @@ mod tests {
         for ok in ["helen", "ci-deploy", "a.b@c+d=e,f_g", &"x".repeat(128)] {
             assert!(validate_name(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "has space", "semi;colon", "new\nline", "é", &"x".repeat(129)] {
+        for bad in [
+            "",
+            "has space",
+            "semi;colon",
+            "new\nline",
+            "é",
+            &"x".repeat(129),
+        ] {
             assert!(validate_name(bad).is_err(), "{bad}");
         }
     }

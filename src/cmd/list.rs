@@ -64,7 +64,12 @@ pub fn run(choice: StoreChoice, json: bool) -> Result<()> {
         );
         return Ok(());
     }
-    let width = rows.iter().map(|r| r.username.len()).max().unwrap_or(0).max(4);
+    let width = rows
+        .iter()
+        .map(|r| r.username.len())
+        .max()
+        .unwrap_or(0)
+        .max(4);
     let mut text = format!(
         "{:width$}  {:20}  {:10}  EXPIRES\n",
         "NAME", "ACCESS KEY ID", "TYPE"

@@ -13,6 +13,13 @@ mod process;
 mod remove;
 
 pub fn run(cli: Cli) -> Result<()> {
+    if cli.command.is_some() && cli.username.is_some() {
+        return Err(Error::Usage(
+            "--username before a command only belongs to credential_process mode; \
+             give it after the command instead (awscreds-rs add --username NAME)"
+                .into(),
+        ));
+    }
     match cli.command {
         Some(Command::Add(args)) => add::run(cli.store, &args),
         Some(Command::Remove { username }) => remove::run(cli.store, &username),

@@ -7,6 +7,9 @@ pub fn run(choice: StoreChoice, name: &str) -> Result<()> {
     validate_name(name)?;
     let store = Store::open(choice)?;
     store.remove(name)?;
-    eprintln!("Removed the credentials for '{name}' from {}.", store.label());
+    eprintln!(
+        "Removed the credentials for '{name}' from {}.",
+        store.label()
+    );
     Ok(())
 }

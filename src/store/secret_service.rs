@@ -49,7 +49,9 @@ impl SecretServiceBackend {
         match SecretService::connect_with_max_prompt_timeout(EncryptionType::Plain, PROMPT_SECONDS)
         {
             Ok(service) => Ok(SecretServiceBackend { service }),
-            Err(SsError::Dbus(e)) if e.name() == Some("org.freedesktop.DBus.Error.ServiceUnknown") => {
+            Err(SsError::Dbus(e))
+                if e.name() == Some("org.freedesktop.DBus.Error.ServiceUnknown") =>
+            {
                 Err("no Secret Service answers on the session bus".into())
             }
             Err(SsError::Dbus(e)) => Err(format!(

@@ -1,0 +1,393 @@
+//! The command line against the real Secret Service and the real kernel
+//! keyring: storing, printing, listing, removing, and every refusal.
+
+mod common;
+
+use common::*;
+
+fn expected_long_term() -> String {
+    format!("{}\n", long_term_doc())
+}
+
+#[test]
+fn add_then_credential_process_prints_the_document() {
+    let t = TestEnv::secret_service();
+    let out = t
+        .run(&["add", "--username", "helen"])
+        .stdin(&long_term_doc())
+        .ok();
+    assert!(out.stderr.contains("AKIA************MPLE"), "{out:?}");
+    assert!(!out.stderr.contains(SECRET));
+
+    let out = t.run(&["--username", "helen"]).ok();
+    assert_eq!(out.stdout, expected_long_term());
+    assert_eq!(out.stderr, "");
+
+    // The entry is where other Secret Service clients look for it.
+    let lookup = t
+        .command("secret-tool")
+        .args(["lookup", "service", "awscreds-rs", "username", "helen"])
+        .output()
+        .unwrap();
+    let value = String::from_utf8(lookup.stdout).unwrap();
+    assert!(
+        value.contains(SECRET) && value.contains("\"FormatVersion\":1"),
+        "{value}"
+    );
+
+    // And in no file: gnome-keyring encrypts its own file.
+    assert_eq!(t.files_containing(SECRET), Vec::<std::path::PathBuf>::new());
+}
+
+#[test]
+fn temporary_credentials_from_the_environment() {
+    let t = TestEnv::secret_service();
+    let expiration = in_two_hours();
+    t.run(&["add", "--username", "ci", "--from-env"])
+        .env("AWS_ACCESS_KEY_ID", TEMP_KEY_ID)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET)
+        .env("AWS_SESSION_TOKEN", TOKEN)
+        .env(
+            "AWS_CREDENTIAL_EXPIRATION",
+            &expiration.replace('Z', "+00:00"),
+        )
+        .ok();
+    let out = t.run(&["--username", "ci"]).ok();
+    assert_eq!(out.stdout, format!("{}\n", temporary_doc(&expiration)));
+}
+
+#[test]
+fn access_key_id_flag_reads_the_secret_from_stdins_first_line() {
+    let t = TestEnv::secret_service();
+    t.run(&["add", "--username", "helen", "--access-key-id", KEY_ID])
+        .stdin(&format!("{SECRET}\nignored second line\n"))
+        .ok();
+    assert_eq!(
+        t.run(&["--username", "helen"]).ok().stdout,
+        expected_long_term()
+    );
+}
+
+#[test]
+fn add_refuses_to_overwrite_without_force() {
+    let t = TestEnv::secret_service();
+    t.run(&["add", "--username", "helen"])
+        .stdin(&long_term_doc())
+        .ok();
+    let other = long_term_doc().replace("EXAMPLEKEY", "OTHERKEYXX");
+    t.run(&["add", "--username", "helen"])
+        .stdin(&other)
+        .fails(1)
+        .stderr_has(&["already stored", "--force"]);
+    assert_eq!(
+        t.run(&["--username", "helen"]).ok().stdout,
+        expected_long_term()
+    );
+
+    t.run(&["add", "--username", "helen", "--force"])
+        .stdin(&other)
+        .ok();
+    assert!(t
+        .run(&["--username", "helen"])
+        .ok()
+        .stdout
+        .contains("OTHERKEYXX"));
+}
+
+#[test]
+fn bad_input_is_refused_and_loses_nothing() {
+    let t = TestEnv::secret_service();
+    t.run(&["add", "--username", "helen"])
+        .stdin(&long_term_doc())
+        .ok();
+    let past = r#"{"Version":1,"AccessKeyId":"ASIAIOSFODNN7EXAMPLE","SecretAccessKey":"s3cr3tvalue","SessionToken":"tok","Expiration":"2020-01-01T00:00:00Z"}"#;
+    let cases: &[(&str, &str)] = &[
+        ("{not json", "not a JSON document"),
+        (
+            r#"{"Version":2,"AccessKeyId":"AKIAIOSFODNN7EXAMPLE","SecretAccessKey":"s3cr3tvalue"}"#,
+            "Version is not 1",
+        ),
+        (
+            r#"{"AccessKeyId":"AKIA123","SecretAccessKey":"s3cr3tvalue"}"#,
+            "access key id 'AKIA123' is not valid",
+        ),
+        (
+            r#"{"AccessKeyId":"ASIAIOSFODNN7EXAMPLE","SecretAccessKey":"s3cr3tvalue"}"#,
+            "no session token",
+        ),
+        (past, "not in the future"),
+        (
+            r#"{"AccessKeyId":"AKIAIOSFODNN7EXAMPLE"}"#,
+            "no SecretAccessKey",
+        ),
+        ("", "not a JSON document"),
+    ];
+    for (input, message) in cases {
+        for name in ["helen", "newcomer"] {
+            let out = t
+                .run(&["add", "--username", name, "--force"])
+                .stdin(input)
+                .fails(1);
+            out.stderr_has(&[message]);
+            assert!(!out.stderr.contains("s3cr3tvalue"), "{out:?}");
+            assert_eq!(out.stderr.lines().count(), 1, "{out:?}");
+        }
+    }
+    assert_eq!(
+        t.run(&["--username", "helen"]).ok().stdout,
+        expected_long_term()
+    );
+    t.run(&["--username", "newcomer"]).fails(1);
+}
+
+#[test]
+fn unknown_name_fails_with_one_line_naming_it() {
+    let t = TestEnv::secret_service();
+    let out = t.run(&["--username", "nobody"]).fails(1);
+    out.stderr_has(&[
+        "'nobody'",
+        "the Secret Service",
+        "awscreds-rs add --username nobody",
+    ]);
+    assert_eq!(out.stderr.lines().count(), 1);
+}
+
+fn store_raw(t: &TestEnv, name: &str, value: &str) {
+    let out = t
+        .command("secret-tool")
+        .args([
+            "store",
+            "--label=raw",
+            "service",
+            "awscreds-rs",
+            "username",
+            name,
+        ])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(value.as_bytes())?;
+            child.wait()
+        })
+        .unwrap();
+    assert!(out.success());
+}
+
+#[test]
+fn expired_entries_are_never_printed() {
+    let t = TestEnv::secret_service();
+    store_raw(
+        &t,
+        "old",
+        &format!(
+            r#"{{"FormatVersion":1,"AccessKeyId":"{TEMP_KEY_ID}","SecretAccessKey":"{SECRET}","SessionToken":"{TOKEN}","Expiration":"2021-06-01T00:00:00Z"}}"#
+        ),
+    );
+    let out = t.run(&["--username", "old"]).fails(1);
+    out.stderr_has(&["'old'", "expired at 2021-06-01T00:00:00Z", "--force"]);
+    assert!(!out.stderr.contains(SECRET));
+    let list = t.run(&["list"]).ok();
+    assert!(
+        list.stdout.contains("2021-06-01T00:00:00Z (expired)"),
+        "{list:?}"
+    );
+}
+
+#[test]
+fn a_corrupt_entry_is_reported_listed_and_replaceable() {
+    let t = TestEnv::secret_service();
+    store_raw(&t, "broken", "garbage with s3cr3tvalue inside");
+    let out = t.run(&["--username", "broken"]).fails(1);
+    out.stderr_has(&["'broken'", "not a valid awscreds-rs entry", "--force"]);
+    assert!(!out.stderr.contains("s3cr3tvalue"));
+
+    let list = t.run(&["list", "--json"]).ok();
+    let rows: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
+    assert_eq!(rows[0]["username"], "broken");
+    assert!(
+        rows[0]["error"].as_str().unwrap().contains("error"),
+        "{rows}"
+    );
+
+    t.run(&["add", "--username", "broken"])
+        .stdin(&long_term_doc())
+        .fails(1);
+    t.run(&["add", "--username", "broken", "--force"])
+        .stdin(&long_term_doc())
+        .ok();
+    assert_eq!(
+        t.run(&["--username", "broken"]).ok().stdout,
+        expected_long_term()
+    );
+}
+
+#[test]
+fn a_locked_keyring_fails_at_once_with_the_fix() {
+    let t = TestEnv::secret_service();
+    t.run(&["add", "--username", "helen"])
+        .stdin(&long_term_doc())
+        .ok();
+    t.ss().lock();
+    let out = t.run(&["--username", "helen"]).fails(1);
+    out.stderr_has(&["'helen'", "locked", "unlock"]);
+    assert_eq!(out.stderr.lines().count(), 1);
+    // Writing is refused too, and nothing is lost.
+    t.run(&["add", "--username", "helen", "--force"])
+        .stdin(&long_term_doc())
+        .fails(1)
+        .stderr_has(&["locked"]);
+}
+
+#[test]
+fn a_missing_secret_service() {
+    let t = TestEnv::bus_without_keyring();
+    t.run(&["--username", "helen", "--store", "secret-service"])
+        .fails(1)
+        .stderr_has(&["'helen'", "not reachable", "--store keyutils"]);
+    // auto falls back to the kernel keyring and says why.
+    t.run(&["--username", "nobody-anywhere-xyz"])
+        .fails(1)
+        .stderr_has(&[
+            "kernel keyring",
+            "auto picked keyutils",
+            "no Secret Service",
+        ]);
+}
+
+#[test]
+fn a_secret_service_that_goes_away() {
+    let mut t = TestEnv::secret_service();
+    t.run(&["add", "--username", "helen"])
+        .stdin(&long_term_doc())
+        .ok();
+    t.ss.as_mut().unwrap().stop_keyring();
+    t.run(&["--username", "helen"])
+        .fails(1)
+        .stderr_has(&["'helen'", "Secret Service"]);
+}
+
+#[test]
+fn unknown_store_names_are_usage_errors() {
+    let t = TestEnv::secret_service();
+    t.run(&["--store", "vault", "--username", "helen"])
+        .fails(2)
+        .stderr_has(&["vault", "secret-service", "keyutils", "keychain", "windows"]);
+    t.run(&["list"])
+        .env("AWSCREDS_STORE", "bogus")
+        .fails(2)
+        .stderr_has(&["bogus", "secret-service"]);
+    t.run(&["--store", "keychain", "list"])
+        .fails(1)
+        .stderr_has(&[
+            "does not exist on this platform",
+            "secret-service, keyutils",
+        ]);
+}
+
+#[test]
+fn usage_errors() {
+    let t = TestEnv::secret_service();
+    t.run(&[]).fails(2).stderr_has(&["--username NAME"]);
+    t.run(&["--username", "bad name"])
+        .fails(2)
+        .stderr_has(&["invalid --username"]);
+    t.run(&[
+        "add",
+        "--username",
+        "x",
+        "--from-env",
+        "--access-key-id",
+        KEY_ID,
+    ])
+    .fails(2);
+    t.run(&["--username", "x", "list"])
+        .fails(2)
+        .stderr_has(&["after the command"]);
+    // --store goes before or after the command.
+    t.run(&["list", "--store", "secret-service"]).ok();
+    t.run(&["--store", "secret-service", "list"]).ok();
+}
+
+#[test]
+fn list_masks_keys_and_remove_deletes() {
+    let t = TestEnv::secret_service();
+    t.run(&["list"]).ok().stderr_has(&["No credentials stored"]);
+    t.run(&["add", "--username", "helen"])
+        .stdin(&long_term_doc())
+        .ok();
+    t.run(&["add", "--username", "ci"])
+        .stdin(&temporary_doc(&in_two_hours()))
+        .ok();
+    let table = t.run(&["list"]).ok().stdout;
+    assert!(!table.contains(SECRET) && !table.contains(TOKEN) && !table.contains(KEY_ID));
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines[0].starts_with("NAME"), "{table}");
+    assert!(
+        lines[1].starts_with("ci ") && lines[1].contains("ASIA************MPLE  temporary"),
+        "{table}"
+    );
+    assert!(
+        lines[2].starts_with("helen") && lines[2].contains("long-term"),
+        "{table}"
+    );
+
+    let json: serde_json::Value =
+        serde_json::from_str(&t.run(&["list", "--json"]).ok().stdout).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 2);
+    assert_eq!(json[1]["access_key_id"], "AKIA************MPLE");
+    assert_eq!(json[0]["type"], "temporary");
+    assert_eq!(json[0]["expired"], false);
+
+    t.run(&["remove", "--username", "helen"]).ok();
+    t.run(&["--username", "helen"]).fails(1);
+    t.run(&["remove", "--username", "helen"])
+        .fails(1)
+        .stderr_has(&["no credentials stored for 'helen'"]);
+    assert_eq!(t.run(&["--username", "ci"]).ok().stdout.lines().count(), 1);
+}
+
+#[test]
+fn the_kernel_keyring_round_trip() {
+    let t = TestEnv::keyutils();
+    let name = t.name("kernel");
+    let out = t
+        .run(&["add", "--username", &name])
+        .stdin(&long_term_doc())
+        .ok();
+    out.stderr_has(&["kernel keyring", "reboot"]);
+    assert_eq!(
+        t.run(&["--username", &name]).ok().stdout,
+        expected_long_term()
+    );
+
+    let list = t.run(&["list", "--json"]).ok().stdout;
+    assert!(
+        list.contains(&format!("\"username\": \"{name}\"")),
+        "{list}"
+    );
+    assert!(!list.contains(SECRET));
+    assert_eq!(t.files_containing(SECRET), Vec::<std::path::PathBuf>::new());
+
+    t.run(&["add", "--username", &name])
+        .stdin(&long_term_doc())
+        .fails(1);
+    t.run(&["remove", "--username", &name]).ok();
+    t.run(&["--username", &name])
+        .fails(1)
+        .stderr_has(&["kernel keyring"]);
+}
+
+#[test]
+fn the_kernel_keyring_keeps_temporary_credentials() {
+    let t = TestEnv::keyutils();
+    let name = t.name("kernel-temp");
+    let expiration = in_two_hours();
+    t.run(&["add", "--username", &name])
+        .stdin(&temporary_doc(&expiration))
+        .ok();
+    assert_eq!(
+        t.run(&["--username", &name]).ok().stdout,
+        format!("{}\n", temporary_doc(&expiration))
+    );
+}
