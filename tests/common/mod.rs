@@ -287,7 +287,7 @@ impl TestEnv {
     pub fn run(&self, args: &[&str]) -> Run {
         let mut cmd = self.command(BIN);
         cmd.args(args);
-        Run { cmd, stdin: None }
+        Run::new(cmd)
     }
 
     /// Every file under the test's root that contains `needle`.
@@ -329,6 +329,10 @@ pub struct Run {
 }
 
 impl Run {
+    pub fn new(cmd: Command) -> Self {
+        Run { cmd, stdin: None }
+    }
+
     pub fn stdin(mut self, text: &str) -> Self {
         self.stdin = Some(text.to_string());
         self
@@ -392,6 +396,38 @@ impl Out {
         }
         self
     }
+}
+
+/// Stores a long-term key for `helen` and temporary credentials for `ci`,
+/// copies the binary into a directory whose name has a space, and writes
+/// profiles `app`, `tmp` and `missing` that run it.
+pub fn profiles_env() -> (TestEnv, String) {
+    let t = TestEnv::secret_service();
+    let expiration = in_two_hours();
+    t.run(&["add", "--username", "helen"])
+        .stdin(&long_term_doc())
+        .ok();
+    t.run(&["add", "--username", "ci"])
+        .stdin(&temporary_doc(&expiration))
+        .ok();
+    let dir = t.root().join("bin dir");
+    std::fs::create_dir_all(&dir).unwrap();
+    let bin = dir.join("awscreds-rs");
+    std::fs::copy(BIN, &bin).unwrap();
+    let line = |name: &str| {
+        format!(
+            "credential_process = \"{}\" --username {name}",
+            bin.display()
+        )
+    };
+    t.write_config(&format!(
+        "[profile app]\n{}\nregion = us-west-2\n\n[profile tmp]\n{}\nregion = us-east-1\n\n\
+         [profile missing]\n{}\nregion = us-east-1\n",
+        line("helen"),
+        line("ci"),
+        line("nobody"),
+    ));
+    (t, expiration)
 }
 
 /// The project's checkout, where scripts/test.sh installs the clients.

@@ -1,0 +1,18 @@
+// Resolves a profile's credentials with the AWS SDK for JavaScript v3 and
+// prints them as JSON. Usage: node probe.mjs ini|process PROFILE
+import { fromIni, fromProcess } from "@aws-sdk/credential-providers";
+
+const [, , kind, profile] = process.argv;
+const provider = kind === "ini" ? fromIni({ profile }) : fromProcess({ profile });
+try {
+  const c = await provider();
+  console.log(JSON.stringify({
+    AccessKeyId: c.accessKeyId,
+    SecretAccessKey: c.secretAccessKey,
+    SessionToken: c.sessionToken ?? null,
+    Expiration: c.expiration ? c.expiration.toISOString().replace(/\.\d{3}Z$/, "Z") : null,
+  }));
+} catch (error) {
+  console.error(`${error.name}: ${error.message}`);
+  process.exit(1);
+}
