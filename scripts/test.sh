@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs everything the tests need on a Debian machine with Rust, then
+# lints, builds and runs the whole suite. This is the README's test command
+# and what CI runs; it exits non-zero on any failure.
+#
+#   Debian packages:  apt-get (as root, or through sudo)
+#   Python clients:   .venv/             (tests/py/requirements.txt)
+#   Node clients:     tests/js/node_modules (tests/js/package-lock.json)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+packages=(dbus gnome-keyring libsecret-tools keyutils libdbus-1-dev pkg-config hyperfine)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  step "installing Debian packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+step "installing the Python clients into .venv"
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/pip install -q --disable-pip-version-check -r tests/py/requirements.txt
+
+step "installing the JavaScript SDK into tests/js/node_modules"
+(cd tests/js && npm ci --silent --no-audit --no-fund)
+
+step "adding the cross-check targets"
+rustup target add x86_64-pc-windows-gnu aarch64-apple-darwin >/dev/null 2>&1 ||
+  rustup target list --installed | grep -q aarch64-apple-darwin
+
+step "cargo fmt --check"
+cargo fmt --check
+
+step "cargo clippy --all-targets -- -D warnings"
+cargo clippy --all-targets --quiet -- -D warnings
+
+step "cargo check for Windows and macOS"
+cargo check --quiet --target x86_64-pc-windows-gnu
+cargo check --quiet --target aarch64-apple-darwin
+
+step "cargo test"
+cargo test --no-fail-fast
