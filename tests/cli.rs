@@ -391,3 +391,58 @@ fn the_kernel_keyring_keeps_temporary_credentials() {
         format!("{}\n", temporary_doc(&expiration))
     );
 }
+
+/// Runs `add` on a real pseudo-terminal and answers its prompts.
+fn add_on_a_terminal(t: &TestEnv, name: &str, answers: &[&str]) -> Out {
+    let mut cmd = t.command(client(".venv/bin/python"));
+    cmd.arg(project_dir().join("tests/py/pty_run.py"))
+        .args(answers)
+        .args(["--", BIN, "add", "--username", name]);
+    Run::new(cmd).output()
+}
+
+#[test]
+fn terminal_prompts_never_echo_the_secret() {
+    let t = TestEnv::secret_service();
+    let out = add_on_a_terminal(
+        &t,
+        "helen",
+        &["Access key id: ", KEY_ID, "Secret access key: ", SECRET],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains(KEY_ID), "the key id is echoed: {out:?}");
+    assert!(
+        !out.stdout.contains(SECRET),
+        "the secret was echoed: {out:?}"
+    );
+    assert!(out.stdout.contains("Stored the long-term key"), "{out:?}");
+    assert_eq!(
+        t.run(&["--username", "helen"]).ok().stdout,
+        expected_long_term()
+    );
+
+    let expiration = in_two_hours();
+    let out = add_on_a_terminal(
+        &t,
+        "ci",
+        &[
+            "Access key id: ",
+            TEMP_KEY_ID,
+            "Secret access key: ",
+            SECRET,
+            "Session token: ",
+            TOKEN,
+            "Expiration (RFC 3339, empty if unknown): ",
+            &expiration,
+        ],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        !out.stdout.contains(SECRET) && !out.stdout.contains(TOKEN),
+        "{out:?}"
+    );
+    assert_eq!(
+        t.run(&["--username", "ci"]).ok().stdout,
+        format!("{}\n", temporary_doc(&expiration))
+    );
+}
