@@ -53,6 +53,28 @@ pub enum Command {
         username: String,
     },
 
+    /// Point a profile of the AWS config file at a stored NAME
+    #[command(
+        after_help = "Example: awscreds-rs configure --profile my-app --username helen --region us-west-2"
+    )]
+    Configure {
+        /// The profile to add or update (`default` for [default])
+        #[arg(long)]
+        profile: String,
+        /// The stored NAME its credential_process line asks for
+        #[arg(long, value_name = "NAME")]
+        username: String,
+        /// Also set the profile's region
+        #[arg(long)]
+        region: Option<String>,
+    },
+
+    /// Move plaintext keys from the credentials file into the keychain
+    #[command(
+        after_help = "Examples:\n  awscreds-rs import --profile my-app\n  awscreds-rs import --all"
+    )]
+    Import(ImportArgs),
+
     /// List the stored NAMEs with their masked key ids, never a secret
     #[command(after_help = "Example: awscreds-rs list --json")]
     List {
@@ -60,6 +82,21 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The profile whose keys move (its section in the credentials file)
+    #[arg(long, required_unless_present = "all", conflicts_with = "all")]
+    pub profile: Option<String>,
+
+    /// The NAME to store them under (default: the profile's name)
+    #[arg(long, value_name = "NAME", conflicts_with = "all")]
+    pub username: Option<String>,
+
+    /// Every profile of the credentials file that holds keys, each under its own name
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Args)]

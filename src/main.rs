@@ -3,10 +3,13 @@
 
 use clap::Parser;
 
+mod awsfiles;
 mod cli;
 mod cmd;
 mod credentials;
 mod error;
+mod ini;
+mod paths;
 mod secret;
 mod store;
 

@@ -8,6 +8,8 @@ use crate::cli::{Cli, Command};
 use crate::error::{Error, Result};
 
 mod add;
+mod configure;
+mod import;
 mod list;
 mod process;
 mod remove;
@@ -24,6 +26,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Add(args)) => add::run(cli.store, &args),
         Some(Command::Remove { username }) => remove::run(cli.store, &username),
         Some(Command::List { json }) => list::run(cli.store, json),
+        Some(Command::Configure {
+            profile,
+            username,
+            region,
+        }) => configure::run(cli.store, &profile, &username, region.as_deref()),
+        Some(Command::Import(args)) => import::run(cli.store, &args),
         None => match cli.username {
             Some(name) => process::run(cli.store, &name),
             None => {

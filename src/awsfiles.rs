@@ -1,0 +1,195 @@
+//! Locating, reading and safely rewriting `~/.aws/config` and
+//! `~/.aws/credentials`: check first, keep a backup, write a temporary file
+//! in the same directory, fsync, rename; follow a symlinked file and write
+//! its target; keep its mode and owner; one edit at a time.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// The two shared files, as the SDKs find them.
+pub struct AwsFiles {
+    pub config: PathBuf,
+    pub credentials: PathBuf,
+}
+
+/// Where a user's home is, for `~` and the defaults.
+pub fn home_dir() -> Result<PathBuf> {
+    std::env::var_os("HOME")
+        .or_else(|| std::env::var_os("USERPROFILE"))
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
+        .ok_or_else(|| Error::invalid("HOME is not set", "set HOME to your home directory"))
+}
+
+fn expand(value: &str, home: &Path) -> PathBuf {
+    match value.strip_prefix("~/") {
+        Some(rest) => home.join(rest),
+        None if value == "~" => home.to_path_buf(),
+        None => PathBuf::from(value),
+    }
+}
+
+impl AwsFiles {
+    /// `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/…`.
+    pub fn locate() -> Result<AwsFiles> {
+        let home = home_dir()?;
+        let pick = |var: &str, default: &str| match std::env::var(var) {
+            Ok(v) if !v.is_empty() => expand(&v, &home),
+            _ => home.join(".aws").join(default),
+        };
+        Ok(AwsFiles {
+            config: pick("AWS_CONFIG_FILE", "config"),
+            credentials: pick("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+        })
+    }
+}
+
+/// Checks a profile name: letters, digits and `-_.+=,@`, at most 128.
+pub fn validate_profile_name(profile: &str) -> Result<()> {
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || "-_.+=,@".contains(c);
+    if profile.is_empty() || profile.len() > 128 || !profile.chars().all(ok_char) {
+        return Err(Error::Usage(format!(
+            "invalid profile name '{}': use 1 to 128 letters, digits or - _ . + = , @",
+            profile.escape_default()
+        )));
+    }
+    Ok(())
+}
+
+/// The file's text, `None` when it does not exist. A directory, an
+/// unreadable file or one that is not UTF-8 is an error that names it.
+pub fn read_text(path: &Path) -> Result<Option<String>> {
+    match fs::read(path) {
+        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| {
+            Error::invalid(
+                format!("{} is not UTF-8 text", path.display()),
+                "fix or re-encode the file first; nothing was changed",
+            )
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) if path.is_dir() => Err(Error::io(
+            format!("{} is a directory, not a file", path.display()),
+            e,
+        )),
+        Err(e) => Err(Error::io(format!("cannot read {}", path.display()), e)),
+    }
+}
+
+/// The file to write: a symlink's target (dotfile managers link these
+/// files), or the path itself.
+fn write_target(path: &Path) -> Result<PathBuf> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => fs::canonicalize(path)
+            .map_err(|e| Error::io(format!("cannot follow the link {}", path.display()), e)),
+        _ => Ok(path.to_path_buf()),
+    }
+}
+
+/// Holds the lock that keeps two awscreds-rs edits from interleaving.
+pub struct EditLock {
+    _file: File,
+}
+
+/// Takes the edit lock, waiting for another awscreds-rs that holds it.
+pub fn lock() -> Result<EditLock> {
+    let dir = crate::paths::data_dir()?;
+    fs::create_dir_all(&dir)
+        .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+    let path = dir.join("edit.lock");
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
+    file.lock()
+        .map_err(|e| Error::io(format!("cannot lock {}", path.display()), e))?;
+    Ok(EditLock { _file: file })
+}
+
+/// Replaces the file's content with `new`, keeping the `old` content (what
+/// the caller read under the lock) in `<file>.bak`. Returns the backup's
+/// path, or `None` for a file that did not exist. Writes nothing when the
+/// content is unchanged.
+pub fn replace(
+    path: &Path,
+    old: Option<&str>,
+    new: &str,
+    _lock: &EditLock,
+) -> Result<Option<PathBuf>> {
+    if old == Some(new) {
+        return Ok(None);
+    }
+    let target = write_target(path)?;
+    let dir = target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !dir.exists() {
+        create_private_dir(dir)?;
+    }
+    let existing = fs::metadata(&target).ok();
+    let backup = match old {
+        Some(old) => {
+            let mut name = target.file_name().unwrap_or_default().to_os_string();
+            name.push(".bak");
+            let backup = target.with_file_name(name);
+            write_atomically(&backup, old.as_bytes(), existing.as_ref())?;
+            Some(backup)
+        }
+        None => None,
+    };
+    write_atomically(&target, new.as_bytes(), existing.as_ref())?;
+    Ok(backup)
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))
+}
+
+/// Temporary file beside `path`, same mode and owner as `like` (0600 for a
+/// new file), fsync, rename over `path`, fsync the directory.
+fn write_atomically(path: &Path, bytes: &[u8], like: Option<&fs::Metadata>) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(path.file_name().unwrap_or_default());
+    tmp_name.push(format!(".awscreds-rs.{}.tmp", std::process::id()));
+    let tmp = dir.join(tmp_name);
+    let fail = |e: std::io::Error| Error::io(format!("cannot write {}", path.display()), e);
+
+    let result = (|| {
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&tmp)?;
+        #[cfg(unix)]
+        if let Some(meta) = like {
+            use std::os::unix::fs::{MetadataExt, PermissionsExt};
+            file.set_permissions(fs::Permissions::from_mode(meta.mode() & 0o7777))?;
+            // Keeping the owner only works as root or for our own files.
+            let _ = std::os::unix::fs::fchown(&file, Some(meta.uid()), Some(meta.gid()));
+        }
+        #[cfg(not(unix))]
+        let _ = like;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)?;
+        #[cfg(unix)]
+        File::open(dir)?.sync_all()?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.map_err(fail)
+}

@@ -1,0 +1,244 @@
+//! `awscreds-rs import`: move static keys out of the shared credentials file
+//! into the keychain, without a moment in which a key exists nowhere.
+//!
+//! The order is what makes it safe: (1) check every profile and both files;
+//! (2) store each key and read it back; (3) point the profiles at
+//! awscreds-rs in the config file; (4) only then delete the plaintext. Until
+//! step 4 the plaintext keys are still in the credentials file, and SDKs
+//! prefer them over credential_process, so a stop at any point leaves every
+//! profile resolving to the same keys, and a second run finishes the move.
+
+use std::path::Path;
+
+use time::OffsetDateTime;
+
+use crate::awsfiles::{self, validate_profile_name, AwsFiles};
+use crate::cli::ImportArgs;
+use crate::cmd::configure;
+use crate::credentials::{mask_access_key_id, Credentials};
+use crate::error::{Error, Result};
+use crate::ini::{is_config_header, Ini};
+use crate::secret::Secret;
+use crate::store::{validate_name, Store, StoreChoice};
+
+const KEY_ID: &str = "aws_access_key_id";
+const SECRET_KEY: &str = "aws_secret_access_key";
+const TOKEN: &str = "aws_session_token";
+
+/// One profile's move.
+struct Move {
+    profile: String,
+    name: String,
+    credentials: Credentials,
+}
+
+pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
+    let files = AwsFiles::locate()?;
+    let lock = awsfiles::lock()?;
+    let creds_old = awsfiles::read_text(&files.credentials)?;
+    let config_old = awsfiles::read_text(&files.config)?;
+    let mut creds_ini = Ini::parse(creds_old.as_deref().unwrap_or(""));
+    let mut config_ini = Ini::parse(config_old.as_deref().unwrap_or(""));
+    let store = Store::open(choice)?;
+
+    // (1) Check everything before changing anything.
+    let wanted: Vec<(String, String)> = match &args.profile {
+        Some(profile) => {
+            let name = args.username.clone().unwrap_or_else(|| profile.clone());
+            vec![(profile.clone(), name)]
+        }
+        None => creds_ini
+            .section_names()
+            .into_iter()
+            .filter(|p| has_keys(&creds_ini, p))
+            .map(|p| (p.clone(), p))
+            .collect(),
+    };
+    let mut moves = Vec::new();
+    for (profile, name) in wanted {
+        validate_profile_name(&profile)?;
+        validate_name(&name)?;
+        match read_keys(&creds_ini, &profile, &files.credentials)? {
+            Some(credentials) => moves.push(Move {
+                profile,
+                name,
+                credentials,
+            }),
+            None if already_moved(&store, &config_ini, &profile, &name)? => {
+                eprintln!(
+                    "Profile '{profile}' has no keys left in {}: nothing to move.",
+                    files.credentials.display()
+                );
+            }
+            None => {
+                return Err(Error::invalid(
+                    format!(
+                        "profile '{profile}' has no keys in {}",
+                        files.credentials.display()
+                    ),
+                    "name a profile listed there (awscreds-rs import --all moves every one)",
+                ))
+            }
+        }
+    }
+    if moves.is_empty() {
+        eprintln!(
+            "Nothing to import: no keys are left in {}.",
+            files.credentials.display()
+        );
+        return Ok(());
+    }
+    let mut to_store = Vec::new();
+    for m in &moves {
+        match store.load(&m.name)? {
+            Some(stored) if same_key(&stored, &m.credentials) => {}
+            Some(_) => {
+                return Err(Error::invalid(
+                    format!(
+                        "'{}' in {} already holds a different key than profile '{}'",
+                        m.name,
+                        store.label(),
+                        m.profile
+                    ),
+                    format!(
+                        "import it under another name (--username), or remove the stored one first: awscreds-rs remove --username {}",
+                        m.name
+                    ),
+                ))
+            }
+            None => to_store.push(m),
+        }
+    }
+
+    // (2) Into the keychain, each read back and compared by `save`.
+    for m in to_store {
+        store.save(&m.name, &m.credentials)?;
+    }
+    stop_here_in_tests("stored");
+
+    // (3) The profiles run awscreds-rs.
+    for m in &moves {
+        let command = configure::process_command(&m.name)?;
+        configure::set_profile(&mut config_ini, &m.profile, &command, None);
+    }
+    let config_new = config_ini.render();
+    let config_backup =
+        awsfiles::replace(&files.config, config_old.as_deref(), &config_new, &lock)?;
+    stop_here_in_tests("configured");
+
+    // (4) Only now the plaintext goes.
+    for m in &moves {
+        creds_ini.remove_keys(&|h: &str| h == m.profile, &[KEY_ID, SECRET_KEY, TOKEN]);
+    }
+    let creds_backup = awsfiles::replace(
+        &files.credentials,
+        creds_old.as_deref(),
+        &creds_ini.render(),
+        &lock,
+    )?;
+
+    for m in &moves {
+        eprintln!(
+            "Moved the key {} of profile '{}' into {} as '{}'.",
+            mask_access_key_id(&m.credentials.access_key_id),
+            m.profile,
+            store.label(),
+            m.name
+        );
+    }
+    eprintln!(
+        "{} now runs awscreds-rs for {} profile(s){}",
+        files.config.display(),
+        moves.len(),
+        backup_note(config_backup.as_deref())
+    );
+    eprintln!(
+        "Removed the plaintext keys from {}{}",
+        files.credentials.display(),
+        backup_note(creds_backup.as_deref())
+    );
+    if let Some(backup) = creds_backup {
+        eprintln!(
+            "The backup {} still holds the plaintext keys: delete it once the profiles work.",
+            backup.display()
+        );
+    }
+    Ok(())
+}
+
+fn backup_note(backup: Option<&Path>) -> String {
+    match backup {
+        Some(path) => format!(" (backup: {}).", path.display()),
+        None => ".".into(),
+    }
+}
+
+fn has_keys(ini: &Ini, profile: &str) -> bool {
+    ini.properties(&|h: &str| h == profile)
+        .is_some_and(|props| props.iter().any(|(k, _)| k == KEY_ID || k == SECRET_KEY))
+}
+
+/// The profile's keys, `None` when it has none; half a key is an error.
+fn read_keys(ini: &Ini, profile: &str, path: &Path) -> Result<Option<Credentials>> {
+    let Some(props) = ini.properties(&|h: &str| h == profile) else {
+        return Ok(None);
+    };
+    let get = |key: &str| {
+        props
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .filter(|v| !v.is_empty())
+    };
+    let (id, secret) = match (get(KEY_ID), get(SECRET_KEY)) {
+        (None, None) => return Ok(None),
+        (Some(id), Some(secret)) => (id, secret),
+        _ => {
+            return Err(Error::invalid(
+                format!(
+                    "profile '{profile}' in {} has only half a key ({KEY_ID} and {SECRET_KEY} go together)",
+                    path.display()
+                ),
+                "complete or delete the profile's keys first; nothing was changed",
+            ))
+        }
+    };
+    let credentials = Credentials {
+        access_key_id: id,
+        secret_access_key: Secret::new(secret),
+        session_token: get(TOKEN).map(Secret::new),
+        expiration: None,
+        account_id: None,
+    };
+    credentials
+        .validate(OffsetDateTime::now_utc())
+        .map_err(|e| e.context(format!("profile '{profile}' in {}", path.display())))?;
+    Ok(Some(credentials))
+}
+
+fn same_key(a: &Credentials, b: &Credentials) -> bool {
+    a.access_key_id == b.access_key_id && a.secret_access_key == b.secret_access_key
+}
+
+/// A profile with no keys left was moved already when its NAME is stored
+/// and its config section runs awscreds-rs for that NAME.
+fn already_moved(store: &Store, config: &Ini, profile: &str, name: &str) -> Result<bool> {
+    let runs_us = config
+        .properties(&|h: &str| is_config_header(h, profile))
+        .unwrap_or_default()
+        .iter()
+        .any(|(k, v)| k == "credential_process" && v.ends_with(&format!(" --username {name}")));
+    Ok(runs_us && store.contains(name)?)
+}
+
+/// The fault-injection hook of the tests: debug builds stop here when
+/// `AWSCREDS_TEST_STOP_AFTER` names the step. Release builds have no hook.
+fn stop_here_in_tests(step: &str) {
+    #[cfg(debug_assertions)]
+    if std::env::var("AWSCREDS_TEST_STOP_AFTER").as_deref() == Ok(step) {
+        std::process::exit(99);
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = step;
+}

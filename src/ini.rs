@@ -1,0 +1,513 @@
+//! A byte-preserving editor for the AWS config and credentials files: it
+//! changes the lines it is asked to and leaves every other byte alone
+//! (comments, blank lines, order, CRLF, indentation, a missing final newline).
+
+/// One line and the line ending that followed it ("" for a last line without one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Line {
+    text: String,
+    ending: String,
+}
+
+/// An INI file as lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ini {
+    lines: Vec<Line>,
+}
+
+/// The span of one section: the header line and the lines up to the next header.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    header: usize,
+    end: usize,
+}
+
+/// The name inside `[...]`, if the line is a section header.
+pub fn header_name(text: &str) -> Option<&str> {
+    let trimmed = text.trim_start_matches('\u{feff}').trim();
+    let inner = trimmed.strip_prefix('[')?;
+    // A comment may follow the closing bracket.
+    let close = inner.find(']')?;
+    let rest = inner[close + 1..].trim_start();
+    if !(rest.is_empty() || rest.starts_with('#') || rest.starts_with(';')) {
+        return None;
+    }
+    Some(inner[..close].trim())
+}
+
+/// The key of a top-level `key = value` line. Indented lines belong to a
+/// nested block (`s3 =` followed by indented settings) and are not top-level.
+pub fn property_key(text: &str) -> Option<&str> {
+    if text.starts_with([' ', '\t']) {
+        return None;
+    }
+    let trimmed = text.trim();
+    if trimmed.is_empty() || trimmed.starts_with(['#', ';', '[']) {
+        return None;
+    }
+    let (key, _) = trimmed.split_once('=')?;
+    Some(key.trim())
+}
+
+/// The value of a `key = value` line.
+pub fn property_value(text: &str) -> Option<&str> {
+    text.split_once('=').map(|(_, value)| value.trim())
+}
+
+/// Whether a config-file header names profile `profile`: `[profile NAME]`,
+/// and for `default` also `[default]`.
+pub fn is_config_header(header: &str, profile: &str) -> bool {
+    if let Some(rest) = header.strip_prefix("profile") {
+        if rest.starts_with([' ', '\t']) && rest.trim() == profile {
+            return true;
+        }
+    }
+    profile == "default" && header == "default"
+}
+
+impl Ini {
+    pub fn parse(text: &str) -> Ini {
+        let lines = text
+            .split_inclusive('\n')
+            .map(|raw| {
+                let (text, ending) = if let Some(t) = raw.strip_suffix("\r\n") {
+                    (t, "\r\n")
+                } else if let Some(t) = raw.strip_suffix('\n') {
+                    (t, "\n")
+                } else {
+                    (raw, "")
+                };
+                Line {
+                    text: text.to_string(),
+                    ending: ending.to_string(),
+                }
+            })
+            .collect();
+        Ini { lines }
+    }
+
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for line in &self.lines {
+            out.push_str(&line.text);
+            out.push_str(&line.ending);
+        }
+        out
+    }
+
+    /// The file's own line ending, for lines we add.
+    fn newline(&self) -> String {
+        self.lines
+            .iter()
+            .map(|l| l.ending.as_str())
+            .find(|e| !e.is_empty())
+            .unwrap_or("\n")
+            .to_string()
+    }
+
+    fn spans(&self) -> Vec<(String, Span)> {
+        let mut spans: Vec<(String, Span)> = Vec::new();
+        for (i, line) in self.lines.iter().enumerate() {
+            if let Some(name) = header_name(&line.text) {
+                if let Some(last) = spans.last_mut() {
+                    last.1.end = i;
+                }
+                spans.push((
+                    name.to_string(),
+                    Span {
+                        header: i,
+                        end: i + 1,
+                    },
+                ));
+            }
+        }
+        if let Some(last) = spans.last_mut() {
+            last.1.end = self.lines.len();
+        }
+        spans
+    }
+
+    /// Every section header's name, in order, duplicates included.
+    pub fn section_names(&self) -> Vec<String> {
+        self.spans().into_iter().map(|(name, _)| name).collect()
+    }
+
+    /// The last section whose header matches (the last wins, as in the SDKs).
+    fn find(&self, matches: &dyn Fn(&str) -> bool) -> Option<Span> {
+        self.spans()
+            .into_iter()
+            .rev()
+            .find(|(name, _)| matches(name))
+            .map(|(_, span)| span)
+    }
+
+    /// The top-level properties of the matching section.
+    pub fn properties(&self, matches: &dyn Fn(&str) -> bool) -> Option<Vec<(String, String)>> {
+        let span = self.find(matches)?;
+        Some(
+            self.lines[span.header + 1..span.end]
+                .iter()
+                .filter_map(|l| {
+                    let key = property_key(&l.text)?;
+                    Some((key.to_string(), property_value(&l.text)?.to_string()))
+                })
+                .collect(),
+        )
+    }
+
+    /// Sets `key = value` in the matching section, adding the section (with
+    /// `header` as its name) at the end when there is none. Returns whether
+    /// anything changed.
+    pub fn set(
+        &mut self,
+        matches: &dyn Fn(&str) -> bool,
+        header: &str,
+        key: &str,
+        value: &str,
+    ) -> bool {
+        let newline = self.newline();
+        let wanted = format!("{key} = {value}");
+        let Some(span) = self.find(matches) else {
+            if let Some(last) = self.lines.last_mut() {
+                if last.ending.is_empty() {
+                    last.ending = newline.clone();
+                }
+            }
+            if self.lines.last().is_some_and(|l| !l.text.trim().is_empty()) {
+                self.push_line(String::new(), &newline);
+            }
+            self.push_line(format!("[{header}]"), &newline);
+            self.push_line(wanted, &newline);
+            return true;
+        };
+        let mut changed = false;
+        let mut found = false;
+        let mut last_property = span.header;
+        for i in span.header + 1..span.end {
+            let text = &self.lines[i].text;
+            if property_key(text).is_some()
+                || (last_property > span.header && is_continuation(text))
+            {
+                last_property = i;
+            }
+            if property_key(text) == Some(key) {
+                found = true;
+                if property_value(text) != Some(value) {
+                    self.lines[i].text = wanted.clone();
+                    changed = true;
+                }
+            }
+        }
+        if !found {
+            let at = last_property + 1;
+            if self.lines[at - 1].ending.is_empty() {
+                self.lines[at - 1].ending = newline.clone();
+            }
+            self.lines.insert(
+                at,
+                Line {
+                    text: wanted,
+                    ending: newline,
+                },
+            );
+            changed = true;
+        }
+        changed
+    }
+
+    /// Removes the top-level `keys` from the matching section, and the
+    /// section itself when no property is left in it (its comments stay).
+    /// Returns how many lines went.
+    pub fn remove_keys(&mut self, matches: &dyn Fn(&str) -> bool, keys: &[&str]) -> usize {
+        let Some(span) = self.find(matches) else {
+            return 0;
+        };
+        let before = self.lines.len();
+        let body: Vec<Line> = self.lines[span.header + 1..span.end]
+            .iter()
+            .filter(|l| !property_key(&l.text).is_some_and(|k| keys.contains(&k)))
+            .cloned()
+            .collect();
+        let empty = body
+            .iter()
+            .all(|l| l.text.trim().is_empty() || l.text.trim_start().starts_with(['#', ';']));
+        let mut replacement = Vec::new();
+        if empty {
+            replacement.extend(body.into_iter().filter(|l| !l.text.trim().is_empty()));
+        } else {
+            replacement.push(self.lines[span.header].clone());
+            replacement.extend(body);
+        }
+        self.lines.splice(span.header..span.end, replacement);
+        before - self.lines.len()
+    }
+
+    fn push_line(&mut self, text: String, ending: &str) {
+        self.lines.push(Line {
+            text,
+            ending: ending.to_string(),
+        });
+    }
+}
+
+/// An indented line that continues a nested block (`s3 =` then settings).
+fn is_continuation(text: &str) -> bool {
+    text.starts_with([' ', '\t']) && !text.trim().is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile(name: &'static str) -> impl Fn(&str) -> bool {
+        move |header: &str| is_config_header(header, name)
+    }
+
+    fn set(text: &str, name: &'static str, key: &str, value: &str) -> String {
+        let mut ini = Ini::parse(text);
+        let header = if name == "default" {
+            "default".to_string()
+        } else {
+            format!("profile {name}")
+        };
+        ini.set(&profile(name), &header, key, value);
+        ini.render()
+    }
+
+    #[test]
+    fn parse_then_render_is_the_identity() {
+        for text in [
+            "",
+            "\n",
+            "[default]\nregion = us-east-1",
+            "[a]\r\nx = 1\r\n\r\n",
+            "\u{feff}[profile x]\n\tregion=eu\n",
+            "no header\nat all",
+        ] {
+            assert_eq!(Ini::parse(text).render(), text);
+        }
+    }
+
+    #[test]
+    fn headers() {
+        assert_eq!(header_name("[profile app]"), Some("profile app"));
+        assert_eq!(header_name("  [ default ]  # note"), Some("default"));
+        assert_eq!(header_name("\u{feff}[default]"), Some("default"));
+        assert_eq!(header_name("[broken"), None);
+        assert_eq!(header_name("[a] junk"), None);
+        assert!(is_config_header("profile app", "app"));
+        assert!(is_config_header("profile\tapp", "app"));
+        assert!(is_config_header("default", "default"));
+        assert!(is_config_header("profile default", "default"));
+        assert!(!is_config_header("app", "app"));
+        assert!(!is_config_header("profileapp", "app"));
+        assert!(!is_config_header("sso-session app", "app"));
+    }
+
+    #[test]
+    fn adds_a_section_at_the_end() {
+        assert_eq!(
+            set("", "app", "region", "eu-west-1"),
+            "[profile app]\nregion = eu-west-1\n"
+        );
+        assert_eq!(
+            set("[default]\nregion = us-east-1", "app", "region", "eu"),
+            "[default]\nregion = us-east-1\n\n[profile app]\nregion = eu\n"
+        );
+        assert_eq!(
+            set("[default]\r\nregion = x\r\n", "app", "region", "eu"),
+            "[default]\r\nregion = x\r\n\r\n[profile app]\r\nregion = eu\r\n"
+        );
+        assert_eq!(
+            set("# only a comment\n\n", "default", "region", "eu"),
+            "# only a comment\n\n[default]\nregion = eu\n"
+        );
+    }
+
+    #[test]
+    fn updates_a_value_in_place() {
+        let text = "# top\n[profile app]  # mine\nregion=us-east-1 \noutput = json\n\n[profile b]\nregion = x\n";
+        assert_eq!(
+            set(text, "app", "region", "eu"),
+            "# top\n[profile app]  # mine\nregion = eu\noutput = json\n\n[profile b]\nregion = x\n"
+        );
+        assert_eq!(
+            set(text, "b", "region", "x"),
+            text,
+            "an equal value is left as written"
+        );
+    }
+
+    #[test]
+    fn inserts_after_the_last_property_and_its_nested_block() {
+        let text = "[profile app]\nregion = eu\ns3 =\n  max_concurrent_requests = 20\n\n# next\n[profile b]\n";
+        assert_eq!(
+            set(text, "app", "credential_process", "/bin/x --username app"),
+            "[profile app]\nregion = eu\ns3 =\n  max_concurrent_requests = 20\ncredential_process = /bin/x --username app\n\n# next\n[profile b]\n"
+        );
+        assert_eq!(
+            set("[profile app]", "app", "region", "eu"),
+            "[profile app]\nregion = eu\n"
+        );
+    }
+
+    #[test]
+    fn nested_settings_are_not_top_level_keys() {
+        let text = "[profile app]\ns3 =\n  region = inner\n";
+        assert_eq!(
+            set(text, "app", "region", "eu"),
+            "[profile app]\ns3 =\n  region = inner\nregion = eu\n"
+        );
+    }
+
+    #[test]
+    fn other_section_kinds_are_left_alone() {
+        let text = "[sso-session app]\nsso_region = x\n[services app]\ns3 =\n  endpoint_url = y\n[app]\nregion = z\n";
+        let out = set(text, "app", "region", "eu");
+        assert!(out.starts_with(text), "{out}");
+        assert!(out.ends_with("[profile app]\nregion = eu\n"), "{out}");
+    }
+
+    #[test]
+    fn the_default_profile_in_either_spelling() {
+        assert_eq!(
+            set("[default]\nregion = a\n", "default", "region", "b"),
+            "[default]\nregion = b\n"
+        );
+        assert_eq!(
+            set("[profile default]\nregion = a\n", "default", "region", "b"),
+            "[profile default]\nregion = b\n"
+        );
+    }
+
+    #[test]
+    fn unicode_profile_names() {
+        assert_eq!(
+            set("[profile équipe]\nregion = a\n", "équipe", "region", "b"),
+            "[profile équipe]\nregion = b\n"
+        );
+    }
+
+    #[test]
+    fn removing_keys_keeps_the_rest() {
+        let creds = |h: &str| h == "app";
+        let text = "[app]\n# keys\naws_access_key_id = A\naws_secret_access_key = S\nregion = eu\n\n[b]\naws_access_key_id = B\n";
+        let mut ini = Ini::parse(text);
+        assert_eq!(
+            ini.remove_keys(&creds, &["aws_access_key_id", "aws_secret_access_key"]),
+            2
+        );
+        assert_eq!(
+            ini.render(),
+            "[app]\n# keys\nregion = eu\n\n[b]\naws_access_key_id = B\n"
+        );
+    }
+
+    #[test]
+    fn a_section_left_without_properties_goes_but_its_comments_stay() {
+        let creds = |h: &str| h == "app";
+        let text = "[b]\nx = 1\n\n[app]\r\n# work keys\r\naws_access_key_id = A\r\naws_secret_access_key = S\r\n\r\n[c]\r\ny = 2\r\n";
+        let mut ini = Ini::parse(text);
+        ini.remove_keys(&creds, &["aws_access_key_id", "aws_secret_access_key"]);
+        assert_eq!(
+            ini.render(),
+            "[b]\nx = 1\n\n# work keys\r\n[c]\r\ny = 2\r\n"
+        );
+    }
+
+    #[test]
+    fn the_last_duplicate_section_is_the_one_edited() {
+        let text = "[profile app]\nregion = a\n[profile app]\nregion = b\n";
+        assert_eq!(
+            set(text, "app", "region", "c"),
+            "[profile app]\nregion = a\n[profile app]\nregion = c\n"
+        );
+        let props = Ini::parse(text).properties(&profile("app")).unwrap();
+        assert_eq!(props, vec![("region".to_string(), "b".to_string())]);
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Lines of the shapes real config files have.
+    fn line() -> impl Strategy<Value = String> {
+        let name = prop::sample::select(vec!["app", "default", "b", "équipe", "corp"]);
+        prop_oneof![
+            name.clone().prop_map(|n| format!("[profile {n}]")),
+            name.clone().prop_map(|n| format!("[{n}]")),
+            name.prop_map(|n| format!("[sso-session {n}]")),
+            prop::sample::select(vec!["region", "output", "credential_process", "s3"])
+                .prop_flat_map(|k| ("[a-z0-9 ./=-]{0,12}", Just(k)))
+                .prop_map(|(v, k)| format!("{k} = {v}")),
+            "[ \t]{1,4}[a-z_]{1,8} = [a-z0-9]{0,6}",
+            "[#;][ -~]{0,20}",
+            Just(String::new()),
+            "[ -~]{0,30}",
+        ]
+    }
+
+    fn file() -> impl Strategy<Value = String> {
+        (
+            prop::collection::vec(line(), 0..25),
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_map(|(lines, crlf, final_newline)| {
+                let ending = if crlf { "\r\n" } else { "\n" };
+                let mut text = lines.join(ending);
+                if final_newline && !text.is_empty() {
+                    text.push_str(ending);
+                }
+                text
+            })
+    }
+
+    /// Whether `small`'s lines appear in `big` in the same order.
+    fn is_subsequence(small: &[&str], big: &[&str]) -> bool {
+        let mut rest = big.iter();
+        small.iter().all(|line| rest.any(|b| b == line))
+    }
+
+    proptest! {
+        #[test]
+        fn editing_keeps_every_untouched_line(
+            text in file(),
+            profile in prop::sample::select(vec!["app", "default", "new"]),
+            key in prop::sample::select(vec!["credential_process", "region"]),
+            value in "[a-z0-9/ -]{1,20}",
+        ) {
+            let value = value.trim().to_string();
+            prop_assume!(!value.is_empty());
+            prop_assert_eq!(Ini::parse(&text).render(), text.clone());
+
+            let matches = |h: &str| is_config_header(h, profile);
+            let header = if profile == "default" { "default".to_string() } else { format!("profile {profile}") };
+            let mut ini = Ini::parse(&text);
+            ini.set(&matches, &header, key, &value);
+            let out = ini.render();
+
+            // Every line that was not a top-level `key =` of the edited
+            // section is still there, in order.
+            let edited: Vec<&str> = out.lines().map(|l| l.trim_end_matches('\r')).collect();
+            let before = Ini::parse(&text);
+            let span = before.find(&matches);
+            let kept: Vec<&str> = text
+                .lines()
+                .enumerate()
+                .filter(|(i, l)| {
+                    !(span.is_some_and(|s| *i > s.header && *i < s.end)
+                        && property_key(l.trim_end_matches('\r')) == Some(key))
+                })
+                .map(|(_, l)| l.trim_end_matches('\r'))
+                .collect();
+            prop_assert!(is_subsequence(&kept, &edited), "lost a line:\n{:?}\n=>\n{:?}", text, out);
+
+            // And the value reads back.
+            let props = Ini::parse(&out).properties(&matches).unwrap();
+            prop_assert!(props.iter().any(|(k, v)| k == key && v == &value), "{:?}", out);
+        }
+    }
+}

@@ -1,0 +1,369 @@
+//! `configure` and `import` edit the user's own files: byte-for-byte
+//! preservation on a corpus, backups, symlinks, modes, locking, refusals,
+//! and an import that can be stopped after any step without losing a key.
+
+mod common;
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+
+use common::*;
+use serde_json::Value;
+
+/// The `{BIN}` of the fixtures: how configure writes this binary's path.
+fn bin_path() -> String {
+    fs::canonicalize(BIN).unwrap().to_str().unwrap().to_string()
+}
+
+#[test]
+fn configure_preserves_every_other_byte_of_the_corpus() {
+    let dir = project_dir().join("tests/fixtures/configure");
+    let mut cases = 0;
+    for case in fs::read_dir(&dir).unwrap() {
+        let case = case.unwrap().path();
+        let t = TestEnv::secret_service();
+        t.run(&["add", "--username", "helen"])
+            .stdin(&long_term_doc())
+            .ok();
+        let input = case.join("config");
+        if input.exists() {
+            fs::copy(&input, t.config_path()).unwrap();
+        } else {
+            fs::remove_dir_all(t.home.join(".aws")).unwrap();
+        }
+        let args = fs::read_to_string(case.join("args")).unwrap();
+        let mut argv = vec!["configure"];
+        argv.extend(args.split_whitespace());
+        let out = t.run(&argv).ok();
+        let expected = fs::read_to_string(case.join("expected"))
+            .unwrap()
+            .replace("{BIN}", &bin_path());
+        let actual = fs::read_to_string(t.config_path()).unwrap();
+        assert_eq!(actual, expected, "case {}", case.display());
+        if input.exists() {
+            let backup = fs::read(t.home.join(".aws/config.bak")).unwrap();
+            assert_eq!(backup, fs::read(&input).unwrap(), "case {}", case.display());
+            out.stderr_has(&["config.bak"]);
+        }
+        // Twice changes nothing.
+        t.run(&argv).ok().stderr_has(&["nothing changed"]);
+        assert_eq!(fs::read_to_string(t.config_path()).unwrap(), expected);
+        cases += 1;
+    }
+    assert!(cases >= 8, "the corpus has {cases} cases");
+}
+
+fn python(t: &TestEnv, profile: &str) -> Out {
+    let mut cmd = t.command(client(".venv/bin/python"));
+    cmd.arg(project_dir().join("tests/py/probe.py"))
+        .arg(profile);
+    Run::new(cmd).output()
+}
+
+fn resolves_to_the_key(t: &TestEnv, profile: &str, method: &str) {
+    let out = python(t, profile);
+    assert_eq!(out.code, 0, "{out:?}");
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["AccessKeyId"], KEY_ID, "{out:?}");
+    assert_eq!(v["SecretAccessKey"], SECRET, "{out:?}");
+    assert_eq!(v["Method"], method, "{out:?}");
+}
+
+#[test]
+fn configure_through_a_path_with_spaces_works_for_every_client() {
+    let t = TestEnv::secret_service();
+    t.run(&["add", "--username", "helen"])
+        .stdin(&long_term_doc())
+        .ok();
+    let dir = t.root().join("my tools");
+    fs::create_dir_all(&dir).unwrap();
+    let copy = dir.join("awscreds-rs");
+    fs::copy(BIN, &copy).unwrap();
+    let mut cmd = t.command(&copy);
+    cmd.args(["configure", "--profile", "app", "--username", "helen"]);
+    Run::new(cmd).ok();
+    let config = fs::read_to_string(t.config_path()).unwrap();
+    assert!(config.contains("credential_process = '"), "{config}");
+    resolves_to_the_key(&t, "app", "custom-process");
+    let mut cmd = t.command("node");
+    cmd.arg(project_dir().join("tests/js/probe.mjs"))
+        .args(["ini", "app"]);
+    client("tests/js/node_modules/@aws-sdk/credential-providers");
+    let out = Run::new(cmd).output();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains(KEY_ID));
+}
+
+#[test]
+fn configure_warns_when_the_name_is_not_stored() {
+    let t = TestEnv::secret_service();
+    t.run(&["configure", "--profile", "app", "--username", "ghost"])
+        .ok()
+        .stderr_has(&[
+            "Warning: nothing is stored for 'ghost'",
+            "awscreds-rs add --username ghost",
+        ]);
+}
+
+#[test]
+fn configure_writes_through_a_symlink_and_keeps_the_mode() {
+    let t = TestEnv::secret_service();
+    let dotfiles = t.root().join("dotfiles");
+    fs::create_dir_all(&dotfiles).unwrap();
+    let real = dotfiles.join("aws-config");
+    fs::write(&real, "[default]\nregion = us-east-1\n").unwrap();
+    fs::set_permissions(&real, fs::Permissions::from_mode(0o640)).unwrap();
+    std::os::unix::fs::symlink(&real, t.config_path()).unwrap();
+
+    t.run(&["configure", "--profile", "app", "--username", "helen"])
+        .ok();
+    assert!(fs::symlink_metadata(t.config_path())
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let text = fs::read_to_string(&real).unwrap();
+    assert!(
+        text.starts_with("[default]\nregion = us-east-1\n\n[profile app]\n"),
+        "{text}"
+    );
+    assert_eq!(
+        fs::metadata(&real).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+    assert_eq!(
+        fs::read_to_string(dotfiles.join("aws-config.bak")).unwrap(),
+        "[default]\nregion = us-east-1\n"
+    );
+}
+
+#[test]
+fn configure_refuses_bad_targets_and_names() {
+    let t = TestEnv::secret_service();
+    fs::create_dir_all(t.config_path()).unwrap();
+    t.run(&["configure", "--profile", "app", "--username", "helen"])
+        .fails(1)
+        .stderr_has(&["is a directory"]);
+    assert!(t.config_path().is_dir());
+
+    let t = TestEnv::secret_service();
+    fs::write(t.config_path(), b"[default]\nregion = \xff\n").unwrap();
+    t.run(&["configure", "--profile", "app", "--username", "helen"])
+        .fails(1)
+        .stderr_has(&["not UTF-8"]);
+    assert_eq!(
+        fs::read(t.config_path()).unwrap(),
+        b"[default]\nregion = \xff\n"
+    );
+
+    for bad in ["has space", "x]\n[y", "$(id)"] {
+        t.run(&["configure", "--profile", bad, "--username", "helen"])
+            .fails(2)
+            .stderr_has(&["invalid profile name"]);
+    }
+    t.run(&[
+        "configure",
+        "--profile",
+        "app",
+        "--username",
+        "helen",
+        "--region",
+        "us west",
+    ])
+    .fails(2);
+}
+
+#[test]
+fn concurrent_configures_do_not_lose_each_others_edits() {
+    let t = TestEnv::secret_service();
+    fs::write(t.config_path(), "# shared\n").unwrap();
+    let children: Vec<_> = (0..8)
+        .map(|i| {
+            let mut cmd = t.command(BIN);
+            cmd.args([
+                "configure",
+                "--profile",
+                &format!("p{i}"),
+                "--username",
+                "helen",
+            ])
+            .stderr(std::process::Stdio::null());
+            cmd.spawn().unwrap()
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    let text = fs::read_to_string(t.config_path()).unwrap();
+    for i in 0..8 {
+        assert!(text.contains(&format!("[profile p{i}]\n")), "{text}");
+    }
+    assert!(text.starts_with("# shared\n"));
+}
+
+const CREDENTIALS: &str = "# work keys\n[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n\n[other]\nregion = eu-west-1\n";
+
+fn import_env() -> TestEnv {
+    let t = TestEnv::secret_service();
+    fs::write(t.home.join(".aws/credentials"), CREDENTIALS).unwrap();
+    fs::set_permissions(
+        t.home.join(".aws/credentials"),
+        fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    t.write_config("[default]\nregion = us-east-1\n");
+    t
+}
+
+#[test]
+fn import_moves_the_keys_and_boto3_still_resolves_them() {
+    let t = import_env();
+    resolves_to_the_key(&t, "default", "shared-credentials-file");
+
+    let out = t
+        .run(&["import", "--profile", "default", "--username", "helen"])
+        .ok();
+    out.stderr_has(&["AKIA************MPLE", "credentials.bak", "config.bak"]);
+    resolves_to_the_key(&t, "default", "custom-process");
+    let creds = fs::read_to_string(t.home.join(".aws/credentials")).unwrap();
+    assert_eq!(creds, "# work keys\n[other]\nregion = eu-west-1\n");
+    assert_eq!(
+        fs::metadata(t.home.join(".aws/credentials"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777,
+        0o600
+    );
+    assert_eq!(
+        fs::read_to_string(t.home.join(".aws/credentials.bak")).unwrap(),
+        CREDENTIALS
+    );
+
+    // Only the backup the user was told about holds the secret.
+    let found = t.files_containing(SECRET);
+    assert_eq!(found, vec![t.home.join(".aws/credentials.bak")]);
+
+    // Twice changes nothing.
+    let config = fs::read_to_string(t.config_path()).unwrap();
+    t.run(&["import", "--profile", "default", "--username", "helen"])
+        .ok()
+        .stderr_has(&["nothing to move"]);
+    assert_eq!(fs::read_to_string(t.config_path()).unwrap(), config);
+    assert_eq!(
+        fs::read_to_string(t.home.join(".aws/credentials")).unwrap(),
+        creds
+    );
+    resolves_to_the_key(&t, "default", "custom-process");
+}
+
+#[test]
+fn import_all_moves_every_profile_with_keys() {
+    let t = import_env();
+    let mut text = CREDENTIALS.to_string();
+    text.push_str("[ci]\naws_access_key_id = ASIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\naws_session_token = FwoGZXIvYXdzEXAMPLE\n");
+    fs::write(t.home.join(".aws/credentials"), &text).unwrap();
+    t.run(&["import", "--all"]).ok();
+    let list = t.run(&["list"]).ok().stdout;
+    assert!(list.contains("default") && list.contains("ci "), "{list}");
+    let config = fs::read_to_string(t.config_path()).unwrap();
+    assert!(
+        config.contains("[profile ci]\ncredential_process = "),
+        "{config}"
+    );
+    assert_eq!(
+        fs::read_to_string(t.home.join(".aws/config.bak")).unwrap(),
+        "[default]\nregion = us-east-1\n"
+    );
+    assert_eq!(
+        fs::read_to_string(t.home.join(".aws/credentials.bak")).unwrap(),
+        text
+    );
+    t.run(&["import", "--all"])
+        .ok()
+        .stderr_has(&["Nothing to import"]);
+}
+
+#[test]
+fn import_refuses_bad_input_and_changes_nothing() {
+    let cases: &[(&str, &[&str], &str)] = &[
+        ("[a]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n", &["--profile", "a"], "only half a key"),
+        ("[a]\nregion = x\n", &["--profile", "a"], "has no keys"),
+        ("[a]\nregion = x\n", &["--profile", "missing"], "has no keys"),
+        ("[a]\naws_access_key_id = AKIA1\naws_secret_access_key = x\n", &["--profile", "a"], "not valid"),
+        ("[a]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = x\n[b]\naws_secret_access_key = y\n", &["--all"], "only half a key"),
+    ];
+    for (text, args, message) in cases {
+        let t = import_env();
+        fs::write(t.home.join(".aws/credentials"), text).unwrap();
+        let mut argv = vec!["import"];
+        argv.extend_from_slice(args);
+        t.run(&argv).fails(1).stderr_has(&[message]);
+        assert_eq!(
+            &fs::read_to_string(t.home.join(".aws/credentials")).unwrap(),
+            text
+        );
+        assert_eq!(
+            fs::read_to_string(t.config_path()).unwrap(),
+            "[default]\nregion = us-east-1\n"
+        );
+        assert!(!t.home.join(".aws/credentials.bak").exists());
+        assert!(t.run(&["list", "--json"]).ok().stdout.trim() == "[]");
+    }
+    // A config file that is a directory stops it before the keychain is touched.
+    let t = import_env();
+    fs::remove_file(t.config_path()).unwrap();
+    fs::create_dir(t.config_path()).unwrap();
+    t.run(&["import", "--profile", "default"])
+        .fails(1)
+        .stderr_has(&["is a directory"]);
+    assert_eq!(
+        fs::read_to_string(t.home.join(".aws/credentials")).unwrap(),
+        CREDENTIALS
+    );
+    assert!(t.run(&["list", "--json"]).ok().stdout.trim() == "[]");
+}
+
+#[test]
+fn import_refuses_a_name_that_holds_another_key() {
+    let t = import_env();
+    let other = long_term_doc().replace("EXAMPLEKEY", "OTHERKEYXX");
+    t.run(&["add", "--username", "default"]).stdin(&other).ok();
+    t.run(&["import", "--profile", "default"])
+        .fails(1)
+        .stderr_has(&["already holds a different key", "--username"]);
+    assert_eq!(
+        fs::read_to_string(t.home.join(".aws/credentials")).unwrap(),
+        CREDENTIALS
+    );
+}
+
+#[test]
+fn an_import_stopped_after_any_step_loses_no_key() {
+    for step in ["stored", "configured"] {
+        let t = import_env();
+        let out = t
+            .run(&["import", "--profile", "default", "--username", "helen"])
+            .env("AWSCREDS_TEST_STOP_AFTER", step)
+            .output();
+        assert_eq!(out.code, 99, "{step}: {out:?}");
+        // The plaintext is still there, and SDKs prefer it: same keys.
+        assert_eq!(
+            fs::read_to_string(t.home.join(".aws/credentials")).unwrap(),
+            CREDENTIALS
+        );
+        resolves_to_the_key(&t, "default", "shared-credentials-file");
+        // And the stored copy is complete.
+        assert_eq!(
+            t.run(&["--username", "helen"]).ok().stdout,
+            format!("{}\n", long_term_doc())
+        );
+        // Running it again finishes the move.
+        t.run(&["import", "--profile", "default", "--username", "helen"])
+            .ok();
+        resolves_to_the_key(&t, "default", "custom-process");
+        assert_eq!(
+            fs::read_to_string(t.home.join(".aws/credentials")).unwrap(),
+            "# work keys\n[other]\nregion = eu-west-1\n"
+        );
+    }
+}
