@@ -1,7 +1,9 @@
 //! The command line, as clap derive types: the one source for `--help`, the
 //! man page and the completions.
 
-use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::store::StoreChoice;
 
@@ -75,6 +77,49 @@ pub enum Command {
     )]
     Import(ImportArgs),
 
+    /// Print the shell hook that sets AWS_PROFILE per project directory
+    #[command(
+        after_help = "Examples:\n  eval \"$(awscreds-rs init bash)\"     # ~/.bashrc\n  eval \"$(awscreds-rs init zsh)\"      # ~/.zshrc\n  awscreds-rs init fish | source       # ~/.config/fish/config.fish"
+    )]
+    Init {
+        /// The shell to print the hook for
+        shell: Shell,
+    },
+
+    /// Run by the shell hook when the directory or an AWS variable changed
+    #[command(hide = true)]
+    Hook {
+        /// The shell to print code for
+        shell: Shell,
+    },
+
+    /// Let the shell hook use the nearest .aws-profile (after you have read it)
+    #[command(after_help = "Example: awscreds-rs allow ~/src/my-app")]
+    Allow {
+        /// Where to look for .aws-profile, upwards (default: the current directory)
+        dir: Option<PathBuf>,
+    },
+
+    /// Stop the shell hook from using the nearest .aws-profile
+    #[command(after_help = "Example: awscreds-rs deny ~/src/my-app")]
+    Deny {
+        /// Where to look for .aws-profile, upwards (default: the current directory)
+        dir: Option<PathBuf>,
+    },
+
+    /// Write ./.aws-profile naming PROFILE, and allow it
+    #[command(after_help = "Example: awscreds-rs use my-app")]
+    Use {
+        /// The profile this directory works with
+        profile: String,
+    },
+
+    /// Print the active profile for a prompt (empty when none; `!` when AWS_* keys shadow it)
+    #[command(
+        after_help = "Example (starship): [custom.aws]\n  command = \"awscreds-rs prompt\"\n  when = \"test -n \\\"$AWS_PROFILE\\\"\""
+    )]
+    Prompt,
+
     /// List the stored NAMEs with their masked key ids, never a secret
     #[command(after_help = "Example: awscreds-rs list --json")]
     List {
@@ -116,4 +161,12 @@ pub struct AddArgs {
     /// Replace an entry that is already stored
     #[arg(long)]
     pub force: bool,
+}
+
+/// The shells the hook supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
 }

@@ -10,8 +10,10 @@ mod credentials;
 mod error;
 mod ini;
 mod paths;
+mod project;
 mod secret;
 mod store;
+mod trust;
 
 fn main() {
     let cli = cli::Cli::parse();

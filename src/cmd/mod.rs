@@ -9,10 +9,14 @@ use crate::error::{Error, Result};
 
 mod add;
 mod configure;
+mod hook;
 mod import;
+mod init;
 mod list;
 mod process;
+mod prompt;
 mod remove;
+mod trust;
 
 pub fn run(cli: Cli) -> Result<()> {
     if cli.command.is_some() && cli.username.is_some() {
@@ -32,6 +36,12 @@ pub fn run(cli: Cli) -> Result<()> {
             region,
         }) => configure::run(cli.store, &profile, &username, region.as_deref()),
         Some(Command::Import(args)) => import::run(cli.store, &args),
+        Some(Command::Init { shell }) => init::run(shell),
+        Some(Command::Hook { shell }) => hook::run(shell),
+        Some(Command::Allow { dir }) => trust::allow(dir.as_deref()),
+        Some(Command::Deny { dir }) => trust::deny(dir.as_deref()),
+        Some(Command::Use { profile }) => trust::use_profile(&profile),
+        Some(Command::Prompt) => prompt::run(),
         None => match cli.username {
             Some(name) => process::run(cli.store, &name),
             None => {

@@ -1,0 +1,60 @@
+# shellcheck shell=bash
+# awscreds-rs for bash: sets AWS_PROFILE from the nearest allowed
+# .aws-profile, restores it when you leave, and warns when AWS_ACCESS_KEY_ID
+# and friends would shadow it. Load it with, in ~/.bashrc:
+#   eval "$(awscreds-rs init bash)"
+# A prompt where nothing changed costs no process: only a string compare.
+
+__awscreds_bin='awscreds-rs'
+
+# The state the hook acts on, built from expansions only (no subshell).
+__awscreds_now() {
+  __awscreds_key="$PWD|${AWS_PROFILE-$'\001'}|${AWS_ACCESS_KEY_ID:+a}${AWS_SECRET_ACCESS_KEY:+s}${AWS_SESSION_TOKEN:+t}"
+}
+
+__awscreds_hook() {
+  local rc=$? code
+  __awscreds_now
+  if [[ "$__awscreds_key" != "${__awscreds_seen-}" ]]; then
+    if command -v "$__awscreds_bin" >/dev/null 2>&1 &&
+      code=$(AWSCREDS_HOOK_ACTIVE="${__awscreds_active-}" \
+        AWSCREDS_HOOK_SAVED="${__awscreds_saved-}" \
+        AWSCREDS_HOOK_SAVED_SET="${__awscreds_saved_set-0}" \
+        AWSCREDS_HOOK_ROOT="${__awscreds_root-}" \
+        AWSCREDS_HOOK_WARNED="${__awscreds_warned-}" \
+        command "$__awscreds_bin" hook bash); then
+      eval "$code"
+    fi
+    __awscreds_now
+    __awscreds_seen=$__awscreds_key
+  fi
+  return "$rc"
+}
+
+# After `awscreds-rs allow`, `deny` or `use`, the next prompt looks again.
+awscreds-rs() {
+  local rc=0
+  command "$__awscreds_bin" "$@" || rc=$?
+  __awscreds_seen=
+  return "$rc"
+}
+
+# The active profile for a prompt, without a process: PS1='$(awscreds_prompt) \$ '
+awscreds_prompt() {
+  if [[ -n "${AWS_PROFILE-}" ]]; then
+    printf 'aws:%s' "$AWS_PROFILE"
+    [[ -z "${AWS_ACCESS_KEY_ID-}${AWS_SECRET_ACCESS_KEY-}${AWS_SESSION_TOKEN-}" ]] || printf '!'
+  fi
+}
+
+# First in PROMPT_COMMAND, so that prompts drawn after it see the new
+# AWS_PROFILE; the hook returns the caller's $?. Both the string and the
+# bash 5.1 array form; added once however often this is sourced.
+if [[ -n ${PROMPT_COMMAND+set} && ${PROMPT_COMMAND@a} == *a* ]]; then
+  [[ " ${PROMPT_COMMAND[*]} " == *" __awscreds_hook "* ]] ||
+    PROMPT_COMMAND=(__awscreds_hook "${PROMPT_COMMAND[@]}")
+elif [[ "${PROMPT_COMMAND-}" != *__awscreds_hook* ]]; then
+  # Here PROMPT_COMMAND is a plain string; the branch above handled the array.
+  # shellcheck disable=SC2178,SC2128
+  PROMPT_COMMAND="__awscreds_hook${PROMPT_COMMAND:+$'\n'$PROMPT_COMMAND}"
+fi

@@ -1,0 +1,52 @@
+# awscreds-rs for zsh (checked with zsh -n): sets AWS_PROFILE from the
+# nearest allowed .aws-profile, restores it when you leave, and warns when
+# AWS_ACCESS_KEY_ID and friends would shadow it. Load it with, in ~/.zshrc:
+#   eval "$(awscreds-rs init zsh)"
+# A prompt where nothing changed costs no process: only a string compare.
+
+typeset -g __awscreds_bin='awscreds-rs'
+
+__awscreds_now() {
+  typeset -g __awscreds_key="$PWD|${AWS_PROFILE-$'\001'}|${AWS_ACCESS_KEY_ID:+a}${AWS_SECRET_ACCESS_KEY:+s}${AWS_SESSION_TOKEN:+t}"
+}
+
+__awscreds_hook() {
+  local rc=$? code
+  __awscreds_now
+  if [[ "$__awscreds_key" != "${__awscreds_seen-}" ]]; then
+    if (( ${+commands[$__awscreds_bin]} )) || [[ -x "$__awscreds_bin" ]]; then
+      if code=$(AWSCREDS_HOOK_ACTIVE="${__awscreds_active-}" \
+          AWSCREDS_HOOK_SAVED="${__awscreds_saved-}" \
+          AWSCREDS_HOOK_SAVED_SET="${__awscreds_saved_set-0}" \
+          AWSCREDS_HOOK_ROOT="${__awscreds_root-}" \
+          AWSCREDS_HOOK_WARNED="${__awscreds_warned-}" \
+          command "$__awscreds_bin" hook zsh); then
+        eval "$code"
+      fi
+    fi
+    __awscreds_now
+    typeset -g __awscreds_seen="$__awscreds_key"
+  fi
+  return $rc
+}
+
+# After `awscreds-rs allow`, `deny` or `use`, the next prompt looks again.
+awscreds-rs() {
+  local rc=0
+  command "$__awscreds_bin" "$@" || rc=$?
+  typeset -g __awscreds_seen=
+  return $rc
+}
+
+# The active profile for a prompt, without a process:
+#   setopt prompt_subst; PROMPT='$(awscreds_prompt) %# '
+awscreds_prompt() {
+  if [[ -n "${AWS_PROFILE-}" ]]; then
+    printf 'aws:%s' "$AWS_PROFILE"
+    [[ -z "${AWS_ACCESS_KEY_ID-}${AWS_SECRET_ACCESS_KEY-}${AWS_SESSION_TOKEN-}" ]] || printf '!'
+  fi
+}
+
+autoload -Uz add-zsh-hook
+add-zsh-hook precmd __awscreds_hook
+add-zsh-hook chpwd __awscreds_hook

@@ -1,0 +1,104 @@
+//! `awscreds-rs allow [DIR]`, `deny [DIR]` and `use PROFILE`: which
+//! `.aws-profile` files the shell hook may act on.
+
+use std::path::{Path, PathBuf};
+
+use crate::awsfiles::{validate_profile_name, AwsFiles};
+use crate::error::{Error, Result};
+use crate::project::{self, one_line, FILE_NAME};
+use crate::trust::Trust;
+
+fn start_dir(dir: Option<&Path>) -> Result<PathBuf> {
+    match dir {
+        Some(dir) => Ok(dir.to_path_buf()),
+        None => {
+            std::env::current_dir().map_err(|e| Error::io("cannot read the current directory", e))
+        }
+    }
+}
+
+fn nearest(dir: Option<&Path>) -> Result<PathBuf> {
+    let start = start_dir(dir)?;
+    let start = start
+        .canonicalize()
+        .map_err(|e| Error::io(format!("cannot open {}", start.display()), e))?;
+    project::find(&start).ok_or_else(|| {
+        Error::invalid(
+            format!(
+                "there is no {FILE_NAME} in {} or above it",
+                one_line(&start)
+            ),
+            "create one with: awscreds-rs use PROFILE",
+        )
+    })
+}
+
+pub fn allow(dir: Option<&Path>) -> Result<()> {
+    let found = nearest(dir)?;
+    let file = project::read(&found).map_err(|reason| {
+        Error::invalid(
+            format!("cannot allow {}: {reason}", one_line(&found)),
+            "fix the file first",
+        )
+    })?;
+    Trust::open()?.allow(&file.path, &file.content)?;
+    eprintln!(
+        "Allowed {} (profile '{}').",
+        one_line(&file.path),
+        file.profile
+    );
+    warn_if_undefined(&file.profile)?;
+    Ok(())
+}
+
+pub fn deny(dir: Option<&Path>) -> Result<()> {
+    let found = nearest(dir)?;
+    let path = found.canonicalize().unwrap_or(found);
+    if Trust::open()?.deny(&path)? {
+        eprintln!("Denied {}: the shell hook ignores it now.", one_line(&path));
+    } else {
+        eprintln!("{} was not allowed; nothing changed.", one_line(&path));
+    }
+    Ok(())
+}
+
+/// Writes `./.aws-profile` with PROFILE and allows it.
+pub fn use_profile(profile: &str) -> Result<()> {
+    validate_profile_name(profile)?;
+    let dir = start_dir(None)?;
+    let path = dir.join(FILE_NAME);
+    let content = format!("{profile}\n");
+    let tmp = dir.join(format!(
+        ".{FILE_NAME}.awscreds-rs.{}.tmp",
+        std::process::id()
+    ));
+    std::fs::write(&tmp, &content)
+        .and_then(|()| std::fs::rename(&tmp, &path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            Error::io(format!("cannot write {}", path.display()), e)
+        })?;
+    let path = path
+        .canonicalize()
+        .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
+    Trust::open()?.allow(&path, content.as_bytes())?;
+    eprintln!(
+        "Wrote and allowed {} (profile '{profile}').",
+        one_line(&path)
+    );
+    warn_if_undefined(profile)?;
+    Ok(())
+}
+
+fn warn_if_undefined(profile: &str) -> Result<()> {
+    let files = AwsFiles::locate()?;
+    if !files.defines_profile(profile) {
+        eprintln!(
+            "Warning: profile '{profile}' is in neither {} nor {}; add it with: \
+             awscreds-rs configure --profile {profile} --username NAME",
+            files.config.display(),
+            files.credentials.display()
+        );
+    }
+    Ok(())
+}

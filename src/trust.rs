@@ -1,0 +1,67 @@
+//! The allow list of `.aws-profile` files, in direnv's manner: an allow
+//! records the SHA-256 of the file's canonical path and content, so an
+//! edited or moved file needs allowing again.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+
+pub struct Trust {
+    dir: PathBuf,
+}
+
+fn digest(path: &Path, content: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(path.as_os_str().as_encoded_bytes());
+    hasher.update([0]);
+    hasher.update(content);
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl Trust {
+    /// `$XDG_DATA_HOME/awscreds-rs/allow/`.
+    pub fn open() -> Result<Trust> {
+        Ok(Trust {
+            dir: crate::paths::data_dir()?.join("allow"),
+        })
+    }
+
+    pub fn is_allowed(&self, path: &Path, content: &[u8]) -> bool {
+        self.dir.join(digest(path, content)).is_file()
+    }
+
+    /// Allows this content at this path, replacing older allows of the path.
+    pub fn allow(&self, path: &Path, content: &[u8]) -> Result<()> {
+        self.deny(path)?;
+        fs::create_dir_all(&self.dir)
+            .map_err(|e| Error::io(format!("cannot create {}", self.dir.display()), e))?;
+        let entry = self.dir.join(digest(path, content));
+        fs::write(&entry, path.as_os_str().as_encoded_bytes())
+            .map_err(|e| Error::io(format!("cannot write {}", entry.display()), e))
+    }
+
+    /// Revokes every allow of this path; returns whether there was one.
+    pub fn deny(&self, path: &Path) -> Result<bool> {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return Ok(false);
+        };
+        let mut found = false;
+        for entry in entries.flatten() {
+            let recorded = fs::read(entry.path()).unwrap_or_default();
+            if recorded == path.as_os_str().as_encoded_bytes() {
+                fs::remove_file(entry.path()).map_err(|e| {
+                    Error::io(format!("cannot remove {}", entry.path().display()), e)
+                })?;
+                found = true;
+            }
+        }
+        Ok(found)
+    }
+}

@@ -1,0 +1,466 @@
+//! The hooks in the real shells, interactively on a pty so that the prompt
+//! hooks really fire: bash (PROMPT_COMMAND), zsh (precmd/chpwd) and fish
+//! (fish_prompt/PWD), with paths that have spaces and non-ASCII names,
+//! nested projects, a symlinked directory and hostile `.aws-profile` files.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::*;
+use serde_json::Value;
+
+#[derive(Debug, Clone, Copy)]
+enum Sh {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+const SHELLS: [Sh; 3] = [Sh::Bash, Sh::Zsh, Sh::Fish];
+
+fn q(value: &str) -> String {
+    format!("'{}'", value.replace('\'', r"'\''"))
+}
+
+impl Sh {
+    fn name(self) -> &'static str {
+        match self {
+            Sh::Bash => "bash",
+            Sh::Zsh => "zsh",
+            Sh::Fish => "fish",
+        }
+    }
+
+    fn show(self) -> String {
+        match self {
+            Sh::Fish => {
+                r#"echo "<P="(set -q AWS_PROFILE; and echo $AWS_PROFILE; or echo unset)">""#.into()
+            }
+            _ => r#"echo "<P=${AWS_PROFILE-unset}>""#.into(),
+        }
+    }
+
+    fn export(self, key: &str, value: &str) -> String {
+        match self {
+            Sh::Fish => format!("set -gx {key} {}", q(value)),
+            _ => format!("export {key}={}", q(value)),
+        }
+    }
+
+    fn unset(self, key: &str) -> String {
+        match self {
+            Sh::Fish => format!("set -e {key}"),
+            _ => format!("unset {key}"),
+        }
+    }
+}
+
+/// Writes the hook (`init` output, possibly edited) and an rc file, runs the
+/// commands in an interactive shell, and returns (startup, outputs).
+fn session(t: &TestEnv, sh: Sh, hook: &str, commands: &[String]) -> (String, Vec<String>) {
+    let dir = t.root().join(format!("rc-{}", sh.name()));
+    fs::create_dir_all(&dir).unwrap();
+    let hook_file = dir.join(format!("hook.{}", sh.name()));
+    fs::write(&hook_file, hook).unwrap();
+    let hook_path = hook_file.display().to_string();
+    let (argv, extra_env): (Vec<String>, Vec<(&str, String)>) = match sh {
+        Sh::Bash => {
+            let rc = dir.join("bashrc");
+            fs::write(
+                &rc,
+                format!(
+                    "set -u\nPS1='@@P@@ '\nsource {}\nsource {}\n",
+                    q(&hook_path),
+                    q(&hook_path)
+                ),
+            )
+            .unwrap();
+            (
+                vec![
+                    "bash".into(),
+                    "--noprofile".into(),
+                    "--rcfile".into(),
+                    rc.display().to_string(),
+                    "--noediting".into(),
+                    "-i".into(),
+                ],
+                vec![],
+            )
+        }
+        Sh::Zsh => {
+            fs::write(
+                dir.join(".zshrc"),
+                format!("unsetopt zle prompt_cr prompt_sp\nset -u\nPROMPT='@@P@@ '\nsource {}\nsource {}\n", q(&hook_path), q(&hook_path)),
+            )
+            .unwrap();
+            (
+                vec!["zsh".into(), "-i".into()],
+                vec![("ZDOTDIR", dir.display().to_string())],
+            )
+        }
+        Sh::Fish => (
+            vec![
+                "fish".into(),
+                "--no-config".into(),
+                "-i".into(),
+                "-C".into(),
+                format!(
+                    "function fish_prompt; printf '@@P@@ '; end; source {}; source {}",
+                    q(&hook_path),
+                    q(&hook_path)
+                ),
+            ],
+            vec![],
+        ),
+    };
+    let mut cmd = t.command(client(".venv/bin/python"));
+    cmd.arg(project_dir().join("tests/py/shell_session.py"))
+        .arg(serde_json::to_string(&argv).unwrap())
+        .env("TERM", "dumb")
+        .env("XDG_DATA_HOME", t.home.join(".local/share"));
+    for (key, value) in extra_env {
+        cmd.env(key, value);
+    }
+    let out = Run::new(cmd).stdin(&(commands.join("\n") + "\n")).output();
+    assert_eq!(out.code, 0, "{}: {out:?}", sh.name());
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    let outputs = v["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o.as_str().unwrap().to_string())
+        .collect();
+    (v["startup"].as_str().unwrap().to_string(), outputs)
+}
+
+fn init(t: &TestEnv, sh: Sh) -> String {
+    t.run(&["init", sh.name()]).ok().stdout
+}
+
+/// The `<P=...>` a `show` command printed.
+fn shown(output: &str) -> String {
+    let re_start = output
+        .rfind("<P=")
+        .unwrap_or_else(|| panic!("no <P=...> in {output:?}"));
+    let rest = &output[re_start + 3..];
+    rest[..rest.find('>').unwrap()].to_string()
+}
+
+/// A step: a command and what its output must and must not contain; a
+/// `show` step checks AWS_PROFILE.
+enum Step {
+    Run(String, Vec<&'static str>, Vec<&'static str>),
+    Profile(&'static str),
+}
+
+fn run_steps(t: &TestEnv, sh: Sh, hook: &str, steps: &[Step]) {
+    let commands: Vec<String> = steps
+        .iter()
+        .map(|s| match s {
+            Step::Run(c, _, _) => c.clone(),
+            Step::Profile(_) => sh.show(),
+        })
+        .collect();
+    let (_, outputs) = session(t, sh, hook, &commands);
+    for (i, (step, out)) in steps.iter().zip(&outputs).enumerate() {
+        match step {
+            Step::Run(cmd, must, must_not) => {
+                for m in must {
+                    assert!(
+                        out.contains(m),
+                        "{} step {i} `{cmd}`: lacks {m:?} in {out:?}",
+                        sh.name()
+                    );
+                }
+                for m in must_not {
+                    assert!(
+                        !out.contains(m),
+                        "{} step {i} `{cmd}`: has {m:?} in {out:?}",
+                        sh.name()
+                    );
+                }
+            }
+            Step::Profile(expected) => {
+                assert_eq!(
+                    &shown(out),
+                    expected,
+                    "{} step {i}; all outputs: {outputs:#?}",
+                    sh.name()
+                )
+            }
+        }
+    }
+}
+
+fn run(cmd: String) -> Step {
+    Step::Run(cmd, vec![], vec![])
+}
+
+fn expect(cmd: String, must: Vec<&'static str>) -> Step {
+    Step::Run(cmd, must, vec![])
+}
+
+struct Projects {
+    app: PathBuf,
+    fresh: PathBuf,
+}
+
+fn projects(t: &TestEnv) -> Projects {
+    let home = &t.home;
+    t.write_config("[profile app]\nregion = us-east-1\n[profile nested]\nregion = eu-west-1\n");
+    let app = home.join("proj a");
+    fs::create_dir_all(app.join("sub dir/ünïcödé")).unwrap();
+    fs::write(app.join(".aws-profile"), "app\n").unwrap();
+    fs::create_dir_all(app.join("nested")).unwrap();
+    fs::write(app.join("nested/.aws-profile"), "nested\n").unwrap();
+    std::os::unix::fs::symlink(&app, home.join("link")).unwrap();
+
+    let hostile: [(&str, &[u8]); 5] = [
+        ("evil", b"$(touch pwned)`touch pwned2`;touch pwned3\n"),
+        ("newline", b"\n$(touch pwned)\n"),
+        ("binary", b"\x00\xff\x1b[31mjunk"),
+        ("long", &[b'a'; 10_000]),
+        ("spaces", b"my profile\n"),
+    ];
+    for (dir, content) in hostile {
+        fs::create_dir_all(home.join(dir)).unwrap();
+        fs::write(home.join(dir).join(".aws-profile"), content).unwrap();
+    }
+    fs::create_dir_all(home.join("dirprofile/.aws-profile")).unwrap();
+    fs::create_dir_all(home.join("fifo")).unwrap();
+    assert!(std::process::Command::new("mkfifo")
+        .arg(home.join("fifo/.aws-profile"))
+        .status()
+        .unwrap()
+        .success());
+    let fresh = home.join("fresh");
+    fs::create_dir_all(&fresh).unwrap();
+    Projects { app, fresh }
+}
+
+fn path(p: &Path) -> String {
+    q(&p.display().to_string())
+}
+
+#[test]
+fn per_project_profiles_in_every_shell() {
+    for sh in SHELLS {
+        let t = TestEnv::keyutils();
+        let p = projects(&t);
+        let home = path(&t.home);
+        let cd = |dir: &Path| format!("cd {}", path(dir));
+        let steps = vec![
+            Step::Run(
+                cd(&p.app),
+                vec!["is not allowed", "awscreds-rs allow"],
+                vec![],
+            ),
+            Step::Profile("unset"),
+            expect("awscreds-rs allow".into(), vec!["Allowed"]),
+            Step::Profile("app"),
+            run(format!("cd {}", q("sub dir/ünïcödé"))),
+            Step::Profile("app"),
+            Step::Run(cd(&p.app.join("nested")), vec!["is not allowed"], vec![]),
+            Step::Profile("unset"),
+            run("awscreds-rs allow".into()),
+            Step::Profile("nested"),
+            run(format!("cd {home}")),
+            Step::Profile("unset"),
+            // The user's own value comes back on leaving; a symlinked path counts.
+            run(sh.export("AWS_PROFILE", "mine")),
+            run(cd(&t.home.join("link"))),
+            Step::Profile("app"),
+            run(format!("cd {home}")),
+            Step::Profile("mine"),
+            // A value exported by hand inside a project is the user's.
+            run(cd(&p.app)),
+            run(sh.export("AWS_PROFILE", "manual")),
+            run(format!("cd {}", q("sub dir"))),
+            Step::Profile("manual"),
+            run(format!("cd {home}")),
+            Step::Profile("manual"),
+            run(sh.unset("AWS_PROFILE")),
+            // The shadowing warning, once per change.
+            run(cd(&p.app)),
+            Step::Profile("app"),
+            Step::Run(
+                sh.export("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"),
+                vec![
+                    "AWS_ACCESS_KEY_ID is set",
+                    "instead of profile 'app'",
+                    "AWS_ACCESS_KEY_ID",
+                ],
+                vec![],
+            ),
+            Step::Run("true".into(), vec![], vec!["is set"]),
+            Step::Run(sh.unset("AWS_ACCESS_KEY_ID"), vec![], vec!["is set"]),
+            // deny takes effect at the very next prompt.
+            expect("awscreds-rs deny".into(), vec!["Denied"]),
+            Step::Profile("unset"),
+            // Hostile files are refused, never evaluated.
+            expect(
+                cd(&t.home.join("evil")),
+                vec!["ignoring", "not a profile name"],
+            ),
+            Step::Profile("unset"),
+            expect(cd(&t.home.join("newline")), vec!["ignoring"]),
+            expect(cd(&t.home.join("binary")), vec!["ignoring"]),
+            expect(cd(&t.home.join("long")), vec!["ignoring", "larger than"]),
+            expect(cd(&t.home.join("spaces")), vec!["ignoring"]),
+            expect(
+                cd(&t.home.join("dirprofile")),
+                vec!["ignoring", "not a regular file"],
+            ),
+            expect(
+                cd(&t.home.join("fifo")),
+                vec!["ignoring", "not a regular file"],
+            ),
+            Step::Profile("unset"),
+            // use writes and allows; a profile the files lack is named.
+            run(cd(&p.fresh)),
+            expect(
+                "awscreds-rs use ghost".into(),
+                vec!["Wrote and allowed", "which the AWS config files lack"],
+            ),
+            Step::Profile("ghost"),
+            // An edited file needs allowing again.
+            run("printf 'app\\n' > .aws-profile".into()),
+            run(format!("cd {home}")),
+            expect(cd(&p.fresh), vec!["is not allowed"]),
+            Step::Profile("unset"),
+        ];
+        run_steps(&t, sh, &init(&t, sh), &steps);
+        for name in ["pwned", "pwned2", "pwned3"] {
+            for dir in [&t.home, &t.home.join("evil"), &t.home.join("newline")] {
+                assert!(
+                    !dir.join(name).exists(),
+                    "{}: a hostile file ran",
+                    sh.name()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn hooks_keep_the_exit_status_and_load_once() {
+    for sh in SHELLS {
+        let t = TestEnv::keyutils();
+        let status = match sh {
+            Sh::Fish => "echo \"<rc=$status>\"",
+            _ => "echo \"<rc=$?>\"",
+        };
+        let count = match sh {
+            Sh::Bash => {
+                r#"echo "<n=$(declare -p PROMPT_COMMAND | grep -o __awscreds_hook | wc -l)>""#
+            }
+            Sh::Zsh => r#"n=(${(M)precmd_functions:#__awscreds_hook}); echo "<n=${#n}>""#,
+            Sh::Fish => {
+                r#"echo "<n="(functions --handlers-type variable | string match '*__awscreds_hook*' | count)">""#
+            }
+        };
+        let (_, out) = session(
+            &t,
+            sh,
+            &init(&t, sh),
+            &["false".into(), status.into(), count.into()],
+        );
+        assert!(out[1].contains("<rc=1>"), "{}: {out:?}", sh.name());
+        assert!(out[2].contains("<n=1>"), "{}: {out:?}", sh.name());
+    }
+}
+
+#[test]
+fn no_process_runs_when_nothing_changed() {
+    for sh in SHELLS {
+        let t = TestEnv::keyutils();
+        projects(&t);
+        let log = t.root().join(format!("calls-{}", sh.name()));
+        let wrapper = t.root().join(format!("counting-{}", sh.name()));
+        fs::write(
+            &wrapper,
+            format!(
+                "#!/bin/sh\necho \"$*\" >> {}\nexec {} \"$@\"\n",
+                q(&log.display().to_string()),
+                q(BIN)
+            ),
+        )
+        .unwrap();
+        fs::set_permissions(
+            &wrapper,
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )
+        .unwrap();
+        let real = fs::canonicalize(BIN).unwrap().display().to_string();
+        let hook = init(&t, sh).replace(&real, &wrapper.display().to_string());
+        assert!(hook.contains(&wrapper.display().to_string()));
+        let calls = || fs::read_to_string(&log).unwrap_or_default().lines().count();
+        let mut commands = vec![format!("cd {}", path(&t.home.join("proj a")))];
+        commands.extend(std::iter::repeat_n(String::new(), 5));
+        commands.push(format!("cd {}", path(&t.home)));
+        let (_, _) = session(&t, sh, &hook, &commands);
+        let text = fs::read_to_string(&log).unwrap_or_default();
+        // Startup, the first cd and the last cd: three hook runs; none for
+        // the five empty prompts in between.
+        assert_eq!(calls(), 3, "{}: {text}", sh.name());
+        assert!(text.lines().all(|l| l.starts_with("hook ")), "{text}");
+    }
+}
+
+#[test]
+fn a_missing_binary_never_breaks_the_prompt() {
+    for sh in SHELLS {
+        let t = TestEnv::keyutils();
+        projects(&t);
+        let copy = t.root().join("gone-awscreds-rs");
+        fs::copy(BIN, &copy).unwrap();
+        let mut cmd = t.command(&copy);
+        cmd.args(["init", sh.name()]);
+        let hook = Run::new(cmd).ok().stdout;
+        fs::remove_file(&copy).unwrap();
+        let (startup, out) = session(
+            &t,
+            sh,
+            &hook,
+            &[format!("cd {}", path(&t.home.join("proj a"))), sh.show()],
+        );
+        assert!(
+            !startup.contains("rror") && !out[0].contains("rror"),
+            "{}: {startup:?} {out:?}",
+            sh.name()
+        );
+        assert_eq!(shown(&out[1]), "unset");
+    }
+}
+
+#[test]
+fn shellcheck_and_syntax_checks_pass() {
+    let dir = project_dir().join("shell");
+    let check = |program: &str, args: &[&str], file: &str| {
+        let out = std::process::Command::new(program)
+            .args(args)
+            .arg(dir.join(file))
+            .output()
+            .unwrap_or_else(|e| panic!("{program}: {e}"));
+        assert!(
+            out.status.success(),
+            "{program} {file}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    check("shellcheck", &[], "awscreds-rs.bash");
+    check("zsh", &["-n"], "awscreds-rs.zsh");
+    check("fish", &["--no-execute"], "awscreds-rs.fish");
+    let first = |file: &str| {
+        fs::read_to_string(dir.join(file))
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(first("awscreds-rs.bash"), "# shellcheck shell=bash");
+}
