@@ -6,6 +6,8 @@
 # A prompt where nothing changed costs no process: only a string compare.
 
 __awscreds_bin='awscreds-rs'
+# Tells `awscreds-rs doctor` that the hook is loaded.
+export AWSCREDS_SHELL_HOOK=bash
 
 # The state the hook acts on, built from expansions only (no subshell).
 __awscreds_now() {

@@ -6,6 +6,8 @@
 # A prompt where nothing changed costs no process: only a string compare.
 
 set -g __awscreds_bin 'awscreds-rs'
+# Tells `awscreds-rs doctor` that the hook is loaded.
+set -gx AWSCREDS_SHELL_HOOK fish
 
 function __awscreds_now
     set -l profile \x01

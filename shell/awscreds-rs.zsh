@@ -5,6 +5,8 @@
 # A prompt where nothing changed costs no process: only a string compare.
 
 typeset -g __awscreds_bin='awscreds-rs'
+# Tells `awscreds-rs doctor` that the hook is loaded.
+export AWSCREDS_SHELL_HOOK=zsh
 
 __awscreds_now() {
   typeset -g __awscreds_key="$PWD|${AWS_PROFILE-$'\001'}|${AWS_ACCESS_KEY_ID:+a}${AWS_SECRET_ACCESS_KEY:+s}${AWS_SESSION_TOKEN:+t}"

@@ -120,6 +120,30 @@ pub enum Command {
     )]
     Prompt,
 
+    /// Explain the credential setup AWS tools will see, and how to fix it
+    #[command(
+        after_help = "Examples:\n  awscreds-rs doctor\n  awscreds-rs doctor --profile my-app --json"
+    )]
+    Doctor {
+        /// The profile to check (default: AWS_PROFILE, else AWS_DEFAULT_PROFILE, else default)
+        #[arg(long)]
+        profile: Option<String>,
+        /// Print a JSON array of {check, status, message, fix}
+        #[arg(long)]
+        json: bool,
+        /// Also ask AWS STS who the credentials belong to
+        #[arg(long)]
+        online: bool,
+    },
+
+    /// List the profiles of the AWS files with their credential source and region
+    #[command(after_help = "Example: awscreds-rs profiles --json")]
+    Profiles {
+        /// Print a JSON array instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+
     /// List the stored NAMEs with their masked key ids, never a secret
     #[command(after_help = "Example: awscreds-rs list --json")]
     List {

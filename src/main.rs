@@ -7,11 +7,14 @@ mod awsfiles;
 mod cli;
 mod cmd;
 mod credentials;
+mod doctor;
 mod error;
 mod ini;
 mod paths;
+mod profiles;
 mod project;
 mod secret;
+mod shellwords;
 mod store;
 mod trust;
 

@@ -5,15 +5,19 @@ use std::io::Write;
 use clap::CommandFactory;
 
 use crate::cli::{Cli, Command};
+
 use crate::error::{Error, Result};
+pub use configure::config_header;
 
 mod add;
 mod configure;
+mod doctor;
 mod hook;
 mod import;
 mod init;
 mod list;
 mod process;
+mod profiles;
 mod prompt;
 mod remove;
 mod trust;
@@ -42,6 +46,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Deny { dir }) => trust::deny(dir.as_deref()),
         Some(Command::Use { profile }) => trust::use_profile(&profile),
         Some(Command::Prompt) => prompt::run(),
+        Some(Command::Doctor {
+            profile,
+            json,
+            online,
+        }) => doctor::run(cli.store, profile, json, online),
+        Some(Command::Profiles { json }) => profiles::run(json),
         None => match cli.username {
             Some(name) => process::run(cli.store, &name),
             None => {

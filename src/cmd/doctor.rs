@@ -1,0 +1,74 @@
+//! `awscreds-rs doctor`: one line per check, with the fix; `--json` gives
+//! the same as an array. Exit 1 when any check is an error.
+
+use std::io::IsTerminal;
+
+use crate::awsfiles::AwsFiles;
+use crate::doctor::{self, Context, Status};
+use crate::error::{Error, Result};
+use crate::store::StoreChoice;
+
+pub fn run(choice: StoreChoice, profile: Option<String>, json: bool, online: bool) -> Result<()> {
+    if online {
+        return Err(Error::invalid(
+            "doctor --online needs the STS client, which this build does not have yet",
+            "run doctor without --online",
+        ));
+    }
+    let ctx = Context {
+        env: std::env::vars()
+            .filter(|(k, _)| k.starts_with("AWS_") || k.starts_with("AWSCREDS_"))
+            .collect(),
+        files: AwsFiles::locate()?,
+        profile,
+        store: choice,
+        cwd: std::env::current_dir().unwrap_or_default(),
+    };
+    let findings = doctor::run(&ctx);
+    let failed = findings.iter().any(|f| f.status == Status::Error);
+    if json {
+        let mut text = serde_json::to_string_pretty(&findings).expect("findings serialize");
+        text.push('\n');
+        super::print(&text)?;
+    } else {
+        let colour = std::io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        let paint = |status: Status| {
+            let (word, code) = match status {
+                Status::Ok => ("ok", "32"),
+                Status::Warning => ("warning", "33"),
+                Status::Error => ("error", "31"),
+            };
+            if colour {
+                format!("\x1b[{code}m{word:<7}\x1b[0m")
+            } else {
+                format!("{word:<7}")
+            }
+        };
+        let mut text = String::new();
+        for f in &findings {
+            text.push_str(&format!(
+                "{}  {:<26}  {}\n",
+                paint(f.status),
+                f.check,
+                f.message
+            ));
+            if let Some(fix) = &f.fix {
+                text.push_str(&format!("{:<7}  {:<26}  fix: {fix}\n", "", ""));
+            }
+        }
+        let count = |s: Status| findings.iter().filter(|f| f.status == s).count();
+        text.push_str(&format!(
+            "\n{} ok, {} warning(s), {} error(s)\n",
+            count(Status::Ok),
+            count(Status::Warning),
+            count(Status::Error)
+        ));
+        super::print(&text)?;
+    }
+    if failed {
+        // The findings said it all; exit 1 without another message.
+        std::process::exit(crate::error::EXIT_FAILURE);
+    }
+    Ok(())
+}

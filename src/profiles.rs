@@ -1,0 +1,265 @@
+//! The profiles of the AWS config and credentials files, and which
+//! credential source an SDK picks for each, in botocore's order: a role,
+//! web identity, SSO, static keys in the credentials file, a
+//! credential_process, static keys in the config file.
+
+use std::collections::BTreeMap;
+
+use crate::ini::Ini;
+
+/// One profile's settings from both files (the last definition of a key wins).
+#[derive(Debug, Default, Clone)]
+pub struct Profile {
+    pub config: BTreeMap<String, String>,
+    pub credentials: BTreeMap<String, String>,
+    pub in_config: bool,
+    pub in_credentials: bool,
+}
+
+/// Where an SDK gets a profile's credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// `credential_process` running awscreds-rs for NAME.
+    Awscreds {
+        name: String,
+        command: String,
+    },
+    /// Another `credential_process`.
+    Process {
+        command: String,
+    },
+    /// `aws_access_key_id` in the credentials file (`true`) or the config file.
+    StaticKeys {
+        in_credentials_file: bool,
+    },
+    Sso,
+    Role {
+        role_arn: String,
+        source: String,
+    },
+    WebIdentity,
+    None,
+}
+
+impl Source {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Source::Awscreds { .. } => "awscreds-rs",
+            Source::Process { .. } => "credential_process",
+            Source::StaticKeys { .. } => "static keys",
+            Source::Sso => "sso",
+            Source::Role { .. } => "role",
+            Source::WebIdentity => "web identity",
+            Source::None => "none",
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Source::Awscreds { name, .. } => format!("awscreds-rs {name}"),
+            Source::Process { command } => format!("credential_process {command}"),
+            Source::StaticKeys {
+                in_credentials_file: true,
+            } => "static keys in the credentials file".into(),
+            Source::StaticKeys {
+                in_credentials_file: false,
+            } => "static keys in the config file".into(),
+            Source::Sso => "AWS IAM Identity Center (SSO)".into(),
+            Source::Role { role_arn, source } => format!("role {role_arn} from {source}"),
+            Source::WebIdentity => "web identity token".into(),
+            Source::None => "none".into(),
+        }
+    }
+}
+
+/// The NAME of an awscreds-rs credential_process line, if it is one.
+pub fn awscreds_name(command: &str) -> Option<String> {
+    let words = crate::shellwords::split(command).ok()?;
+    let program = words.first()?;
+    let file = program.rsplit(['/', '\\']).next()?;
+    if !(file == "awscreds-rs" || file == "awscreds-rs.exe") {
+        return None;
+    }
+    let at = words.iter().position(|w| w == "--username")?;
+    words.get(at + 1).cloned()
+}
+
+impl Profile {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.config
+            .get(key)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    pub fn has_static_keys_in_credentials(&self) -> bool {
+        self.credentials.contains_key("aws_access_key_id")
+            || self.credentials.contains_key("aws_secret_access_key")
+    }
+
+    pub fn region(&self) -> Option<&str> {
+        self.get("region")
+    }
+
+    pub fn source(&self) -> Source {
+        if let Some(role_arn) = self.get("role_arn") {
+            let source = match (self.get("source_profile"), self.get("credential_source")) {
+                (Some(p), _) => format!("profile {p}"),
+                (None, Some(s)) => s.to_string(),
+                (None, None) if self.get("web_identity_token_file").is_some() => {
+                    "web identity".into()
+                }
+                (None, None) => "nothing (source_profile is missing)".into(),
+            };
+            return Source::Role {
+                role_arn: role_arn.to_string(),
+                source,
+            };
+        }
+        if self.get("web_identity_token_file").is_some() {
+            return Source::WebIdentity;
+        }
+        if self.get("sso_session").is_some() || self.get("sso_start_url").is_some() {
+            return Source::Sso;
+        }
+        if self.has_static_keys_in_credentials() {
+            return Source::StaticKeys {
+                in_credentials_file: true,
+            };
+        }
+        if let Some(command) = self.get("credential_process") {
+            return match awscreds_name(command) {
+                Some(name) => Source::Awscreds {
+                    name,
+                    command: command.to_string(),
+                },
+                None => Source::Process {
+                    command: command.to_string(),
+                },
+            };
+        }
+        if self.config.contains_key("aws_access_key_id") {
+            return Source::StaticKeys {
+                in_credentials_file: false,
+            };
+        }
+        Source::None
+    }
+}
+
+/// Every profile of both files, by name.
+pub fn collect(config: &Ini, credentials: &Ini) -> BTreeMap<String, Profile> {
+    let mut profiles: BTreeMap<String, Profile> = BTreeMap::new();
+    for header in config.section_names() {
+        let name = match header.strip_prefix("profile") {
+            Some(rest) if rest.starts_with([' ', '\t']) => rest.trim().to_string(),
+            _ if header == "default" => "default".to_string(),
+            _ => continue,
+        };
+        let props = config
+            .properties(&|h: &str| crate::ini::is_config_header(h, &name))
+            .unwrap_or_default();
+        let entry = profiles.entry(name).or_default();
+        entry.in_config = true;
+        entry.config.extend(props);
+    }
+    for header in credentials.section_names() {
+        let props = credentials
+            .properties(&|h: &str| h == header)
+            .unwrap_or_default();
+        let entry = profiles.entry(header.clone()).or_default();
+        entry.in_credentials = true;
+        entry.credentials.extend(props);
+    }
+    profiles
+}
+
+/// The `source_profile` chain from `start`; `Err` with the loop's path when
+/// it comes back to a profile already seen.
+pub fn source_chain(
+    profiles: &BTreeMap<String, Profile>,
+    start: &str,
+) -> Result<Vec<String>, Vec<String>> {
+    let mut chain = vec![start.to_string()];
+    let mut current = start.to_string();
+    while let Some(next) = profiles
+        .get(&current)
+        .filter(|p| p.get("role_arn").is_some())
+        .and_then(|p| p.get("source_profile"))
+    {
+        let next = next.to_string();
+        let seen = chain.contains(&next);
+        chain.push(next.clone());
+        // A profile may use its own static keys as its source once.
+        if seen
+            && !(next == current
+                && profiles
+                    .get(&next)
+                    .is_some_and(Profile::has_static_keys_in_credentials))
+        {
+            return Err(chain);
+        }
+        if next == current {
+            break;
+        }
+        current = next;
+    }
+    Ok(chain)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profiles(config: &str, credentials: &str) -> BTreeMap<String, Profile> {
+        collect(&Ini::parse(config), &Ini::parse(credentials))
+    }
+
+    #[test]
+    fn sources_in_botocores_order() {
+        let p = profiles(
+            "[profile a]\ncredential_process = /usr/bin/awscreds-rs --username helen\n\
+             [profile b]\ncredential_process = /opt/other --x\n\
+             [profile c]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = a\n\
+             [profile d]\nsso_session = corp\n\
+             [profile e]\ncredential_process = '/my tools/awscreds-rs' --username x\n\
+             [default]\nregion = us-east-1\n",
+            "[a]\naws_access_key_id = AKIA\naws_secret_access_key = s\n",
+        );
+        assert_eq!(
+            p["a"].source(),
+            Source::StaticKeys {
+                in_credentials_file: true
+            }
+        );
+        assert_eq!(
+            p["b"].source(),
+            Source::Process {
+                command: "/opt/other --x".into()
+            }
+        );
+        assert!(matches!(p["c"].source(), Source::Role { .. }));
+        assert_eq!(p["d"].source(), Source::Sso);
+        assert!(matches!(p["e"].source(), Source::Awscreds { ref name, .. } if name == "x"));
+        assert_eq!(p["default"].source(), Source::None);
+        assert_eq!(p["default"].region(), Some("us-east-1"));
+    }
+
+    #[test]
+    fn source_profile_loops() {
+        let p = profiles(
+            "[profile a]\nrole_arn = r\nsource_profile = b\n[profile b]\nrole_arn = r\nsource_profile = a\n\
+             [profile c]\nrole_arn = r\nsource_profile = c\n[profile ok]\nrole_arn = r\nsource_profile = base\n",
+            "[c]\naws_access_key_id = A\naws_secret_access_key = s\n[base]\naws_access_key_id = A\n",
+        );
+        assert_eq!(
+            source_chain(&p, "a"),
+            Err(vec!["a".into(), "b".into(), "a".into()])
+        );
+        assert!(
+            source_chain(&p, "c").is_ok(),
+            "a role may take its own keys as source"
+        );
+        assert_eq!(source_chain(&p, "ok"), Ok(vec!["ok".into(), "base".into()]));
+    }
+}

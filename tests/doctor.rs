@@ -1,0 +1,180 @@
+//! `doctor` on a fixture directory per case (tests/fixtures/doctor/<case>):
+//! `config`, `credentials`, `env` (KEY=VALUE lines), `aws-profile`, `mode`
+//! of the credentials file, and `expect` (a `check status` pair per line),
+//! run against the built binary with a temporary HOME and the real Secret
+//! Service. Markers: `all-ok` (no warning or error at all), `no-keyring`,
+//! `config-is-directory`, `huge`.
+
+mod common;
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+
+use common::*;
+use serde_json::Value;
+
+fn bin_path() -> String {
+    fs::canonicalize(BIN).unwrap().display().to_string()
+}
+
+#[test]
+fn every_fixture_case() {
+    let dir = project_dir().join("tests/fixtures/doctor");
+    let mut cases: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 25, "{} cases", cases.len());
+    for case in cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let has = |file: &str| case.join(file).exists();
+        let read = |file: &str| fs::read(case.join(file)).ok();
+        let t = if has("no-keyring") {
+            TestEnv::bus_without_keyring()
+        } else {
+            let t = TestEnv::secret_service();
+            t.run(&["add", "--username", "helen"])
+                .stdin(&long_term_doc())
+                .ok();
+            t
+        };
+        let aws = t.home.join(".aws");
+        if let Some(config) = read("config") {
+            let text = String::from_utf8_lossy(&config).replace("{BIN}", &bin_path());
+            let bytes = if String::from_utf8(config.clone()).is_ok() {
+                text.into_bytes()
+            } else {
+                config
+            };
+            fs::write(aws.join("config"), bytes).unwrap();
+        }
+        if has("config-is-directory") {
+            fs::create_dir(aws.join("config")).unwrap();
+        }
+        if has("huge") {
+            fs::write(aws.join("config"), "# padding\n".repeat(600_000)).unwrap();
+        }
+        if let Some(creds) = read("credentials") {
+            let path = aws.join("credentials");
+            fs::write(&path, creds).unwrap();
+            let mode = read("mode")
+                .map(|m| u32::from_str_radix(String::from_utf8(m).unwrap().trim(), 8).unwrap());
+            fs::set_permissions(&path, fs::Permissions::from_mode(mode.unwrap_or(0o600))).unwrap();
+        }
+        if let Some(content) = read("aws-profile") {
+            fs::write(t.home.join(".aws-profile"), content).unwrap();
+        }
+        let mut run = t.run(&["doctor", "--json"]);
+        if has("no-keyring") {
+            run = run.env("AWSCREDS_STORE", "secret-service");
+        }
+        for line in String::from_utf8(read("env").unwrap_or_default())
+            .unwrap()
+            .lines()
+        {
+            let (key, value) = line.split_once('=').unwrap();
+            run = run.env(key, value);
+        }
+        let out = run.output();
+        let findings: Value =
+            serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{name}: {e}: {out:?}"));
+        let findings = findings.as_array().unwrap();
+        let status_of = |check: &str| -> Vec<&str> {
+            findings
+                .iter()
+                .filter(|f| f["check"] == check)
+                .map(|f| f["status"].as_str().unwrap())
+                .collect()
+        };
+        for line in String::from_utf8(read("expect").unwrap()).unwrap().lines() {
+            let (check, status) = line.split_once(' ').unwrap();
+            assert!(
+                status_of(check).contains(&status),
+                "{name}: expected {check} {status}, got {findings:#?}"
+            );
+        }
+        let any_error = findings.iter().any(|f| f["status"] == "error");
+        assert_eq!(out.code, if any_error { 1 } else { 0 }, "{name}: {out:?}");
+        if has("all-ok") {
+            let bad: Vec<_> = findings.iter().filter(|f| f["status"] != "ok").collect();
+            assert!(
+                bad.is_empty(),
+                "{name}: a healthy setup has no warnings: {bad:#?}"
+            );
+        }
+        for f in findings {
+            assert!(["ok", "warning", "error"].contains(&f["status"].as_str().unwrap()));
+            assert_eq!(f["fix"].is_null(), f["status"] == "ok", "{name}: {f}");
+        }
+        assert!(
+            !out.stdout.contains(SECRET),
+            "{name}: a secret in the output"
+        );
+    }
+}
+
+#[test]
+fn text_output_has_no_colour_off_a_terminal_and_never_shows_secrets() {
+    let t = TestEnv::secret_service();
+    t.run(&["add", "--username", "helen"])
+        .stdin(&long_term_doc())
+        .ok();
+    t.write_config(&format!(
+        "[default]\nregion = us-east-1\ncredential_process = {} --username helen\n",
+        bin_path()
+    ));
+    let out = t.run(&["doctor"]).ok();
+    assert!(!out.stdout.contains('\x1b'), "{out:?}");
+    assert!(
+        out.stdout
+            .contains("credential_process returns the key AKIA************MPLE"),
+        "{out:?}"
+    );
+    assert!(out.stdout.contains("0 warning(s), 0 error(s)"), "{out:?}");
+    assert!(!out.stdout.contains(SECRET));
+    // --profile picks the profile to check.
+    let out = t.run(&["doctor", "--profile", "ghost"]).output();
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout
+            .contains("profile 'ghost' is defined in neither AWS file"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn profiles_lists_every_profile_with_its_source() {
+    let t = TestEnv::secret_service();
+    t.write_config(&format!(
+        "[default]\nregion = us-east-1\ncredential_process = '{}' --username helen\n\
+         [profile sso]\nsso_session = corp\n[profile role]\nrole_arn = arn:aws:iam::123456789012:role/x\nsource_profile = default\n\
+         [profile other]\ncredential_process = /opt/helper\n[sso-session corp]\nsso_region = us-east-1\n",
+        bin_path()
+    ));
+    fs::write(
+        t.home.join(".aws/credentials"),
+        "[keys]\naws_access_key_id = A\naws_secret_access_key = s\n",
+    )
+    .unwrap();
+    let rows: Value = serde_json::from_str(&t.run(&["profiles", "--json"]).ok().stdout).unwrap();
+    let by_name = |n: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["profile"] == n)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(by_name("default")["source"], "awscreds-rs");
+    assert_eq!(by_name("default")["detail"], "awscreds-rs helen");
+    assert_eq!(by_name("default")["region"], "us-east-1");
+    assert_eq!(by_name("sso")["source"], "sso");
+    assert_eq!(by_name("role")["source"], "role");
+    assert_eq!(by_name("other")["source"], "credential_process");
+    assert_eq!(by_name("keys")["source"], "static keys");
+    assert_eq!(by_name("keys")["in_credentials"], true);
+    assert_eq!(rows.as_array().unwrap().len(), 5);
+    let table = t.run(&["profiles"]).ok().stdout;
+    assert!(table.starts_with("PROFILE"), "{table}");
+}
