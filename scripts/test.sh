@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*"; }
 
 packages=(dbus gnome-keyring libsecret-tools keyutils libdbus-1-dev pkg-config hyperfine
-  zsh fish shellcheck direnv)
+  zsh fish shellcheck direnv mandoc)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -41,6 +41,9 @@ cargo fmt --check
 
 step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets --quiet -- -D warnings
+
+step "shellcheck shell/*.bash"
+shellcheck shell/*.bash
 
 step "cargo check for Windows and macOS"
 cargo check --quiet --target x86_64-pc-windows-gnu

@@ -144,6 +144,26 @@ pub enum Command {
         json: bool,
     },
 
+    /// Print shell completions, with profile names and stored NAMEs as candidates
+    #[command(
+        after_help = "Examples:\n  awscreds-rs completions bash > ~/.local/share/bash-completion/completions/awscreds-rs\n  awscreds-rs completions zsh > ~/.zfunc/_awscreds-rs\n  awscreds-rs completions fish > ~/.config/fish/completions/awscreds-rs.fish"
+    )]
+    Completions {
+        /// The shell to print completions for
+        shell: Shell,
+    },
+
+    /// Print candidates for the completions (one a line)
+    #[command(hide = true)]
+    CompleteNames {
+        /// Which names
+        kind: NameKind,
+    },
+
+    /// Print the man page (roff)
+    #[command(hide = true)]
+    Man,
+
     /// List the stored NAMEs with their masked key ids, never a secret
     #[command(after_help = "Example: awscreds-rs list --json")]
     List {
@@ -193,4 +213,11 @@ pub enum Shell {
     Bash,
     Zsh,
     Fish,
+}
+
+/// What `complete-names` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NameKind {
+    Profiles,
+    Usernames,
 }

@@ -452,8 +452,11 @@ fn shellcheck_and_syntax_checks_pass() {
         );
     };
     check("shellcheck", &[], "awscreds-rs.bash");
+    check("shellcheck", &[], "completions-extra.bash");
     check("zsh", &["-n"], "awscreds-rs.zsh");
+    check("zsh", &["-n"], "completions-extra.zsh");
     check("fish", &["--no-execute"], "awscreds-rs.fish");
+    check("fish", &["--no-execute"], "completions-extra.fish");
     let first = |file: &str| {
         fs::read_to_string(dir.join(file))
             .unwrap()

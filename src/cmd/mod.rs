@@ -10,12 +10,14 @@ use crate::error::{Error, Result};
 pub use configure::config_header;
 
 mod add;
+mod completions;
 mod configure;
 mod doctor;
 mod hook;
 mod import;
 mod init;
 mod list;
+mod man;
 mod process;
 mod profiles;
 mod prompt;
@@ -52,6 +54,9 @@ pub fn run(cli: Cli) -> Result<()> {
             online,
         }) => doctor::run(cli.store, profile, json, online),
         Some(Command::Profiles { json }) => profiles::run(json),
+        Some(Command::Completions { shell }) => completions::run(shell),
+        Some(Command::CompleteNames { kind }) => completions::names(cli.store, kind),
+        Some(Command::Man) => man::run(),
         None => match cli.username {
             Some(name) => process::run(cli.store, &name),
             None => {

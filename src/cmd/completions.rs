@@ -1,0 +1,68 @@
+//! `awscreds-rs completions SHELL`: clap's completions, plus candidates that
+//! only exist at run time: profile names for `use` and `--profile`, stored
+//! NAMEs for `--username`, both from the hidden `complete-names` command.
+
+use clap::CommandFactory;
+use clap_complete::{generate, Shell as Target};
+
+use crate::awsfiles::{self, AwsFiles};
+use crate::cli::{Cli, NameKind, Shell};
+use crate::error::Result;
+use crate::ini::Ini;
+use crate::store::{Store, StoreChoice};
+
+const BASH_EXTRA: &str = include_str!("../../shell/completions-extra.bash");
+const ZSH_EXTRA: &str = include_str!("../../shell/completions-extra.zsh");
+const FISH_EXTRA: &str = include_str!("../../shell/completions-extra.fish");
+
+pub fn run(shell: Shell) -> Result<()> {
+    let mut cmd = Cli::command();
+    let mut out = Vec::new();
+    let target = match shell {
+        Shell::Bash => Target::Bash,
+        Shell::Zsh => Target::Zsh,
+        Shell::Fish => Target::Fish,
+    };
+    generate(target, &mut cmd, "awscreds-rs", &mut out);
+    let generated = String::from_utf8(out).expect("completions are text");
+    let text = match shell {
+        Shell::Bash => format!("{generated}\n{BASH_EXTRA}"),
+        // zsh: the helpers first, and the clap actions for these values
+        // replaced by them.
+        Shell::Zsh => format!(
+            "{ZSH_EXTRA}\n{}",
+            generated
+                .replace(":PROFILE:_default", ":PROFILE:_awscreds_rs_profiles")
+                .replace(
+                    ":profile -- The profile this directory works with:_default",
+                    ":profile -- The profile this directory works with:_awscreds_rs_profiles"
+                )
+                .replace(":NAME:_default", ":NAME:_awscreds_rs_names")
+        ),
+        Shell::Fish => format!("{generated}\n{FISH_EXTRA}"),
+    };
+    super::print(&text)
+}
+
+/// `complete-names profiles|usernames`: one candidate a line, nothing on error.
+pub fn names(choice: StoreChoice, kind: NameKind) -> Result<()> {
+    let mut names: Vec<String> = match kind {
+        NameKind::Profiles => {
+            let Ok(files) = AwsFiles::locate() else {
+                return Ok(());
+            };
+            let read = |p| Ini::parse(&awsfiles::read_text(p).ok().flatten().unwrap_or_default());
+            crate::profiles::collect(&read(&files.config), &read(&files.credentials))
+                .into_keys()
+                .collect()
+        }
+        NameKind::Usernames => match Store::open(choice).and_then(|s| s.entries()) {
+            Ok(entries) => entries.into_iter().map(|e| e.name).collect(),
+            Err(_) => return Ok(()),
+        },
+    };
+    names.sort();
+    let mut text = names.join("\n");
+    text.push('\n');
+    super::print(if names.is_empty() { "" } else { &text })
+}
