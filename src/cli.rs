@@ -23,6 +23,26 @@ pub struct Cli {
     #[arg(long, value_name = "NAME")]
     pub username: Option<String>,
 
+    /// Return credentials of this role (STS AssumeRole), cached until 15 minutes are left
+    #[arg(long, value_name = "ARN", requires = "username")]
+    pub role_arn: Option<String>,
+
+    /// The external id the role's trust policy asks for
+    #[arg(long, value_name = "ID", requires = "role_arn")]
+    pub external_id: Option<String>,
+
+    /// The role session name (default: awscreds-rs-NAME)
+    #[arg(long, value_name = "S", requires = "role_arn")]
+    pub role_session_name: Option<String>,
+
+    /// How long a new session lasts: seconds, or a number with s, m or h (default: 1h)
+    #[arg(long, value_name = "D", requires = "username")]
+    pub duration: Option<String>,
+
+    /// A command whose first line of output is the MFA code (run with sh -c); default: ask on the terminal
+    #[arg(long, value_name = "CMD", requires = "username")]
+    pub mfa_command: Option<String>,
+
     /// The keychain to use
     #[arg(
         long,
@@ -164,6 +184,14 @@ pub enum Command {
     #[command(hide = true)]
     Man,
 
+    /// Drop cached STS sessions (all, or NAME's)
+    #[command(after_help = "Example: awscreds-rs clear --username helen")]
+    Clear {
+        /// Only the sessions of this NAME
+        #[arg(long, value_name = "NAME")]
+        username: Option<String>,
+    },
+
     /// List the stored NAMEs with their masked key ids, never a secret
     #[command(after_help = "Example: awscreds-rs list --json")]
     List {
@@ -205,6 +233,10 @@ pub struct AddArgs {
     /// Replace an entry that is already stored
     #[arg(long)]
     pub force: bool,
+
+    /// The MFA device (ARN or serial) that sessions for this key ask a code for; alone on a stored NAME, only updates it
+    #[arg(long, value_name = "ARN")]
+    pub mfa_serial: Option<String>,
 }
 
 /// The shells the hook supports.

@@ -22,6 +22,8 @@ pub struct Credentials {
     pub session_token: Option<Secret>,
     pub expiration: Option<OffsetDateTime>,
     pub account_id: Option<String>,
+    /// The MFA device that STS sessions for this key ask a code for.
+    pub mfa_serial: Option<String>,
 }
 
 /// The entry as stored: the credential_process field names plus a format number.
@@ -37,6 +39,8 @@ struct Stored {
     expiration: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     account_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    mfa_serial: Option<String>,
 }
 
 /// The credential_process output, borrowed from [`Credentials`].
@@ -214,6 +218,7 @@ impl Credentials {
             session_token,
             expiration,
             account_id,
+            mfa_serial: None,
         })
     }
 
@@ -239,6 +244,7 @@ impl Credentials {
             session_token: self.session_token.clone(),
             expiration: self.expiration.map(format_expiration),
             account_id: self.account_id.clone(),
+            mfa_serial: self.mfa_serial.clone(),
         };
         serde_json::to_vec(&stored).expect("plain strings always serialize")
     }
@@ -266,6 +272,7 @@ impl Credentials {
             session_token: stored.session_token,
             expiration,
             account_id: stored.account_id,
+            mfa_serial: stored.mfa_serial,
         })
     }
 }
@@ -309,6 +316,7 @@ mod tests {
             session_token: None,
             expiration: None,
             account_id: None,
+            mfa_serial: None,
         }
     }
 
@@ -455,7 +463,9 @@ mod tests {
 
     #[test]
     fn stored_round_trip() {
-        for creds in [long_term(), temporary()] {
+        let mut with_mfa = long_term();
+        with_mfa.mfa_serial = Some("arn:aws:iam::123456789012:mfa/helen".into());
+        for creds in [long_term(), temporary(), with_mfa] {
             let bytes = creds.to_stored();
             assert_eq!(Credentials::from_stored(&bytes).unwrap(), creds);
         }

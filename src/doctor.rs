@@ -291,6 +291,37 @@ fn mode_is_open(_: &Path) -> bool {
     false
 }
 
+/// The profile an AWS tool would pick: --profile, AWS_PROFILE,
+/// AWS_DEFAULT_PROFILE, default.
+pub fn selected_profile(ctx: &Context) -> String {
+    ctx.profile
+        .clone()
+        .or(var(ctx, "AWS_PROFILE").map(String::from))
+        .or(var(ctx, "AWS_DEFAULT_PROFILE").map(String::from))
+        .unwrap_or_else(|| "default".into())
+}
+
+/// `--online`: who the selected profile's credentials belong to, by STS
+/// GetCallerIdentity, and an error for an account's root user.
+pub fn check_online(ctx: &Context) -> Finding {
+    let profile = selected_profile(ctx);
+    let finding = |status, message: String, fix: Option<String>| Finding {
+        check: "online.identity",
+        status,
+        message,
+        fix,
+    };
+    match crate::sts::caller_identity(&profile) {
+        Ok(id) if crate::sts::is_root(&id.arn) => finding(
+            Status::Error,
+            format!("profile '{profile}' signs in as the root user of account {}: root keys must not be used by applications", id.account),
+            Some("create an IAM user or role for the application, store its key with awscreds-rs add, and delete the root access key".into()),
+        ),
+        Ok(id) => finding(Status::Ok, format!("profile '{profile}' is {} in account {}", id.arn, id.account), None),
+        Err(e) => finding(Status::Error, format!("STS did not accept profile '{profile}': {e}"), Some("fix the errors above, then run doctor --online again".into())),
+    }
+}
+
 /// The environment's variables; returns the profile an AWS tool would pick.
 fn check_environment(r: &mut Report, ctx: &Context, all: &BTreeMap<String, Profile>) -> String {
     let set: Vec<&str> = KEY_VARS
@@ -300,12 +331,7 @@ fn check_environment(r: &mut Report, ctx: &Context, all: &BTreeMap<String, Profi
         .collect();
     let profile_var = var(ctx, "AWS_PROFILE");
     let default_var = var(ctx, "AWS_DEFAULT_PROFILE");
-    let selected = ctx
-        .profile
-        .clone()
-        .or(profile_var.map(String::from))
-        .or(default_var.map(String::from))
-        .unwrap_or_else(|| "default".into());
+    let selected = selected_profile(ctx);
     let unset = format!("unset {}", KEY_VARS.join(" "));
     let id = var(ctx, "AWS_ACCESS_KEY_ID");
     match (id.is_some(), var(ctx, "AWS_SECRET_ACCESS_KEY").is_some(), var(ctx, "AWS_SESSION_TOKEN").is_some()) {

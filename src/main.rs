@@ -14,8 +14,10 @@ mod paths;
 mod profiles;
 mod project;
 mod secret;
+mod session;
 mod shellwords;
 mod store;
+mod sts;
 mod trust;
 
 fn main() {

@@ -14,18 +14,44 @@ use crate::store::{validate_name, Store, StoreChoice};
 const MAX_STDIN: u64 = 64 * 1024;
 
 pub fn run(choice: StoreChoice, args: &AddArgs) -> Result<()> {
-    validate_name(&args.username)?;
-    let creds = read_credentials(args)?;
+    let name = &args.username;
+    validate_name(name)?;
+    if let Some(serial) = &args.mfa_serial {
+        validate_mfa_serial(serial)?;
+    }
+    let reads_a_key = args.access_key_id.is_some() || args.from_env;
+    if let (Some(serial), false) = (&args.mfa_serial, reads_a_key) {
+        // `--mfa-serial` alone on a stored NAME only records the device.
+        let store = Store::open(choice)?;
+        if let Some(mut stored) = store.load(name)? {
+            stored.mfa_serial = Some(serial.clone());
+            store.save(name, &stored)?;
+            // A session made with another device is no longer wanted.
+            let _ = store.remove(&format!("{name}#mfa"));
+            eprintln!(
+                "Recorded the MFA device {serial} for '{name}' in {}.",
+                store.label()
+            );
+            return Ok(());
+        }
+    }
+    let mut creds = read_credentials(args)?;
     creds.validate(OffsetDateTime::now_utc())?;
 
     let store = Store::open(choice)?;
-    if !args.force && store.contains(&args.username)? {
+    let existing = store.load(name).ok().flatten();
+    if !args.force && store.contains(name)? {
         return Err(Error::Exists {
-            name: args.username.clone(),
+            name: name.clone(),
             store: store.label(),
         });
     }
-    store.save(&args.username, &creds)?;
+    // A rotated key keeps its MFA device unless another is given.
+    creds.mfa_serial = args
+        .mfa_serial
+        .clone()
+        .or(existing.and_then(|e| e.mfa_serial));
+    store.save(name, &creds)?;
 
     let kind = if creds.is_temporary() {
         "temporary credentials"
@@ -75,6 +101,20 @@ fn read_credentials(args: &AddArgs) -> Result<Credentials> {
     }
 }
 
+/// An MFA device: its ARN (arn:aws:iam::ACCOUNT:mfa/NAME) or a hardware
+/// token's serial number.
+fn validate_mfa_serial(serial: &str) -> Result<()> {
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || "_+=/:,.@-".contains(c);
+    if (9..=256).contains(&serial.len()) && serial.chars().all(ok_char) {
+        Ok(())
+    } else {
+        Err(Error::Usage(format!(
+            "invalid --mfa-serial '{}': give the device's ARN, like arn:aws:iam::123456789012:mfa/helen",
+            serial.escape_default()
+        )))
+    }
+}
+
 fn long_term(access_key_id: String, secret: Secret) -> Credentials {
     Credentials {
         access_key_id,
@@ -82,6 +122,7 @@ fn long_term(access_key_id: String, secret: Secret) -> Credentials {
         session_token: None,
         expiration: None,
         account_id: None,
+        mfa_serial: None,
     }
 }
 

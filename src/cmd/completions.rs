@@ -57,7 +57,11 @@ pub fn names(choice: StoreChoice, kind: NameKind) -> Result<()> {
                 .collect()
         }
         NameKind::Usernames => match Store::open(choice).and_then(|s| s.entries()) {
-            Ok(entries) => entries.into_iter().map(|e| e.name).collect(),
+            Ok(entries) => entries
+                .into_iter()
+                .map(|e| e.name)
+                .filter(|n| !crate::session::is_cache_entry(n))
+                .collect(),
             Err(_) => return Ok(()),
         },
     };

@@ -5,16 +5,10 @@ use std::io::IsTerminal;
 
 use crate::awsfiles::AwsFiles;
 use crate::doctor::{self, Context, Status};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::StoreChoice;
 
 pub fn run(choice: StoreChoice, profile: Option<String>, json: bool, online: bool) -> Result<()> {
-    if online {
-        return Err(Error::invalid(
-            "doctor --online needs the STS client, which this build does not have yet",
-            "run doctor without --online",
-        ));
-    }
     let ctx = Context {
         env: std::env::vars()
             .filter(|(k, _)| k.starts_with("AWS_") || k.starts_with("AWSCREDS_"))
@@ -24,7 +18,10 @@ pub fn run(choice: StoreChoice, profile: Option<String>, json: bool, online: boo
         store: choice,
         cwd: std::env::current_dir().unwrap_or_default(),
     };
-    let findings = doctor::run(&ctx);
+    let mut findings = doctor::run(&ctx);
+    if online {
+        findings.push(doctor::check_online(&ctx));
+    }
     let failed = findings.iter().any(|f| f.status == Status::Error);
     if json {
         let mut text = serde_json::to_string_pretty(&findings).expect("findings serialize");

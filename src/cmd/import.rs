@@ -210,6 +210,7 @@ fn read_keys(ini: &Ini, profile: &str, path: &Path) -> Result<Option<Credentials
         session_token: get(TOKEN).map(Secret::new),
         expiration: None,
         account_id: None,
+        mfa_serial: None,
     };
     credentials
         .validate(OffsetDateTime::now_utc())

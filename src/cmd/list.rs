@@ -50,6 +50,7 @@ pub fn run(choice: StoreChoice, json: bool) -> Result<()> {
     let rows: Vec<Row> = store
         .entries()?
         .into_iter()
+        .filter(|entry| !crate::session::is_cache_entry(&entry.name))
         .map(|entry| row(entry, now))
         .collect();
     if json {

@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 pub use configure::config_header;
 
 mod add;
+mod clear;
 mod completions;
 mod configure;
 mod doctor;
@@ -27,11 +28,23 @@ mod trust;
 pub fn run(cli: Cli) -> Result<()> {
     if cli.command.is_some() && cli.username.is_some() {
         return Err(Error::Usage(
-            "--username before a command only belongs to credential_process mode; \
-             give it after the command instead (awscreds-rs add --username NAME)"
+            "--username and the session flags before a command only belong to credential_process mode; \
+             give --username after the command instead (awscreds-rs add --username NAME)"
                 .into(),
         ));
     }
+    let options = crate::session::Options {
+        role_arn: cli.role_arn,
+        external_id: cli.external_id,
+        role_session_name: cli.role_session_name,
+        duration: cli
+            .duration
+            .as_deref()
+            .map(crate::session::parse_duration)
+            .transpose()
+            .map_err(|e| Error::Usage(format!("invalid --duration: {e}")))?,
+        mfa_command: cli.mfa_command,
+    };
     match cli.command {
         Some(Command::Add(args)) => add::run(cli.store, &args),
         Some(Command::Remove { username }) => remove::run(cli.store, &username),
@@ -57,8 +70,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Completions { shell }) => completions::run(shell),
         Some(Command::CompleteNames { kind }) => completions::names(cli.store, kind),
         Some(Command::Man) => man::run(),
+        Some(Command::Clear { username }) => clear::run(cli.store, username.as_deref()),
         None => match cli.username {
-            Some(name) => process::run(cli.store, &name),
+            Some(name) => process::run(cli.store, &name, &options),
             None => {
                 let help = Cli::command().render_help().to_string();
                 Err(Error::Usage(format!(

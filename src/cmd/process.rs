@@ -4,13 +4,26 @@
 use time::OffsetDateTime;
 
 use crate::error::{Error, Result};
+use crate::session::{self, Options};
 use crate::store::{validate_name, Store, StoreChoice};
 
-pub fn run(choice: StoreChoice, name: &str) -> Result<()> {
+pub fn run(choice: StoreChoice, name: &str, options: &Options) -> Result<()> {
     validate_name(name)?;
-    let creds = Store::open(choice)
-        .and_then(|store| store.load_current(name, OffsetDateTime::now_utc()))
+    options.validate()?;
+    let now = OffsetDateTime::now_utc();
+    let store = Store::open(choice).map_err(|e| name_it(e, name))?;
+    let key = store
+        .load_current(name, now)
         .map_err(|e| name_it(e, name))?;
+    // The plain key, unless the line asks for a session or the key has an
+    // MFA device: then a cached session, or a new one from STS.
+    let creds = if key.mfa_serial.is_none() && options.is_empty() {
+        key
+    } else {
+        session::enter_guard()?;
+        session::credentials(&store, name, key, options, &crate::sts::Client, now)
+            .map_err(|e| name_it(e, name))?
+    };
     let mut json = creds.to_process_json();
     json.push('\n');
     super::print(&json)

@@ -1,0 +1,496 @@
+//! Short-lived sessions: STS GetSessionToken with an MFA code, AssumeRole
+//! (from the MFA session when the key has a device), cached in the store
+//! and reused until less than 15 minutes are left.
+//!
+//! A cached session is an entry named `NAME#tag`: `#` never appears in a
+//! user's NAME, so `list` can hide the cache and `clear` can find it. A
+//! refresh holds a lock per entry and reads the cache again once it has it,
+//! so that many processes at once (Terraform starts dozens) make one call.
+
+use std::fs::OpenOptions;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+
+use sha2::{Digest, Sha256};
+use time::{Duration, OffsetDateTime};
+
+use crate::credentials::Credentials;
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+/// botocore refreshes at 15 minutes left and fails when a refresh returns
+/// less than 10, so a session is served only with more than this left.
+pub const REFRESH_MARGIN: Duration = Duration::minutes(15);
+/// The default for both calls: one hour.
+pub const DEFAULT_DURATION: u32 = 3600;
+/// How deep awscreds-rs may find itself running inside itself.
+const MAX_DEPTH: u32 = 2;
+
+/// What the credential_process line asked for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    pub role_arn: Option<String>,
+    pub external_id: Option<String>,
+    pub role_session_name: Option<String>,
+    pub duration: Option<u32>,
+    pub mfa_command: Option<String>,
+}
+
+/// One call to STS.
+pub trait Sts {
+    fn get_session_token(
+        &self,
+        key: &Credentials,
+        duration: u32,
+        serial: &str,
+        code: &str,
+    ) -> Result<Credentials>;
+    fn assume_role(
+        &self,
+        key: &Credentials,
+        role_arn: &str,
+        session_name: &str,
+        external_id: Option<&str>,
+        duration: u32,
+    ) -> Result<Credentials>;
+}
+
+/// `3600`, `3600s`, `60m` or `1h`, as seconds.
+pub fn parse_duration(text: &str) -> std::result::Result<u32, String> {
+    let text = text.trim();
+    let (number, unit) = match text.char_indices().last() {
+        Some((at, c)) if c.is_ascii_alphabetic() => (&text[..at], c),
+        _ => (text, 's'),
+    };
+    let n: u32 = number
+        .parse()
+        .map_err(|_| format!("'{text}' is not a duration like 3600, 90m or 1h"))?;
+    let secs = match unit {
+        's' => Some(n),
+        'm' => n.checked_mul(60),
+        'h' => n.checked_mul(3600),
+        _ => None,
+    }
+    .ok_or_else(|| format!("'{text}' is not a duration like 3600, 90m or 1h"))?;
+    if !(1200..=43200).contains(&secs) {
+        return Err(format!(
+            "{secs} seconds is outside 20 minutes to 12 hours (a shorter session would be stale at once: it is refreshed with 15 minutes left)"
+        ));
+    }
+    Ok(secs)
+}
+
+impl Options {
+    /// Whether the plain stored key is all that is asked for.
+    pub fn is_empty(&self) -> bool {
+        self == &Options::default()
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        let usage = |what: String| Err(Error::Usage(what));
+        if let Some(arn) = &self.role_arn {
+            if !(arn.starts_with("arn:") && arn.contains(":role/")) || arn.len() > 2048 {
+                return usage(format!("invalid --role-arn '{}': a role ARN looks like arn:aws:iam::123456789012:role/NAME", arn.escape_default()));
+            }
+        }
+        let fits = |value: &str, extra: &str, min: usize, max: usize| {
+            (min..=max).contains(&value.len())
+                && value.chars().all(|c| {
+                    c.is_ascii_alphanumeric() || "_+=,.@-".contains(c) || extra.contains(c)
+                })
+        };
+        if let Some(id) = &self.external_id {
+            if !fits(id, ":/", 2, 1224) {
+                return usage(
+                    "invalid --external-id: 2 to 1224 letters, digits or _+=,.@:/-".into(),
+                );
+            }
+        }
+        if let Some(name) = &self.role_session_name {
+            if !fits(name, "", 2, 64) {
+                return usage(
+                    "invalid --role-session-name: 2 to 64 letters, digits or _+=,.@-".into(),
+                );
+            }
+        }
+        if self.role_arn.is_none()
+            && (self.external_id.is_some() || self.role_session_name.is_some())
+        {
+            return usage("--external-id and --role-session-name go with --role-arn".into());
+        }
+        Ok(())
+    }
+}
+
+/// The store entry that caches the session for these options.
+pub fn cache_name(name: &str, options: &Options, mfa_serial: Option<&str>) -> String {
+    match &options.role_arn {
+        None => format!("{name}#mfa"),
+        Some(arn) => {
+            let mut hasher = Sha256::new();
+            for part in [
+                arn.as_str(),
+                options.external_id.as_deref().unwrap_or(""),
+                options.role_session_name.as_deref().unwrap_or(""),
+                mfa_serial.unwrap_or(""),
+            ] {
+                hasher.update(part.as_bytes());
+                hasher.update([0]);
+            }
+            let hex: String = hasher.finalize()[..8]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            format!("{name}#role-{hex}")
+        }
+    }
+}
+
+/// Whether an entry name is a cached session rather than a user's NAME.
+pub fn is_cache_entry(name: &str) -> bool {
+    name.contains('#')
+}
+
+/// The default role session name: `awscreds-rs-NAME`, cut to STS's 64.
+pub fn default_session_name(name: &str) -> String {
+    format!("awscreds-rs-{name}").chars().take(64).collect()
+}
+
+fn fresh(creds: &Credentials, now: OffsetDateTime) -> bool {
+    creds.expiration.is_some_and(|at| at - now > REFRESH_MARGIN)
+}
+
+/// How many awscreds-rs refreshes this process runs inside: the
+/// --mfa-command of a refresh gets `AWSCREDS_DEPTH` one higher.
+fn depth() -> u32 {
+    std::env::var("AWSCREDS_DEPTH")
+        .ok()
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(0)
+}
+
+fn loop_error(what: &str) -> Error {
+    Error::invalid(
+        format!("awscreds-rs is running inside itself ({what})"),
+        "the --mfa-command of this credential_process leads back to it: break the loop",
+    )
+}
+
+/// Fails when awscreds-rs runs inside itself too deep.
+pub fn enter_guard() -> Result<()> {
+    let depth = depth();
+    if depth >= MAX_DEPTH {
+        return Err(loop_error(&format!("{depth} levels deep")));
+    }
+    Ok(())
+}
+
+/// The entries that the refreshes around this process are refreshing.
+fn refreshing() -> Vec<String> {
+    std::env::var("AWSCREDS_REFRESHING")
+        .unwrap_or_default()
+        .split(' ')
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// The credentials for NAME with these options: a cached session while it
+/// is fresh, else a new one from STS (asking for an MFA code if needed).
+pub fn credentials(
+    store: &Store,
+    name: &str,
+    key: Credentials,
+    options: &Options,
+    sts: &dyn Sts,
+    now: OffsetDateTime,
+) -> Result<Credentials> {
+    let serial = key.mfa_serial.clone();
+    let duration = options.duration.unwrap_or(DEFAULT_DURATION);
+
+    // The MFA session first: a role on a NAME with a device is assumed from it.
+    let base = match &serial {
+        Some(serial) => cached_or(store, &format!("{name}#mfa"), now, || {
+            let code = mfa_code(
+                serial,
+                options.mfa_command.as_deref(),
+                &format!("{name}#mfa"),
+            )?;
+            let session_duration = if options.role_arn.is_some() {
+                DEFAULT_DURATION
+            } else {
+                duration
+            };
+            sts.get_session_token(&key, session_duration, serial, &code)
+                .map_err(|e| {
+                    e.context(format!(
+                        "STS GetSessionToken for '{name}' with MFA device {serial}"
+                    ))
+                })
+        })?,
+        None => key.clone(),
+    };
+    let Some(role_arn) = &options.role_arn else {
+        if serial.is_none() {
+            return Err(Error::invalid(
+                format!("'{name}' has no MFA device, and no --role-arn was given"),
+                format!(
+                    "record the device with: awscreds-rs add --username {name} --mfa-serial ARN"
+                ),
+            ));
+        }
+        return Ok(base);
+    };
+    let cache = cache_name(name, options, serial.as_deref());
+    let session_name = options
+        .role_session_name
+        .clone()
+        .unwrap_or_else(|| default_session_name(name));
+    cached_or(store, &cache, now, || {
+        sts.assume_role(
+            &base,
+            role_arn,
+            &session_name,
+            options.external_id.as_deref(),
+            duration,
+        )
+        .map_err(|e| e.context(format!("STS AssumeRole of {role_arn} for '{name}'")))
+    })
+}
+
+/// The cached entry while fresh; else, under the entry's lock, the cache
+/// again (another process may have refreshed it), else `refresh`, cached.
+fn cached_or(
+    store: &Store,
+    entry: &str,
+    now: OffsetDateTime,
+    refresh: impl FnOnce() -> Result<Credentials>,
+) -> Result<Credentials> {
+    if let Ok(Some(creds)) = store.load(entry) {
+        if fresh(&creds, now) {
+            return Ok(creds);
+        }
+    }
+    // A refresh of this entry around us is waiting for us: waiting for its
+    // lock would never end.
+    if refreshing().iter().any(|e| e == entry) {
+        return Err(loop_error(&format!("it is refreshing '{entry}' already")));
+    }
+    let _lock = lock(entry)?;
+    if let Ok(Some(creds)) = store.load(entry) {
+        if fresh(&creds, OffsetDateTime::now_utc()) {
+            return Ok(creds);
+        }
+    }
+    let creds = refresh()?;
+    store.save(entry, &creds)?;
+    Ok(creds)
+}
+
+/// How long to wait for another process's refresh (which may be waiting
+/// for its user to type an MFA code).
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
+
+fn lock(entry: &str) -> Result<std::fs::File> {
+    let dir = crate::paths::data_dir()?.join("locks");
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+    let file_name: String = entry
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let path = dir.join(format!("{file_name}.lock"));
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
+    let started = std::time::Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::invalid(
+                    format!("another awscreds-rs has been refreshing '{entry}' for 2 minutes"),
+                    format!("let it finish, or stop it; its lock is {}", path.display()),
+                ))
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(Error::io(format!("cannot lock {}", path.display()), e))
+            }
+        }
+    }
+}
+
+/// The MFA code: the first line of --mfa-command's output, or typed on the
+/// terminal (`/dev/tty` works even when the SDK captured stdin and stdout).
+fn mfa_code(serial: &str, command: Option<&str>, entry: &str) -> Result<String> {
+    let code = match command {
+        Some(command) => run_mfa_command(command, entry)?,
+        None => ask_terminal(serial)?,
+    };
+    let code = code.trim().to_string();
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::invalid(
+            format!("the MFA code for {serial} is not 6 digits"),
+            "type the current code of the device (or check what --mfa-command prints)",
+        ));
+    }
+    Ok(code)
+}
+
+fn run_mfa_command(command: &str, entry: &str) -> Result<String> {
+    let mut around = refreshing();
+    around.push(entry.to_string());
+    let mut cmd = if cfg!(windows) {
+        let mut c = Command::new("cmd");
+        c.args(["/C", command]);
+        c
+    } else {
+        let mut c = Command::new("sh");
+        c.args(["-c", command]);
+        c
+    };
+    let out = cmd
+        .env("AWSCREDS_DEPTH", (depth() + 1).to_string())
+        .env("AWSCREDS_REFRESHING", around.join(" "))
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| Error::io("cannot run --mfa-command", e))?;
+    if !out.status.success() {
+        return Err(Error::invalid(
+            format!("--mfa-command failed ({})", out.status),
+            "run it by hand: it must print the code on its first line",
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string())
+}
+
+fn ask_terminal(serial: &str) -> Result<String> {
+    let no_terminal = || {
+        Error::invalid(
+            format!("there is no terminal to ask for the MFA code of {serial}"),
+            "add --mfa-command CMD to the credential_process line (for example --mfa-command 'ykman oath accounts code --single NAME')",
+        )
+    };
+    if cfg!(not(unix)) {
+        return Err(no_terminal());
+    }
+    let tty = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .map_err(|_| no_terminal())?;
+    let mut writer = &tty;
+    write!(writer, "MFA code for {serial}: ").map_err(|_| no_terminal())?;
+    let mut line = String::new();
+    BufReader::new(&tty)
+        .read_line(&mut line)
+        .map_err(|_| no_terminal())?;
+    Ok(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("3600"), Ok(3600));
+        assert_eq!(parse_duration("3600s"), Ok(3600));
+        assert_eq!(parse_duration("90m"), Ok(5400));
+        assert_eq!(parse_duration("1h"), Ok(3600));
+        assert_eq!(parse_duration("12h"), Ok(43200));
+        assert!(parse_duration("15m").is_err(), "stale at once");
+        assert!(parse_duration("13h").is_err());
+        assert!(parse_duration("1d").is_err());
+        assert!(parse_duration("h").is_err());
+        assert!(parse_duration("").is_err());
+    }
+
+    #[test]
+    fn option_checks() {
+        let role = |arn: &str| Options {
+            role_arn: Some(arn.into()),
+            ..Options::default()
+        };
+        assert!(role("arn:aws:iam::123456789012:role/deploy")
+            .validate()
+            .is_ok());
+        assert!(role("arn:aws-cn:iam::123456789012:role/path/deploy")
+            .validate()
+            .is_ok());
+        assert!(role("deploy").validate().is_err());
+        let mut o = role("arn:aws:iam::123456789012:role/deploy");
+        o.role_session_name = Some("a b".into());
+        assert!(o.validate().is_err());
+        let lone = Options {
+            external_id: Some("xyz".into()),
+            ..Options::default()
+        };
+        assert!(lone.validate().is_err());
+    }
+
+    #[test]
+    fn cache_names_keep_names_roles_and_devices_apart() {
+        let none = Options::default();
+        let role = |arn: &str| Options {
+            role_arn: Some(arn.into()),
+            ..Options::default()
+        };
+        let a = role("arn:aws:iam::111111111111:role/a");
+        let b = role("arn:aws:iam::111111111111:role/b");
+        assert_eq!(cache_name("helen", &none, Some("x")), "helen#mfa");
+        assert_ne!(cache_name("helen", &a, None), cache_name("helen", &b, None));
+        assert_ne!(
+            cache_name("helen", &a, None),
+            cache_name("helen", &a, Some("arn:mfa"))
+        );
+        assert_ne!(cache_name("helen", &a, None), cache_name("hugo", &a, None));
+        assert!(is_cache_entry(&cache_name("helen", &a, None)));
+        assert!(!is_cache_entry("helen"));
+        assert!(
+            crate::store::validate_name("helen#mfa").is_err(),
+            "no user NAME looks like a cache entry"
+        );
+    }
+
+    #[test]
+    fn session_names_fit_sts() {
+        assert_eq!(default_session_name("helen"), "awscreds-rs-helen");
+        assert_eq!(default_session_name(&"x".repeat(100)).len(), 64);
+    }
+
+    #[test]
+    fn freshness_keeps_a_15_minute_margin() {
+        let now = OffsetDateTime::now_utc();
+        let mut c = Credentials {
+            access_key_id: "ASIAIOSFODNN7EXAMPLE".into(),
+            secret_access_key: crate::secret::Secret::new("s".into()),
+            session_token: Some(crate::secret::Secret::new("t".into())),
+            expiration: Some(now + Duration::minutes(16)),
+            account_id: None,
+            mfa_serial: None,
+        };
+        assert!(fresh(&c, now));
+        c.expiration = Some(now + Duration::minutes(15));
+        assert!(!fresh(&c, now));
+        c.expiration = None;
+        assert!(!fresh(&c, now));
+    }
+}

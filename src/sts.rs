@@ -1,0 +1,217 @@
+//! AWS STS through the AWS SDK, reached the way the SDKs reach it:
+//! `AWS_REGION` (or the profile's region), `AWS_ENDPOINT_URL_STS` and
+//! `AWS_ENDPOINT_URL`. The async runtime starts only when a call is made,
+//! so the credential_process fast path never pays for it.
+
+use crate::credentials::Credentials;
+use crate::error::{Error, Result};
+use crate::session::Sts;
+
+/// Who a set of credentials belongs to.
+pub struct Identity {
+    pub account: String,
+    pub arn: String,
+}
+
+/// Whether an ARN from GetCallerIdentity is an account's root user.
+pub fn is_root(arn: &str) -> bool {
+    arn.starts_with("arn:") && arn.ends_with(":root")
+}
+
+#[cfg(feature = "sts")]
+mod client {
+    use super::*;
+    use crate::secret::Secret;
+    use aws_config::meta::region::RegionProviderChain;
+    use aws_config::BehaviorVersion;
+    use aws_sdk_sts::config::Region;
+    use time::OffsetDateTime;
+
+    pub struct Client;
+
+    fn runtime() -> Result<tokio::runtime::Runtime> {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::io("cannot start the runtime for STS", e))
+    }
+
+    fn region() -> RegionProviderChain {
+        RegionProviderChain::first_try(
+            aws_config::environment::EnvironmentVariableRegionProvider::new(),
+        )
+        .or_else(aws_config::profile::ProfileFileRegionProvider::new())
+        .or_else(Region::new("us-east-1"))
+    }
+
+    fn failure(action: &str, e: impl std::error::Error + 'static) -> Error {
+        let detail = aws_sdk_sts::error::DisplayErrorContext(&e).to_string();
+        Error::invalid(
+            format!("{action} failed: {detail}"),
+            "check the key's permissions, the MFA code and the role's trust policy; nothing was cached",
+        )
+    }
+
+    fn key(creds: &Credentials) -> aws_sdk_sts::config::Credentials {
+        aws_sdk_sts::config::Credentials::new(
+            creds.access_key_id.clone(),
+            creds.secret_access_key.expose().to_string(),
+            creds.session_token.as_ref().map(|t| t.expose().to_string()),
+            None,
+            "awscreds-rs",
+        )
+    }
+
+    async fn sts(creds: Option<&Credentials>, profile: Option<&str>) -> aws_sdk_sts::Client {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest()).region(region());
+        if let Some(creds) = creds {
+            loader = loader.credentials_provider(key(creds));
+        }
+        if let Some(profile) = profile {
+            loader = loader.profile_name(profile);
+        }
+        aws_sdk_sts::Client::new(&loader.load().await)
+    }
+
+    fn session(out: Option<&aws_sdk_sts::types::Credentials>, action: &str) -> Result<Credentials> {
+        let c = out.ok_or_else(|| {
+            Error::invalid(format!("{action} returned no credentials"), "try again")
+        })?;
+        let expiration =
+            OffsetDateTime::from_unix_timestamp(c.expiration().secs()).map_err(|_| {
+                Error::invalid(format!("{action} returned a bad expiration"), "try again")
+            })?;
+        Ok(Credentials {
+            access_key_id: c.access_key_id().to_string(),
+            secret_access_key: Secret::new(c.secret_access_key().to_string()),
+            session_token: Some(Secret::new(c.session_token().to_string())),
+            expiration: Some(expiration),
+            account_id: None,
+            mfa_serial: None,
+        })
+    }
+
+    impl Sts for Client {
+        fn get_session_token(
+            &self,
+            key: &Credentials,
+            duration: u32,
+            serial: &str,
+            code: &str,
+        ) -> Result<Credentials> {
+            runtime()?.block_on(async {
+                let out = sts(Some(key), None)
+                    .await
+                    .get_session_token()
+                    .duration_seconds(duration as i32)
+                    .serial_number(serial)
+                    .token_code(code)
+                    .send()
+                    .await
+                    .map_err(|e| failure("GetSessionToken", e))?;
+                session(out.credentials(), "GetSessionToken")
+            })
+        }
+
+        fn assume_role(
+            &self,
+            key: &Credentials,
+            role_arn: &str,
+            session_name: &str,
+            external_id: Option<&str>,
+            duration: u32,
+        ) -> Result<Credentials> {
+            runtime()?.block_on(async {
+                let out = sts(Some(key), None)
+                    .await
+                    .assume_role()
+                    .role_arn(role_arn)
+                    .role_session_name(session_name)
+                    .set_external_id(external_id.map(String::from))
+                    .duration_seconds(duration as i32)
+                    .send()
+                    .await
+                    .map_err(|e| failure("AssumeRole", e))?;
+                let mut creds = session(out.credentials(), "AssumeRole")?;
+                // arn:aws:sts::ACCOUNT:assumed-role/...
+                creds.account_id = out
+                    .assumed_role_user()
+                    .and_then(|u| u.arn().split(':').nth(4).map(String::from))
+                    .filter(|a| a.len() == 12);
+                Ok(creds)
+            })
+        }
+    }
+
+    /// GetCallerIdentity through a profile, as an AWS tool would resolve it.
+    pub fn caller_identity(profile: &str) -> Result<Identity> {
+        runtime()?.block_on(async {
+            let out = sts(None, Some(profile))
+                .await
+                .get_caller_identity()
+                .send()
+                .await
+                .map_err(|e| failure("GetCallerIdentity", e))?;
+            Ok(Identity {
+                account: out.account().unwrap_or_default().to_string(),
+                arn: out.arn().unwrap_or_default().to_string(),
+            })
+        })
+    }
+}
+
+#[cfg(not(feature = "sts"))]
+mod client {
+    use super::*;
+
+    pub struct Client;
+
+    fn missing() -> Error {
+        Error::invalid(
+            "this awscreds-rs was built without STS (the `sts` cargo feature)",
+            "install a build with the default features for MFA, roles and doctor --online",
+        )
+    }
+
+    impl Sts for Client {
+        fn get_session_token(
+            &self,
+            _: &Credentials,
+            _: u32,
+            _: &str,
+            _: &str,
+        ) -> Result<Credentials> {
+            Err(missing())
+        }
+        fn assume_role(
+            &self,
+            _: &Credentials,
+            _: &str,
+            _: &str,
+            _: Option<&str>,
+            _: u32,
+        ) -> Result<Credentials> {
+            Err(missing())
+        }
+    }
+
+    pub fn caller_identity(_: &str) -> Result<Identity> {
+        Err(missing())
+    }
+}
+
+pub use client::{caller_identity, Client};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_arns() {
+        assert!(is_root("arn:aws:iam::123456789012:root"));
+        assert!(is_root("arn:aws-cn:iam::123456789012:root"));
+        assert!(!is_root("arn:aws:iam::123456789012:user/root"));
+        assert!(!is_root("arn:aws:sts::123456789012:assumed-role/root/x"));
+        assert!(!is_root("root"));
+    }
+}

@@ -1,0 +1,430 @@
+//! Short-lived sessions against a local STS (moto's server on 127.0.0.1,
+//! behind a proxy that counts calls): GetSessionToken with an MFA code from
+//! a command and from a terminal, AssumeRole with and without MFA, reuse of
+//! the cache, refresh below 15 minutes, 32 processes making one call, STS
+//! errors, the recursion guard, and boto3 reading the result.
+
+mod common;
+
+use std::fs;
+
+use common::*;
+use serde_json::Value;
+
+const MFA: &str = "arn:aws:iam::123456789012:mfa/helen";
+const ROLE: &str = "arn:aws:iam::123456789012:role/deploy";
+
+struct World {
+    t: TestEnv,
+    sts: LocalSts,
+}
+
+fn world(mfa: bool) -> World {
+    let t = TestEnv::secret_service();
+    let mut add = vec!["add", "--username", "helen"];
+    if mfa {
+        add.extend(["--mfa-serial", MFA]);
+    }
+    t.run(&add).stdin(&long_term_doc()).ok();
+    World {
+        t,
+        sts: LocalSts::start(),
+    }
+}
+
+impl World {
+    fn run(&self, args: &[&str]) -> Run {
+        self.t
+            .run(args)
+            .env("AWS_ENDPOINT_URL_STS", &self.sts.endpoint)
+            .env("AWS_REGION", "us-east-1")
+    }
+
+    fn cached_names(&self) -> Vec<String> {
+        let out = self
+            .t
+            .command("secret-tool")
+            .args(["search", "--all", "service", "awscreds-rs"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.strip_prefix("attribute.username = "))
+            .filter(|n| n.contains('#'))
+            .map(String::from)
+            .collect()
+    }
+}
+
+fn doc(out: &Out) -> Value {
+    serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {out:?}"))
+}
+
+#[test]
+fn mfa_code_from_a_command_and_the_cache() {
+    let w = world(true);
+    let out = w
+        .run(&["--username", "helen", "--mfa-command", "echo 123456"])
+        .ok();
+    let first = doc(&out);
+    assert!(
+        first["SessionToken"].is_string() && first["Expiration"].is_string(),
+        "{first}"
+    );
+    assert_eq!(w.sts.count("GetSessionToken"), 1);
+    let call = &w.sts.calls()[0];
+    assert!(
+        call.contains("TokenCode=123456")
+            && call.contains("SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Fhelen"),
+        "{call}"
+    );
+    assert!(call.contains("DurationSeconds=3600"), "{call}");
+
+    // Reused: no second call, the same session.
+    let again = doc(&w
+        .run(&["--username", "helen", "--mfa-command", "echo 123456"])
+        .ok());
+    assert_eq!(again, first);
+    assert_eq!(w.sts.count("GetSessionToken"), 1);
+
+    // boto3 reads it through a profile, with the same expiry.
+    w.t.write_config(&format!(
+        "[profile app]\ncredential_process = {BIN} --username helen --mfa-command 'echo 123456'\n"
+    ));
+    let mut cmd = w.t.command(client(".venv/bin/python"));
+    cmd.arg(project_dir().join("tests/py/probe.py"))
+        .arg("app")
+        .env("AWS_ENDPOINT_URL_STS", &w.sts.endpoint)
+        .env("AWS_REGION", "us-east-1");
+    let out = Run::new(cmd).ok();
+    let seen = doc(&out);
+    assert_eq!(seen["SessionToken"], first["SessionToken"]);
+    assert_eq!(seen["Expiration"], first["Expiration"]);
+    assert_eq!(w.sts.count("GetSessionToken"), 1);
+
+    // `clear` drops it; the next call makes a new one. The key stays.
+    w.run(&["clear", "--username", "helen"])
+        .ok()
+        .stderr_has(&["Dropped 1 cached session"]);
+    assert!(w.cached_names().is_empty());
+    w.run(&["--username", "helen", "--mfa-command", "echo 123456"])
+        .ok();
+    assert_eq!(w.sts.count("GetSessionToken"), 2);
+    let list = w.run(&["list"]).ok().stdout;
+    assert!(list.contains("helen") && !list.contains('#'), "{list}");
+}
+
+#[test]
+fn mfa_code_typed_on_the_terminal() {
+    let w = world(true);
+    let mut cmd = w.t.command(client(".venv/bin/python"));
+    cmd.arg(project_dir().join("tests/py/pty_run.py"))
+        .args([
+            &format!("MFA code for {MFA}: "),
+            "654321",
+            "--",
+            BIN,
+            "--username",
+            "helen",
+        ])
+        .env("AWS_ENDPOINT_URL_STS", &w.sts.endpoint)
+        .env("AWS_REGION", "us-east-1");
+    let out = Run::new(cmd).output();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("\"SessionToken\""), "{out:?}");
+    assert!(w.sts.calls()[0].contains("TokenCode=654321"));
+}
+
+#[test]
+fn without_a_terminal_or_command_it_fails_at_once_and_caches_nothing() {
+    let w = world(true);
+    let mut cmd = w.t.command("setsid");
+    cmd.args(["-w", BIN, "--username", "helen"])
+        .env("AWS_ENDPOINT_URL_STS", &w.sts.endpoint);
+    let started = std::time::Instant::now();
+    let out = Run::new(cmd).fails(1);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    out.stderr_has(&["no terminal to ask for the MFA code", "--mfa-command"]);
+    assert!(w.sts.calls().is_empty());
+    assert!(w.cached_names().is_empty());
+    // A code that is not 6 digits never reaches STS either.
+    w.run(&["--username", "helen", "--mfa-command", "echo 12ab"])
+        .fails(1)
+        .stderr_has(&["not 6 digits"]);
+    assert!(w.sts.calls().is_empty());
+}
+
+#[test]
+fn assume_role_without_and_with_mfa() {
+    let w = world(false);
+    let out = w
+        .run(&[
+            "--username",
+            "helen",
+            "--role-arn",
+            ROLE,
+            "--external-id",
+            "ext-123",
+            "--duration",
+            "2h",
+        ])
+        .ok();
+    let role = doc(&out);
+    assert_eq!(role["AccountId"], "123456789012");
+    assert!(role["AccessKeyId"].as_str().unwrap().starts_with("ASIA"));
+    let call = &w.sts.calls()[0];
+    for part in [
+        "Action=AssumeRole",
+        "RoleSessionName=awscreds-rs-helen",
+        "ExternalId=ext-123",
+        "DurationSeconds=7200",
+    ] {
+        assert!(call.contains(part), "{part} in {call}");
+    }
+    // Reused.
+    w.run(&[
+        "--username",
+        "helen",
+        "--role-arn",
+        ROLE,
+        "--external-id",
+        "ext-123",
+    ])
+    .ok();
+    assert_eq!(w.sts.count("AssumeRole"), 1);
+
+    // With an MFA device the role is assumed from the MFA session.
+    w.run(&["add", "--username", "helen", "--mfa-serial", MFA])
+        .ok()
+        .stderr_has(&["Recorded the MFA device"]);
+    w.run(&[
+        "--username",
+        "helen",
+        "--role-arn",
+        ROLE,
+        "--role-session-name",
+        "ci-run",
+        "--mfa-command",
+        "echo 111111",
+    ])
+    .ok();
+    assert_eq!(w.sts.count("GetSessionToken"), 1);
+    assert_eq!(w.sts.count("AssumeRole"), 2);
+    assert!(w.sts.calls()[2].contains("RoleSessionName=ci-run"));
+    // The MFA session serves another role without a new code.
+    w.run(&[
+        "--username",
+        "helen",
+        "--role-arn",
+        "arn:aws:iam::123456789012:role/other",
+    ])
+    .ok();
+    assert_eq!(w.sts.count("GetSessionToken"), 1);
+    assert_eq!(w.sts.count("AssumeRole"), 3);
+    // The stored key is still the long-term one.
+    assert_eq!(
+        w.run(&["list", "--json"])
+            .ok()
+            .stdout
+            .matches("\"username\"")
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn a_session_with_less_than_15_minutes_left_is_refreshed() {
+    let w = world(true);
+    let first = doc(&w
+        .run(&["--username", "helen", "--mfa-command", "echo 123456"])
+        .ok());
+    // Age the cached session: 10 minutes left.
+    let soon = std::process::Command::new("date")
+        .args(["-u", "-d", "+10 minutes", "+%Y-%m-%dT%H:%M:%SZ"])
+        .output()
+        .unwrap();
+    let soon = String::from_utf8(soon.stdout).unwrap().trim().to_string();
+    let aged = format!(
+        r#"{{"FormatVersion":1,"AccessKeyId":"{}","SecretAccessKey":"x","SessionToken":"old","Expiration":"{soon}"}}"#,
+        first["AccessKeyId"].as_str().unwrap()
+    );
+    let mut child =
+        w.t.command("secret-tool")
+            .args([
+                "store",
+                "--label=aged",
+                "service",
+                "awscreds-rs",
+                "username",
+                "helen#mfa",
+            ])
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), aged.as_bytes()).unwrap();
+    assert!(child.wait().unwrap().success());
+
+    let fresh = doc(&w
+        .run(&["--username", "helen", "--mfa-command", "echo 123456"])
+        .ok());
+    assert_eq!(w.sts.count("GetSessionToken"), 2);
+    assert_ne!(fresh["SessionToken"], "old");
+}
+
+#[test]
+fn thirty_two_processes_at_once_make_one_sts_call() {
+    let w = world(false);
+    let children: Vec<_> = (0..32)
+        .map(|_| {
+            let mut run = w.run(&["--username", "helen", "--role-arn", ROLE]);
+            run.cmd
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            run.cmd.spawn().unwrap()
+        })
+        .collect();
+    let outputs: Vec<String> = children
+        .into_iter()
+        .map(|c| {
+            let out = c.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8(out.stdout).unwrap()
+        })
+        .collect();
+    assert_eq!(w.sts.count("AssumeRole"), 1, "{:?}", w.sts.calls());
+    assert!(outputs.iter().all(|o| o == &outputs[0]));
+}
+
+#[test]
+fn sts_errors_are_reported_and_nothing_is_cached() {
+    let t = TestEnv::secret_service();
+    t.run(&["add", "--username", "helen"])
+        .stdin(&long_term_doc())
+        .ok();
+    // A listener that answers every request with AccessDenied.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if std::io::BufRead::read_line(&mut reader, &mut line).unwrap_or(0) == 0
+                    || line == "\r\n"
+                {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = std::io::Read::read_exact(&mut reader, &mut body);
+            let xml = "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: sts:AssumeRole</Message></Error><RequestId>1</RequestId></ErrorResponse>";
+            let mut stream = stream;
+            let _ = std::io::Write::write_all(
+                &mut stream,
+                format!("HTTP/1.1 403 Forbidden\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{xml}", xml.len()).as_bytes(),
+            );
+        }
+    });
+    let out = t
+        .run(&["--username", "helen", "--role-arn", ROLE])
+        .env("AWS_ENDPOINT_URL_STS", &endpoint)
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_MAX_ATTEMPTS", "1")
+        .fails(1);
+    out.stderr_has(&[
+        "'helen'",
+        "AssumeRole",
+        "AccessDenied",
+        "not authorized",
+        "nothing was cached",
+    ]);
+    assert_eq!(out.stderr.lines().count(), 1, "{out:?}");
+    assert!(!out.stderr.contains(SECRET));
+    let names = t.run(&["clear"]).ok();
+    names.stderr_has(&["Dropped 0 cached session"]);
+}
+
+#[test]
+fn a_helper_that_calls_itself_stops() {
+    let w = world(true);
+    let script = w.t.root().join("loop.sh");
+    fs::write(
+        &script,
+        format!(
+            "exec {BIN} --username helen --mfa-command 'sh {}'\n",
+            script.display()
+        ),
+    )
+    .unwrap();
+    let out = w
+        .run(&[
+            "--username",
+            "helen",
+            "--mfa-command",
+            &format!("sh {}", script.display()),
+        ])
+        .fails(1);
+    out.stderr_has(&["inside itself"]);
+    assert!(w.sts.calls().is_empty());
+}
+
+#[test]
+fn bad_session_flags_are_usage_errors() {
+    let w = world(false);
+    w.run(&["--username", "helen", "--role-arn", "deploy"])
+        .fails(2)
+        .stderr_has(&["invalid --role-arn"]);
+    w.run(&[
+        "--username",
+        "helen",
+        "--role-arn",
+        ROLE,
+        "--duration",
+        "10m",
+    ])
+    .fails(2)
+    .stderr_has(&["invalid --duration"]);
+    w.run(&["--username", "helen", "--duration", "1x"]).fails(2);
+    w.run(&["--external-id", "abc", "--username", "helen"])
+        .fails(2);
+    w.run(&["--role-arn", ROLE, "list"]).fails(2);
+    // A NAME without a device or role is served as before.
+    assert_eq!(
+        w.run(&["--username", "helen"]).ok().stdout,
+        format!("{}\n", long_term_doc())
+    );
+    // An MFA session needs a device.
+    w.run(&["--username", "helen", "--mfa-command", "echo 123456"])
+        .fails(1)
+        .stderr_has(&["no MFA device"]);
+}
+
+#[test]
+fn doctor_online_names_the_identity() {
+    let w = world(false);
+    w.t.write_config(&format!(
+        "[default]\nregion = us-east-1\ncredential_process = {BIN} --username helen\n"
+    ));
+    let out = w.run(&["doctor", "--online", "--json"]).ok();
+    let findings: Value = serde_json::from_str(&out.stdout).unwrap();
+    let online = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "online.identity")
+        .unwrap();
+    assert_eq!(online["status"], "ok", "{online}");
+    assert!(
+        online["message"].as_str().unwrap().contains("123456789012"),
+        "{online}"
+    );
+    assert!(w.sts.count("GetCallerIdentity") == 1);
+}
