@@ -390,6 +390,7 @@ fn check_profile(r: &mut Report, ctx: &Context, all: &BTreeMap<String, Profile>,
         ),
         None,
     );
+    check_rust_sdk(r, selected, profile);
     if profile.has_static_keys_in_credentials() && profile.config.contains_key("credential_process")
     {
         r.warn("profile.source", format!("profile '{selected}' has static keys in the credentials file, which SDKs use before its credential_process: the process never runs"), format!("awscreds-rs import --profile {selected}"));
@@ -423,6 +424,27 @@ fn check_profile(r: &mut Report, ctx: &Context, all: &BTreeMap<String, Profile>,
         Source::Awscreds { name, command } => check_process(r, ctx, command, Some(name)),
         Source::Process { command } => check_process(r, ctx, command, None),
         _ => {}
+    }
+}
+
+/// The Rust SDK's own reading of the profile (aws-config's parser), against
+/// ours: where they differ, one SDK will not do what the file seems to say.
+fn check_rust_sdk(r: &mut Report, selected: &str, profile: &Profile) {
+    if !cfg!(feature = "sts") {
+        return;
+    }
+    match crate::sts::rust_sdk_profile(selected) {
+        Err(e) => r.warn("profile.rust-sdk", format!("the Rust SDK (aws-config) cannot read the AWS files: {e}"), "fix the files where the message says"),
+        Ok(None) => r.warn("profile.rust-sdk", format!("the Rust SDK (aws-config) does not see profile '{selected}'"), "check the section header: [profile NAME] in the config file, [NAME] in the credentials file"),
+        Ok(Some(seen)) => {
+            let ours = |key: &str| profile.config.get(key).or_else(|| profile.credentials.get(key)).map(String::as_str).filter(|v| !v.is_empty());
+            let differs: Vec<&str> = seen.iter().filter(|(k, v)| ours(k) != Some(v.as_str())).map(|(k, _)| k.as_str()).collect();
+            if differs.is_empty() {
+                r.ok("profile.rust-sdk", format!("the Rust SDK (aws-config) reads profile '{selected}' the same way"));
+            } else {
+                r.warn("profile.rust-sdk", format!("the Rust SDK (aws-config) reads {} of profile '{selected}' differently", differs.join(", ")), "look for duplicate sections or keys: SDKs merge them differently");
+            }
+        }
     }
 }
 

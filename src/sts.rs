@@ -143,6 +143,34 @@ mod client {
         }
     }
 
+    /// The profile's settings as the Rust SDK (aws-config) parses the AWS
+    /// files: `Ok(None)` when it does not see the profile at all.
+    pub fn rust_sdk_profile(profile: &str) -> Result<Option<Vec<(String, String)>>, String> {
+        use aws_types::os_shim_internal::{Env, Fs};
+        let rt = runtime().map_err(|e| e.to_string())?;
+        let set = rt
+            .block_on(aws_config::profile::load(
+                &Fs::real(),
+                &Env::real(),
+                &aws_runtime::env_config::file::EnvConfigFiles::default(),
+                None,
+            ))
+            .map_err(|e| aws_sdk_sts::error::DisplayErrorContext(&e).to_string())?;
+        Ok(set.get_profile(profile).map(|p| {
+            [
+                "credential_process",
+                "role_arn",
+                "source_profile",
+                "sso_session",
+                "aws_access_key_id",
+                "region",
+            ]
+            .iter()
+            .filter_map(|k| p.get(k).map(|v| (k.to_string(), v.to_string())))
+            .collect()
+        }))
+    }
+
     /// GetCallerIdentity through a profile, as an AWS tool would resolve it.
     pub fn caller_identity(profile: &str) -> Result<Identity> {
         runtime()?.block_on(async {
@@ -198,9 +226,13 @@ mod client {
     pub fn caller_identity(_: &str) -> Result<Identity> {
         Err(missing())
     }
+
+    pub fn rust_sdk_profile(_: &str) -> Result<Option<Vec<(String, String)>>, String> {
+        Err("built without the sts feature".into())
+    }
 }
 
-pub use client::{caller_identity, Client};
+pub use client::{caller_identity, rust_sdk_profile, Client};
 
 #[cfg(test)]
 mod tests {
