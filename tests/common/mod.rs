@@ -348,7 +348,19 @@ impl Run {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let mut child = self.cmd.spawn().expect("command starts");
+        // A binary a test has just copied can be briefly busy (ETXTBSY): a
+        // sibling test's fork may hold the copy's write descriptor until it
+        // execs. Try again for a moment.
+        let mut tries = 0;
+        let mut child = loop {
+            match self.cmd.spawn() {
+                Err(e) if e.raw_os_error() == Some(26) && tries < 100 => {
+                    tries += 1;
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                other => break other.expect("command starts"),
+            }
+        };
         let mut stdin = child.stdin.take().unwrap();
         if let Some(text) = &self.stdin {
             stdin.write_all(text.as_bytes()).unwrap();
