@@ -66,8 +66,7 @@ impl AwsFiles {
 
 /// Checks a profile name: letters, digits and `-_.+=,@`, at most 128.
 pub fn validate_profile_name(profile: &str) -> Result<()> {
-    let ok_char = |c: char| c.is_ascii_alphanumeric() || "-_.+=,@".contains(c);
-    if profile.is_empty() || profile.len() > 128 || !profile.chars().all(ok_char) {
+    if !crate::charset::is_word(profile, "-_.+=,@", 1..=128) {
         return Err(Error::Usage(format!(
             "invalid profile name '{}': use 1 to 128 letters, digits or - _ . + = , @",
             profile.escape_default()
@@ -112,16 +111,7 @@ pub struct EditLock {
 
 /// Takes the edit lock, waiting for another awscreds-rs that holds it.
 pub fn lock() -> Result<EditLock> {
-    let dir = crate::paths::data_dir()?;
-    fs::create_dir_all(&dir)
-        .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
-    let path = dir.join("edit.lock");
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
+    let (file, path) = crate::paths::lock_file(Path::new("edit.lock"))?;
     file.lock()
         .map_err(|e| Error::io(format!("cannot lock {}", path.display()), e))?;
     Ok(EditLock { _file: file })

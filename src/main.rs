@@ -4,6 +4,7 @@
 use clap::Parser;
 
 mod awsfiles;
+mod charset;
 mod cli;
 mod cmd;
 mod credentials;

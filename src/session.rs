@@ -14,6 +14,7 @@ use std::process::{Command, Stdio};
 use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 
+use crate::charset::is_word;
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::store::Store;
@@ -93,21 +94,16 @@ impl Options {
                 return usage(format!("invalid --role-arn '{}': a role ARN looks like arn:aws:iam::123456789012:role/NAME", arn.escape_default()));
             }
         }
-        let fits = |value: &str, extra: &str, min: usize, max: usize| {
-            (min..=max).contains(&value.len())
-                && value.chars().all(|c| {
-                    c.is_ascii_alphanumeric() || "_+=,.@-".contains(c) || extra.contains(c)
-                })
-        };
+
         if let Some(id) = &self.external_id {
-            if !fits(id, ":/", 2, 1224) {
+            if !is_word(id, "_+=,.@-:/", 2..=1224) {
                 return usage(
                     "invalid --external-id: 2 to 1224 letters, digits or _+=,.@:/-".into(),
                 );
             }
         }
         if let Some(name) = &self.role_session_name {
-            if !fits(name, "", 2, 64) {
+            if !is_word(name, "_+=,.@-", 2..=64) {
                 return usage(
                     "invalid --role-session-name: 2 to 64 letters, digits or _+=,.@-".into(),
                 );
@@ -292,9 +288,6 @@ fn cached_or(
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 fn lock(entry: &str) -> Result<std::fs::File> {
-    let dir = crate::paths::data_dir()?.join("locks");
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
     let file_name: String = entry
         .chars()
         .map(|c| {
@@ -305,13 +298,8 @@ fn lock(entry: &str) -> Result<std::fs::File> {
             }
         })
         .collect();
-    let path = dir.join(format!("{file_name}.lock"));
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
+    let (file, path) =
+        crate::paths::lock_file(&std::path::Path::new("locks").join(format!("{file_name}.lock")))?;
     let started = std::time::Instant::now();
     loop {
         match file.try_lock() {

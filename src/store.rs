@@ -206,8 +206,7 @@ impl Store {
 /// Checks a NAME before it is used as a key in any store: the characters of
 /// IAM user names, at most 128 of them.
 pub fn validate_name(name: &str) -> Result<()> {
-    let ok_char = |c: char| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c);
-    if name.is_empty() || name.len() > 128 || !name.chars().all(ok_char) {
+    if !crate::charset::is_word(name, "+=,.@_-", 1..=128) {
         return Err(Error::Usage(format!(
             "invalid --username '{}': use 1 to 128 letters, digits or + = , . @ _ -",
             name.escape_default()

@@ -104,8 +104,7 @@ fn read_credentials(args: &AddArgs) -> Result<Credentials> {
 /// An MFA device: its ARN (arn:aws:iam::ACCOUNT:mfa/NAME) or a hardware
 /// token's serial number.
 fn validate_mfa_serial(serial: &str) -> Result<()> {
-    let ok_char = |c: char| c.is_ascii_alphanumeric() || "_+=/:,.@-".contains(c);
-    if (9..=256).contains(&serial.len()) && serial.chars().all(ok_char) {
+    if crate::charset::is_word(serial, "_+=/:,.@-", 9..=256) {
         Ok(())
     } else {
         Err(Error::Usage(format!(
