@@ -260,6 +260,9 @@ fn per_project_profiles_in_every_shell() {
             Step::Profile("unset"),
             expect("awscreds-rs allow".into(), vec!["Allowed"]),
             Step::Profile("app"),
+            // The prompt segment, from the shell function and the command.
+            expect("awscreds_prompt; echo".into(), vec!["aws:app\n"]),
+            expect("awscreds-rs prompt".into(), vec!["aws:app\n"]),
             run(format!("cd {}", q("sub dir/ünïcödé"))),
             Step::Profile("app"),
             Step::Run(cd(&p.app.join("nested")), vec!["is not allowed"], vec![]),
@@ -295,6 +298,7 @@ fn per_project_profiles_in_every_shell() {
                 vec![],
             ),
             Step::Run("true".into(), vec![], vec!["is set"]),
+            expect("awscreds_prompt; echo".into(), vec!["aws:app!"]),
             Step::Run(sh.unset("AWS_ACCESS_KEY_ID"), vec![], vec!["is set"]),
             // deny takes effect at the very next prompt.
             expect("awscreds-rs deny".into(), vec!["Denied"]),
@@ -466,4 +470,30 @@ fn shellcheck_and_syntax_checks_pass() {
             .to_string()
     };
     assert_eq!(first("awscreds-rs.bash"), "# shellcheck shell=bash");
+}
+
+#[test]
+fn bash_prompt_command_in_both_forms() {
+    let t = TestEnv::keyutils();
+    let hook = t.root().join("hook.bash");
+    fs::write(&hook, init(&t, Sh::Bash)).unwrap();
+    let h = q(&hook.display().to_string());
+    let bash = |program: &str| {
+        let mut cmd = t.command("bash");
+        cmd.args(["--norc", "-c", program]);
+        Run::new(cmd).ok().stdout
+    };
+    // The bash 5.1 array form: first, once, the user's entries kept.
+    let out = bash(&format!(
+        "PROMPT_COMMAND=(true 'history -a'); source {h}; source {h}; declare -p PROMPT_COMMAND"
+    ));
+    assert!(
+        out.contains(r#"([0]="__awscreds_hook" [1]="true" [2]="history -a")"#),
+        "{out}"
+    );
+    // The string form, with a trailing `;` that a `;` join would break.
+    let out = bash(&format!(
+        "PROMPT_COMMAND='history -a;'; source {h}; source {h}; eval \"$PROMPT_COMMAND\" && echo \"<$PROMPT_COMMAND>\""
+    ));
+    assert_eq!(out.trim(), "<__awscreds_hook\nhistory -a;>", "{out}");
 }
