@@ -721,7 +721,10 @@ fn check_shell(r: &mut Report, ctx: &Context) {
                         project::one_line(&file.path),
                         file.profile
                     ),
-                    format!("read it, then: awscreds-rs allow '{dir}'"),
+                    format!(
+                        "read it, then: awscreds-rs allow {}",
+                        shellwords::quote_sh(&dir)
+                    ),
                 );
             }
         }

@@ -31,3 +31,11 @@ pub fn lock_file(relative: &Path) -> Result<(File, PathBuf)> {
         .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
     Ok((file, path))
 }
+
+/// This program's canonical path, for the lines that run it again
+/// (credential_process, the shell hook).
+pub fn this_exe() -> Result<PathBuf> {
+    std::env::current_exe()
+        .and_then(|p| p.canonicalize())
+        .map_err(|e| Error::io("cannot find the path of this program", e))
+}

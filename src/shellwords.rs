@@ -1,5 +1,21 @@
 //! Splitting a credential_process line the way botocore does (Python's
-//! `shlex.split`, POSIX rules), and spotting what only a shell would expand.
+//! `shlex.split`, POSIX rules), spotting what only a shell would expand, and
+//! quoting a word for sh (and shlex) or fish.
+
+use crate::cli::Shell;
+
+/// A single-quoted word for sh, bash, zsh and Python's shlex alike.
+pub fn quote_sh(word: &str) -> String {
+    format!("'{}'", word.replace('\'', r"'\''"))
+}
+
+/// A single-quoted word for `shell`; fish escapes `\\` and `'` inside.
+pub fn quote(word: &str, shell: Shell) -> String {
+    match shell {
+        Shell::Fish => format!("'{}'", word.replace('\\', r"\\").replace('\'', r"\'")),
+        Shell::Bash | Shell::Zsh => quote_sh(word),
+    }
+}
 
 /// Splits a command line into words: single quotes are literal, double
 /// quotes allow `\"` and `\\`, a backslash outside quotes escapes the next
@@ -115,6 +131,15 @@ mod tests {
         assert_eq!(split(r"'/o'\''brien/x'").unwrap(), ["/o'brien/x"]);
         assert!(split("'open").is_err());
         assert_eq!(split("").unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn quoting_round_trips_through_split() {
+        for word in ["/opt/my tools/x", "it's", "a$b `c`", r"back\slash"] {
+            assert_eq!(split(&quote_sh(word)).unwrap(), [word]);
+        }
+        assert_eq!(quote("it's", Shell::Fish), r"'it\'s'");
+        assert_eq!(quote(r"a\b", Shell::Fish), r"'a\\b'");
     }
 
     #[test]

@@ -92,9 +92,7 @@ pub fn report(
 /// `<absolute path of this binary> --username NAME`, quoted so that both
 /// botocore's shlex split and `sh -c` read the path as one word.
 pub fn process_command(name: &str) -> Result<String> {
-    let exe = std::env::current_exe()
-        .and_then(|p| p.canonicalize())
-        .map_err(|e| Error::io("cannot find the path of this program", e))?;
+    let exe = crate::paths::this_exe()?;
     let exe = exe.to_str().ok_or_else(|| {
         Error::invalid(
             format!("the path of this program ({}) is not UTF-8", exe.display()),
@@ -113,8 +111,7 @@ fn quote(word: &str) -> String {
         // cmd.exe and the Windows SDK splitters read double quotes.
         format!("\"{word}\"")
     } else {
-        // Single quotes are literal to sh and to Python's shlex alike.
-        format!("'{}'", word.replace('\'', r"'\''"))
+        crate::shellwords::quote_sh(word)
     }
 }
 

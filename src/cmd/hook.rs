@@ -11,6 +11,7 @@ use crate::awsfiles::AwsFiles;
 use crate::cli::Shell;
 use crate::error::Result;
 use crate::project::{self, one_line};
+use crate::shellwords::{quote, quote_sh};
 use crate::trust::Trust;
 
 /// The variables that make AWS tools ignore AWS_PROFILE.
@@ -122,7 +123,7 @@ pub fn decide(
                     format!("blocked|{path}|{profile}"),
                     format!(
                         "{path} (profile '{profile}') is not allowed; review it, then run: awscreds-rs allow {}",
-                        sh_quote(dir)
+                        quote_sh(dir)
                     ),
                 )),
                 Target::Refused { path, reason } => warnings.push((
@@ -279,17 +280,6 @@ pub fn emit(outcome: &Outcome, shell: Shell) -> String {
         }
     }
     code
-}
-
-fn quote(value: &str, shell: Shell) -> String {
-    match shell {
-        Shell::Fish => format!("'{}'", value.replace('\\', r"\\").replace('\'', r"\'")),
-        _ => sh_quote(value),
-    }
-}
-
-fn sh_quote(value: &str) -> String {
-    format!("'{}'", value.replace('\'', r"'\''"))
 }
 
 #[cfg(test)]

@@ -2,16 +2,15 @@
 //! absolute path put in, quoted for that shell.
 
 use crate::cli::Shell;
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::shellwords::quote;
 
 const BASH: &str = include_str!("../../shell/awscreds-rs.bash");
 const ZSH: &str = include_str!("../../shell/awscreds-rs.zsh");
 const FISH: &str = include_str!("../../shell/awscreds-rs.fish");
 
 pub fn run(shell: Shell) -> Result<()> {
-    let exe = std::env::current_exe()
-        .and_then(|p| p.canonicalize())
-        .map_err(|e| Error::io("cannot find the path of this program", e))?;
+    let exe = crate::paths::this_exe()?;
     let exe = exe.to_string_lossy();
     super::print(&script(shell, &exe))
 }
@@ -22,30 +21,23 @@ pub fn script(shell: Shell, exe: &str) -> String {
         Shell::Bash => (
             BASH,
             "__awscreds_bin='awscreds-rs'",
-            format!("__awscreds_bin={}", sh_quote(exe)),
+            format!("__awscreds_bin={}", quote(exe, shell)),
         ),
         Shell::Zsh => (
             ZSH,
             "typeset -g __awscreds_bin='awscreds-rs'",
-            format!("typeset -g __awscreds_bin={}", sh_quote(exe)),
+            format!("typeset -g __awscreds_bin={}", quote(exe, shell)),
         ),
         Shell::Fish => (
             FISH,
             "set -g __awscreds_bin 'awscreds-rs'",
-            format!(
-                "set -g __awscreds_bin '{}'",
-                exe.replace('\\', r"\\").replace('\'', r"\'")
-            ),
+            format!("set -g __awscreds_bin {}", quote(exe, shell)),
         ),
     };
     let mut out = source.replacen(placeholder, &quoted, 1);
     // Look at the directory the shell starts in.
     out.push_str("__awscreds_hook\n");
     out
-}
-
-fn sh_quote(value: &str) -> String {
-    format!("'{}'", value.replace('\'', r"'\''"))
 }
 
 #[cfg(test)]
