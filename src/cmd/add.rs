@@ -19,11 +19,20 @@ pub fn run(choice: StoreChoice, args: &AddArgs) -> Result<()> {
     if let Some(serial) = &args.mfa_serial {
         validate_mfa_serial(serial)?;
     }
-    let reads_a_key = args.access_key_id.is_some() || args.from_env;
-    if let (Some(serial), false) = (&args.mfa_serial, reads_a_key) {
+    let store = Store::open(choice)?;
+    // One read of what is stored: a corrupt entry still counts as stored
+    // (only --force replaces it), but cannot take a new MFA device.
+    let mfa_only = args.mfa_serial.is_some() && args.access_key_id.is_none() && !args.from_env;
+    let loaded = store.load(name);
+    let exists = matches!(loaded, Ok(Some(_)) | Err(Error::Corrupt { .. }));
+    let existing = match loaded {
+        Ok(found) => found,
+        Err(Error::Corrupt { .. }) if !mfa_only => None,
+        Err(e) => return Err(e),
+    };
+    let existing = match (&args.mfa_serial, existing) {
         // `--mfa-serial` alone on a stored NAME only records the device.
-        let store = Store::open(choice)?;
-        if let Some(mut stored) = store.load(name)? {
+        (Some(serial), Some(mut stored)) if mfa_only => {
             stored.mfa_serial = Some(serial.clone());
             store.save(name, &stored)?;
             // A session made with another device is no longer wanted.
@@ -34,13 +43,11 @@ pub fn run(choice: StoreChoice, args: &AddArgs) -> Result<()> {
             );
             return Ok(());
         }
-    }
+        (_, existing) => existing,
+    };
     let mut creds = read_credentials(args)?;
     creds.validate(OffsetDateTime::now_utc())?;
-
-    let store = Store::open(choice)?;
-    let existing = store.load(name).ok().flatten();
-    if !args.force && store.contains(name)? {
+    if exists && !args.force {
         return Err(Error::Exists {
             name: name.clone(),
             store: store.label(),
