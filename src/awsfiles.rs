@@ -45,23 +45,6 @@ impl AwsFiles {
             credentials: pick("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
         })
     }
-
-    /// Whether either file defines the profile: `[profile P]` (or
-    /// `[default]`) in the config file, `[P]` in the credentials file.
-    /// Unreadable files define nothing.
-    pub fn defines_profile(&self, profile: &str) -> bool {
-        let headers = |path: &Path| {
-            read_text(path)
-                .ok()
-                .flatten()
-                .map(|text| crate::ini::Ini::parse(&text).section_names())
-                .unwrap_or_default()
-        };
-        headers(&self.config)
-            .iter()
-            .any(|h| crate::ini::is_config_header(h, profile))
-            || headers(&self.credentials).iter().any(|h| h == profile)
-    }
 }
 
 /// Checks a profile name: letters, digits and `-_.+=,@`, at most 128.

@@ -54,15 +54,19 @@ pub fn property_value(text: &str) -> Option<&str> {
     text.split_once('=').map(|(_, value)| value.trim())
 }
 
-/// Whether a config-file header names profile `profile`: `[profile NAME]`,
-/// and for `default` also `[default]`.
-pub fn is_config_header(header: &str, profile: &str) -> bool {
-    if let Some(rest) = header.strip_prefix("profile") {
-        if rest.starts_with([' ', '\t']) && rest.trim() == profile {
-            return true;
-        }
+/// The profile a config-file header names: `[profile NAME]`, and
+/// `[default]` for `default`; `None` for other sections.
+pub fn config_profile_name(header: &str) -> Option<&str> {
+    match header.strip_prefix("profile") {
+        Some(rest) if rest.starts_with([' ', '\t']) => Some(rest.trim()),
+        _ if header == "default" => Some("default"),
+        _ => None,
     }
-    profile == "default" && header == "default"
+}
+
+/// Whether a config-file header names profile `profile`.
+pub fn is_config_header(header: &str, profile: &str) -> bool {
+    config_profile_name(header) == Some(profile)
 }
 
 impl Ini {

@@ -3,7 +3,9 @@
 //! web identity, SSO, static keys in the credentials file, a
 //! credential_process, static keys in the config file.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::awsfiles::AwsFiles;
 
 use crate::ini::Ini;
 
@@ -151,10 +153,8 @@ impl Profile {
 pub fn collect(config: &Ini, credentials: &Ini) -> BTreeMap<String, Profile> {
     let mut profiles: BTreeMap<String, Profile> = BTreeMap::new();
     for header in config.section_names() {
-        let name = match header.strip_prefix("profile") {
-            Some(rest) if rest.starts_with([' ', '\t']) => rest.trim().to_string(),
-            _ if header == "default" => "default".to_string(),
-            _ => continue,
+        let Some(name) = crate::ini::config_profile_name(&header).map(String::from) else {
+            continue;
         };
         let props = config
             .properties(&|h: &str| crate::ini::is_config_header(h, &name))
@@ -172,6 +172,26 @@ pub fn collect(config: &Ini, credentials: &Ini) -> BTreeMap<String, Profile> {
         entry.credentials.extend(props);
     }
     profiles
+}
+
+/// The names of every profile in both files; a file that cannot be read
+/// counts as empty (for warnings and completions, not for diagnosis).
+pub fn names(files: &AwsFiles) -> BTreeSet<String> {
+    let headers = |path: &std::path::Path| {
+        crate::awsfiles::read_text(path)
+            .ok()
+            .flatten()
+            .map(|text| Ini::parse(&text).section_names())
+            .unwrap_or_default()
+    };
+    let config = headers(&files.config);
+    let from_config = config
+        .iter()
+        .filter_map(|h| crate::ini::config_profile_name(h));
+    from_config
+        .map(String::from)
+        .chain(headers(&files.credentials))
+        .collect()
 }
 
 /// The `source_profile` chain from `start`; `Err` with the loop's path when

@@ -5,10 +5,9 @@
 use clap::CommandFactory;
 use clap_complete::{generate, Shell as Target};
 
-use crate::awsfiles::{self, AwsFiles};
+use crate::awsfiles::AwsFiles;
 use crate::cli::{Cli, NameKind, Shell};
 use crate::error::Result;
-use crate::ini::Ini;
 use crate::store::{Store, StoreChoice};
 
 const BASH_EXTRA: &str = include_str!("../../shell/completions-extra.bash");
@@ -47,15 +46,10 @@ pub fn run(shell: Shell) -> Result<()> {
 /// `complete-names profiles|usernames`: one candidate a line, nothing on error.
 pub fn names(choice: StoreChoice, kind: NameKind) -> Result<()> {
     let mut names: Vec<String> = match kind {
-        NameKind::Profiles => {
-            let Ok(files) = AwsFiles::locate() else {
-                return Ok(());
-            };
-            let read = |p| Ini::parse(&awsfiles::read_text(p).ok().flatten().unwrap_or_default());
-            crate::profiles::collect(&read(&files.config), &read(&files.credentials))
-                .into_keys()
-                .collect()
-        }
+        NameKind::Profiles => match AwsFiles::locate() {
+            Ok(files) => crate::profiles::names(&files).into_iter().collect(),
+            Err(_) => return Ok(()),
+        },
         NameKind::Usernames => match Store::open(choice).and_then(|s| s.entries()) {
             Ok(entries) => entries
                 .into_iter()

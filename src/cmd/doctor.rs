@@ -24,9 +24,7 @@ pub fn run(choice: StoreChoice, profile: Option<String>, json: bool, online: boo
     }
     let failed = findings.iter().any(|f| f.status == Status::Error);
     if json {
-        let mut text = serde_json::to_string_pretty(&findings).expect("findings serialize");
-        text.push('\n');
-        super::print(&text)?;
+        super::print_json(&findings)?;
     } else {
         let colour = std::io::stdout().is_terminal()
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());

@@ -240,7 +240,7 @@ pub fn run(shell: Shell) -> Result<()> {
     let target = judge(&cwd, &trust);
     let files = AwsFiles::locate()?;
     let outcome = decide(input_from_env(), &target, shell, &|p| {
-        files.defines_profile(p)
+        crate::profiles::names(&files).contains(p)
     });
     for message in &outcome.messages {
         eprintln!("{message}");

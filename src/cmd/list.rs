@@ -54,9 +54,7 @@ pub fn run(choice: StoreChoice, json: bool) -> Result<()> {
         .map(|entry| row(entry, now))
         .collect();
     if json {
-        let mut text = serde_json::to_string_pretty(&rows).expect("rows always serialize");
-        text.push('\n');
-        return super::print(&text);
+        return super::print_json(&rows);
     }
     if rows.is_empty() {
         eprintln!(

@@ -83,6 +83,13 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// Prints a value as pretty JSON and a newline.
+pub fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    let mut text = serde_json::to_string_pretty(value).expect("plain data always serializes");
+    text.push('\n');
+    print(&text)
+}
+
 /// Writes to stdout in one go and flushes; a closed pipe becomes an error
 /// that main turns into a quiet exit.
 pub fn print(text: &str) -> Result<()> {

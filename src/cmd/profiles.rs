@@ -37,9 +37,7 @@ pub fn run(json: bool) -> Result<()> {
         })
         .collect();
     if json {
-        let mut text = serde_json::to_string_pretty(&rows).expect("rows serialize");
-        text.push('\n');
-        return super::print(&text);
+        return super::print_json(&rows);
     }
     if rows.is_empty() {
         eprintln!(

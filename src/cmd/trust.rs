@@ -92,7 +92,7 @@ pub fn use_profile(profile: &str) -> Result<()> {
 
 fn warn_if_undefined(profile: &str) -> Result<()> {
     let files = AwsFiles::locate()?;
-    if !files.defines_profile(profile) {
+    if !crate::profiles::names(&files).contains(profile) {
         eprintln!(
             "Warning: profile '{profile}' is in neither {} nor {}; add it with: \
              awscreds-rs configure --profile {profile} --username NAME",
