@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*"; }
 
 packages=(dbus gnome-keyring libsecret-tools keyutils libdbus-1-dev pkg-config hyperfine
-  zsh fish shellcheck direnv mandoc)
+  zsh fish shellcheck direnv mandoc bash-completion)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -53,6 +53,11 @@ cargo clippy --quiet --no-default-features -- -D warnings
 step "cargo check for Windows and macOS (without sts)"
 cargo check --quiet --no-default-features --target x86_64-pc-windows-gnu
 cargo check --quiet --no-default-features --target aarch64-apple-darwin
+
+# The tests run the binary a user installs (tests/common reads it from
+# here), so no dev-dependency feature can reach what they test.
+step "cargo install --locked --path . --root target/installed"
+cargo install --locked --force --path . --root target/installed
 
 step "cargo test"
 cargo test --no-fail-fast

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds and installs awscreds-rs on a Debian machine with Rust, then runs
-# its main job once: stores AWS's documented example key under the NAME
-# `demo`, prints it the way AWS tools receive it, and removes it again.
+# its main job once: stores AWS's documented example key under a NAME of
+# its own, prints it the way AWS tools receive it, and removes it again.
+# It never touches an entry it did not create.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,18 +11,39 @@ for p in libdbus-1-dev pkg-config; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if ((${#missing[@]})); then
+  echo "==> installing the build packages: ${missing[*]}"
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-cargo install --locked --path . --quiet
-bin=$(command -v awscreds-rs || echo "$HOME/.cargo/bin/awscreds-rs")
+echo "==> cargo install --locked --path .  (a few minutes the first time)"
+cargo install --locked --path .
+bin=$(command -v awscreds-rs || echo "${CARGO_HOME:-$HOME/.cargo}/bin/awscreds-rs")
 echo "installed: $bin"
 
+# A NAME no user picks: `add` without --force refuses an existing one, so
+# even a collision would change nothing.
+name="awscreds-rs-try-$$-$RANDOM"
 printf '%s' '{"Version":1,"AccessKeyId":"AKIAIOSFODNN7EXAMPLE","SecretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}' |
-  "$bin" add --username demo --force
-echo "credential_process prints:"
-"$bin" --username demo
-"$bin" remove --username demo
+  "$bin" add --username "$name"
+trap '"$bin" remove --username "$name" >/dev/null 2>&1 || true' EXIT
+echo
+echo "==> credential_process prints (AWS's documented example key, not a real one):"
+"$bin" --username "$name"
+"$bin" remove --username "$name"
+trap - EXIT
+
+cat <<EOF
+
+awscreds-rs works. Next, with your own key:
+
+  $bin add --username NAME                       # prompts for the key id and secret
+  $bin configure --profile my-app --username NAME --region us-west-2
+  AWS_PROFILE=my-app aws sts get-caller-identity
+  $bin doctor --profile my-app                   # explains the setup and how to fix it
+
+Keys already in ~/.aws/credentials:  $bin import --all
+The shell hook, completions and the man page: see the README.
+EOF

@@ -408,7 +408,7 @@ fn check_profile(r: &mut Report, ctx: &Context, all: &BTreeMap<String, Profile>,
         && var(ctx, "AWS_REGION").is_none()
         && var(ctx, "AWS_DEFAULT_REGION").is_none()
     {
-        r.warn("profile.region", format!("profile '{selected}' has no region and AWS_REGION is unset: most commands fail with \"You must specify a region\""), format!("add `region = us-east-1` (or yours) to [{}] in {}", crate::cmd::config_header(selected), ctx.files.config.display()));
+        r.warn("profile.region", format!("profile '{selected}' has no region and AWS_REGION is unset: most commands fail with \"You must specify a region\""), format!("add `region = us-east-1` (or yours) to [{}] in {}", crate::wiring::config_header(selected), ctx.files.config.display()));
     }
     if let Err(chain) = profiles::source_chain(all, selected) {
         r.error(
@@ -421,7 +421,11 @@ fn check_profile(r: &mut Report, ctx: &Context, all: &BTreeMap<String, Profile>,
         );
     }
     match &source {
-        Source::Awscreds { name, command } => check_process(r, ctx, command, Some(name)),
+        Source::Awscreds {
+            name,
+            store,
+            command,
+        } => check_process(r, ctx, command, Some((selected, name, store.as_deref()))),
         Source::Process { command } => check_process(r, ctx, command, None),
         _ => {}
     }
@@ -448,7 +452,14 @@ fn check_rust_sdk(r: &mut Report, selected: &str, profile: &Profile) {
     }
 }
 
-fn check_process(r: &mut Report, ctx: &Context, command: &str, awscreds: Option<&str>) {
+/// `awscreds`: for an awscreds-rs line, the profile, the NAME and the
+/// `--store` it names.
+fn check_process(
+    r: &mut Report,
+    ctx: &Context,
+    command: &str,
+    awscreds: Option<(&str, &str, Option<&str>)>,
+) {
     let words = match shellwords::split(command) {
         Ok(words) if !words.is_empty() => words,
         Ok(_) => {
@@ -496,41 +507,90 @@ fn check_process(r: &mut Report, ctx: &Context, command: &str, awscreds: Option<
         format!("{} exists and is executable", resolved.display()),
     );
 
-    if let Some(name) = awscreds {
-        let choice = words
-            .iter()
-            .position(|w| w == "--store")
-            .and_then(|i| words.get(i + 1))
-            .and_then(|s| clap::ValueEnum::from_str(s, true).ok())
-            .unwrap_or(ctx.store);
-        match Store::open(choice).and_then(|store| Ok((store.load(name)?, store.label()))) {
-            Ok((None, label)) => {
-                return r.error(
-                    "credential_process.entry",
-                    format!("nothing is stored for '{name}' in {label}"),
-                    format!("awscreds-rs add --username {name}"),
-                )
-            }
-            Ok((Some(creds), label)) => check_expiry(r, &creds, name, label),
-            Err(e) => {
-                return r.error(
-                    "credential_process.entry",
-                    e.to_string(),
-                    "see the store check below",
-                )
-            }
+    if let Some((profile, name, line_store)) = awscreds {
+        if !check_entry(r, ctx, profile, name, line_store) {
+            return;
         }
     }
     run_process(r, &words);
 }
 
+/// Which store the line reads and whether NAME is there; false when there
+/// is no point in running the line.
+fn check_entry(
+    r: &mut Report,
+    ctx: &Context,
+    profile: &str,
+    name: &str,
+    line_store: Option<&str>,
+) -> bool {
+    const CHECK: &str = "credential_process.entry";
+    let (choice, how) = match line_store {
+        Some(id) => match StoreChoice::from_id(id) {
+            Some(choice) => (choice, format!("its --store {id}")),
+            None => {
+                r.error(
+                    CHECK,
+                    format!("the line names --store {id}, which is not a store: it fails with a usage error"),
+                    format!("awscreds-rs configure --profile {profile} --username {name}"),
+                );
+                return false;
+            }
+        },
+        None if ctx.store == StoreChoice::Auto => (ctx.store, "no --store: auto's pick".into()),
+        None => (
+            ctx.store,
+            format!("no --store: AWSCREDS_STORE={}", ctx.store.id()),
+        ),
+    };
+    let store = match Store::open(choice) {
+        Ok(store) => store,
+        Err(e) => {
+            r.error(CHECK, e.to_string(), "see the store check below");
+            return false;
+        }
+    };
+    let label = store.label();
+    match store.load(name) {
+        Ok(Some(creds)) => {
+            check_expiry(
+                r,
+                &creds,
+                name,
+                &format!("{label}, which the line reads ({how})"),
+            );
+            true
+        }
+        Ok(None) => {
+            match crate::store::find_elsewhere(name, store.kind()) {
+                Some(other) => r.error(
+                    CHECK,
+                    format!("the line reads {label} ({how}), where nothing is stored for '{name}'; it is in {}", other.label()),
+                    format!("awscreds-rs configure --profile {profile} --username {name} --store {}", other.id()),
+                ),
+                None => r.error(
+                    CHECK,
+                    format!("the line reads {label} ({how}), where nothing is stored for '{name}'"),
+                    format!("awscreds-rs add --username {name}{}", crate::wiring::store_flag(store.kind())),
+                ),
+            }
+            false
+        }
+        Err(e) => {
+            r.error(CHECK, e.to_string(), "see the store check below");
+            false
+        }
+    }
+}
+
+/// `label` is the store the line reads, and how it was picked.
 fn check_expiry(r: &mut Report, creds: &Credentials, name: &str, label: &str) {
     let now = OffsetDateTime::now_utc();
     match creds.expiration {
         Some(at) if at <= now => r.error(
             "credential_process.entry",
             format!(
-                "the credentials of '{name}' in {label} expired at {}",
+                "the credentials of '{name}' expired at {}; they are in {label}",
                 format_expiration(at)
             ),
             format!("awscreds-rs add --username {name} --force"),
@@ -538,7 +598,7 @@ fn check_expiry(r: &mut Report, creds: &Credentials, name: &str, label: &str) {
         Some(at) if at - now < EXPIRY_MARGIN => r.warn(
             "credential_process.entry",
             format!(
-                "the credentials of '{name}' expire at {}, in less than 15 minutes",
+                "the credentials of '{name}' expire at {}, in less than 15 minutes; they are in {label}",
                 format_expiration(at)
             ),
             format!("store fresh ones: awscreds-rs add --username {name} --force"),
@@ -546,7 +606,7 @@ fn check_expiry(r: &mut Report, creds: &Credentials, name: &str, label: &str) {
         _ => r.ok(
             "credential_process.entry",
             format!(
-                "'{name}' is stored in {label} ({})",
+                "'{name}' is stored in {label}: {}",
                 if creds.is_temporary() {
                     "temporary"
                 } else {

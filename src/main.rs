@@ -20,6 +20,7 @@ mod shellwords;
 mod store;
 mod sts;
 mod trust;
+mod wiring;
 
 fn main() {
     let cli = cli::Cli::parse();

@@ -21,9 +21,11 @@ pub struct Profile {
 /// Where an SDK gets a profile's credentials.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
-    /// `credential_process` running awscreds-rs for NAME.
+    /// `credential_process` running awscreds-rs for NAME, from the store
+    /// the line names (`None`: the default).
     Awscreds {
         name: String,
+        store: Option<String>,
         command: String,
     },
     /// Another `credential_process`.
@@ -74,18 +76,6 @@ impl Source {
     }
 }
 
-/// The NAME of an awscreds-rs credential_process line, if it is one.
-pub fn awscreds_name(command: &str) -> Option<String> {
-    let words = crate::shellwords::split(command).ok()?;
-    let program = words.first()?;
-    let file = program.rsplit(['/', '\\']).next()?;
-    if !(file == "awscreds-rs" || file == "awscreds-rs.exe") {
-        return None;
-    }
-    let at = words.iter().position(|w| w == "--username")?;
-    words.get(at + 1).cloned()
-}
-
 impl Profile {
     fn get(&self, key: &str) -> Option<&str> {
         self.config
@@ -130,9 +120,10 @@ impl Profile {
             };
         }
         if let Some(command) = self.get("credential_process") {
-            return match awscreds_name(command) {
-                Some(name) => Source::Awscreds {
-                    name,
+            return match crate::wiring::parse(command) {
+                Some(line) => Source::Awscreds {
+                    name: line.name,
+                    store: line.store,
                     command: command.to_string(),
                 },
                 None => Source::Process {

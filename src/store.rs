@@ -71,6 +71,71 @@ impl Kind {
     pub fn survives_reboot(self) -> bool {
         self != Kind::Keyutils
     }
+
+    /// The stores of this platform, the default first.
+    pub fn on_this_platform() -> &'static [Kind] {
+        if cfg!(target_os = "linux") {
+            &[Kind::SecretService, Kind::Keyutils]
+        } else if cfg!(target_os = "macos") {
+            &[Kind::Keychain]
+        } else if cfg!(windows) {
+            &[Kind::Windows]
+        } else {
+            &[Kind::SecretService]
+        }
+    }
+
+    /// The store a line without `--store` is meant for: the one `auto`
+    /// prefers on this platform.
+    pub fn platform_default() -> Kind {
+        Kind::on_this_platform()[0]
+    }
+}
+
+impl StoreChoice {
+    /// The choice a store's id names (`keyutils`), as `--store` reads it.
+    pub fn from_id(id: &str) -> Option<StoreChoice> {
+        [
+            StoreChoice::Auto,
+            StoreChoice::SecretService,
+            StoreChoice::Keyutils,
+            StoreChoice::Keychain,
+            StoreChoice::Windows,
+        ]
+        .into_iter()
+        .find(|choice| choice.id() == id)
+    }
+
+    pub fn id(self) -> &'static str {
+        match self {
+            StoreChoice::Auto => "auto",
+            StoreChoice::SecretService => Kind::SecretService.id(),
+            StoreChoice::Keyutils => Kind::Keyutils.id(),
+            StoreChoice::Keychain => Kind::Keychain.id(),
+            StoreChoice::Windows => Kind::Windows.id(),
+        }
+    }
+
+    /// The store this choice names, `None` for `auto`.
+    pub fn kind(self) -> Option<Kind> {
+        match self {
+            StoreChoice::Auto => None,
+            StoreChoice::SecretService => Some(Kind::SecretService),
+            StoreChoice::Keyutils => Some(Kind::Keyutils),
+            StoreChoice::Keychain => Some(Kind::Keychain),
+            StoreChoice::Windows => Some(Kind::Windows),
+        }
+    }
+}
+
+/// Another store of this platform that holds NAME, for messages that say
+/// where a key went.
+pub fn find_elsewhere(name: &str, except: Kind) -> Option<Kind> {
+    Kind::on_this_platform()
+        .iter()
+        .copied()
+        .filter(|&kind| kind != except)
+        .find(|&kind| open_kind(kind).is_ok_and(|store| store.contains(name).unwrap_or(false)))
 }
 
 /// The operations a platform store provides on raw values.
@@ -100,12 +165,9 @@ pub struct Listed {
 impl Store {
     /// Opens the chosen store; `auto` picks the platform's default.
     pub fn open(choice: StoreChoice) -> Result<Store> {
-        match choice {
-            StoreChoice::Auto => open_auto(),
-            StoreChoice::SecretService => open_kind(Kind::SecretService),
-            StoreChoice::Keyutils => open_kind(Kind::Keyutils),
-            StoreChoice::Keychain => open_kind(Kind::Keychain),
-            StoreChoice::Windows => open_kind(Kind::Windows),
+        match choice.kind() {
+            None => open_auto(),
+            Some(kind) => open_kind(kind),
         }
     }
 
@@ -244,16 +306,9 @@ fn open_kind(kind: Kind) -> Result<Store> {
     })
 }
 
-fn platform_ids() -> &'static str {
-    if cfg!(target_os = "linux") {
-        "secret-service, keyutils"
-    } else if cfg!(target_os = "macos") {
-        "keychain"
-    } else if cfg!(windows) {
-        "windows"
-    } else {
-        "none"
-    }
+fn platform_ids() -> String {
+    let ids: Vec<&str> = Kind::on_this_platform().iter().map(|k| k.id()).collect();
+    ids.join(", ")
 }
 
 #[cfg(target_os = "linux")]

@@ -25,6 +25,7 @@ mod client {
     use aws_config::meta::region::RegionProviderChain;
     use aws_config::BehaviorVersion;
     use aws_sdk_sts::config::Region;
+    use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
     use time::OffsetDateTime;
 
     pub struct Client;
@@ -44,12 +45,76 @@ mod client {
         .or_else(Region::new("us-east-1"))
     }
 
-    fn failure(action: &str, e: impl std::error::Error + 'static) -> Error {
-        let detail = aws_sdk_sts::error::DisplayErrorContext(&e).to_string();
+    /// One readable line for a failed call: the service's own code and
+    /// message when it answered, else where it was sought and why it could
+    /// not be reached or understood. Never the SDK's Debug output.
+    fn failure<E, R>(action: &str, endpoint: &str, e: &SdkError<E, R>) -> Error
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug + 'static,
+    {
+        let detail = match e {
+            SdkError::ServiceError(service) => {
+                let err = service.err();
+                match (err.code(), err.message()) {
+                    (Some(code), Some(message)) => format!("{code}: {message}"),
+                    (Some(code), None) => code.to_string(),
+                    // STS's refusals carry a code: this is not STS speaking.
+                    _ => format!(
+                        "STS at {endpoint} answered with something that is not an STS response: {}",
+                        chain(err)
+                    ),
+                }
+            }
+            SdkError::DispatchFailure(d) if d.is_io() || d.is_timeout() => {
+                format!("cannot reach STS at {endpoint}: {}", chain(e))
+            }
+            SdkError::TimeoutError(_) => {
+                format!("STS at {endpoint} did not answer in time: {}", chain(e))
+            }
+            SdkError::ResponseError(_) => format!(
+                "STS at {endpoint} answered with something that is not an STS response: {}",
+                chain(e)
+            ),
+            _ => chain(e),
+        };
         Error::invalid(
             format!("{action} failed: {detail}"),
-            "check the key's permissions, the MFA code and the role's trust policy; nothing was cached",
+            "check the key's permissions, the MFA code, the role's trust policy and the endpoint; nothing was cached",
         )
+    }
+
+    /// An error and its sources on one line, each said once.
+    fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        let mut next = Some(e);
+        while let Some(err) = next {
+            let text = err
+                .to_string()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+                parts.push(text);
+            }
+            next = err.source();
+        }
+        parts.join(": ")
+    }
+
+    /// Where STS is sought, as the SDK picks it: `AWS_ENDPOINT_URL_STS`,
+    /// `AWS_ENDPOINT_URL`, else the regional endpoint.
+    fn endpoint(client: &aws_sdk_sts::Client) -> String {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        var("AWS_ENDPOINT_URL_STS")
+            .or_else(|| var("AWS_ENDPOINT_URL"))
+            .unwrap_or_else(|| {
+                let region = client.config().region().map(|r| r.as_ref().to_string());
+                format!(
+                    "https://sts.{}.amazonaws.com",
+                    region.as_deref().unwrap_or("us-east-1")
+                )
+            })
     }
 
     fn key(creds: &Credentials) -> aws_sdk_sts::config::Credentials {
@@ -100,15 +165,15 @@ mod client {
             code: &str,
         ) -> Result<Credentials> {
             runtime()?.block_on(async {
-                let out = sts(Some(key), None)
-                    .await
+                let client = sts(Some(key), None).await;
+                let out = client
                     .get_session_token()
                     .duration_seconds(duration as i32)
                     .serial_number(serial)
                     .token_code(code)
                     .send()
                     .await
-                    .map_err(|e| failure("GetSessionToken", e))?;
+                    .map_err(|e| failure("GetSessionToken", &endpoint(&client), &e))?;
                 session(out.credentials(), "GetSessionToken")
             })
         }
@@ -122,8 +187,8 @@ mod client {
             duration: u32,
         ) -> Result<Credentials> {
             runtime()?.block_on(async {
-                let out = sts(Some(key), None)
-                    .await
+                let client = sts(Some(key), None).await;
+                let out = client
                     .assume_role()
                     .role_arn(role_arn)
                     .role_session_name(session_name)
@@ -131,7 +196,7 @@ mod client {
                     .duration_seconds(duration as i32)
                     .send()
                     .await
-                    .map_err(|e| failure("AssumeRole", e))?;
+                    .map_err(|e| failure("AssumeRole", &endpoint(&client), &e))?;
                 let mut creds = session(out.credentials(), "AssumeRole")?;
                 // arn:aws:sts::ACCOUNT:assumed-role/...
                 creds.account_id = out
@@ -155,7 +220,7 @@ mod client {
                 &aws_runtime::env_config::file::EnvConfigFiles::default(),
                 None,
             ))
-            .map_err(|e| aws_sdk_sts::error::DisplayErrorContext(&e).to_string())?;
+            .map_err(|e| chain(&e))?;
         Ok(set.get_profile(profile).map(|p| {
             [
                 "credential_process",
@@ -174,12 +239,12 @@ mod client {
     /// GetCallerIdentity through a profile, as an AWS tool would resolve it.
     pub fn caller_identity(profile: &str) -> Result<Identity> {
         runtime()?.block_on(async {
-            let out = sts(None, Some(profile))
-                .await
+            let client = sts(None, Some(profile)).await;
+            let out = client
                 .get_caller_identity()
                 .send()
                 .await
-                .map_err(|e| failure("GetCallerIdentity", e))?;
+                .map_err(|e| failure("GetCallerIdentity", &endpoint(&client), &e))?;
             Ok(Identity {
                 account: out.account().unwrap_or_default().to_string(),
                 arn: out.arn().unwrap_or_default().to_string(),

@@ -397,7 +397,7 @@ fn add_on_a_terminal(t: &TestEnv, name: &str, answers: &[&str]) -> Out {
     let mut cmd = t.command(client(".venv/bin/python"));
     cmd.arg(project_dir().join("tests/py/pty_run.py"))
         .args(answers)
-        .args(["--", BIN, "add", "--username", name]);
+        .args(["--", bin(), "add", "--username", name]);
     Run::new(cmd).output()
 }
 

@@ -11,7 +11,7 @@ use std::fs;
 use common::*;
 
 fn help(args: &[&str]) -> String {
-    let out = std::process::Command::new(BIN)
+    let out = std::process::Command::new(bin())
         .args(args)
         .arg("--help")
         .output()
@@ -52,7 +52,10 @@ fn flags(text: &str) -> BTreeSet<String> {
 
 #[test]
 fn the_committed_man_page_is_fresh_and_lint_clean() {
-    let fresh = std::process::Command::new(BIN).arg("man").output().unwrap();
+    let fresh = std::process::Command::new(bin())
+        .arg("man")
+        .output()
+        .unwrap();
     let committed = fs::read_to_string(project_dir().join("man/awscreds-rs.1")).unwrap();
     assert!(
         String::from_utf8(fresh.stdout).unwrap() == committed,
@@ -125,7 +128,7 @@ fn completion_env() -> TestEnv {
 }
 
 fn with_bin_on_path(t: &TestEnv, mut cmd: std::process::Command) -> std::process::Command {
-    let dir = std::path::Path::new(BIN).parent().unwrap();
+    let dir = std::path::Path::new(bin()).parent().unwrap();
     let _ = t;
     cmd.env(
         "PATH",
@@ -239,7 +242,7 @@ fn every_runnable_readme_block_runs() {
     let venv = client(".venv/bin");
     for block in blocks {
         let mut cmd = t.command("sh");
-        let dir = std::path::Path::new(BIN).parent().unwrap();
+        let dir = std::path::Path::new(bin()).parent().unwrap();
         cmd.env(
             "PATH",
             format!(

@@ -14,7 +14,7 @@ use common::*;
 use serde_json::Value;
 
 fn bin_path() -> String {
-    fs::canonicalize(BIN).unwrap().display().to_string()
+    fs::canonicalize(bin()).unwrap().display().to_string()
 }
 
 #[test]

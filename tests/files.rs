@@ -12,7 +12,11 @@ use serde_json::Value;
 
 /// The `{BIN}` of the fixtures: how configure writes this binary's path.
 fn bin_path() -> String {
-    fs::canonicalize(BIN).unwrap().to_str().unwrap().to_string()
+    fs::canonicalize(bin())
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string()
 }
 
 #[test]
@@ -78,7 +82,7 @@ fn configure_through_a_path_with_spaces_works_for_every_client() {
     let dir = t.root().join("my tools");
     fs::create_dir_all(&dir).unwrap();
     let copy = dir.join("awscreds-rs");
-    fs::copy(BIN, &copy).unwrap();
+    fs::copy(bin(), &copy).unwrap();
     let mut cmd = t.command(&copy);
     cmd.args(["configure", "--profile", "app", "--username", "helen"]);
     Run::new(cmd).ok();
@@ -178,7 +182,7 @@ fn concurrent_configures_do_not_lose_each_others_edits() {
     fs::write(t.config_path(), "# shared\n").unwrap();
     let children: Vec<_> = (0..8)
         .map(|i| {
-            let mut cmd = t.command(BIN);
+            let mut cmd = t.command(bin());
             cmd.args([
                 "configure",
                 "--profile",
@@ -365,5 +369,113 @@ fn an_import_stopped_after_any_step_loses_no_key() {
             fs::read_to_string(t.home.join(".aws/credentials")).unwrap(),
             "# work keys\n[other]\nregion = eu-west-1\n"
         );
+    }
+}
+
+/// A key kept in the kernel keyring while a Secret Service runs: the line
+/// that `configure` and `import` write names `--store keyutils`, so AWS
+/// tools find the key although `auto` would pick the Secret Service, and
+/// doctor says which store the line reads.
+#[test]
+fn a_key_outside_the_default_store_is_named_in_the_line() {
+    let t = TestEnv::secret_service();
+    let name = format!("elsewhere-{}", std::process::id());
+    let keyutils = |args: &[&str]| t.run(args).env("AWSCREDS_STORE", "keyutils");
+    keyutils(&["add", "--username", &name])
+        .stdin(&long_term_doc())
+        .ok();
+
+    // Without --store, configure looks in the Secret Service, finds the
+    // NAME elsewhere, and says how to point the line there.
+    t.run(&["configure", "--profile", "kp", "--username", &name])
+        .ok()
+        .stderr_has(&[
+            "is stored in the kernel keyring",
+            &format!("--username {name} --store keyutils"),
+        ]);
+    let doctor = |expect: &str| {
+        let out = t
+            .run(&["doctor", "--profile", "kp", "--json"])
+            .env("AWSCREDS_STORE", "auto")
+            .output();
+        let findings: Value = serde_json::from_str(&out.stdout).unwrap();
+        let entry = findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["check"] == "credential_process.entry")
+            .cloned()
+            .unwrap_or_else(|| panic!("{out:?}"));
+        assert_eq!(entry["status"], expect, "{entry}");
+        entry
+    };
+    let missed = doctor("error");
+    let message = missed["message"].as_str().unwrap();
+    assert!(
+        message.contains("the line reads the Secret Service")
+            && message.contains("it is in the kernel keyring"),
+        "{missed}"
+    );
+    assert!(
+        missed["fix"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("--username {name} --store keyutils")),
+        "{missed}"
+    );
+
+    keyutils(&["configure", "--profile", "kp", "--username", &name])
+        .ok()
+        .stderr_has(&[&format!("--username {name} --store keyutils")]);
+    let config = fs::read_to_string(t.config_path()).unwrap();
+    assert!(
+        config.contains(&format!(
+            "credential_process = {} --username {name} --store keyutils",
+            bin_path()
+        )),
+        "{config}"
+    );
+    // boto3 runs the line with the Secret Service on the bus and `auto`.
+    let mut cmd = t.command(client(".venv/bin/python"));
+    cmd.arg(project_dir().join("tests/py/probe.py"))
+        .arg("kp")
+        .env("AWSCREDS_STORE", "auto");
+    let out = Run::new(cmd).ok();
+    let seen: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(seen["AccessKeyId"], KEY_ID, "{out:?}");
+    let found = doctor("ok");
+    assert!(
+        found["message"]
+            .as_str()
+            .unwrap()
+            .contains("the kernel keyring (keyutils), which the line reads (its --store keyutils)"),
+        "{found}"
+    );
+
+    // import into keyutils writes the same line; the default store, none.
+    fs::write(
+        t.home.join(".aws/credentials"),
+        format!("[imp]\naws_access_key_id = {KEY_ID}\naws_secret_access_key = {SECRET}\n"),
+    )
+    .unwrap();
+    let imported = format!("{name}-imp");
+    keyutils(&["import", "--profile", "imp", "--username", &imported]).ok();
+    let config = fs::read_to_string(t.config_path()).unwrap();
+    assert!(
+        config.contains(&format!("--username {imported} --store keyutils")),
+        "{config}"
+    );
+    t.run(&["configure", "--profile", "ss", "--username", "helen"])
+        .ok();
+    let config = fs::read_to_string(t.config_path()).unwrap();
+    assert!(
+        config.contains(&format!(
+            "credential_process = {} --username helen\n",
+            bin_path()
+        )),
+        "{config}"
+    );
+    for n in [&name, &imported] {
+        keyutils(&["remove", "--username", n]).ok();
     }
 }

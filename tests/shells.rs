@@ -388,7 +388,7 @@ fn no_process_runs_when_nothing_changed() {
             format!(
                 "#!/bin/sh\necho \"$*\" >> {}\nexec {} \"$@\"\n",
                 q(&log.display().to_string()),
-                q(BIN)
+                q(bin())
             ),
         )
         .unwrap();
@@ -397,7 +397,7 @@ fn no_process_runs_when_nothing_changed() {
             std::os::unix::fs::PermissionsExt::from_mode(0o755),
         )
         .unwrap();
-        let real = fs::canonicalize(BIN).unwrap().display().to_string();
+        let real = fs::canonicalize(bin()).unwrap().display().to_string();
         let hook = init(&t, sh).replace(&real, &wrapper.display().to_string());
         assert!(hook.contains(&wrapper.display().to_string()));
         let calls = || fs::read_to_string(&log).unwrap_or_default().lines().count();
@@ -419,7 +419,7 @@ fn a_missing_binary_never_breaks_the_prompt() {
         let t = TestEnv::keyutils();
         projects(&t);
         let copy = t.root().join("gone-awscreds-rs");
-        fs::copy(BIN, &copy).unwrap();
+        fs::copy(bin(), &copy).unwrap();
         let mut cmd = t.command(&copy);
         cmd.args(["init", sh.name()]);
         let hook = Run::new(cmd).ok().stdout;

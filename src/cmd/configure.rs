@@ -5,8 +5,9 @@ use std::path::Path;
 
 use crate::awsfiles::{self, validate_profile_name, AwsFiles};
 use crate::error::{Error, Result};
-use crate::ini::{is_config_header, Ini};
-use crate::store::{validate_name, Store, StoreChoice};
+use crate::ini::Ini;
+use crate::store::{self, validate_name, Kind, Store, StoreChoice};
+use crate::wiring::{config_header, process_command, set_profile, store_flag};
 
 pub fn run(choice: StoreChoice, profile: &str, name: &str, region: Option<&str>) -> Result<()> {
     validate_profile_name(profile)?;
@@ -15,8 +16,15 @@ pub fn run(choice: StoreChoice, profile: &str, name: &str, region: Option<&str>)
         validate_region(region)?;
     }
     let files = AwsFiles::locate()?;
+    // The store decides the line: one other than the platform's default is
+    // named in it.
+    let store = Store::open(choice);
+    let kind = match &store {
+        Ok(store) => store.kind(),
+        Err(_) => choice.kind().unwrap_or_else(Kind::platform_default),
+    };
     let lock = awsfiles::lock()?;
-    let command = process_command(name)?;
+    let command = process_command(name, kind)?;
     let old = awsfiles::read_text(&files.config)?;
     let mut ini = Ini::parse(old.as_deref().unwrap_or(""));
     set_profile(&mut ini, profile, &command, region);
@@ -32,40 +40,29 @@ pub fn run(choice: StoreChoice, profile: &str, name: &str, region: Option<&str>)
         unchanged,
     );
 
-    match Store::open(choice).and_then(|store| Ok((store.contains(name)?, store.label()))) {
+    match store.and_then(|store| Ok((store.contains(name)?, store.label()))) {
         Ok((true, _)) => {}
-        Ok((false, label)) => eprintln!(
-            "Warning: nothing is stored for '{name}' in {label} yet; \
-             store it with: awscreds-rs add --username {name}"
-        ),
+        Ok((false, label)) => match store::find_elsewhere(name, kind) {
+            Some(other) => eprintln!(
+                "Warning: '{name}' is stored in {}, not in {label}, which this line reads; \
+                 point the line there with: awscreds-rs configure --profile {profile} \
+                 --username {name} --store {}",
+                other.label(),
+                other.id()
+            ),
+            None => eprintln!(
+                "Warning: nothing is stored for '{name}' in {label} yet; \
+                 store it with: awscreds-rs add --username {name}{}",
+                store_flag(kind)
+            ),
+        },
         Err(e) => eprintln!("Warning: could not check that '{name}' is stored: {e}"),
     }
     Ok(())
 }
 
-/// The section header for a profile in the config file.
-pub fn config_header(profile: &str) -> String {
-    if profile == "default" {
-        "default".into()
-    } else {
-        format!("profile {profile}")
-    }
-}
-
-/// Sets `credential_process` (and `region`) of the profile in memory.
-/// Returns whether anything changed.
-pub fn set_profile(ini: &mut Ini, profile: &str, command: &str, region: Option<&str>) -> bool {
-    let matches = |header: &str| is_config_header(header, profile);
-    let header = config_header(profile);
-    let mut changed = ini.set(&matches, &header, "credential_process", command);
-    if let Some(region) = region {
-        changed |= ini.set(&matches, &header, "region", region);
-    }
-    changed
-}
-
 /// Says what happened to the config file.
-pub fn report(
+fn report(
     path: &Path,
     profile: &str,
     command: &str,
@@ -89,32 +86,6 @@ pub fn report(
     }
 }
 
-/// `<absolute path of this binary> --username NAME`, quoted so that both
-/// botocore's shlex split and `sh -c` read the path as one word.
-pub fn process_command(name: &str) -> Result<String> {
-    let exe = crate::paths::this_exe()?;
-    let exe = exe.to_str().ok_or_else(|| {
-        Error::invalid(
-            format!("the path of this program ({}) is not UTF-8", exe.display()),
-            "install awscreds-rs under a UTF-8 path",
-        )
-    })?;
-    Ok(format!("{} --username {name}", quote(exe)))
-}
-
-fn quote(word: &str) -> String {
-    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+,:@%=".contains(c);
-    if !word.is_empty() && word.chars().all(plain) {
-        return word.to_string();
-    }
-    if cfg!(windows) {
-        // cmd.exe and the Windows SDK splitters read double quotes.
-        format!("\"{word}\"")
-    } else {
-        crate::shellwords::quote_sh(word)
-    }
-}
-
 fn validate_region(region: &str) -> Result<()> {
     let ok = !region.is_empty()
         && region.len() <= 32
@@ -134,22 +105,6 @@ fn validate_region(region: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quoting() {
-        assert_eq!(
-            quote("/usr/local/bin/awscreds-rs"),
-            "/usr/local/bin/awscreds-rs"
-        );
-        if cfg!(unix) {
-            assert_eq!(
-                quote("/opt/my tools/awscreds-rs"),
-                "'/opt/my tools/awscreds-rs'"
-            );
-            assert_eq!(quote("/o'brien/bin"), r"'/o'\''brien/bin'");
-            assert_eq!(quote("/a$b"), "'/a$b'");
-        }
-    }
 
     #[test]
     fn regions() {

@@ -14,12 +14,12 @@ use time::OffsetDateTime;
 
 use crate::awsfiles::{self, validate_profile_name, AwsFiles};
 use crate::cli::ImportArgs;
-use crate::cmd::configure;
 use crate::credentials::{mask_access_key_id, Credentials};
 use crate::error::{Error, Result};
 use crate::ini::{is_config_header, Ini};
 use crate::secret::Secret;
 use crate::store::{validate_name, Store, StoreChoice};
+use crate::wiring::{self, process_command, set_profile};
 
 const KEY_ID: &str = "aws_access_key_id";
 const SECRET_KEY: &str = "aws_secret_access_key";
@@ -118,8 +118,8 @@ pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
 
     // (3) The profiles run awscreds-rs.
     for m in &moves {
-        let command = configure::process_command(&m.name)?;
-        configure::set_profile(&mut config_ini, &m.profile, &command, None);
+        let command = process_command(&m.name, store.kind())?;
+        set_profile(&mut config_ini, &m.profile, &command, None);
     }
     let config_new = config_ini.render();
     let config_backup =
@@ -229,17 +229,18 @@ fn already_moved(store: &Store, config: &Ini, profile: &str, name: &str) -> Resu
         .properties(&|h: &str| is_config_header(h, profile))
         .unwrap_or_default()
         .iter()
-        .any(|(k, v)| k == "credential_process" && v.ends_with(&format!(" --username {name}")));
+        .any(|(k, v)| {
+            k == "credential_process" && wiring::parse(v).is_some_and(|line| line.name == name)
+        });
     Ok(runs_us && store.contains(name)?)
 }
 
-/// The fault-injection hook of the tests: debug builds stop here when
-/// `AWSCREDS_TEST_STOP_AFTER` names the step. Release builds have no hook.
+/// The fault-injection hook of the tests: the process stops here, as if
+/// killed, when `AWSCREDS_TEST_STOP_AFTER` names the step. It is in every
+/// build, so the tests stop the binary that users install; at worst it ends
+/// an import early, which is what a crash at that point would do anyway.
 fn stop_here_in_tests(step: &str) {
-    #[cfg(debug_assertions)]
-    if std::env::var("AWSCREDS_TEST_STOP_AFTER").as_deref() == Ok(step) {
+    if std::env::var_os("AWSCREDS_TEST_STOP_AFTER").is_some_and(|s| s == step) {
         std::process::exit(99);
     }
-    #[cfg(not(debug_assertions))]
-    let _ = step;
 }

@@ -7,7 +7,6 @@ use clap::CommandFactory;
 use crate::cli::{Cli, Command};
 
 use crate::error::{Error, Result};
-pub use configure::config_header;
 
 mod add;
 mod clear;

@@ -8,13 +8,61 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_awscreds-rs");
 pub const KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
 pub const TEMP_KEY_ID: &str = "ASIAIOSFODNN7EXAMPLE";
 pub const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 pub const TOKEN: &str = "FwoGZXIvYXdzEXAMPLEsessionTOKEN+with/slashes==";
+
+/// Where scripts/test.sh installs the binary, as a user would:
+/// `cargo install --locked --path . --root target/installed`.
+pub const INSTALL_ROOT: &str = "target/installed";
+
+/// The binary every test runs: the one `cargo install` builds, never the
+/// test build (which has the dev-dependencies' features unified in).
+/// `AWSCREDS_TEST_BIN` names another. A missing binary, or one older than
+/// the sources, fails the test with the command that installs it.
+pub fn bin() -> &'static str {
+    static BIN: OnceLock<String> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let path = match std::env::var_os("AWSCREDS_TEST_BIN") {
+            Some(path) => PathBuf::from(path),
+            None => project_dir().join(INSTALL_ROOT).join("bin/awscreds-rs"),
+        };
+        let install = format!(
+            "run scripts/test.sh, or: cargo install --locked --path . --root {INSTALL_ROOT}"
+        );
+        let built = std::fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .unwrap_or_else(|_| panic!("{} is missing: {install}", path.display()));
+        let sources = ["src", "shell", "man", "Cargo.toml", "Cargo.lock"];
+        for source in sources {
+            if let Some(newer) = newer_than(&project_dir().join(source), built) {
+                panic!(
+                    "{} is older than {}: {install}",
+                    path.display(),
+                    newer.display()
+                );
+            }
+        }
+        path.to_str().expect("a UTF-8 path").to_string()
+    })
+}
+
+/// A file at or below `path` modified after `time`.
+fn newer_than(path: &Path, time: std::time::SystemTime) -> Option<PathBuf> {
+    let meta = std::fs::metadata(path).ok()?;
+    if meta.is_dir() {
+        std::fs::read_dir(path)
+            .ok()?
+            .flatten()
+            .find_map(|entry| newer_than(&entry.path(), time))
+    } else {
+        (meta.modified().ok()? > time).then(|| path.to_path_buf())
+    }
+}
 
 /// A JSON document for a long-term key.
 pub fn long_term_doc() -> String {
@@ -285,7 +333,7 @@ impl TestEnv {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
-        let mut cmd = self.command(BIN);
+        let mut cmd = self.command(bin());
         cmd.args(args);
         Run::new(cmd)
     }
@@ -425,7 +473,7 @@ pub fn profiles_env() -> (TestEnv, String) {
     let dir = t.root().join("bin dir");
     std::fs::create_dir_all(&dir).unwrap();
     let bin = dir.join("awscreds-rs");
-    std::fs::copy(BIN, &bin).unwrap();
+    std::fs::copy(self::bin(), &bin).unwrap();
     let line = |name: &str| {
         format!(
             "credential_process = \"{}\" --username {name}",

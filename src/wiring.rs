@@ -1,0 +1,150 @@
+//! Wiring a profile to awscreds-rs: the credential_process line that runs
+//! this binary for a stored NAME (written by `configure` and `import`, read
+//! back by `profiles` and `doctor`), and setting it in a profile of the
+//! config file.
+
+use crate::error::{Error, Result};
+use crate::ini::{is_config_header, Ini};
+use crate::store::Kind;
+
+/// What an awscreds-rs credential_process line asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub name: String,
+    /// The `--store` the line names, as written (`None`: the default).
+    pub store: Option<String>,
+}
+
+/// The section header for a profile in the config file.
+pub fn config_header(profile: &str) -> String {
+    if profile == "default" {
+        "default".into()
+    } else {
+        format!("profile {profile}")
+    }
+}
+
+/// Sets `credential_process` (and `region`) of the profile in memory.
+/// Returns whether anything changed.
+pub fn set_profile(ini: &mut Ini, profile: &str, command: &str, region: Option<&str>) -> bool {
+    let matches = |header: &str| is_config_header(header, profile);
+    let header = config_header(profile);
+    let mut changed = ini.set(&matches, &header, "credential_process", command);
+    if let Some(region) = region {
+        changed |= ini.set(&matches, &header, "region", region);
+    }
+    changed
+}
+
+/// `<absolute path of this binary> --username NAME`, plus `--store STORE`
+/// when NAME lives in a store other than the platform's default, so that
+/// the line finds the key whatever `auto` would pick where it runs. The
+/// path is quoted so that botocore's shlex split and `sh -c` read it as one
+/// word.
+pub fn process_command(name: &str, store: Kind) -> Result<String> {
+    let exe = crate::paths::this_exe()?;
+    let exe = exe.to_str().ok_or_else(|| {
+        Error::invalid(
+            format!("the path of this program ({}) is not UTF-8", exe.display()),
+            "install awscreds-rs under a UTF-8 path",
+        )
+    })?;
+    Ok(format!(
+        "{} --username {name}{}",
+        quote(exe),
+        store_flag(store)
+    ))
+}
+
+/// ` --store STORE` for a store other than the platform's default, which a
+/// command without it would not read.
+pub fn store_flag(store: Kind) -> String {
+    if store == Kind::platform_default() {
+        String::new()
+    } else {
+        format!(" --store {}", store.id())
+    }
+}
+
+/// Reads a credential_process line back: `Some` when it runs awscreds-rs
+/// for a NAME.
+pub fn parse(command: &str) -> Option<Line> {
+    let words = crate::shellwords::split(command).ok()?;
+    let program = words.first()?;
+    let file = program.rsplit(['/', '\\']).next()?;
+    if !(file == "awscreds-rs" || file == "awscreds-rs.exe") {
+        return None;
+    }
+    let value = |flag: &str| {
+        let joined = format!("{flag}=");
+        words.iter().enumerate().find_map(|(i, w)| {
+            if w == flag {
+                words.get(i + 1).cloned()
+            } else {
+                w.strip_prefix(&joined).map(String::from)
+            }
+        })
+    };
+    Some(Line {
+        name: value("--username")?,
+        store: value("--store"),
+    })
+}
+
+fn quote(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+,:@%=".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        return word.to_string();
+    }
+    if cfg!(windows) {
+        // cmd.exe and the Windows SDK splitters read double quotes.
+        format!("\"{word}\"")
+    } else {
+        crate::shellwords::quote_sh(word)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting() {
+        assert_eq!(
+            quote("/usr/local/bin/awscreds-rs"),
+            "/usr/local/bin/awscreds-rs"
+        );
+        if cfg!(unix) {
+            assert_eq!(
+                quote("/opt/my tools/awscreds-rs"),
+                "'/opt/my tools/awscreds-rs'"
+            );
+            assert_eq!(quote("/o'brien/bin"), r"'/o'\''brien/bin'");
+            assert_eq!(quote("/a$b"), "'/a$b'");
+        }
+    }
+
+    #[test]
+    fn lines_read_back() {
+        let line = |name: &str, store: Option<&str>| {
+            Some(Line {
+                name: name.into(),
+                store: store.map(String::from),
+            })
+        };
+        assert_eq!(
+            parse("/usr/bin/awscreds-rs --username helen"),
+            line("helen", None)
+        );
+        assert_eq!(
+            parse("'/my tools/awscreds-rs' --username x --store keyutils"),
+            line("x", Some("keyutils"))
+        );
+        assert_eq!(
+            parse("awscreds-rs --store=keyutils --username=x"),
+            line("x", Some("keyutils"))
+        );
+        assert_eq!(parse("/opt/other --username x"), None);
+        assert_eq!(parse("/usr/bin/awscreds-rs list"), None);
+    }
+}
