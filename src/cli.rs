@@ -165,9 +165,12 @@ pub enum Command {
     },
 
     /// Print shell completions, with profile names and stored NAMEs as candidates
-    #[command(
-        after_help = "Examples:\n  awscreds-rs completions bash > ~/.local/share/bash-completion/completions/awscreds-rs\n  awscreds-rs completions zsh > ~/.zfunc/_awscreds-rs\n  awscreds-rs completions fish > ~/.config/fish/completions/awscreds-rs.fish"
-    )]
+    #[command(after_help = "Examples (they work as written in a fresh HOME):\n  \
+        mkdir -p ~/.local/share/bash-completion/completions && awscreds-rs completions bash > ~/.local/share/bash-completion/completions/awscreds-rs\n  \
+        mkdir -p ~/.zfunc && awscreds-rs completions zsh > ~/.zfunc/_awscreds-rs\n  \
+        mkdir -p ~/.config/fish/completions && awscreds-rs completions fish > ~/.config/fish/completions/awscreds-rs.fish\n\n\
+        bash needs the bash-completion package, loaded from ~/.bashrc (Debian's default ~/.bashrc does).\n\
+        zsh needs `fpath=(~/.zfunc $fpath)` in ~/.zshrc before `compinit`.")]
     Completions {
         /// The shell to print completions for
         shell: Shell,

@@ -207,6 +207,7 @@ fn zsh_completions_parse_and_use_the_helpers() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    assert!(text.starts_with("#compdef awscreds-rs\n"), "compinit reads the first line");
     assert!(text.contains(":PROFILE:_awscreds_rs_profiles"));
     assert!(text.contains(":NAME:_awscreds_rs_names"));
     assert!(!text.contains(":PROFILE:_default") && !text.contains(":NAME:_default"));
@@ -217,14 +218,14 @@ fn zsh_completions_parse_and_use_the_helpers() {
     assert_eq!(names, "helen\nhugo\n");
 }
 
-#[test]
-fn every_runnable_readme_block_runs() {
+/// The README's code blocks whose info string is exactly `tag`.
+fn readme_blocks(tag: &str) -> Vec<String> {
     let readme = fs::read_to_string(project_dir().join("README.md")).unwrap();
     let mut blocks = Vec::new();
     let mut current: Option<String> = None;
     for line in readme.lines() {
         match &mut current {
-            None if line.trim() == "```sh runnable" => current = Some(String::new()),
+            None if line.trim() == format!("```{tag}") => current = Some(String::new()),
             Some(block) if line.trim() == "```" => {
                 blocks.push(std::mem::take(block));
                 current = None;
@@ -236,25 +237,158 @@ fn every_runnable_readme_block_runs() {
             None => {}
         }
     }
+    blocks
+}
+
+/// PATH with the installed binary's directory first.
+fn path_with_bin(extra: &[&std::path::Path]) -> String {
+    let mut dirs: Vec<String> = vec![std::path::Path::new(bin())
+        .parent()
+        .unwrap()
+        .display()
+        .to_string()];
+    dirs.extend(extra.iter().map(|d| d.display().to_string()));
+    dirs.push(std::env::var("PATH").unwrap());
+    dirs.join(":")
+}
+
+#[test]
+fn every_runnable_readme_block_runs() {
+    let blocks = readme_blocks("sh runnable");
     assert!(blocks.len() >= 3, "only {} runnable blocks", blocks.len());
     // One HOME for the whole README, as a reader would have.
     let t = TestEnv::secret_service();
     let venv = client(".venv/bin");
     for block in blocks {
         let mut cmd = t.command("sh");
-        let dir = std::path::Path::new(bin()).parent().unwrap();
-        cmd.env(
-            "PATH",
-            format!(
-                "{}:{}:{}",
-                dir.display(),
-                venv.display(),
-                std::env::var("PATH").unwrap()
-            ),
-        )
-        .args(["-exc", &block]);
+        cmd.env("PATH", path_with_bin(&[&venv]))
+            .args(["-exc", &block]);
         let out = Run::new(cmd).output();
         assert_eq!(out.code, 0, "README block failed:\n{block}\n{out:?}");
         assert!(!out.stdout.contains("Traceback"), "{out:?}");
     }
+}
+
+/// The install lines of the README, of `completions --help` and of the
+/// man page are the same, and work as written in a fresh HOME: afterwards
+/// bash, zsh and fish load the completions by themselves, bash and fish
+/// offer a stored NAME, and man finds the page.
+#[test]
+fn the_install_lines_work_in_a_fresh_home() {
+    let blocks = readme_blocks("sh install");
+    assert_eq!(blocks.len(), 1, "one install block in the README");
+    let block = &blocks[0];
+    let man = fs::read_to_string(project_dir().join("man/awscreds-rs.1"))
+        .unwrap()
+        .replace("\\-", "-")
+        .replace("\\e", "\\");
+    let help = help(&["completions"]);
+    let lines: Vec<&str> = help
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("mkdir -p"))
+        .collect();
+    assert_eq!(lines.len(), 3, "{help}");
+    for line in lines {
+        assert!(block.contains(line), "the README lacks {line}");
+        assert!(man.contains(line), "the man page lacks {line}");
+    }
+
+    let t = TestEnv::secret_service();
+    t.run(&["add", "--username", "helen"])
+        .stdin(&long_term_doc())
+        .ok();
+    let local_bin = t.home.join(".local/bin");
+    fs::create_dir_all(&local_bin).unwrap();
+    let shell = |program: &str, args: &[&str]| {
+        let mut cmd = t.command(program);
+        cmd.env("PATH", path_with_bin(&[&local_bin])).args(args);
+        cmd
+    };
+    let mut install = shell("sh", &["-ec", block]);
+    install.current_dir(project_dir());
+    Run::new(install).ok();
+    // Twice is harmless: the rc files gain their lines once.
+    let mut again = shell("sh", &["-ec", block]);
+    again.current_dir(project_dir());
+    Run::new(again).ok();
+    let zshrc = fs::read_to_string(t.home.join(".zshrc")).unwrap();
+    assert_eq!(zshrc.matches("fpath=").count(), 1, "{zshrc}");
+
+    let bash = Run::new(shell(
+        "bash",
+        &[
+            "-c",
+            "source ~/.bashrc; _completion_loader awscreds-rs; \
+             COMP_WORDS=(awscreds-rs remove --username ''); COMP_CWORD=3; \
+             f=$(complete -p awscreds-rs | sed -n 's/.*-F \\([^ ]*\\).*/\\1/p'); \
+             \"$f\" awscreds-rs '' --username; printf '%s\\n' \"${COMPREPLY[@]}\"",
+        ],
+    ))
+    .ok();
+    assert_eq!(bash.stdout, "helen\n", "{bash:?}");
+
+    let zsh = Run::new(shell(
+        "zsh",
+        &["-c", "source ~/.zshrc; print -r -- $_comps[awscreds-rs]"],
+    ))
+    .ok();
+    assert_eq!(zsh.stdout, "_awscreds-rs\n", "{zsh:?}");
+
+    let fish = Run::new(shell(
+        "fish",
+        &["-c", "complete -C 'awscreds-rs remove --username '"],
+    ))
+    .ok();
+    let offered: Vec<&str> = fish
+        .stdout
+        .lines()
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    assert_eq!(offered, ["helen"], "{fish:?}");
+
+    let found = Run::new(shell("man", &["-w", "awscreds-rs"])).ok();
+    assert_eq!(
+        found.stdout.trim(),
+        t.home
+            .join(".local/share/man/man1/awscreds-rs.1")
+            .display()
+            .to_string()
+    );
+}
+
+/// "Without a desktop": the README's block starts GNOME Keyring in a
+/// session bus of its own; a key stored in one such session is read in the
+/// next, with a new bus and a new daemon.
+#[test]
+fn the_headless_keyring_keeps_keys_across_sessions() {
+    let blocks = readme_blocks("sh headless");
+    assert_eq!(blocks.len(), 1, "one headless block in the README");
+    let t = TestEnv::keyutils();
+    let session = |then: &str, stdin: &str| {
+        let mut cmd = t.command("dbus-run-session");
+        cmd.env("PATH", path_with_bin(&[]))
+            .env("AWSCREDS_STORE", "auto")
+            .args(["--", "bash", "-ec", &format!("{}{then}", blocks[0])]);
+        Run::new(cmd).stdin(stdin).output()
+    };
+    let first = session(
+        "awscreds-rs add --username headless",
+        &format!("correct horse\n{}", long_term_doc()),
+    );
+    assert_eq!(first.code, 0, "{first:?}");
+    assert!(
+        first
+            .stdout
+            .contains("the Secret Service is reachable and unlocked"),
+        "{first:?}"
+    );
+    assert!(first.stderr.contains("in the Secret Service"), "{first:?}");
+    let second = session("awscreds-rs --username headless", "correct horse\n");
+    assert_eq!(second.code, 0, "{second:?}");
+    assert!(
+        second.stdout.ends_with(&format!("{}\n", long_term_doc())),
+        "{second:?}"
+    );
+    assert!(t.home.join(".local/share/keyrings/login.keyring").exists());
 }

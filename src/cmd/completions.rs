@@ -26,11 +26,14 @@ pub fn run(shell: Shell) -> Result<()> {
     let generated = String::from_utf8(out).expect("completions are text");
     let text = match shell {
         Shell::Bash => format!("{generated}\n{BASH_EXTRA}"),
-        // zsh: the helpers first, and the clap actions for these values
-        // replaced by them.
+        // zsh: `#compdef` must stay the first line, or compinit does not
+        // load the file from fpath; then the helpers, and the clap actions
+        // for these values replaced by them.
         Shell::Zsh => format!(
-            "{ZSH_EXTRA}\n{}",
+            "#compdef awscreds-rs\n{ZSH_EXTRA}\n{}",
             generated
+                .strip_prefix("#compdef awscreds-rs\n")
+                .unwrap_or(&generated)
                 .replace(":PROFILE:_default", ":PROFILE:_awscreds_rs_profiles")
                 .replace(
                     ":profile -- The profile this directory works with:_default",

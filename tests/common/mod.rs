@@ -51,10 +51,13 @@ pub fn bin() -> &'static str {
     })
 }
 
-/// A file at or below `path` modified after `time`.
+/// A source file at or below `path` modified after `time` (the man page,
+/// which the binary generates, is not a source).
 fn newer_than(path: &Path, time: std::time::SystemTime) -> Option<PathBuf> {
     let meta = std::fs::metadata(path).ok()?;
-    if meta.is_dir() {
+    if path.extension().is_some_and(|e| e == "1") {
+        None
+    } else if meta.is_dir() {
         std::fs::read_dir(path)
             .ok()?
             .flatten()
