@@ -35,15 +35,19 @@ echo "==> credential_process prints (AWS's documented example key, not a real on
 "$bin" remove --username "$name"
 trap - EXIT
 
+# What to type next: the bare name when the shell finds it.
+cmd=$bin
+[ "$(command -v awscreds-rs)" = "$bin" ] && cmd=awscreds-rs
 cat <<EOF
 
 awscreds-rs works. Next, with your own key:
 
-  $bin add --username NAME                       # prompts for the key id and secret
-  $bin configure --profile my-app --username NAME --region us-west-2
+  $cmd add --username NAME          # prompts for the key id and the secret
+  $cmd configure --profile my-app --username NAME --region us-west-2
   AWS_PROFILE=my-app aws sts get-caller-identity
-  $bin doctor --profile my-app                   # explains the setup and how to fix it
+  $cmd doctor --profile my-app      # explains the setup and how to fix it
 
-Keys already in ~/.aws/credentials:  $bin import --all
+Keys already in ~/.aws/credentials: $cmd import --all
+No desktop (SSH, WSL, a container)? See "Without a desktop" in the README.
 The shell hook, completions and the man page: see the README.
 EOF
