@@ -207,7 +207,10 @@ fn zsh_completions_parse_and_use_the_helpers() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(text.starts_with("#compdef awscreds-rs\n"), "compinit reads the first line");
+    assert!(
+        text.starts_with("#compdef awscreds-rs\n"),
+        "compinit reads the first line"
+    );
     assert!(text.contains(":PROFILE:_awscreds_rs_profiles"));
     assert!(text.contains(":NAME:_awscreds_rs_names"));
     assert!(!text.contains(":PROFILE:_default") && !text.contains(":NAME:_default"));
