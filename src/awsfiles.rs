@@ -3,25 +3,17 @@
 //! in the same directory, fsync, rename; follow a symlinked file and write
 //! its target; keep its mode and owner; one edit at a time.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::Write;
+use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
+use crate::atomic;
 use crate::error::{Error, Result};
+use crate::paths::home_dir;
 
 /// The two shared files, as the SDKs find them.
 pub struct AwsFiles {
     pub config: PathBuf,
     pub credentials: PathBuf,
-}
-
-/// Where a user's home is, for `~` and the defaults.
-pub fn home_dir() -> Result<PathBuf> {
-    std::env::var_os("HOME")
-        .or_else(|| std::env::var_os("USERPROFILE"))
-        .filter(|h| !h.is_empty())
-        .map(PathBuf::from)
-        .ok_or_else(|| Error::invalid("HOME is not set", "set HOME to your home directory"))
 }
 
 fn expand(value: &str, home: &Path) -> PathBuf {
@@ -45,17 +37,6 @@ impl AwsFiles {
             credentials: pick("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
         })
     }
-}
-
-/// Checks a profile name: letters, digits and `-_.+=,@`, at most 128.
-pub fn validate_profile_name(profile: &str) -> Result<()> {
-    if !crate::charset::is_word(profile, "-_.+=,@", 1..=128) {
-        return Err(Error::Usage(format!(
-            "invalid profile name '{}': use 1 to 128 letters, digits or - _ . + = , @",
-            profile.escape_default()
-        )));
-    }
-    Ok(())
 }
 
 /// The file's text, `None` when it does not exist. A directory, an
@@ -119,7 +100,7 @@ pub fn replace(
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     if !dir.exists() {
-        create_private_dir(dir)?;
+        atomic::create_private_dir(dir)?;
     }
     let existing = fs::metadata(&target).ok();
     let backup = match old {
@@ -127,59 +108,11 @@ pub fn replace(
             let mut name = target.file_name().unwrap_or_default().to_os_string();
             name.push(".bak");
             let backup = target.with_file_name(name);
-            write_atomically(&backup, old.as_bytes(), existing.as_ref())?;
+            atomic::write(&backup, old.as_bytes(), existing.as_ref(), 0o600)?;
             Some(backup)
         }
         None => None,
     };
-    write_atomically(&target, new.as_bytes(), existing.as_ref())?;
+    atomic::write(&target, new.as_bytes(), existing.as_ref(), 0o600)?;
     Ok(backup)
-}
-
-fn create_private_dir(dir: &Path) -> Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
-        .create(dir)
-        .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))
-}
-
-/// Temporary file beside `path`, same mode and owner as `like` (0600 for a
-/// new file), fsync, rename over `path`, fsync the directory.
-fn write_atomically(path: &Path, bytes: &[u8], like: Option<&fs::Metadata>) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(path.file_name().unwrap_or_default());
-    tmp_name.push(format!(".awscreds-rs.{}.tmp", std::process::id()));
-    let tmp = dir.join(tmp_name);
-    let fail = |e: std::io::Error| Error::io(format!("cannot write {}", path.display()), e);
-
-    let result = (|| {
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&tmp)?;
-        #[cfg(unix)]
-        if let Some(meta) = like {
-            use std::os::unix::fs::{MetadataExt, PermissionsExt};
-            file.set_permissions(fs::Permissions::from_mode(meta.mode() & 0o7777))?;
-            // Keeping the owner only works as root or for our own files.
-            let _ = std::os::unix::fs::fchown(&file, Some(meta.uid()), Some(meta.gid()));
-        }
-        #[cfg(not(unix))]
-        let _ = like;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)?;
-        #[cfg(unix)]
-        File::open(dir)?.sync_all()?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result.map_err(fail)
 }

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::store::StoreChoice;
@@ -255,4 +256,25 @@ pub enum Shell {
 pub enum NameKind {
     Profiles,
     Usernames,
+}
+
+/// `--store` reads the store's id; the store layer itself knows nothing of
+/// the command line.
+impl ValueEnum for StoreChoice {
+    fn value_variants<'a>() -> &'a [Self] {
+        &StoreChoice::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let help = match self {
+            StoreChoice::Auto => "The platform's default store",
+            StoreChoice::SecretService => {
+                "The Secret Service over D-Bus (GNOME Keyring, KWallet, KeePassXC)"
+            }
+            StoreChoice::Keyutils => "The Linux kernel keyring (lost at reboot)",
+            StoreChoice::Keychain => "The macOS Keychain",
+            StoreChoice::Windows => "The Windows Credential Manager",
+        };
+        Some(PossibleValue::new(self.id()).help(help))
+    }
 }

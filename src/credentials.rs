@@ -7,12 +7,19 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{OffsetDateTime, UtcOffset};
 
+use zeroize::Zeroizing;
+
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 
 /// The version of the JSON document kept in the store. Fields added later
 /// are optional, so older entries keep loading without a migration.
 const STORED_FORMAT: u32 = 1;
+
+/// botocore refreshes credentials with 15 minutes left and fails when a
+/// refresh returns less than 10: a session is served, and called healthy,
+/// only with more than this left.
+pub const REFRESH_MARGIN: time::Duration = time::Duration::minutes(15);
 
 /// One AWS key pair, possibly temporary.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -222,8 +229,9 @@ impl Credentials {
         })
     }
 
-    /// The Version 1 document printed for credential_process.
-    pub fn to_process_json(&self) -> String {
+    /// The Version 1 document printed for credential_process, wiped when
+    /// dropped.
+    pub fn to_process_json(&self) -> Zeroizing<String> {
         let output = ProcessOutput {
             version: 1,
             access_key_id: &self.access_key_id,
@@ -232,11 +240,11 @@ impl Credentials {
             expiration: self.expiration.map(format_expiration),
             account_id: self.account_id.as_deref(),
         };
-        serde_json::to_string(&output).expect("plain strings always serialize")
+        Zeroizing::new(serde_json::to_string(&output).expect("plain strings always serialize"))
     }
 
-    /// The value kept in the store.
-    pub fn to_stored(&self) -> Vec<u8> {
+    /// The value kept in the store, wiped when dropped.
+    pub fn to_stored(&self) -> Zeroizing<Vec<u8>> {
         let stored = Stored {
             format_version: STORED_FORMAT,
             access_key_id: self.access_key_id.clone(),
@@ -246,7 +254,7 @@ impl Credentials {
             account_id: self.account_id.clone(),
             mfa_serial: self.mfa_serial.clone(),
         };
-        serde_json::to_vec(&stored).expect("plain strings always serialize")
+        Zeroizing::new(serde_json::to_vec(&stored).expect("plain strings always serialize"))
     }
 
     /// Reads a stored value back. The error is a short reason that holds no
@@ -291,11 +299,7 @@ fn optional_string(map: &Map<String, Value>, key: &str) -> Result<Option<String>
 /// Quotes user input for a message, cut short and with control characters
 /// replaced, so a pasted secret in the wrong place is not shown whole.
 fn printable(text: &str) -> String {
-    let mut out: String = text
-        .chars()
-        .take(24)
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect();
+    let mut out = crate::error::one_line(&text.chars().take(24).collect::<String>());
     if text.chars().count() > 24 {
         out.push_str("...");
     }
@@ -353,7 +357,7 @@ mod tests {
     #[test]
     fn output_of_a_long_term_key_has_no_token_or_expiry() {
         assert_eq!(
-            long_term().to_process_json(),
+            long_term().to_process_json().as_str(),
             r#"{"Version":1,"AccessKeyId":"AKIAIOSFODNN7EXAMPLE","SecretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}"#
         );
     }
@@ -363,7 +367,7 @@ mod tests {
         let mut creds = temporary();
         creds.account_id = Some("123456789012".into());
         assert_eq!(
-            creds.to_process_json(),
+            creds.to_process_json().as_str(),
             r#"{"Version":1,"AccessKeyId":"ASIAIOSFODNN7EXAMPLE","SecretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY","SessionToken":"FwoGZXIvYXdzEXAMPLETOKEN","Expiration":"2026-11-22T11:00:00Z","AccountId":"123456789012"}"#
         );
     }
@@ -469,7 +473,7 @@ mod tests {
             let bytes = creds.to_stored();
             assert_eq!(Credentials::from_stored(&bytes).unwrap(), creds);
         }
-        let stored = String::from_utf8(temporary().to_stored()).unwrap();
+        let stored = String::from_utf8(temporary().to_stored().to_vec()).unwrap();
         assert!(stored.starts_with(r#"{"FormatVersion":1,"#), "{stored}");
     }
 

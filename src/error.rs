@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::store::Kind;
+
 /// Exit status for a failure the message explains.
 pub const EXIT_FAILURE: i32 = 1;
 /// Exit status for a usage error.
@@ -16,7 +18,8 @@ pub enum Error {
     NotFound {
         name: String,
         store: &'static str,
-        note: Option<String>,
+        /// Why `auto` picked this store, when it was not its first choice.
+        auto: Option<String>,
     },
     /// The stored credentials are past their expiration.
     Expired {
@@ -27,13 +30,11 @@ pub enum Error {
     /// `add` without `--force` on a NAME that is stored already.
     Exists { name: String, store: &'static str },
     /// The store cannot be reached at all.
-    StoreUnavailable {
-        store: &'static str,
-        detail: String,
-        fix: String,
-    },
+    StoreUnavailable { store: Kind, detail: String },
+    /// The store does not exist on this platform.
+    StoreNotHere { store: Kind },
     /// The store is there but locked, and unlocking was refused.
-    StoreLocked { store: &'static str, fix: String },
+    StoreLocked { store: Kind },
     /// The store answered with an error.
     Store {
         store: &'static str,
@@ -50,6 +51,9 @@ pub enum Error {
     Invalid { what: String, fix: String },
     /// Another error, with what was being done when it happened.
     Context { context: String, source: Box<Error> },
+    /// The command's own output already says what failed (doctor's
+    /// findings): exit 1 without another line.
+    Reported,
     /// A file or terminal could not be read or written.
     Io {
         context: String,
@@ -92,10 +96,14 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Usage(msg) => write!(f, "{msg}"),
-            Error::NotFound { name, store, note } => {
+            Error::NotFound { name, store, auto } => {
                 write!(f, "no credentials stored for '{name}' in {store}")?;
-                if let Some(note) = note {
-                    write!(f, " ({note})")?;
+                if let Some(why) = auto {
+                    write!(
+                        f,
+                        " (auto picked it because {why}; use --store {} to insist)",
+                        Kind::platform_default().id()
+                    )?;
                 }
                 write!(f, "; store them with: awscreds-rs add --username {name}")
             }
@@ -114,10 +122,25 @@ impl fmt::Display for Error {
                  add --force to replace them, or remove them first with: \
                  awscreds-rs remove --username {name}"
             ),
-            Error::StoreUnavailable { store, detail, fix } => {
-                write!(f, "{store} is not reachable ({detail}); {fix}")
+            Error::StoreUnavailable { store, detail } => write!(
+                f,
+                "{} is not reachable ({detail}); {}",
+                store.label(),
+                unavailable_fix(*store)
+            ),
+            Error::StoreNotHere { store } => {
+                let here: Vec<&str> = Kind::on_this_platform().iter().map(|k| k.id()).collect();
+                write!(
+                    f,
+                    "the {} store does not exist on this platform; pick another with --store \
+                     (this platform has: {})",
+                    store.id(),
+                    here.join(", ")
+                )
             }
-            Error::StoreLocked { store, fix } => write!(f, "{store} is locked; {fix}"),
+            Error::StoreLocked { store } => {
+                write!(f, "{} is locked; {}", store.label(), unlock_fix(*store))
+            }
             Error::Store {
                 store,
                 action,
@@ -137,6 +160,7 @@ impl fmt::Display for Error {
             ),
             Error::Invalid { what, fix } => write!(f, "{what}; {fix}"),
             Error::Context { context, source } => write!(f, "{context}: {source}"),
+            Error::Reported => write!(f, "see the output above"),
             Error::Io { context, source } => write!(f, "{context}: {source}"),
         }
     }
@@ -144,4 +168,36 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// What to do when a store cannot be reached.
+fn unavailable_fix(store: Kind) -> &'static str {
+    match store {
+        Kind::SecretService => {
+            "start a Secret Service (gnome-keyring-daemon, KeePassXC) in this session \
+             (see \"Without a desktop\" in the README), or use --store keyutils"
+        }
+        Kind::Keyutils => "use --store secret-service, or check that keyctl works here",
+        Kind::Keychain | Kind::Windows => "check that the user's keychain is available",
+    }
+}
+
+/// What to do when a store is locked.
+fn unlock_fix(store: Kind) -> &'static str {
+    match store {
+        Kind::SecretService => {
+            "unlock the keyring (log in to the desktop session, or run \
+             `gnome-keyring-daemon --unlock` and type its password) and try again"
+        }
+        _ => "unlock it (log in again, or allow access when asked) and try again",
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Text from outside (a path, a value) made fit for a one-line message:
+/// control characters become `?`, so nothing it holds can break the line
+/// or drive the terminal.
+pub fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}

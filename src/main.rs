@@ -3,14 +3,17 @@
 
 use clap::Parser;
 
+mod atomic;
+mod awsenv;
 mod awsfiles;
-mod charset;
 mod cli;
 mod cmd;
 mod credentials;
 mod doctor;
 mod error;
+mod hook;
 mod ini;
+mod names;
 mod paths;
 mod profiles;
 mod project;
@@ -30,6 +33,7 @@ fn main() {
         Err(error::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
             0
         }
+        Err(e @ error::Error::Reported) => e.exit_code(),
         Err(e) => {
             eprintln!("awscreds-rs: {e}");
             e.exit_code()

@@ -1,12 +1,21 @@
-//! Where awscreds-rs keeps its own small files (the edit lock; later, the
-//! shell hook's allow list): `$XDG_DATA_HOME/awscreds-rs`, by default
-//! `~/.local/share/awscreds-rs`.
+//! Where things are: the user's home, the folder where awscreds-rs keeps
+//! its own small files (`$XDG_DATA_HOME/awscreds-rs`, by default
+//! `~/.local/share/awscreds-rs`: the edit lock, the shell hook's allow list,
+//! the session locks), and this program itself.
 
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
-use crate::awsfiles::home_dir;
 use crate::error::{Error, Result};
+
+/// Where a user's home is, for `~` and the defaults.
+pub fn home_dir() -> Result<PathBuf> {
+    std::env::var_os("HOME")
+        .or_else(|| std::env::var_os("USERPROFILE"))
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
+        .ok_or_else(|| Error::invalid("HOME is not set", "set HOME to your home directory"))
+}
 
 pub fn data_dir() -> Result<PathBuf> {
     match std::env::var_os("XDG_DATA_HOME") {

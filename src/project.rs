@@ -5,7 +5,8 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::awsfiles::validate_profile_name;
+use crate::names::validate_profile_name;
+use crate::trust::Trust;
 
 pub const FILE_NAME: &str = ".aws-profile";
 
@@ -67,13 +68,61 @@ pub fn read(path: &Path) -> Result<ProjectFile, String> {
     })
 }
 
-/// A path for a one-line message: control characters become `?`.
+/// A path for a one-line message.
 pub fn one_line(path: &Path) -> String {
-    path.display()
-        .to_string()
-        .chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect()
+    crate::error::one_line(&path.display().to_string())
+}
+
+/// The `.aws-profile` that governs the current directory, as judged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    None,
+    Allowed {
+        path: String,
+        profile: String,
+    },
+    Blocked {
+        path: String,
+        dir: String,
+        profile: String,
+    },
+    Refused {
+        path: String,
+        reason: String,
+    },
+}
+
+/// Judges the `.aws-profile` nearest to `cwd`.
+pub fn judge(cwd: &Path, trust: &Trust) -> Target {
+    let Some(found) = find(cwd) else {
+        return Target::None;
+    };
+    match read(&found) {
+        Err(reason) => Target::Refused {
+            path: one_line(&found),
+            reason,
+        },
+        Ok(file) => {
+            let path = one_line(&file.path);
+            if trust.is_allowed(&file.path, &file.content) {
+                Target::Allowed {
+                    path,
+                    profile: file.profile,
+                }
+            } else {
+                let dir = file
+                    .path
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default();
+                Target::Blocked {
+                    path,
+                    dir: dir.display().to_string(),
+                    profile: file.profile,
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

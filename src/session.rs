@@ -12,16 +12,12 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
 use sha2::{Digest, Sha256};
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 
-use crate::charset::is_word;
-use crate::credentials::Credentials;
+use crate::credentials::{Credentials, REFRESH_MARGIN};
 use crate::error::{Error, Result};
 use crate::store::Store;
 
-/// botocore refreshes at 15 minutes left and fails when a refresh returns
-/// less than 10, so a session is served only with more than this left.
-pub const REFRESH_MARGIN: Duration = Duration::minutes(15);
 /// The default for both calls: one hour.
 pub const DEFAULT_DURATION: u32 = 3600;
 /// How deep awscreds-rs may find itself running inside itself.
@@ -96,14 +92,14 @@ impl Options {
         }
 
         if let Some(id) = &self.external_id {
-            if !is_word(id, "_+=,.@-:/", 2..=1224) {
+            if !crate::names::is_external_id(id) {
                 return usage(
                     "invalid --external-id: 2 to 1224 letters, digits or _+=,.@:/-".into(),
                 );
             }
         }
         if let Some(name) = &self.role_session_name {
-            if !is_word(name, "_+=,.@-", 2..=64) {
+            if !crate::names::is_role_session_name(name) {
                 return usage(
                     "invalid --role-session-name: 2 to 64 letters, digits or _+=,.@-".into(),
                 );
@@ -118,10 +114,22 @@ impl Options {
     }
 }
 
+/// The store entry that caches NAME's MFA session (GetSessionToken).
+pub fn mfa_cache_name(name: &str) -> String {
+    format!("{name}#mfa")
+}
+
+/// Whether `entry` caches one of NAME's sessions.
+pub fn is_cache_of(entry: &str, name: &str) -> bool {
+    entry
+        .strip_prefix(name)
+        .is_some_and(|rest| rest.starts_with('#'))
+}
+
 /// The store entry that caches the session for these options.
 pub fn cache_name(name: &str, options: &Options, mfa_serial: Option<&str>) -> String {
     match &options.role_arn {
-        None => format!("{name}#mfa"),
+        None => mfa_cache_name(name),
         Some(arn) => {
             let mut hasher = Sha256::new();
             for part in [
@@ -206,11 +214,11 @@ pub fn credentials(
 
     // The MFA session first: a role on a NAME with a device is assumed from it.
     let base = match &serial {
-        Some(serial) => cached_or(store, &format!("{name}#mfa"), now, || {
+        Some(serial) => cached_or(store, &mfa_cache_name(name), now, || {
             let code = mfa_code(
                 serial,
                 options.mfa_command.as_deref(),
-                &format!("{name}#mfa"),
+                &mfa_cache_name(name),
             )?;
             let session_duration = if options.role_arn.is_some() {
                 DEFAULT_DURATION
@@ -396,6 +404,7 @@ fn ask_terminal(serial: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use time::Duration;
 
     #[test]
     fn durations() {
@@ -452,8 +461,10 @@ mod tests {
         assert_ne!(cache_name("helen", &a, None), cache_name("hugo", &a, None));
         assert!(is_cache_entry(&cache_name("helen", &a, None)));
         assert!(!is_cache_entry("helen"));
+        assert!(is_cache_of("helen#mfa", "helen"));
+        assert!(!is_cache_of("helen2#mfa", "helen") && !is_cache_of("helen", "helen"));
         assert!(
-            crate::store::validate_name("helen#mfa").is_err(),
+            crate::names::validate_name("helen#mfa").is_err(),
             "no user NAME looks like a cache entry"
         );
     }

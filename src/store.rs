@@ -6,7 +6,6 @@
 //! [`crate::credentials`]. Platform code stays behind `cfg` in the modules
 //! below.
 
-use clap::ValueEnum;
 use time::OffsetDateTime;
 
 use crate::credentials::Credentials;
@@ -22,18 +21,13 @@ mod secret_service;
 /// The service name every entry is filed under.
 pub const SERVICE: &str = "awscreds-rs";
 
-/// What `--store` / `AWSCREDS_STORE` may name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// Which store to use: `auto`, or one store by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StoreChoice {
-    /// The platform's default store
     Auto,
-    /// The Secret Service over D-Bus (GNOME Keyring, KWallet, KeePassXC)
     SecretService,
-    /// The Linux kernel keyring (lost at reboot)
     Keyutils,
-    /// The macOS Keychain
     Keychain,
-    /// The Windows Credential Manager
     Windows,
 }
 
@@ -93,17 +87,19 @@ impl Kind {
 }
 
 impl StoreChoice {
+    pub const ALL: [StoreChoice; 5] = [
+        StoreChoice::Auto,
+        StoreChoice::SecretService,
+        StoreChoice::Keyutils,
+        StoreChoice::Keychain,
+        StoreChoice::Windows,
+    ];
+
     /// The choice a store's id names (`keyutils`), as `--store` reads it.
     pub fn from_id(id: &str) -> Option<StoreChoice> {
-        [
-            StoreChoice::Auto,
-            StoreChoice::SecretService,
-            StoreChoice::Keyutils,
-            StoreChoice::Keychain,
-            StoreChoice::Windows,
-        ]
-        .into_iter()
-        .find(|choice| choice.id() == id)
+        StoreChoice::ALL
+            .into_iter()
+            .find(|choice| choice.id() == id)
     }
 
     pub fn id(self) -> &'static str {
@@ -151,8 +147,8 @@ trait Backend {
 pub struct Store {
     kind: Kind,
     backend: Box<dyn Backend>,
-    /// Why `auto` picked this store, when that is worth telling.
-    note: Option<String>,
+    /// Why `auto` picked this store, when it was not its first choice.
+    auto: Option<String>,
 }
 
 /// One row of [`Store::entries`].
@@ -184,7 +180,7 @@ impl Store {
         let creds = self.load(name)?.ok_or_else(|| Error::NotFound {
             name: name.to_string(),
             store: self.label(),
-            note: self.note.clone(),
+            auto: self.auto.clone(),
         })?;
         if creds.is_expired(now) {
             return Err(Error::Expired {
@@ -201,7 +197,7 @@ impl Store {
 
     /// The credentials stored for NAME, if any.
     pub fn load(&self, name: &str) -> Result<Option<Credentials>> {
-        let Some(bytes) = self.backend.get(name)? else {
+        let Some(bytes) = self.backend.get(name)?.map(zeroize::Zeroizing::new) else {
             return Ok(None);
         };
         Credentials::from_stored(&bytes)
@@ -240,7 +236,7 @@ impl Store {
             Err(Error::NotFound {
                 name: name.to_string(),
                 store: self.label(),
-                note: self.note.clone(),
+                auto: self.auto.clone(),
             })
         }
     }
@@ -265,18 +261,6 @@ impl Store {
     }
 }
 
-/// Checks a NAME before it is used as a key in any store: the characters of
-/// IAM user names, at most 128 of them.
-pub fn validate_name(name: &str) -> Result<()> {
-    if !crate::charset::is_word(name, "+=,.@_-", 1..=128) {
-        return Err(Error::Usage(format!(
-            "invalid --username '{}': use 1 to 128 letters, digits or + = , . @ _ -",
-            name.escape_default()
-        )));
-    }
-    Ok(())
-}
-
 fn open_kind(kind: Kind) -> Result<Store> {
     let backend: Box<dyn Backend> = match kind {
         #[cfg(target_os = "linux")]
@@ -288,27 +272,13 @@ fn open_kind(kind: Kind) -> Result<Store> {
         #[cfg(windows)]
         Kind::Windows => Box::new(native::NativeBackend::open(kind)?),
         #[allow(unreachable_patterns)]
-        _ => {
-            return Err(Error::StoreUnavailable {
-                store: kind.label(),
-                detail: format!("the {} store does not exist on this platform", kind.id()),
-                fix: format!(
-                    "pick another with --store (this platform has: {})",
-                    platform_ids()
-                ),
-            })
-        }
+        _ => return Err(Error::StoreNotHere { store: kind }),
     };
     Ok(Store {
         kind,
         backend,
-        note: None,
+        auto: None,
     })
-}
-
-fn platform_ids() -> String {
-    let ids: Vec<&str> = Kind::on_this_platform().iter().map(|k| k.id()).collect();
-    ids.join(", ")
 }
 
 #[cfg(target_os = "linux")]
@@ -319,15 +289,13 @@ fn open_auto() -> Result<Store> {
             return Ok(Store {
                 kind: Kind::SecretService,
                 backend: Box::new(backend),
-                note: None,
+                auto: None,
             })
         }
         Err(why) => why,
     };
     let mut store = open_kind(Kind::Keyutils)?;
-    store.note = Some(format!(
-        "auto picked keyutils because {why}; use --store secret-service to insist"
-    ));
+    store.auto = Some(why);
     Ok(store)
 }
 
@@ -344,26 +312,4 @@ fn open_auto() -> Result<Store> {
 #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
 fn open_auto() -> Result<Store> {
     open_kind(Kind::SecretService)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names() {
-        for ok in ["helen", "ci-deploy", "a.b@c+d=e,f_g", &"x".repeat(128)] {
-            assert!(validate_name(ok).is_ok(), "{ok}");
-        }
-        for bad in [
-            "",
-            "has space",
-            "semi;colon",
-            "new\nline",
-            "é",
-            &"x".repeat(129),
-        ] {
-            assert!(validate_name(bad).is_err(), "{bad}");
-        }
-    }
 }

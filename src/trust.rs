@@ -40,11 +40,9 @@ impl Trust {
     /// Allows this content at this path, replacing older allows of the path.
     pub fn allow(&self, path: &Path, content: &[u8]) -> Result<()> {
         self.deny(path)?;
-        fs::create_dir_all(&self.dir)
-            .map_err(|e| Error::io(format!("cannot create {}", self.dir.display()), e))?;
+        crate::atomic::create_private_dir(&self.dir)?;
         let entry = self.dir.join(digest(path, content));
-        fs::write(&entry, path.as_os_str().as_encoded_bytes())
-            .map_err(|e| Error::io(format!("cannot write {}", entry.display()), e))
+        crate::atomic::write(&entry, path.as_os_str().as_encoded_bytes(), None, 0o600)
     }
 
     /// Revokes every allow of this path; returns whether there was one.

@@ -7,8 +7,9 @@ use time::OffsetDateTime;
 use crate::cli::AddArgs;
 use crate::credentials::{mask_access_key_id, parse_expiration, Credentials};
 use crate::error::{Error, Result};
+use crate::names::{validate_mfa_serial, validate_name};
 use crate::secret::Secret;
-use crate::store::{validate_name, Store, StoreChoice};
+use crate::store::{Store, StoreChoice};
 
 /// More than any credential_process document needs; a bound on stdin.
 const MAX_STDIN: u64 = 64 * 1024;
@@ -36,7 +37,7 @@ pub fn run(choice: StoreChoice, args: &AddArgs) -> Result<()> {
             stored.mfa_serial = Some(serial.clone());
             store.save(name, &stored)?;
             // A session made with another device is no longer wanted.
-            let _ = store.remove(&format!("{name}#mfa"));
+            let _ = store.remove(&crate::session::mfa_cache_name(name));
             eprintln!(
                 "Recorded the MFA device {serial} for '{name}' in {}.",
                 store.label()
@@ -97,7 +98,7 @@ fn read_credentials(args: &AddArgs) -> Result<Credentials> {
         }
         None if interactive => prompt_all(),
         None => {
-            let mut text = String::new();
+            let mut text = zeroize::Zeroizing::new(String::new());
             stdin
                 .lock()
                 .take(MAX_STDIN)
@@ -105,19 +106,6 @@ fn read_credentials(args: &AddArgs) -> Result<Credentials> {
                 .map_err(|e| Error::io("cannot read stdin", e))?;
             Credentials::from_process_json(&text)
         }
-    }
-}
-
-/// An MFA device: its ARN (arn:aws:iam::ACCOUNT:mfa/NAME) or a hardware
-/// token's serial number.
-fn validate_mfa_serial(serial: &str) -> Result<()> {
-    if crate::charset::is_word(serial, "_+=/:,.@-", 9..=256) {
-        Ok(())
-    } else {
-        Err(Error::Usage(format!(
-            "invalid --mfa-serial '{}': give the device's ARN, like arn:aws:iam::123456789012:mfa/helen",
-            serial.escape_default()
-        )))
     }
 }
 
@@ -157,7 +145,7 @@ fn from_env() -> Result<Credentials> {
 
 /// The secret alone on the first line of stdin.
 fn first_line(input: &mut impl BufRead) -> Result<Secret> {
-    let mut line = String::new();
+    let mut line = zeroize::Zeroizing::new(String::new());
     input
         .take(MAX_STDIN)
         .read_line(&mut line)
@@ -196,6 +184,7 @@ fn prompt_visible(prompt: &str) -> Result<String> {
 
 fn prompt_hidden(prompt: &str) -> Result<Secret> {
     rpassword::prompt_password(prompt)
+        .map(zeroize::Zeroizing::new)
         .map(|s| Secret::new(s.trim().to_string()))
         .map_err(|e| Error::io("cannot read from the terminal", e))
 }

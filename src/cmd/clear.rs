@@ -2,8 +2,9 @@
 //! stored keys stay; the next call makes a new session.
 
 use crate::error::Result;
+use crate::names::validate_name;
 use crate::session::is_cache_entry;
-use crate::store::{validate_name, Store, StoreChoice};
+use crate::store::{Store, StoreChoice};
 
 pub fn run(choice: StoreChoice, name: Option<&str>) -> Result<()> {
     if let Some(name) = name {
@@ -13,7 +14,7 @@ pub fn run(choice: StoreChoice, name: Option<&str>) -> Result<()> {
     let mut dropped = 0;
     for entry in store.entries()? {
         let belongs = match name {
-            Some(name) => entry.name.starts_with(&format!("{name}#")),
+            Some(name) => crate::session::is_cache_of(&entry.name, name),
             None => is_cache_entry(&entry.name),
         };
         if belongs {

@@ -3,10 +3,11 @@
 
 use std::path::Path;
 
-use crate::awsfiles::{self, validate_profile_name, AwsFiles};
+use crate::awsfiles::{self, AwsFiles};
 use crate::error::{Error, Result};
 use crate::ini::Ini;
-use crate::store::{self, validate_name, Kind, Store, StoreChoice};
+use crate::names::{validate_name, validate_profile_name};
+use crate::store::{self, Kind, Store, StoreChoice};
 use crate::wiring::{config_header, process_command, set_profile, store_flag};
 
 pub fn run(choice: StoreChoice, profile: &str, name: &str, region: Option<&str>) -> Result<()> {

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 
 use crate::awsfiles::AwsFiles;
 use crate::doctor::{self, Context, Status};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::store::StoreChoice;
 
 pub fn run(choice: StoreChoice, profile: Option<String>, json: bool, online: bool) -> Result<()> {
@@ -62,8 +62,7 @@ pub fn run(choice: StoreChoice, profile: Option<String>, json: bool, online: boo
         super::print(&text)?;
     }
     if failed {
-        // The findings said it all; exit 1 without another message.
-        std::process::exit(crate::error::EXIT_FAILURE);
+        return Err(Error::Reported);
     }
     Ok(())
 }

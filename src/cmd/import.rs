@@ -12,13 +12,15 @@ use std::path::Path;
 
 use time::OffsetDateTime;
 
-use crate::awsfiles::{self, validate_profile_name, AwsFiles};
+use crate::awsfiles::{self, AwsFiles};
 use crate::cli::ImportArgs;
 use crate::credentials::{mask_access_key_id, Credentials};
 use crate::error::{Error, Result};
 use crate::ini::{is_config_header, Ini};
+use crate::names::validate_name;
+use crate::names::validate_profile_name;
 use crate::secret::Secret;
-use crate::store::{validate_name, Store, StoreChoice};
+use crate::store::{Store, StoreChoice};
 use crate::wiring::{self, process_command, set_profile};
 
 const KEY_ID: &str = "aws_access_key_id";

@@ -4,8 +4,9 @@
 use time::OffsetDateTime;
 
 use crate::error::{Error, Result};
+use crate::names::validate_name;
 use crate::session::{self, Options};
-use crate::store::{validate_name, Store, StoreChoice};
+use crate::store::{Store, StoreChoice};
 
 pub fn run(choice: StoreChoice, name: &str, options: &Options) -> Result<()> {
     validate_name(name)?;
@@ -26,7 +27,7 @@ pub fn run(choice: StoreChoice, name: &str, options: &Options) -> Result<()> {
     };
     let mut json = creds.to_process_json();
     json.push('\n');
-    super::print(&json)
+    super::print(json.as_str())
 }
 
 /// Store failures do not know which NAME was asked for; the SDKs show only

@@ -8,13 +8,7 @@ pub fn run() -> Result<()> {
     let Some(profile) = var("AWS_PROFILE") else {
         return Ok(());
     };
-    let shadowed = [
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-    ]
-    .iter()
-    .any(|name| var(name).is_some());
+    let shadowed = !crate::awsenv::shadowing(var).is_empty();
     super::print(&format!(
         "aws:{profile}{}\n",
         if shadowed { "!" } else { "" }

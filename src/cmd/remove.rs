@@ -1,7 +1,8 @@
 //! `awscreds-rs remove --username NAME`: delete one entry.
 
 use crate::error::Result;
-use crate::store::{validate_name, Store, StoreChoice};
+use crate::names::validate_name;
+use crate::store::{Store, StoreChoice};
 
 pub fn run(choice: StoreChoice, name: &str) -> Result<()> {
     validate_name(name)?;

@@ -3,8 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::awsfiles::{validate_profile_name, AwsFiles};
+use crate::awsfiles::AwsFiles;
 use crate::error::{Error, Result};
+use crate::names::validate_profile_name;
 use crate::project::{self, one_line, FILE_NAME};
 use crate::trust::Trust;
 
@@ -68,16 +69,10 @@ pub fn use_profile(profile: &str) -> Result<()> {
     let dir = start_dir(None)?;
     let path = dir.join(FILE_NAME);
     let content = format!("{profile}\n");
-    let tmp = dir.join(format!(
-        ".{FILE_NAME}.awscreds-rs.{}.tmp",
-        std::process::id()
-    ));
-    std::fs::write(&tmp, &content)
-        .and_then(|()| std::fs::rename(&tmp, &path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            Error::io(format!("cannot write {}", path.display()), e)
-        })?;
+    // A project file, meant to be committed: readable by all, like one
+    // written by hand.
+    let existing = std::fs::metadata(&path).ok();
+    crate::atomic::write(&path, content.as_bytes(), existing.as_ref(), 0o644)?;
     let path = path
         .canonicalize()
         .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;

@@ -22,9 +22,8 @@ impl KeyutilsBackend {
     pub fn open() -> Result<Self> {
         let user = KeyRing::from_special_id(KeyRingIdentifier::User, true).map_err(|e| {
             Error::StoreUnavailable {
-                store: Kind::Keyutils.label(),
+                store: Kind::Keyutils,
                 detail: format!("the user keyring cannot be opened: {e:?}"),
-                fix: "use --store secret-service, or check that keyctl works here".into(),
             }
         })?;
         let mut rings = Vec::with_capacity(2);

@@ -21,19 +21,15 @@ impl NativeBackend {
         #[cfg(windows)]
         let store = windows_native_keyring_store::Store::new();
         let store: Arc<CredentialStore> = store.map_err(|e| Error::StoreUnavailable {
-            store: kind.label(),
+            store: kind,
             detail: e.to_string(),
-            fix: "check that the user's keychain is available".into(),
         })?;
         Ok(NativeBackend { kind, store })
     }
 
     fn failure(&self, e: KError, action: &'static str) -> Error {
         match e {
-            KError::NoStorageAccess(_) => Error::StoreLocked {
-                store: self.kind.label(),
-                fix: "unlock it (log in again, or allow access when asked) and try again".into(),
-            },
+            KError::NoStorageAccess(_) => Error::StoreLocked { store: self.kind },
             other => Error::Store {
                 store: self.kind.label(),
                 action,

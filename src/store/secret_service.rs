@@ -21,9 +21,6 @@ use crate::error::{Error, Result};
 /// How long an unlock prompt of the desktop may wait for the user.
 const PROMPT_SECONDS: u64 = 60;
 
-const UNLOCK_FIX: &str = "unlock the keyring (log in to the desktop session, or run \
-     `gnome-keyring-daemon --unlock` and type its password) and try again";
-
 pub struct SecretServiceBackend {
     service: SecretService,
 }
@@ -32,11 +29,8 @@ impl SecretServiceBackend {
     /// Connects, or says why the Secret Service is not available.
     pub fn connect() -> Result<Self> {
         Self::connect_if_offered().map_err(|detail| Error::StoreUnavailable {
-            store: Kind::SecretService.label(),
+            store: Kind::SecretService,
             detail,
-            fix: "start a Secret Service (gnome-keyring-daemon, KeePassXC) in this session, \
-                  or use --store keyutils"
-                .into(),
         })
     }
 
@@ -139,25 +133,18 @@ fn runtime_bus_exists() -> bool {
 }
 
 fn failure(e: SsError, action: &'static str) -> Error {
-    let store = Kind::SecretService.label();
+    let store = Kind::SecretService;
     match e {
-        SsError::Locked | SsError::Prompt => Error::StoreLocked {
-            store,
-            fix: UNLOCK_FIX.into(),
-        },
+        SsError::Locked | SsError::Prompt => Error::StoreLocked { store },
         SsError::Unavailable => Error::StoreUnavailable {
             store,
             detail: "it went away".into(),
-            fix: "start it again, or use --store keyutils".into(),
         },
         SsError::Dbus(e) if e.name() == Some("org.freedesktop.Secret.Error.IsLocked") => {
-            Error::StoreLocked {
-                store,
-                fix: UNLOCK_FIX.into(),
-            }
+            Error::StoreLocked { store }
         }
         other => Error::Store {
-            store,
+            store: store.label(),
             action,
             detail: other.to_string(),
         },

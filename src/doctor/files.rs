@@ -1,0 +1,234 @@
+//! The AWS files themselves: readable, well-formed, headers the SDKs
+//! accept, no duplicate sections, and plaintext keys with their mode.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::{Context, Report};
+use crate::awsfiles;
+use crate::ini::{header_name, property_key, Ini};
+
+/// A file larger than this is reported, not parsed.
+const MAX_FILE: u64 = 5 * 1024 * 1024;
+/// Reads and lints one file; returns it parsed when it could be read.
+pub(super) fn check_file(
+    r: &mut Report,
+    check: &'static str,
+    path: &Path,
+    is_config: bool,
+) -> Option<Ini> {
+    let shown = path.display();
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.is_file() && meta.len() > MAX_FILE {
+            r.error(
+                check,
+                format!("{shown} is larger than 5 MB: not an AWS file"),
+                format!("look at what wrote it, and move it away from {shown}"),
+            );
+            return None;
+        }
+    }
+    let text = match awsfiles::read_text(path) {
+        Ok(Some(text)) => text,
+        Ok(None) if is_config => {
+            r.warn(
+                check,
+                format!(
+                    "there is no config file at {shown}: no profile has a region \
+                or a credential_process"
+                ),
+                "awscreds-rs configure --profile default --username NAME \
+                --region us-east-1",
+            );
+            return None;
+        }
+        Ok(None) => {
+            r.ok(
+                check,
+                format!("no credentials file at {shown}: no keys in plaintext"),
+            );
+            return None;
+        }
+        Err(e) => {
+            r.error(check, e.to_string(), format!("fix or replace {shown}"));
+            return None;
+        }
+    };
+    let mut problems = Vec::new();
+    let bom = text.starts_with('\u{feff}');
+    let mut in_section = false;
+    let mut after_property = false;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_start_matches('\u{feff}');
+        let trimmed = line.trim();
+        let n = i + 1;
+        if trimmed.is_empty() || trimmed.starts_with(['#', ';']) {
+            continue;
+        }
+        if header_name(line).is_some() {
+            in_section = true;
+            after_property = false;
+        } else if trimmed.starts_with('[') {
+            problems.push(format!(
+                "line {n} is a section header without its closing ]"
+            ));
+        } else if property_key(line).is_some() {
+            if !in_section {
+                problems.push(format!("line {n} is a setting before any [section]"));
+            }
+            after_property = true;
+        } else if line.starts_with([' ', '\t']) && after_property {
+            // A nested setting (s3 =, then indented lines).
+        } else {
+            problems.push(format!("line {n} is not a `key = value` setting"));
+        }
+    }
+    if problems.is_empty() && bom {
+        r.warn(
+            check,
+            format!(
+                "{shown} starts with a byte-order mark, which Python's parser \
+            can read as part of the first header"
+            ),
+            format!("save {shown} as UTF-8 without a BOM"),
+        );
+    } else if problems.is_empty() {
+        r.ok(check, format!("{shown} reads cleanly"));
+    } else {
+        let more = if problems.len() > 3 {
+            format!(" (and {} more)", problems.len() - 3)
+        } else {
+            String::new()
+        };
+        problems.truncate(3);
+        r.error(
+            check,
+            format!(
+                "{shown}: {}{more}; AWS tools may reject the file or skip settings",
+                problems.join("; ")
+            ),
+            format!("edit {shown} at those lines"),
+        );
+    }
+    Some(Ini::parse(&text))
+}
+
+pub(super) fn check_headers(r: &mut Report, config: &Ini, credentials: &Ini, ctx: &Context) {
+    let config_path = ctx.files.config.display();
+    let mut bad = Vec::new();
+    for h in config.section_names() {
+        let known = h == "default"
+            || h.starts_with("profile ")
+            || h.starts_with("profile\t")
+            || ["sso-session", "services", "plugins", "preview"]
+                .iter()
+                .any(|k| h == *k || h.starts_with(&format!("{k} ")));
+        if !known {
+            bad.push(h);
+        }
+    }
+    if let Some(first) = bad.first() {
+        r.warn(
+            "config-file.headers",
+            format!(
+                "{config_path} has [{}]: SDKs ignore a section without the \
+                `profile ` prefix in the config file",
+                bad.join("], [")
+            ),
+            format!("write it as [profile {first}]"),
+        );
+    }
+    let misplaced: Vec<String> = credentials
+        .section_names()
+        .into_iter()
+        .filter(|h| h.starts_with("profile "))
+        .collect();
+    if let Some(first) = misplaced.first() {
+        r.warn(
+            "credentials-file.headers",
+            format!(
+                "{} has [{first}]: the credentials file names profiles \
+                without the `profile ` prefix",
+                ctx.files.credentials.display()
+            ),
+            format!(
+                "write it as [{}]",
+                first.trim_start_matches("profile ").trim()
+            ),
+        );
+    }
+    for (check, ini, path) in [
+        ("config-file.duplicates", config, &ctx.files.config),
+        (
+            "credentials-file.duplicates",
+            credentials,
+            &ctx.files.credentials,
+        ),
+    ] {
+        let mut seen = BTreeMap::new();
+        for h in ini.section_names() {
+            *seen.entry(h).or_insert(0) += 1;
+        }
+        let dups: Vec<String> = seen
+            .into_iter()
+            .filter(|(_, n)| *n > 1)
+            .map(|(h, _)| format!("[{h}]"))
+            .collect();
+        if !dups.is_empty() {
+            r.error(
+                check,
+                format!(
+                    "{} defines {} more than once: boto3 and the AWS CLI refuse \
+                the whole file (ConfigParseError)",
+                    path.display(),
+                    dups.join(", ")
+                ),
+                "merge the copies into one section",
+            );
+        }
+    }
+}
+
+pub(super) fn check_plaintext(r: &mut Report, credentials: &Ini, path: &Path) {
+    let with_keys: Vec<String> = credentials
+        .section_names()
+        .into_iter()
+        .filter(|h| {
+            credentials
+                .properties(&|x: &str| x == h)
+                .unwrap_or_default()
+                .iter()
+                .any(|(k, _)| k == "aws_secret_access_key")
+        })
+        .collect();
+    if with_keys.is_empty() {
+        return;
+    }
+    let shown = path.display();
+    let open = mode_is_open(path);
+    let message = format!("{shown} holds plaintext keys for {}", with_keys.join(", "));
+    if open {
+        r.error(
+            "credentials-file.plaintext",
+            format!("{message}, and other users can read the file"),
+            format!("chmod 600 {shown} && awscreds-rs import --all"),
+        );
+    } else {
+        r.warn(
+            "credentials-file.plaintext",
+            message,
+            "awscreds-rs import --all",
+        );
+    }
+}
+
+#[cfg(unix)]
+fn mode_is_open(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
+}
+
+#[cfg(not(unix))]
+fn mode_is_open(_: &Path) -> bool {
+    false
+}

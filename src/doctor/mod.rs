@@ -1,0 +1,113 @@
+//! The checks of `awscreds-rs doctor`: what AWS tools will see, and how to
+//! fix what is wrong. Each check yields findings; none prints a secret.
+//! One file per group of checks, in the order they run: the files, the
+//! environment, the selected profile, its credential_process, the store,
+//! the shell; `--online` adds STS.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::awsfiles::AwsFiles;
+use crate::ini::Ini;
+use crate::profiles;
+use crate::store::StoreChoice;
+
+mod environment;
+mod files;
+mod online;
+mod process;
+mod profile;
+mod shell;
+mod store;
+
+pub use online::check_online;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Finding {
+    pub check: &'static str,
+    pub status: Status,
+    pub message: String,
+    pub fix: Option<String>,
+}
+
+/// What the doctor looks at, gathered once so the checks stay pure of the
+/// process environment.
+pub struct Context {
+    pub env: BTreeMap<String, String>,
+    pub files: AwsFiles,
+    pub profile: Option<String>,
+    pub store: StoreChoice,
+    pub cwd: PathBuf,
+}
+
+/// The findings so far.
+struct Report(Vec<Finding>);
+
+impl Report {
+    fn push(
+        &mut self,
+        check: &'static str,
+        status: Status,
+        message: impl Into<String>,
+        fix: Option<String>,
+    ) {
+        self.0.push(Finding {
+            check,
+            status,
+            message: message.into(),
+            fix,
+        });
+    }
+    fn ok(&mut self, check: &'static str, message: impl Into<String>) {
+        self.push(check, Status::Ok, message, None);
+    }
+    fn warn(&mut self, check: &'static str, message: impl Into<String>, fix: impl Into<String>) {
+        self.push(check, Status::Warning, message, Some(fix.into()));
+    }
+    fn error(&mut self, check: &'static str, message: impl Into<String>, fix: impl Into<String>) {
+        self.push(check, Status::Error, message, Some(fix.into()));
+    }
+}
+
+pub fn run(ctx: &Context) -> Vec<Finding> {
+    let mut r = Report(Vec::new());
+    let config = files::check_file(&mut r, "config-file", &ctx.files.config, true);
+    let credentials = files::check_file(&mut r, "credentials-file", &ctx.files.credentials, false);
+    let config = config.unwrap_or_else(|| Ini::parse(""));
+    let credentials = credentials.unwrap_or_else(|| Ini::parse(""));
+    files::check_headers(&mut r, &config, &credentials, ctx);
+    files::check_plaintext(&mut r, &credentials, &ctx.files.credentials);
+    let all = profiles::collect(&config, &credentials);
+    let selected = environment::check_environment(&mut r, ctx, &all);
+    profile::check_profile(&mut r, ctx, &all, &selected);
+    store::check_store(&mut r, ctx);
+    shell::check_shell(&mut r, ctx);
+    r.0
+}
+
+fn var<'a>(ctx: &'a Context, name: &str) -> Option<&'a str> {
+    ctx.env
+        .get(name)
+        .map(String::as_str)
+        .filter(|v| !v.is_empty())
+}
+
+/// The profile an AWS tool would pick: --profile, AWS_PROFILE,
+/// AWS_DEFAULT_PROFILE, default.
+pub fn selected_profile(ctx: &Context) -> String {
+    ctx.profile
+        .clone()
+        .or(var(ctx, "AWS_PROFILE").map(String::from))
+        .or(var(ctx, "AWS_DEFAULT_PROFILE").map(String::from))
+        .unwrap_or_else(|| "default".into())
+}

@@ -1,0 +1,43 @@
+//! `--online`: STS, reached as AWS tools reach it.
+
+use super::{selected_profile, Context, Finding, Status};
+
+/// `--online`: who the selected profile's credentials belong to, by STS
+/// GetCallerIdentity, and an error for an account's root user.
+pub fn check_online(ctx: &Context) -> Finding {
+    let profile = selected_profile(ctx);
+    let finding = |status, message: String, fix: Option<String>| Finding {
+        check: "online.identity",
+        status,
+        message,
+        fix,
+    };
+    match crate::sts::caller_identity(&profile) {
+        Ok(id) if crate::sts::is_root(&id.arn) => finding(
+            Status::Error,
+            format!(
+                "profile '{profile}' signs in as the root user of account {}: \
+                root keys must not be used by applications",
+                id.account
+            ),
+            Some(
+                "create an IAM user or role for the application, store its \
+                key with awscreds-rs add, and delete the root access key"
+                    .into(),
+            ),
+        ),
+        Ok(id) => finding(
+            Status::Ok,
+            format!(
+                "profile '{profile}' is {} in account {}",
+                id.arn, id.account
+            ),
+            None,
+        ),
+        Err(e) => finding(
+            Status::Error,
+            format!("STS did not accept profile '{profile}': {e}"),
+            Some("fix the errors above, then run doctor --online again".into()),
+        ),
+    }
+}

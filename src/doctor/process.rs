@@ -1,0 +1,304 @@
+//! A profile's credential_process: does the line split and resolve, does
+//! it need a shell, is its NAME stored where it looks, and does it answer
+//! valid JSON in time.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use time::OffsetDateTime;
+
+use super::{Context, Report};
+use crate::credentials::{format_expiration, mask_access_key_id, Credentials};
+use crate::shellwords;
+use crate::store::{Store, StoreChoice};
+
+/// How long a credential_process may take.
+const PROCESS_TIMEOUT: Duration = Duration::from_secs(10);
+/// `awscreds`: for an awscreds-rs line, the profile, the NAME and the
+/// `--store` it names.
+pub(super) fn check_process(
+    r: &mut Report,
+    ctx: &Context,
+    command: &str,
+    awscreds: Option<(&str, &str, Option<&str>)>,
+) {
+    let words = match shellwords::split(command) {
+        Ok(words) if !words.is_empty() => words,
+        Ok(_) => {
+            return r.error(
+                "credential_process",
+                "credential_process is empty",
+                "give the command, or remove the line",
+            )
+        }
+        Err(e) => {
+            return r.error(
+                "credential_process",
+                format!("credential_process does not split into words: {e}"),
+                "fix the quoting",
+            )
+        }
+    };
+    let features = shellwords::shell_features(command);
+    if !features.is_empty() {
+        r.warn(
+            "credential_process.shell",
+            format!(
+                "credential_process uses {}: the JS, Go and Rust SDKs run it \
+            with sh -c, but boto3 and the AWS CLI run it without a \
+            shell, where it breaks",
+                features.join(", ")
+            ),
+            "write the absolute path and plain arguments (awscreds-rs \
+            configure does)",
+        );
+    }
+    let program = &words[0];
+    let resolved = if program.contains('/') {
+        let path = PathBuf::from(program);
+        path.exists().then_some(path)
+    } else {
+        which::which(program).ok()
+    };
+    let Some(resolved) = resolved else {
+        return r.error(
+            "credential_process.program",
+            format!("the program {program} of credential_process does not exist"),
+            "install it, or fix the path (awscreds-rs configure writes the right one)",
+        );
+    };
+    if !is_executable(&resolved) {
+        return r.error(
+            "credential_process.program",
+            format!("{} is not executable", resolved.display()),
+            format!("chmod +x {}", resolved.display()),
+        );
+    }
+    r.ok(
+        "credential_process.program",
+        format!("{} exists and is executable", resolved.display()),
+    );
+
+    if let Some((profile, name, line_store)) = awscreds {
+        if !check_entry(r, ctx, profile, name, line_store) {
+            return;
+        }
+    }
+    run_process(r, &words);
+}
+
+/// Which store the line reads and whether NAME is there; false when there
+/// is no point in running the line.
+fn check_entry(
+    r: &mut Report,
+    ctx: &Context,
+    profile: &str,
+    name: &str,
+    line_store: Option<&str>,
+) -> bool {
+    const CHECK: &str = "credential_process.entry";
+    let (choice, how) = match line_store {
+        Some(id) => match StoreChoice::from_id(id) {
+            Some(choice) => (choice, format!("its --store {id}")),
+            None => {
+                r.error(
+                    CHECK,
+                    format!(
+                        "the line names --store {id}, which is not a store: it fails \
+                        with a usage error"
+                    ),
+                    format!("awscreds-rs configure --profile {profile} --username {name}"),
+                );
+                return false;
+            }
+        },
+        None if ctx.store == StoreChoice::Auto => (ctx.store, "no --store: auto's pick".into()),
+        None => (
+            ctx.store,
+            format!("no --store: AWSCREDS_STORE={}", ctx.store.id()),
+        ),
+    };
+    let store = match Store::open(choice) {
+        Ok(store) => store,
+        Err(e) => {
+            r.error(CHECK, e.to_string(), "see the store check below");
+            return false;
+        }
+    };
+    let label = store.label();
+    match store.load(name) {
+        Ok(Some(creds)) => {
+            check_expiry(
+                r,
+                &creds,
+                name,
+                &format!("{label}, which the line reads ({how})"),
+            );
+            true
+        }
+        Ok(None) => {
+            match crate::store::find_elsewhere(name, store.kind()) {
+                Some(other) => r.error(
+                    CHECK,
+                    format!(
+                        "the line reads {label} ({how}), where nothing is stored for \
+                        '{name}'; it is in {}",
+                        other.label()
+                    ),
+                    format!(
+                        "awscreds-rs configure --profile {profile} --username {name} \
+                        --store {}",
+                        other.id()
+                    ),
+                ),
+                None => r.error(
+                    CHECK,
+                    format!("the line reads {label} ({how}), where nothing is stored for '{name}'"),
+                    format!(
+                        "awscreds-rs add --username {name}{}",
+                        crate::wiring::store_flag(store.kind())
+                    ),
+                ),
+            }
+            false
+        }
+        Err(e) => {
+            r.error(CHECK, e.to_string(), "see the store check below");
+            false
+        }
+    }
+}
+
+/// `label` is the store the line reads, and how it was picked.
+fn check_expiry(r: &mut Report, creds: &Credentials, name: &str, label: &str) {
+    let now = OffsetDateTime::now_utc();
+    match creds.expiration {
+        Some(at) if at <= now => r.error(
+            "credential_process.entry",
+            format!(
+                "the credentials of '{name}' expired at {}; they are in {label}",
+                format_expiration(at)
+            ),
+            format!("awscreds-rs add --username {name} --force"),
+        ),
+        Some(at) if at - now < crate::credentials::REFRESH_MARGIN => r.warn(
+            "credential_process.entry",
+            format!(
+                "the credentials of '{name}' expire at {}, in less than 15 \
+                    minutes; they are in {label}",
+                format_expiration(at)
+            ),
+            format!("store fresh ones: awscreds-rs add --username {name} --force"),
+        ),
+        _ => r.ok(
+            "credential_process.entry",
+            format!(
+                "'{name}' is stored in {label}: {}",
+                if creds.is_temporary() {
+                    "temporary"
+                } else {
+                    "long-term"
+                }
+            ),
+        ),
+    }
+}
+
+/// Runs the command the way botocore does (no shell), with a time limit,
+/// and checks its JSON without showing any secret.
+fn run_process(r: &mut Report, words: &[String]) {
+    let child = Command::new(&words[0])
+        .args(&words[1..])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(e) => {
+            return r.error(
+                "credential_process.run",
+                format!("credential_process could not start: {e}"),
+                "fix the command",
+            )
+        }
+    };
+    let start = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if start.elapsed() > PROCESS_TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return r.error(
+                    "credential_process.run",
+                    "credential_process did not answer within 10 seconds: AWS tools will hang",
+                    "run the command by hand to see what it waits for (a prompt? the network?)",
+                );
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Err(e) => {
+                return r.error(
+                    "credential_process.run",
+                    format!("cannot wait for credential_process: {e}"),
+                    "run it by hand",
+                )
+            }
+        }
+    };
+    let mut stdout = String::new();
+    let mut stderr = String::new();
+    if let Some(mut out) = child.stdout.take() {
+        let _ = out.read_to_string(&mut stdout);
+    }
+    if let Some(mut err) = child.stderr.take() {
+        let _ = err.read_to_string(&mut stderr);
+    }
+    if !status.success() {
+        let said: String = stderr
+            .lines()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take(300)
+            .collect();
+        return r.error(
+            "credential_process.run",
+            format!("credential_process failed ({status}): {said}"),
+            "follow the message above",
+        );
+    }
+    match Credentials::from_process_json(&stdout) {
+        Ok(creds) => {
+            let expiry = creds
+                .expiration
+                .map(|at| format!(", expires {}", format_expiration(at)))
+                .unwrap_or_default();
+            r.ok(
+                "credential_process.run",
+                format!(
+                    "credential_process returns the key {}{expiry}",
+                    mask_access_key_id(&creds.access_key_id)
+                ),
+            );
+        }
+        Err(e) => r.error(
+            "credential_process.run",
+            format!("credential_process printed something AWS tools cannot use: {e}"),
+            "it must print one JSON object with Version 1, AccessKeyId and SecretAccessKey",
+        ),
+    }
+}
+
+#[cfg(unix)]
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable(path: &Path) -> bool {
+    path.is_file()
+}

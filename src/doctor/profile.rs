@@ -1,0 +1,158 @@
+//! The selected profile: where its credentials come from, the Rust SDK's
+//! own reading of it, its region and its source_profile chain.
+
+use std::collections::BTreeMap;
+
+use super::process::check_process;
+use super::{var, Context, Report, Status};
+use crate::profiles::{self, Profile, Source};
+
+pub(super) fn check_profile(
+    r: &mut Report,
+    ctx: &Context,
+    all: &BTreeMap<String, Profile>,
+    selected: &str,
+) {
+    let Some(profile) = all.get(selected) else {
+        let status_fix = format!("awscreds-rs configure --profile {selected} --username NAME");
+        if selected == "default" && var(ctx, "AWS_ACCESS_KEY_ID").is_none() {
+            r.error(
+                "profile",
+                "no profile is selected and there is no [default]: AWS tools \
+                fail with \"Unable to locate credentials\"",
+                status_fix,
+            );
+        } else if selected != "default" {
+            r.error(
+                "profile",
+                format!("profile '{selected}' is defined in neither AWS file"),
+                status_fix,
+            );
+        }
+        return;
+    };
+    let source = profile.source();
+    r.push(
+        "profile",
+        Status::Ok,
+        format!(
+            "profile '{selected}' gets its credentials from {}",
+            source.describe()
+        ),
+        None,
+    );
+    check_rust_sdk(r, selected, profile);
+    if profile.has_static_keys_in_credentials() && profile.config.contains_key("credential_process")
+    {
+        r.warn(
+            "profile.source",
+            format!(
+                "profile '{selected}' has static keys in the credentials \
+            file, which SDKs use before its credential_process: the \
+            process never runs"
+            ),
+            format!("awscreds-rs import --profile {selected}"),
+        );
+    }
+    if source == Source::None {
+        r.error(
+            "profile.source",
+            format!(
+                "profile '{selected}' has no credentials: no keys, credential_process, SSO or role"
+            ),
+            format!("awscreds-rs configure --profile {selected} --username NAME"),
+        );
+    }
+    if profile.region().is_none()
+        && var(ctx, "AWS_REGION").is_none()
+        && var(ctx, "AWS_DEFAULT_REGION").is_none()
+    {
+        r.warn(
+            "profile.region",
+            format!(
+                "profile '{selected}' has no region and AWS_REGION is unset: \
+            most commands fail with \"You must specify a region\""
+            ),
+            format!(
+                "add `region = us-east-1` (or yours) to [{}] in {}",
+                crate::wiring::config_header(selected),
+                ctx.files.config.display()
+            ),
+        );
+    }
+    if let Err(chain) = profiles::source_chain(all, selected) {
+        r.error(
+            "profile.source_profile",
+            format!(
+                "source_profile goes round in a loop: {}",
+                chain.join(" -> ")
+            ),
+            "point the last source_profile at a profile with keys or a credential_process",
+        );
+    }
+    match &source {
+        Source::Awscreds {
+            name,
+            store,
+            command,
+        } => check_process(r, ctx, command, Some((selected, name, store.as_deref()))),
+        Source::Process { command } => check_process(r, ctx, command, None),
+        _ => {}
+    }
+}
+
+/// The Rust SDK's own reading of the profile (aws-config's parser), against
+/// ours: where they differ, one SDK will not do what the file seems to say.
+fn check_rust_sdk(r: &mut Report, selected: &str, profile: &Profile) {
+    if !cfg!(feature = "sts") {
+        return;
+    }
+    match crate::sts::rust_sdk_profile(selected) {
+        Err(e) => r.warn(
+            "profile.rust-sdk",
+            format!("the Rust SDK (aws-config) cannot read the AWS files: {e}"),
+            "fix the files where the message says",
+        ),
+        Ok(None) => r.warn(
+            "profile.rust-sdk",
+            format!("the Rust SDK (aws-config) does not see profile '{selected}'"),
+            "check the section header: [profile NAME] in the config file, \
+            [NAME] in the credentials file",
+        ),
+        Ok(Some(seen)) => {
+            let ours = |key: &str| {
+                profile
+                    .config
+                    .get(key)
+                    .or_else(|| profile.credentials.get(key))
+                    .map(String::as_str)
+                    .filter(|v| !v.is_empty())
+            };
+            let differs: Vec<&str> = seen
+                .iter()
+                .filter(|(k, v)| ours(k) != Some(v.as_str()))
+                .map(|(k, _)| k.as_str())
+                .collect();
+            if differs.is_empty() {
+                r.ok(
+                    "profile.rust-sdk",
+                    format!(
+                        "the Rust SDK (aws-config) reads profile '{selected}' the \
+                    same way"
+                    ),
+                );
+            } else {
+                r.warn(
+                    "profile.rust-sdk",
+                    format!(
+                        "the Rust SDK (aws-config) reads {} of profile '{selected}' \
+                    differently",
+                        differs.join(", ")
+                    ),
+                    "look for duplicate sections or keys: SDKs merge them \
+                    differently",
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! The shell hook and the `.aws-profile` that governs this directory.
+
+use super::{var, Context, Report};
+use crate::project::{self, Target};
+use crate::shellwords;
+use crate::trust::Trust;
+
+pub(super) fn check_shell(r: &mut Report, ctx: &Context) {
+    let hook = var(ctx, "AWSCREDS_SHELL_HOOK");
+    // The same judgment as the hook's, so doctor says what the hook does.
+    let target = match Trust::open() {
+        Ok(trust) => project::judge(&ctx.cwd, &trust),
+        Err(_) => Target::None,
+    };
+    match (hook, &target) {
+        (Some(shell), _) => r.ok(
+            "shell.hook",
+            format!("the {shell} hook is loaded in this shell"),
+        ),
+        (None, Target::None) => r.ok(
+            "shell.hook",
+            "the shell hook is not loaded (optional: it sets AWS_PROFILE per project directory)",
+        ),
+        (None, _) => r.warn(
+            "shell.hook",
+            "there is a .aws-profile here, but the shell hook is not loaded in this shell, \
+             so it has no effect",
+            "eval \"$(awscreds-rs init bash)\" (or zsh; fish: awscreds-rs init fish | source)",
+        ),
+    }
+    match target {
+        Target::None => {}
+        Target::Refused { path, reason } => r.warn(
+            "shell.aws-profile",
+            format!("{path} is ignored: {reason}"),
+            "put a profile name alone on its first line",
+        ),
+        Target::Allowed { path, profile } => r.ok(
+            "shell.aws-profile",
+            format!("{path} (profile '{profile}') is allowed"),
+        ),
+        Target::Blocked { path, dir, profile } => r.warn(
+            "shell.aws-profile",
+            format!("{path} (profile '{profile}') is not allowed, so the hook ignores it"),
+            format!(
+                "read it, then: awscreds-rs allow {}",
+                shellwords::quote_sh(&dir)
+            ),
+        ),
+    }
+}

@@ -1,0 +1,326 @@
+//! The shell hook's decision: from what the hook sees (AWS_PROFILE, the
+//! key variables, its memory between prompts) and the judged
+//! `.aws-profile`, what AWS_PROFILE should be, which warnings to show, and
+//! the shell code that makes it so. Free of I/O; `cmd/hook.rs` gathers the
+//! input and prints the result.
+
+use crate::cli::Shell;
+use crate::project::Target;
+use crate::shellwords::{quote, quote_sh};
+
+/// The hook's memory between prompts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct State {
+    /// The profile the hook exported, while AWS_PROFILE still holds it.
+    pub active: Option<String>,
+    /// AWS_PROFILE as the user had it before (None: it was unset).
+    pub saved: Option<String>,
+    /// The `.aws-profile` the hook is tied to.
+    pub root: Option<String>,
+    /// Keys of the warnings already shown, so each shows once per change.
+    pub warned: Vec<String>,
+}
+
+/// What the hook sees.
+pub struct Input {
+    pub aws_profile: Option<String>,
+    /// Which of the key variables are set and non-empty.
+    pub shadowing: Vec<&'static str>,
+    pub state: State,
+}
+
+/// What to do.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// `Some(Some(p))`: export AWS_PROFILE=p; `Some(None)`: unset it.
+    pub set_profile: Option<Option<String>>,
+    pub state: State,
+    pub messages: Vec<String>,
+}
+
+/// The whole decision, free of I/O: `defined` says whether a profile
+/// exists in the AWS files.
+pub fn decide(
+    input: Input,
+    target: &Target,
+    shell: Shell,
+    defined: &dyn Fn(&str) -> bool,
+) -> Outcome {
+    let mut state = input.state;
+    let current = input.aws_profile;
+    // The user exported another value by hand: it is theirs from now on.
+    if state.active.is_some() && state.active != current {
+        state.active = None;
+        state.saved = None;
+    }
+    let mut set_profile = None;
+    let mut warnings: Vec<(String, String)> = Vec::new();
+    match target {
+        Target::Allowed { path, profile } => {
+            let ours = state.active.is_some();
+            let hands_off = !ours && state.root.as_deref() == Some(path);
+            if !hands_off {
+                if !ours {
+                    state.saved = current.clone();
+                }
+                if state.active.as_deref() != Some(profile) {
+                    set_profile = Some(Some(profile.clone()));
+                }
+                state.active = Some(profile.clone());
+                state.root = Some(path.clone());
+            }
+            if !defined(profile) {
+                warnings.push((
+                    format!("missing|{path}|{profile}"),
+                    format!(
+                        "{path} names profile '{profile}', which the AWS config files lack; \
+                         add it with: awscreds-rs configure --profile {profile} --username NAME"
+                    ),
+                ));
+            }
+        }
+        other => {
+            if state.active.is_some() {
+                set_profile = Some(state.saved.clone());
+            }
+            state.active = None;
+            state.saved = None;
+            state.root = None;
+            match other {
+                Target::Blocked { path, dir, profile } => warnings.push((
+                    format!("blocked|{path}|{profile}"),
+                    format!(
+                        "{path} (profile '{profile}') is not allowed; review it, then run: awscreds-rs allow {}",
+                        quote_sh(dir)
+                    ),
+                )),
+                Target::Refused { path, reason } => warnings.push((
+                    format!("refused|{path}|{reason}"),
+                    format!("ignoring {path}: {reason}"),
+                )),
+                _ => {}
+            }
+        }
+    }
+
+    let effective = match &set_profile {
+        Some(value) => value.clone(),
+        None => current,
+    };
+    if let Some(profile) = effective.filter(|p| !p.is_empty()) {
+        if !input.shadowing.is_empty() {
+            let vars = input.shadowing.join(", ");
+            let unset = match shell {
+                Shell::Fish => format!("set -e {}", input.shadowing.join(" ")),
+                _ => format!("unset {}", input.shadowing.join(" ")),
+            };
+            warnings.push((
+                format!("shadow|{profile}|{vars}"),
+                format!(
+                    "{vars} {} set: AWS tools will use {} instead of profile '{profile}'; to use the profile run: {unset}",
+                    if input.shadowing.len() == 1 { "is" } else { "are" },
+                    if input.shadowing.len() == 1 { "it" } else { "them" },
+                ),
+            ));
+        }
+    }
+
+    let messages = warnings
+        .iter()
+        .filter(|(key, _)| !state.warned.contains(key))
+        .map(|(_, message)| format!("awscreds-rs: {message}"))
+        .collect();
+    state.warned = warnings.into_iter().map(|(key, _)| key).collect();
+    Outcome {
+        set_profile,
+        state,
+        messages,
+    }
+}
+
+/// The shell code for an outcome.
+pub fn emit(outcome: &Outcome, shell: Shell) -> String {
+    let mut code = String::new();
+    let q = |v: &str| quote(v, shell);
+    match (&outcome.set_profile, shell) {
+        (Some(Some(p)), Shell::Fish) => code.push_str(&format!("set -gx AWS_PROFILE {};\n", q(p))),
+        (Some(Some(p)), _) => code.push_str(&format!("export AWS_PROFILE={};\n", q(p))),
+        (Some(None), Shell::Fish) => code.push_str("set -e AWS_PROFILE;\n"),
+        (Some(None), _) => code.push_str("unset AWS_PROFILE;\n"),
+        (None, _) => {}
+    }
+    let state = &outcome.state;
+    let vars = [
+        (
+            "__awscreds_active",
+            state.active.clone().unwrap_or_default(),
+        ),
+        ("__awscreds_saved", state.saved.clone().unwrap_or_default()),
+        (
+            "__awscreds_saved_set",
+            if state.saved.is_some() { "1" } else { "0" }.to_string(),
+        ),
+        ("__awscreds_root", state.root.clone().unwrap_or_default()),
+        ("__awscreds_warned", state.warned.join("\x1f")),
+    ];
+    for (name, value) in vars {
+        match shell {
+            Shell::Fish => code.push_str(&format!("set -g {name} {};\n", q(&value))),
+            _ => code.push_str(&format!("{name}={};\n", q(&value))),
+        }
+    }
+    code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::Target;
+
+    fn allowed(profile: &str) -> Target {
+        Target::Allowed {
+            path: format!("/p/{profile}/.aws-profile"),
+            profile: profile.into(),
+        }
+    }
+
+    fn input(aws_profile: Option<&str>, state: &State) -> Input {
+        Input {
+            aws_profile: aws_profile.map(String::from),
+            shadowing: vec![],
+            state: state.clone(),
+        }
+    }
+
+    fn step(aws_profile: Option<&str>, state: &State, target: &Target) -> Outcome {
+        decide(input(aws_profile, state), target, Shell::Bash, &|_| true)
+    }
+
+    #[test]
+    fn entering_sets_and_leaving_restores_an_unset_profile() {
+        let entered = step(None, &State::default(), &allowed("a"));
+        assert_eq!(entered.set_profile, Some(Some("a".into())));
+        assert_eq!(entered.state.saved, None);
+        let left = step(Some("a"), &entered.state, &Target::None);
+        assert_eq!(left.set_profile, Some(None));
+        assert_eq!(left.state, State::default());
+    }
+
+    #[test]
+    fn leaving_restores_the_users_value_through_nested_projects() {
+        let a = step(Some("mine"), &State::default(), &allowed("a"));
+        assert_eq!(a.state.saved.as_deref(), Some("mine"));
+        let b = step(Some("a"), &a.state, &allowed("b"));
+        assert_eq!(b.set_profile, Some(Some("b".into())));
+        assert_eq!(b.state.saved.as_deref(), Some("mine"));
+        let out = step(Some("b"), &b.state, &Target::None);
+        assert_eq!(out.set_profile, Some(Some("mine".into())));
+    }
+
+    #[test]
+    fn a_value_exported_by_hand_is_the_users() {
+        let a = step(None, &State::default(), &allowed("a"));
+        // The user exports another profile inside the project: left alone...
+        let inside = step(Some("manual"), &a.state, &allowed("a"));
+        assert_eq!(inside.set_profile, None);
+        assert_eq!(inside.state.active, None);
+        // ...and kept on leaving.
+        let left = step(Some("manual"), &inside.state, &Target::None);
+        assert_eq!(left.set_profile, None);
+    }
+
+    #[test]
+    fn blocked_and_refused_files_warn_once_and_set_nothing() {
+        let blocked = Target::Blocked {
+            path: "/p/x/.aws-profile".into(),
+            dir: "/p/x".into(),
+            profile: "x".into(),
+        };
+        let first = step(None, &State::default(), &blocked);
+        assert_eq!(first.set_profile, None);
+        assert_eq!(first.messages.len(), 1);
+        assert!(
+            first.messages[0].contains("awscreds-rs allow '/p/x'"),
+            "{:?}",
+            first.messages
+        );
+        let again = step(None, &first.state, &blocked);
+        assert!(again.messages.is_empty());
+
+        let refused = Target::Refused {
+            path: "/p/y/.aws-profile".into(),
+            reason: "it is not a regular file".into(),
+        };
+        assert!(step(None, &State::default(), &refused).messages[0].contains("ignoring"));
+    }
+
+    #[test]
+    fn shadowing_variables_warn_once_per_change() {
+        let mut i = input(Some("hand"), &State::default());
+        i.shadowing = vec!["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"];
+        let first = decide(i, &Target::None, Shell::Bash, &|_| true);
+        assert_eq!(first.messages.len(), 1);
+        let m = &first.messages[0];
+        assert!(
+            m.contains("AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY are set"),
+            "{m}"
+        );
+        assert!(m.contains("instead of profile 'hand'"), "{m}");
+        assert!(
+            m.contains("unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY"),
+            "{m}"
+        );
+
+        let mut i = input(Some("hand"), &first.state);
+        i.shadowing = vec!["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"];
+        assert!(decide(i, &Target::None, Shell::Bash, &|_| true)
+            .messages
+            .is_empty());
+
+        let mut i = input(Some("hand"), &first.state);
+        i.shadowing = vec!["AWS_SESSION_TOKEN"];
+        let fish = decide(i, &Target::None, Shell::Fish, &|_| true);
+        assert!(fish.messages[0].contains("set -e AWS_SESSION_TOKEN"));
+
+        // No profile in effect: nothing to shadow.
+        let mut i = input(None, &State::default());
+        i.shadowing = vec!["AWS_ACCESS_KEY_ID"];
+        assert!(decide(i, &Target::None, Shell::Bash, &|_| true)
+            .messages
+            .is_empty());
+    }
+
+    #[test]
+    fn a_profile_the_files_lack_is_named() {
+        let out = decide(
+            input(None, &State::default()),
+            &allowed("ghost"),
+            Shell::Zsh,
+            &|_| false,
+        );
+        assert!(out.messages[0].contains("profile 'ghost', which the AWS config files lack"));
+    }
+
+    #[test]
+    fn emitted_code_quotes_everything() {
+        let outcome = Outcome {
+            set_profile: Some(Some("a".into())),
+            state: State {
+                active: Some("a".into()),
+                saved: Some("it's $(x)".into()),
+                root: Some("/p/it's/.aws-profile".into()),
+                warned: vec![],
+            },
+            messages: vec![],
+        };
+        let bash = emit(&outcome, Shell::Bash);
+        assert!(bash.contains("export AWS_PROFILE='a';"), "{bash}");
+        assert!(bash.contains(r"__awscreds_saved='it'\''s $(x)';"), "{bash}");
+        let fish = emit(&outcome, Shell::Fish);
+        assert!(fish.contains("set -gx AWS_PROFILE 'a';"), "{fish}");
+        assert!(
+            fish.contains(r"set -g __awscreds_saved 'it\'s $(x)';"),
+            "{fish}"
+        );
+    }
+}
