@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use crate::shellwords::Shell;
 use crate::store::StoreChoice;
 
 #[derive(Debug, Parser)]
@@ -243,19 +244,22 @@ pub struct AddArgs {
     pub mfa_serial: Option<String>,
 }
 
-/// The shells the hook supports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Shell {
-    Bash,
-    Zsh,
-    Fish,
-}
-
 /// What `complete-names` lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum NameKind {
     Profiles,
     Usernames,
+}
+
+/// The shells `init`, `hook` and `completions` take.
+impl ValueEnum for Shell {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Shell::Bash, Shell::Zsh, Shell::Fish]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()))
+    }
 }
 
 /// `--store` reads the store's id; the store layer itself knows nothing of

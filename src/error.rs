@@ -18,7 +18,8 @@ pub enum Error {
     NotFound {
         name: String,
         store: &'static str,
-        /// Why `auto` picked this store, when it was not its first choice.
+        /// Which store `auto` picked and why ("keyutils because …"), when
+        /// it was not its first choice.
         auto: Option<String>,
     },
     /// The stored credentials are past their expiration.
@@ -98,10 +99,10 @@ impl fmt::Display for Error {
             Error::Usage(msg) => write!(f, "{msg}"),
             Error::NotFound { name, store, auto } => {
                 write!(f, "no credentials stored for '{name}' in {store}")?;
-                if let Some(why) = auto {
+                if let Some(pick) = auto {
                     write!(
                         f,
-                        " (auto picked it because {why}; use --store {} to insist)",
+                        " (auto picked {pick}; use --store {} to insist)",
                         Kind::platform_default().id()
                     )?;
                 }

@@ -4,9 +4,8 @@
 //! the shell code that makes it so. Free of I/O; `cmd/hook.rs` gathers the
 //! input and prints the result.
 
-use crate::cli::Shell;
 use crate::project::Target;
-use crate::shellwords::{quote, quote_sh};
+use crate::shellwords::{quote, quote_sh, Shell};
 
 /// The hook's memory between prompts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -2,7 +2,23 @@
 //! `shlex.split`, POSIX rules), spotting what only a shell would expand, and
 //! quoting a word for sh (and shlex) or fish.
 
-use crate::cli::Shell;
+/// The shells the hook and the completions support.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+impl Shell {
+    pub fn name(self) -> &'static str {
+        match self {
+            Shell::Bash => "bash",
+            Shell::Zsh => "zsh",
+            Shell::Fish => "fish",
+        }
+    }
+}
 
 /// A single-quoted word for sh, bash, zsh and Python's shlex alike.
 pub fn quote_sh(word: &str) -> String {

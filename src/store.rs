@@ -147,7 +147,7 @@ trait Backend {
 pub struct Store {
     kind: Kind,
     backend: Box<dyn Backend>,
-    /// Why `auto` picked this store, when it was not its first choice.
+    /// Which store `auto` picked and why, when it was not its first choice.
     auto: Option<String>,
 }
 
@@ -295,7 +295,7 @@ fn open_auto() -> Result<Store> {
         Err(why) => why,
     };
     let mut store = open_kind(Kind::Keyutils)?;
-    store.auto = Some(why);
+    store.auto = Some(format!("{} because {why}", Kind::Keyutils.id()));
     Ok(store)
 }
 

@@ -70,10 +70,7 @@ fn access_key_id_flag_reads_the_secret_from_stdins_first_line() {
 
 #[test]
 fn add_refuses_to_overwrite_without_force() {
-    let t = TestEnv::secret_service();
-    t.run(&["add", "--username", "helen"])
-        .stdin(&long_term_doc())
-        .ok();
+    let t = TestEnv::with_key("helen");
     let other = long_term_doc().replace("EXAMPLEKEY", "OTHERKEYXX");
     t.run(&["add", "--username", "helen"])
         .stdin(&other)
@@ -96,10 +93,7 @@ fn add_refuses_to_overwrite_without_force() {
 
 #[test]
 fn bad_input_is_refused_and_loses_nothing() {
-    let t = TestEnv::secret_service();
-    t.run(&["add", "--username", "helen"])
-        .stdin(&long_term_doc())
-        .ok();
+    let t = TestEnv::with_key("helen");
     let past = r#"{"Version":1,"AccessKeyId":"ASIAIOSFODNN7EXAMPLE","SecretAccessKey":"s3cr3tvalue","SessionToken":"tok","Expiration":"2020-01-01T00:00:00Z"}"#;
     let cases: &[(&str, &str)] = &[
         ("{not json", "not a JSON document"),
@@ -224,10 +218,7 @@ fn a_corrupt_entry_is_reported_listed_and_replaceable() {
 
 #[test]
 fn a_locked_keyring_fails_at_once_with_the_fix() {
-    let t = TestEnv::secret_service();
-    t.run(&["add", "--username", "helen"])
-        .stdin(&long_term_doc())
-        .ok();
+    let t = TestEnv::with_key("helen");
     t.ss().lock();
     let out = t.run(&["--username", "helen"]).fails(1);
     out.stderr_has(&["'helen'", "locked", "unlock"]);
@@ -257,10 +248,7 @@ fn a_missing_secret_service() {
 
 #[test]
 fn a_secret_service_that_goes_away() {
-    let mut t = TestEnv::secret_service();
-    t.run(&["add", "--username", "helen"])
-        .stdin(&long_term_doc())
-        .ok();
+    let mut t = TestEnv::with_key("helen");
     t.ss.as_mut().unwrap().stop_keyring();
     t.run(&["--username", "helen"])
         .fails(1)

@@ -297,10 +297,7 @@ fn the_install_lines_work_in_a_fresh_home() {
         assert!(man.contains(line), "the man page lacks {line}");
     }
 
-    let t = TestEnv::secret_service();
-    t.run(&["add", "--username", "helen"])
-        .stdin(&long_term_doc())
-        .ok();
+    let t = TestEnv::with_key("helen");
     let local_bin = t.home.join(".local/bin");
     fs::create_dir_all(&local_bin).unwrap();
     let shell = |program: &str, args: &[&str]| {

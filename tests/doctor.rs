@@ -33,11 +33,7 @@ fn every_fixture_case() {
         let t = if has("no-keyring") {
             TestEnv::bus_without_keyring()
         } else {
-            let t = TestEnv::secret_service();
-            t.run(&["add", "--username", "helen"])
-                .stdin(&long_term_doc())
-                .ok();
-            t
+            TestEnv::with_key("helen")
         };
         let aws = t.home.join(".aws");
         if let Some(config) = read("config") {
@@ -116,10 +112,7 @@ fn every_fixture_case() {
 
 #[test]
 fn text_output_has_no_colour_off_a_terminal_and_never_shows_secrets() {
-    let t = TestEnv::secret_service();
-    t.run(&["add", "--username", "helen"])
-        .stdin(&long_term_doc())
-        .ok();
+    let t = TestEnv::with_key("helen");
     t.write_config(&format!(
         "[default]\nregion = us-east-1\ncredential_process = {} --username helen\n",
         bin_path()

@@ -25,10 +25,7 @@ fn configure_preserves_every_other_byte_of_the_corpus() {
     let mut cases = 0;
     for case in fs::read_dir(&dir).unwrap() {
         let case = case.unwrap().path();
-        let t = TestEnv::secret_service();
-        t.run(&["add", "--username", "helen"])
-            .stdin(&long_term_doc())
-            .ok();
+        let t = TestEnv::with_key("helen");
         let input = case.join("config");
         if input.exists() {
             fs::copy(&input, t.config_path()).unwrap();
@@ -75,10 +72,7 @@ fn resolves_to_the_key(t: &TestEnv, profile: &str, method: &str) {
 
 #[test]
 fn configure_through_a_path_with_spaces_works_for_every_client() {
-    let t = TestEnv::secret_service();
-    t.run(&["add", "--username", "helen"])
-        .stdin(&long_term_doc())
-        .ok();
+    let t = TestEnv::with_key("helen");
     let dir = t.root().join("my tools");
     fs::create_dir_all(&dir).unwrap();
     let copy = dir.join("awscreds-rs");
@@ -398,14 +392,7 @@ fn a_key_outside_the_default_store_is_named_in_the_line() {
             .run(&["doctor", "--profile", "kp", "--json"])
             .env("AWSCREDS_STORE", "auto")
             .output();
-        let findings: Value = serde_json::from_str(&out.stdout).unwrap();
-        let entry = findings
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["check"] == "credential_process.entry")
-            .cloned()
-            .unwrap_or_else(|| panic!("{out:?}"));
+        let entry = out.finding("credential_process.entry");
         assert_eq!(entry["status"], expect, "{entry}");
         entry
     };

@@ -345,10 +345,7 @@ fn closed_endpoint() -> String {
 /// that names the NAME and the call, no secret, no Debug dump of the SDK's
 /// error, and nothing cached.
 fn role_session_fails(endpoint: &str, says: &[&str]) {
-    let t = TestEnv::secret_service();
-    t.run(&["add", "--username", "helen"])
-        .stdin(&long_term_doc())
-        .ok();
+    let t = TestEnv::with_key("helen");
     let out = t
         .run(&["--username", "helen", "--role-arn", ROLE])
         .env("AWS_ENDPOINT_URL_STS", endpoint)
@@ -404,10 +401,7 @@ fn a_malformed_sts_answer_says_so() {
 
 #[test]
 fn doctor_online_reports_an_unreachable_sts_in_one_line() {
-    let t = TestEnv::secret_service();
-    t.run(&["add", "--username", "helen"])
-        .stdin(&long_term_doc())
-        .ok();
+    let t = TestEnv::with_key("helen");
     t.write_config(&format!(
         "[default]\nregion = us-east-1\ncredential_process = {} --username helen\n",
         bin()
@@ -419,13 +413,7 @@ fn doctor_online_reports_an_unreachable_sts_in_one_line() {
         .env("AWS_MAX_ATTEMPTS", "1")
         .output();
     assert_eq!(out.code, 1, "{out:?}");
-    let findings: Value = serde_json::from_str(&out.stdout).unwrap();
-    let online = findings
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["check"] == "online.identity")
-        .unwrap();
+    let online = out.finding("online.identity");
     let message = online["message"].as_str().unwrap();
     assert_eq!(online["status"], "error", "{online}");
     assert!(
@@ -502,13 +490,7 @@ fn doctor_online_names_the_identity() {
         bin = bin()
     ));
     let out = w.run(&["doctor", "--online", "--json"]).ok();
-    let findings: Value = serde_json::from_str(&out.stdout).unwrap();
-    let online = findings
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["check"] == "online.identity")
-        .unwrap();
+    let online = out.finding("online.identity");
     assert_eq!(online["status"], "ok", "{online}");
     assert!(
         online["message"].as_str().unwrap().contains("123456789012"),

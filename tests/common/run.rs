@@ -1,0 +1,161 @@
+//! Running the binary a user installs, and checking what it said.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use super::project_dir;
+
+/// Where scripts/test.sh installs the binary, as a user would:
+/// `cargo install --locked --path . --root target/installed`.
+pub const INSTALL_ROOT: &str = "target/installed";
+
+/// The binary every test runs: the one `cargo install` builds, never the
+/// test build (which has the dev-dependencies' features unified in).
+/// `AWSCREDS_TEST_BIN` names another. A missing binary, or one older than
+/// the sources, fails the test with the command that installs it.
+pub fn bin() -> &'static str {
+    static BIN: OnceLock<String> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let path = match std::env::var_os("AWSCREDS_TEST_BIN") {
+            Some(path) => PathBuf::from(path),
+            None => project_dir().join(INSTALL_ROOT).join("bin/awscreds-rs"),
+        };
+        let install = format!(
+            "run scripts/test.sh, or: cargo install --locked --path . --root {INSTALL_ROOT}"
+        );
+        let built = std::fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .unwrap_or_else(|_| panic!("{} is missing: {install}", path.display()));
+        let sources = ["src", "shell", "man", "Cargo.toml", "Cargo.lock"];
+        for source in sources {
+            if let Some(newer) = newer_than(&project_dir().join(source), built) {
+                panic!(
+                    "{} is older than {}: {install}",
+                    path.display(),
+                    newer.display()
+                );
+            }
+        }
+        path.to_str().expect("a UTF-8 path").to_string()
+    })
+}
+
+/// A source file at or below `path` modified after `time` (the man page,
+/// which the binary generates, is not a source).
+fn newer_than(path: &Path, time: std::time::SystemTime) -> Option<PathBuf> {
+    let meta = std::fs::metadata(path).ok()?;
+    if path.extension().is_some_and(|e| e == "1") {
+        None
+    } else if meta.is_dir() {
+        std::fs::read_dir(path)
+            .ok()?
+            .flatten()
+            .find_map(|entry| newer_than(&entry.path(), time))
+    } else {
+        (meta.modified().ok()? > time).then(|| path.to_path_buf())
+    }
+}
+
+/// A command being set up.
+pub struct Run {
+    pub cmd: Command,
+    stdin: Option<String>,
+}
+
+impl Run {
+    pub fn new(cmd: Command) -> Self {
+        Run { cmd, stdin: None }
+    }
+
+    pub fn stdin(mut self, text: &str) -> Self {
+        self.stdin = Some(text.to_string());
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.cmd.env(key, value);
+        self
+    }
+
+    pub fn output(mut self) -> Out {
+        self.cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        // A binary a test has just copied can be briefly busy (ETXTBSY): a
+        // sibling test's fork may hold the copy's write descriptor until it
+        // execs. Try again for a moment.
+        let mut tries = 0;
+        let mut child = loop {
+            match self.cmd.spawn() {
+                Err(e) if e.raw_os_error() == Some(26) && tries < 100 => {
+                    tries += 1;
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                other => break other.expect("command starts"),
+            }
+        };
+        let mut stdin = child.stdin.take().unwrap();
+        if let Some(text) = &self.stdin {
+            stdin.write_all(text.as_bytes()).unwrap();
+        }
+        drop(stdin);
+        let out = child.wait_with_output().unwrap();
+        Out {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs and asserts exit 0.
+    pub fn ok(self) -> Out {
+        let out = self.output();
+        assert_eq!(out.code, 0, "expected success, got {out:?}");
+        out
+    }
+
+    /// Runs and asserts the exit code, an empty stdout, and a one-line stderr.
+    pub fn fails(self, code: i32) -> Out {
+        let out = self.output();
+        assert_eq!(out.code, code, "expected exit {code}, got {out:?}");
+        assert_eq!(out.stdout, "", "a failure prints nothing on stdout");
+        out
+    }
+}
+
+#[derive(Debug)]
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Out {
+    /// The finding of `check` in `doctor --json`'s output.
+    pub fn finding(&self, check: &str) -> serde_json::Value {
+        let findings: serde_json::Value = serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("doctor --json printed no JSON ({e}): {self:?}"));
+        findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["check"] == check)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {check} finding: {self:?}"))
+    }
+
+    pub fn stderr_has(&self, parts: &[&str]) -> &Self {
+        for part in parts {
+            assert!(
+                self.stderr.contains(part),
+                "stderr lacks {part:?}: {}",
+                self.stderr
+            );
+        }
+        self
+    }
+}

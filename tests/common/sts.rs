@@ -1,0 +1,136 @@
+//! moto's server (PyPI) as a local STS on 127.0.0.1, behind a proxy of
+//! ours that counts and records the calls it sees.
+
+use std::io::{Read, Write};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::client;
+
+/// moto's server (PyPI) as a local STS, behind a proxy of ours that counts
+/// and records the calls it sees. Both stop on drop.
+pub struct LocalSts {
+    moto: Child,
+    /// The endpoint to give as AWS_ENDPOINT_URL_STS.
+    pub endpoint: String,
+    calls: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl LocalSts {
+    pub fn start() -> LocalSts {
+        let port = free_port();
+        let moto = Command::new(client(".venv/bin/moto_server"))
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "moto_server did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let calls = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let endpoint = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+        let seen = calls.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let seen = seen.clone();
+                std::thread::spawn(move || forward(client, port, &seen));
+            }
+        });
+        LocalSts {
+            moto,
+            endpoint,
+            calls,
+        }
+    }
+
+    /// The bodies of the requests STS saw (form-encoded: `Action=...&...`).
+    pub fn calls(&self) -> Vec<String> {
+        self.calls.lock().unwrap().clone()
+    }
+
+    pub fn count(&self, action: &str) -> usize {
+        self.calls()
+            .iter()
+            .filter(|c| c.contains(&format!("Action={action}")))
+            .count()
+    }
+}
+
+/// Passes one request to moto with `Connection: close` and its answer back.
+fn forward(client: std::net::TcpStream, port: u16, seen: &std::sync::Mutex<Vec<String>>) {
+    use std::io::BufRead;
+    let mut reader = std::io::BufReader::new(client.try_clone().unwrap());
+    let mut head = Vec::new();
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        if line == "\r\n" {
+            break;
+        }
+        let lower = line.to_ascii_lowercase();
+        if let Some(v) = lower.strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+        if !lower.starts_with("connection:") {
+            head.push(line);
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).unwrap();
+    seen.lock()
+        .unwrap()
+        .push(String::from_utf8_lossy(&body).into_owned());
+    // moto's server on a busy machine now and then drops a connection
+    // before it answers: ask again, as an SDK's retry would, rather than
+    // fail the test on the proxy's account.
+    let ask = || -> std::io::Result<Vec<u8>> {
+        let mut upstream = std::net::TcpStream::connect(("127.0.0.1", port))?;
+        for line in &head {
+            upstream.write_all(line.as_bytes())?;
+        }
+        upstream.write_all(b"Connection: close\r\n\r\n")?;
+        upstream.write_all(&body)?;
+        let mut answer = Vec::new();
+        upstream.read_to_end(&mut answer)?;
+        if answer.is_empty() {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        Ok(answer)
+    };
+    let mut tries = 0;
+    let answer = loop {
+        match ask() {
+            Ok(answer) => break answer,
+            Err(_) if tries < 5 => {
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(e) => panic!("moto_server did not answer: {e}"),
+        }
+    };
+    let mut client = client;
+    let _ = client.write_all(&answer);
+}
+
+impl Drop for LocalSts {
+    fn drop(&mut self) {
+        self.moto.kill().ok();
+        self.moto.wait().ok();
+    }
+}
