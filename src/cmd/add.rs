@@ -75,7 +75,8 @@ pub fn run(choice: StoreChoice, args: &AddArgs) -> Result<()> {
     if !store.kind().survives_reboot() {
         eprintln!(
             "Note: the kernel keyring loses this entry at reboot. For a store that lasts, \
-             run a Secret Service (gnome-keyring, KeePassXC) and use --store secret-service."
+             run a Secret Service (gnome-keyring, KeePassXC; without a desktop, see \
+             \"Without a desktop\" in the README) and use --store secret-service."
         );
     }
     Ok(())

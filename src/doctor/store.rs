@@ -13,7 +13,8 @@ pub(super) fn check_store(r: &mut Report, ctx: &Context) {
                 "{label} is reachable with {n} entr{}, but it loses them at reboot",
                 if n == 1 { "y" } else { "ies" }
             ),
-            "run a Secret Service (gnome-keyring, KeePassXC) and use --store secret-service",
+            "run a Secret Service (without a desktop: see \"Without a desktop\" in the README) \
+             and store the keys there with --store secret-service",
         ),
         Ok((n, _, label)) => r.ok(
             "store",
@@ -25,7 +26,7 @@ pub(super) fn check_store(r: &mut Report, ctx: &Context) {
         Err(e) => r.error(
             "store",
             e.to_string(),
-            "see the message; awscreds-rs --store keyutils works without a daemon",
+            "follow the message",
         ),
     }
 }
