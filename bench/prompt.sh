@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-2000}
 cargo build --release --quiet
-bin=$PWD/target/release/awscreds-rs
+bin=${AWSCREDS_BENCH_BIN:-$PWD/target/release/awscreds-rs}
 export HOME
 HOME=$(mktemp -d)
 trap 'rm -rf "$HOME"' EXIT

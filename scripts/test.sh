@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
-packages=(dbus gnome-keyring libsecret-tools keyutils libdbus-1-dev pkg-config hyperfine
+packages=(dbus gnome-keyring libsecret-tools keyutils gcc hyperfine
   zsh fish shellcheck direnv mandoc man-db bash-completion)
 missing=()
 for p in "${packages[@]}"; do

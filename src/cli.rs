@@ -1,6 +1,7 @@
 //! The command line, as clap derive types: the one source for `--help`, the
 //! man page and the completions.
 
+use std::ffi::{OsStr, OsString};
 use std::path::PathBuf;
 
 use clap::builder::PossibleValue;
@@ -251,6 +252,60 @@ pub enum NameKind {
     Usernames,
 }
 
+/// What the hot paths ask for, read without building clap's command (a
+/// third of the start-up of a credential_process call): `--version`,
+/// `hook SHELL` (what the shell hook runs when the directory changed), and
+/// `--username NAME` with at most `--store STORE`, as `--flag value` or
+/// `--flag=value` in any order. Anything else, or anything odd in these,
+/// is `None` and goes to clap, which also words every usage error.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Fast {
+    Version,
+    Hook(Shell),
+    Process { name: String, store: StoreChoice },
+}
+
+/// `args` without the program name; `env_store` is `AWSCREDS_STORE`.
+pub fn fast(args: &[OsString], env_store: Option<&OsStr>) -> Option<Fast> {
+    match args {
+        [only] if only == "--version" => return Some(Fast::Version),
+        [hook, shell] if hook == "hook" => {
+            let shell = [Shell::Bash, Shell::Zsh, Shell::Fish]
+                .into_iter()
+                .find(|s| shell == s.name())?;
+            return Some(Fast::Hook(shell));
+        }
+        _ => {}
+    }
+    let mut name = None;
+    let mut store = None;
+    let mut words = args.iter();
+    while let Some(word) = words.next() {
+        let word = word.to_str()?;
+        let (flag, value) = match word.split_once('=') {
+            Some((flag, value)) => (flag, value),
+            None => (word, words.next()?.to_str()?),
+        };
+        let slot = match flag {
+            "--username" => &mut name,
+            "--store" => &mut store,
+            _ => return None,
+        };
+        if slot.replace(value).is_some() || value.starts_with('-') || value.is_empty() {
+            return None;
+        }
+    }
+    let store = match (store, env_store) {
+        (Some(id), _) => StoreChoice::from_id(id)?,
+        (None, Some(id)) if !id.is_empty() => StoreChoice::from_id(id.to_str()?)?,
+        (None, _) => StoreChoice::Auto,
+    };
+    Some(Fast::Process {
+        name: name?.to_string(),
+        store,
+    })
+}
+
 /// The shells `init`, `hook` and `completions` take.
 impl ValueEnum for Shell {
     fn value_variants<'a>() -> &'a [Self] {
@@ -280,5 +335,94 @@ impl ValueEnum for StoreChoice {
             StoreChoice::Windows => "The Windows Credential Manager",
         };
         Some(PossibleValue::new(self.id()).help(help))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    /// Whatever the fast path reads, clap reads the same way.
+    #[test]
+    fn the_fast_path_agrees_with_clap() {
+        let cases: &[(&[&str], Option<&str>)] = &[
+            (&["--username", "helen"], None),
+            (&["--username=helen"], None),
+            (&["--username", "helen", "--store", "keyutils"], None),
+            (
+                &["--store=keyutils", "--username", "helen"],
+                Some("secret-service"),
+            ),
+            (&["--username", "helen"], Some("keyutils")),
+            (&["--username", "helen"], Some("")),
+        ];
+        for (args, env) in cases {
+            let argv: Vec<OsString> = args.iter().map(OsString::from).collect();
+            let fast = fast(&argv, env.map(OsStr::new)).unwrap_or_else(|| panic!("{args:?}"));
+            let mut clap_argv = vec![OsString::from("awscreds-rs")];
+            clap_argv.extend(argv);
+            let mut cli = Cli::try_parse_from(&clap_argv).unwrap();
+            // clap reads AWSCREDS_STORE itself; without it here, give it the same.
+            if !args.iter().any(|a| a.starts_with("--store")) {
+                cli.store = match env {
+                    Some(id) if !id.is_empty() => StoreChoice::from_id(id).unwrap(),
+                    _ => StoreChoice::Auto,
+                };
+            }
+            assert!(cli.command.is_none() && cli.role_arn.is_none());
+            assert_eq!(
+                fast,
+                Fast::Process {
+                    name: cli.username.unwrap(),
+                    store: cli.store
+                },
+                "{args:?}"
+            );
+        }
+        assert_eq!(
+            fast(&[OsString::from("--version")], None),
+            Some(Fast::Version)
+        );
+        for shell in ["bash", "zsh", "fish"] {
+            let argv = ["hook", shell].map(OsString::from);
+            let cli = Cli::try_parse_from(["awscreds-rs", "hook", shell]).unwrap();
+            match (fast(&argv, None), cli.command) {
+                (Some(Fast::Hook(ours)), Some(Command::Hook { shell: theirs })) => {
+                    assert_eq!(ours, theirs)
+                }
+                other => panic!("{shell}: {other:?}"),
+            }
+        }
+    }
+
+    /// What the fast path does not fully understand goes to clap.
+    #[test]
+    fn anything_else_goes_to_clap() {
+        let cases: &[(&[&str], Option<&str>)] = &[
+            (&[], None),
+            (&["list"], None),
+            (&["--username"], None),
+            (&["--username", "helen", "--username", "hugo"], None),
+            (&["--username", "helen", "--store", "nowhere"], None),
+            (&["--username", "helen"], Some("nowhere")),
+            (&["--username", "--store"], None),
+            (
+                &["--username", "helen", "--role-arn", "arn:aws:iam::1:role/x"],
+                None,
+            ),
+            (&["--username", "helen", "--mfa-command", "x"], None),
+            (&["--store", "keyutils"], None),
+            (&["--version", "x"], None),
+            (&["-V"], None),
+            (&["--help"], None),
+            (&["hook"], None),
+            (&["hook", "tcsh"], None),
+            (&["hook", "bash", "x"], None),
+        ];
+        for (args, env) in cases {
+            let argv: Vec<OsString> = args.iter().map(OsString::from).collect();
+            assert_eq!(fast(&argv, env.map(OsStr::new)), None, "{args:?}");
+        }
     }
 }

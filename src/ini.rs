@@ -145,18 +145,28 @@ impl Ini {
             .map(|(_, span)| span)
     }
 
+    /// Every section in order, duplicates included, with its top-level
+    /// properties: one pass over the file, for readers of every profile.
+    pub fn sections(&self) -> Vec<(String, Vec<(String, String)>)> {
+        self.spans()
+            .into_iter()
+            .map(|(name, span)| (name, self.properties_in(span)))
+            .collect()
+    }
+
+    fn properties_in(&self, span: Span) -> Vec<(String, String)> {
+        self.lines[span.header + 1..span.end]
+            .iter()
+            .filter_map(|l| {
+                let key = property_key(&l.text)?;
+                Some((key.to_string(), property_value(&l.text)?.to_string()))
+            })
+            .collect()
+    }
+
     /// The top-level properties of the matching section.
     pub fn properties(&self, matches: &dyn Fn(&str) -> bool) -> Option<Vec<(String, String)>> {
-        let span = self.find(matches)?;
-        Some(
-            self.lines[span.header + 1..span.end]
-                .iter()
-                .filter_map(|l| {
-                    let key = property_key(&l.text)?;
-                    Some((key.to_string(), property_value(&l.text)?.to_string()))
-                })
-                .collect(),
-        )
+        Some(self.properties_in(self.find(matches)?))
     }
 
     /// Sets `key = value` in the matching section, adding the section (with

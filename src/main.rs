@@ -26,8 +26,13 @@ mod trust;
 mod wiring;
 
 fn main() {
-    let cli = cli::Cli::parse();
-    let code = match cmd::run(cli) {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    let store = std::env::var_os("AWSCREDS_STORE");
+    let result = match cli::fast(&args, store.as_deref()) {
+        Some(fast) => cmd::run_fast(fast),
+        None => cmd::run(cli::Cli::parse()),
+    };
+    let code = match result {
         Ok(()) => 0,
         // The reader went away (`awscreds-rs list | head`): nothing to say.
         Err(error::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {

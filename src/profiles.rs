@@ -140,27 +140,22 @@ impl Profile {
     }
 }
 
-/// Every profile of both files, by name.
+/// Every profile of both files, by name. Where a profile's section appears
+/// twice in a file, the last one wins, as in the SDKs. One pass per file.
 pub fn collect(config: &Ini, credentials: &Ini) -> BTreeMap<String, Profile> {
     let mut profiles: BTreeMap<String, Profile> = BTreeMap::new();
-    for header in config.section_names() {
+    for (header, props) in config.sections() {
         let Some(name) = crate::ini::config_profile_name(&header).map(String::from) else {
             continue;
         };
-        let props = config
-            .properties(&|h: &str| crate::ini::is_config_header(h, &name))
-            .unwrap_or_default();
         let entry = profiles.entry(name).or_default();
         entry.in_config = true;
-        entry.config.extend(props);
+        entry.config = props.into_iter().collect();
     }
-    for header in credentials.section_names() {
-        let props = credentials
-            .properties(&|h: &str| h == header)
-            .unwrap_or_default();
-        let entry = profiles.entry(header.clone()).or_default();
+    for (header, props) in credentials.sections() {
+        let entry = profiles.entry(header).or_default();
         entry.in_credentials = true;
-        entry.credentials.extend(props);
+        entry.credentials = props.into_iter().collect();
     }
     profiles
 }

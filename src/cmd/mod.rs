@@ -4,7 +4,7 @@ use std::io::Write;
 
 use clap::CommandFactory;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, Fast};
 
 use crate::error::{Error, Result};
 
@@ -79,6 +79,17 @@ pub fn run(cli: Cli) -> Result<()> {
                 )))
             }
         },
+    }
+}
+
+/// The hot paths that [`crate::cli::fast`] read without clap.
+pub fn run_fast(fast: Fast) -> Result<()> {
+    match fast {
+        Fast::Version => print(&format!("awscreds-rs {}\n", env!("CARGO_PKG_VERSION"))),
+        Fast::Hook(shell) => hook::run(shell),
+        Fast::Process { name, store } => {
+            process::run(store, &name, &crate::session::Options::default())
+        }
     }
 }
 

@@ -190,17 +190,13 @@ pub(super) fn check_headers(r: &mut Report, config: &Ini, credentials: &Ini, ctx
 }
 
 pub(super) fn check_plaintext(r: &mut Report, credentials: &Ini, path: &Path) {
-    let with_keys: Vec<String> = credentials
-        .section_names()
+    let mut with_keys: Vec<String> = credentials
+        .sections()
         .into_iter()
-        .filter(|h| {
-            credentials
-                .properties(&|x: &str| x == h)
-                .unwrap_or_default()
-                .iter()
-                .any(|(k, _)| k == "aws_secret_access_key")
-        })
+        .filter(|(_, props)| props.iter().any(|(k, _)| k == "aws_secret_access_key"))
+        .map(|(header, _)| header)
         .collect();
+    with_keys.dedup();
     if with_keys.is_empty() {
         return;
     }

@@ -23,10 +23,6 @@ pub(super) fn check_store(r: &mut Report, ctx: &Context) {
                 if n == 1 { "y" } else { "ies" }
             ),
         ),
-        Err(e) => r.error(
-            "store",
-            e.to_string(),
-            "follow the message",
-        ),
+        Err(e) => r.error("store", e.to_string(), "follow the message"),
     }
 }

@@ -9,7 +9,11 @@
 //! buys nothing against an attacker running as the user. aws-vault's keyring
 //! makes the same choice. The README's security section says so too.
 //!
-//! libdbus is synchronous: no async runtime starts on this path.
+//! libdbus is synchronous: no async runtime starts on this path. It is
+//! built into the binary (the dbus crate's `vendored` feature) rather than
+//! loaded from the system: the system's libdbus brings libsystemd, libgcrypt,
+//! liblzma, libzstd, liblz4, libcap and libgpg-error, and loading those was
+//! a third of every call's start-up.
 
 use std::collections::HashMap;
 
@@ -68,11 +72,24 @@ impl SecretServiceBackend {
 
 impl Backend for SecretServiceBackend {
     fn get(&self, name: &str) -> Result<Option<Vec<u8>>> {
-        let Some(item) = self.find(name)?.into_iter().next() else {
-            return Ok(None);
+        let attributes = HashMap::from([("service", SERVICE), ("username", name)]);
+        let found = self
+            .service
+            .search_items(attributes)
+            .map_err(|e| failure(e, "search"))?;
+        // The search says which items are unlocked: only a locked one costs
+        // another call (and shows the desktop's unlock prompt).
+        let item = match (
+            found.unlocked.into_iter().next(),
+            found.locked.into_iter().next(),
+        ) {
+            (Some(item), _) => item,
+            (None, Some(item)) => {
+                item.ensure_unlocked().map_err(|e| failure(e, "unlock"))?;
+                item
+            }
+            (None, None) => return Ok(None),
         };
-        // Unlocking shows the desktop's prompt when the keyring is locked.
-        item.ensure_unlocked().map_err(|e| failure(e, "unlock"))?;
         item.get_secret()
             .map(Some)
             .map_err(|e| failure(e, "read the entry"))
