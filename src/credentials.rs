@@ -114,41 +114,18 @@ impl Credentials {
         self.session_token.is_some() || self.access_key_id.starts_with("ASIA")
     }
 
-    /// The checks `add` makes before anything is written.
+    /// The checks `add` makes before anything is written: the shape of
+    /// every field, and an expiration in the future.
     pub fn validate(&self, now: OffsetDateTime) -> Result<()> {
-        if !is_valid_access_key_id(&self.access_key_id) {
+        self.check_shape()
+            .map_err(|(what, fix)| Error::invalid(what, fix))?;
+        // A token beside a long-term key is a leftover of earlier keys (AWS
+        // rejects the pair). Only refused here, on what users hand in: STS
+        // look-alikes such as moto give sessions AKIA ids.
+        if self.session_token.is_some() && self.access_key_id.starts_with("AKIA") {
             return Err(Error::invalid(
-                format!(
-                    "the access key id '{}' is not valid",
-                    printable(&self.access_key_id)
-                ),
-                "an AWS access key id is AKIA or ASIA followed by 16 upper-case letters or digits",
-            ));
-        }
-        let secret = self.secret_access_key.expose();
-        if secret.is_empty() || secret.chars().any(char::is_whitespace) {
-            return Err(Error::invalid(
-                "the secret access key is empty or contains white space",
-                "paste the secret exactly as AWS gave it",
-            ));
-        }
-        if self.access_key_id.starts_with("ASIA") && self.session_token.is_none() {
-            return Err(Error::invalid(
-                format!(
-                    "the key {} is temporary (ASIA...) but no session token was given",
-                    self.access_key_id
-                ),
-                "give the SessionToken with it (AWS_SESSION_TOKEN for --from-env)",
-            ));
-        }
-        if self
-            .session_token
-            .as_ref()
-            .is_some_and(|t| t.expose().trim().is_empty())
-        {
-            return Err(Error::invalid(
-                "the session token is empty",
-                "leave it out for a long-term key, or give the whole token",
+                "a long-term key (AKIA...) came with a session token, which AWS rejects",
+                "leave the token out (for --from-env: unset AWS_SESSION_TOKEN, a leftover)",
             ));
         }
         if let Some(at) = self.expiration {
@@ -162,10 +139,48 @@ impl Credentials {
                 ));
             }
         }
+        Ok(())
+    }
+
+    /// What every key pair must be, whether it comes in or is read back
+    /// from a store. A failure names the field and never shows its value:
+    /// a secret pasted into the wrong field must not end up on a screen.
+    fn check_shape(&self) -> std::result::Result<(), (&'static str, &'static str)> {
+        let bad_text = |text: &str| {
+            text.trim().is_empty() || text.chars().any(|c| c.is_whitespace() || c.is_control())
+        };
+        if !is_valid_access_key_id(&self.access_key_id) {
+            return Err((
+                "the access key id is not valid",
+                "an AWS access key id is AKIA or ASIA followed by 16 upper-case letters or digits",
+            ));
+        }
+        if bad_text(self.secret_access_key.expose()) {
+            return Err((
+                "the secret access key is empty or contains white space or control characters",
+                "paste the secret exactly as AWS gave it",
+            ));
+        }
+        let temporary = self.access_key_id.starts_with("ASIA");
+        match &self.session_token {
+            None if temporary => {
+                return Err((
+                    "the key is temporary (ASIA...) but no session token was given",
+                    "give the SessionToken with it (AWS_SESSION_TOKEN for --from-env)",
+                ))
+            }
+            Some(token) if bad_text(token.expose()) => {
+                return Err((
+                    "the session token is empty or contains white space or control characters",
+                    "leave it out for a long-term key, or give the whole token",
+                ))
+            }
+            _ => {}
+        }
         if let Some(account) = &self.account_id {
             if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(Error::invalid(
-                    format!("the account id '{}' is not valid", printable(account)),
+                return Err((
+                    "the account id is not valid",
                     "an AWS account id is 12 digits",
                 ));
             }
@@ -274,14 +289,17 @@ impl Credentials {
                 Some(parse_expiration(&text).ok_or("its Expiration is not RFC 3339".to_string())?)
             }
         };
-        Ok(Credentials {
+        let creds = Credentials {
             access_key_id: stored.access_key_id,
             secret_access_key: stored.secret_access_key,
             session_token: stored.session_token,
             expiration,
             account_id: stored.account_id,
             mfa_serial: stored.mfa_serial,
-        })
+        };
+        // As strict as what `add` takes: a damaged entry is never printed.
+        creds.check_shape().map_err(|(what, _)| what.to_string())?;
+        Ok(creds)
     }
 }
 
@@ -294,16 +312,6 @@ fn optional_string(map: &Map<String, Value>, key: &str) -> Result<Option<String>
             "every field but Version is a JSON string",
         )),
     }
-}
-
-/// Quotes user input for a message, cut short and with control characters
-/// replaced, so a pasted secret in the wrong place is not shown whole.
-fn printable(text: &str) -> String {
-    let mut out = crate::error::one_line(&text.chars().take(24).collect::<String>());
-    if text.chars().count() > 24 {
-        out.push_str("...");
-    }
-    out
 }
 
 #[cfg(test)]

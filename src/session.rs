@@ -155,6 +155,24 @@ pub fn is_cache_entry(name: &str) -> bool {
     name.contains('#')
 }
 
+/// Drops cached sessions: NAME's, or every one. Returns how many. A key
+/// that is removed or replaced takes its sessions with it, so that nothing
+/// made from it is served any more.
+pub fn drop_sessions(store: &Store, name: Option<&str>) -> Result<usize> {
+    let mut dropped = 0;
+    for entry in store.names()? {
+        let belongs = match name {
+            Some(name) => is_cache_of(&entry, name),
+            None => is_cache_entry(&entry),
+        };
+        if belongs {
+            store.remove(&entry)?;
+            dropped += 1;
+        }
+    }
+    Ok(dropped)
+}
+
 /// The default role session name: `awscreds-rs-NAME`, cut to STS's 64.
 pub fn default_session_name(name: &str) -> String {
     format!("awscreds-rs-{name}").chars().take(64).collect()

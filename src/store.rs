@@ -241,11 +241,17 @@ impl Store {
         }
     }
 
-    /// Every NAME in the store with its credentials, sorted by NAME.
-    pub fn entries(&self) -> Result<Vec<Listed>> {
+    /// Every entry's name, sorted, without reading any value.
+    pub fn names(&self) -> Result<Vec<String>> {
         let mut names = self.backend.names()?;
         names.sort();
         names.dedup();
+        Ok(names)
+    }
+
+    /// Every NAME in the store with its credentials, sorted by NAME.
+    pub fn entries(&self) -> Result<Vec<Listed>> {
+        let names = self.names()?;
         let mut rows = Vec::with_capacity(names.len());
         for name in names {
             let credentials = match self.load(&name) {

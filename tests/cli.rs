@@ -103,7 +103,7 @@ fn bad_input_is_refused_and_loses_nothing() {
         ),
         (
             r#"{"AccessKeyId":"AKIA123","SecretAccessKey":"s3cr3tvalue"}"#,
-            "access key id 'AKIA123' is not valid",
+            "the access key id is not valid",
         ),
         (
             r#"{"AccessKeyId":"ASIAIOSFODNN7EXAMPLE","SecretAccessKey":"s3cr3tvalue"}"#,
@@ -433,4 +433,173 @@ fn terminal_prompts_never_echo_the_secret() {
         t.run(&["--username", "ci"]).ok().stdout,
         format!("{}\n", temporary_doc(&expiration))
     );
+}
+
+/// No stretch of eight characters of `secret` appears in `text`.
+fn shows_none_of(text: &str, secret: &str) -> bool {
+    let chars: Vec<char> = secret.chars().collect();
+    chars
+        .windows(8)
+        .all(|w| !text.contains(&w.iter().collect::<String>()))
+}
+
+#[test]
+fn a_secret_in_the_wrong_field_is_never_echoed() {
+    let t = TestEnv::secret_service();
+    // The secret where the key id belongs, in every way a key comes in.
+    let swapped = format!(r#"{{"AccessKeyId":"{SECRET}","SecretAccessKey":"{KEY_ID}"}}"#);
+    let out = t
+        .run(&["add", "--username", "helen"])
+        .stdin(&swapped)
+        .fails(1);
+    out.stderr_has(&["the access key id is not valid"]);
+    assert!(shows_none_of(&out.stderr, SECRET), "{out:?}");
+
+    let out = t
+        .run(&["add", "--username", "helen", "--from-env"])
+        .env("AWS_ACCESS_KEY_ID", SECRET)
+        .env("AWS_SECRET_ACCESS_KEY", KEY_ID)
+        .fails(1);
+    assert!(shows_none_of(&out.stderr, SECRET), "{out:?}");
+
+    let account = format!(
+        r#"{{"AccessKeyId":"{KEY_ID}","SecretAccessKey":"{SECRET}","AccountId":"{SECRET}"}}"#
+    );
+    let out = t
+        .run(&["add", "--username", "helen"])
+        .stdin(&account)
+        .fails(1);
+    out.stderr_has(&["the account id is not valid"]);
+    assert!(shows_none_of(&out.stderr, SECRET), "{out:?}");
+
+    std::fs::write(
+        t.home.join(".aws/credentials"),
+        format!("[swapped]\naws_access_key_id = {SECRET}\naws_secret_access_key = {KEY_ID}\n"),
+    )
+    .unwrap();
+    let out = t.run(&["import", "--profile", "swapped"]).fails(1);
+    out.stderr_has(&["profile 'swapped'", "the access key id is not valid"]);
+    assert!(shows_none_of(&out.stderr, SECRET), "{out:?}");
+    t.run(&["--username", "swapped"]).fails(1);
+}
+
+#[test]
+fn a_long_term_key_with_a_leftover_token_is_refused() {
+    let t = TestEnv::secret_service();
+    let out = t
+        .run(&["add", "--username", "helen", "--from-env"])
+        .env("AWS_ACCESS_KEY_ID", KEY_ID)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET)
+        .env("AWS_SESSION_TOKEN", TOKEN)
+        .fails(1);
+    out.stderr_has(&[
+        "long-term key (AKIA...) came with a session token",
+        "unset AWS_SESSION_TOKEN",
+    ]);
+    let control = format!(r#"{{"AccessKeyId":"{KEY_ID}","SecretAccessKey":"abc\u0007def"}}"#);
+    t.run(&["add", "--username", "helen"])
+        .stdin(&control)
+        .fails(1)
+        .stderr_has(&["control characters"]);
+    t.run(&["--username", "helen"]).fails(1);
+}
+
+/// What is read back is checked as strictly as what `add` takes: a damaged
+/// entry is reported, never printed.
+#[test]
+fn damaged_stored_entries_are_refused_on_read() {
+    let t = TestEnv::secret_service();
+    let entry = |id: &str, secret: &str, token: Option<&str>| {
+        let token = token
+            .map(|t| format!(r#","SessionToken":"{t}""#))
+            .unwrap_or_default();
+        format!(r#"{{"FormatVersion":1,"AccessKeyId":"{id}","SecretAccessKey":"{secret}"{token}}}"#)
+    };
+    let cases = [
+        ("bad-id", entry("bad", SECRET, None), "access key id"),
+        ("empty-secret", entry(KEY_ID, "", None), "secret access key"),
+        (
+            "control",
+            entry(KEY_ID, "abc\\u001bdef", None),
+            "control characters",
+        ),
+        (
+            "asia-alone",
+            entry(TEMP_KEY_ID, SECRET, None),
+            "no session token",
+        ),
+    ];
+    for (name, value, says) in &cases {
+        store_raw(&t, name, value);
+        let out = t.run(&["--username", name]).fails(1);
+        out.stderr_has(&[&format!("'{name}'"), "not a valid awscreds-rs entry", says]);
+        assert!(shows_none_of(&out.stderr, SECRET), "{out:?}");
+    }
+    // Every other entry still reads.
+    t.run(&["add", "--username", "good"])
+        .stdin(&long_term_doc())
+        .ok();
+    assert_eq!(
+        t.run(&["--username", "good"]).ok().stdout,
+        expected_long_term()
+    );
+}
+
+/// A key that is removed or replaced takes its cached sessions with it:
+/// nothing made from it is served any more.
+#[test]
+fn remove_and_replace_drop_the_names_sessions() {
+    let t = TestEnv::secret_service();
+    let session = format!(
+        r#"{{"FormatVersion":1,"AccessKeyId":"{TEMP_KEY_ID}","SecretAccessKey":"{SECRET}","SessionToken":"{TOKEN}","Expiration":"{}"}}"#,
+        in_two_hours()
+    );
+    for name in ["helen", "hugo"] {
+        t.run(&[
+            "add",
+            "--username",
+            name,
+            "--mfa-serial",
+            "arn:aws:iam::123456789012:mfa/x",
+        ])
+        .stdin(&long_term_doc())
+        .ok();
+        store_raw(&t, &format!("{name}#mfa"), &session);
+    }
+    // The cached session is what a call serves.
+    assert!(t.run(&["--username", "helen"]).ok().stdout.contains(TOKEN));
+
+    t.run(&["remove", "--username", "helen"])
+        .ok()
+        .stderr_has(&["and 1 cached session(s)"]);
+    assert_eq!(t.stored_names(), ["hugo", "hugo#mfa"]);
+    t.run(&["--username", "helen"]).fails(1);
+
+    t.run(&["add", "--username", "hugo", "--force"])
+        .stdin(&long_term_doc())
+        .ok();
+    assert_eq!(t.stored_names(), ["hugo"]);
+}
+
+#[test]
+fn add_refuses_an_existing_name_before_asking_anything() {
+    let t = TestEnv::with_key("helen");
+    let out = add_on_a_terminal(&t, "helen", &["Access key id: ", KEY_ID]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stdout.contains("already stored"), "{out:?}");
+    assert!(!out.stdout.contains("Access key id"), "{out:?}");
+
+    // --mfa-serial alone on a NAME that is not stored, with nothing on stdin.
+    t.run(&[
+        "add",
+        "--username",
+        "ghost",
+        "--mfa-serial",
+        "arn:aws:iam::123456789012:mfa/x",
+    ])
+    .fails(1)
+    .stderr_has(&[
+        "no credentials stored for 'ghost'",
+        "awscreds-rs add --username ghost",
+    ]);
 }

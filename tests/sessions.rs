@@ -41,18 +41,9 @@ impl World {
     }
 
     fn cached_names(&self) -> Vec<String> {
-        let out = self
-            .t
-            .command("secret-tool")
-            .args(["search", "--all", "service", "awscreds-rs"])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter_map(|l| l.strip_prefix("attribute.username = "))
-            .filter(|n| n.contains('#'))
-            .map(String::from)
-            .collect()
+        let mut names = self.t.stored_names();
+        names.retain(|n| n.contains('#'));
+        names
     }
 }
 

@@ -46,20 +46,26 @@ pub fn run(choice: StoreChoice, args: &AddArgs) -> Result<()> {
         }
         (_, existing) => existing,
     };
-    let mut creds = read_credentials(args)?;
-    creds.validate(OffsetDateTime::now_utc())?;
+    // Refused before anything is read: a terminal asks for no secret that
+    // would only be thrown away.
     if exists && !args.force {
         return Err(Error::Exists {
             name: name.clone(),
             store: store.label(),
         });
     }
+    let mut creds = read_credentials(args, mfa_only.then_some(store.label()))?;
+    creds.validate(OffsetDateTime::now_utc())?;
     // A rotated key keeps its MFA device unless another is given.
     creds.mfa_serial = args
         .mfa_serial
         .clone()
         .or(existing.and_then(|e| e.mfa_serial));
     store.save(name, &creds)?;
+    // Sessions made from the key this one replaces are not served again.
+    if exists {
+        crate::session::drop_sessions(&store, Some(name))?;
+    }
 
     let kind = if creds.is_temporary() {
         "temporary credentials"
@@ -82,7 +88,10 @@ pub fn run(choice: StoreChoice, args: &AddArgs) -> Result<()> {
     Ok(())
 }
 
-fn read_credentials(args: &AddArgs) -> Result<Credentials> {
+/// `mfa_only`: the store's label when `--mfa-serial` was the only thing
+/// given, for a NAME that is not stored there; nothing on stdin then means
+/// the NAME was expected to exist.
+fn read_credentials(args: &AddArgs, mfa_only: Option<&'static str>) -> Result<Credentials> {
     if args.from_env {
         return from_env();
     }
@@ -105,6 +114,13 @@ fn read_credentials(args: &AddArgs) -> Result<Credentials> {
                 .take(MAX_STDIN)
                 .read_to_string(&mut text)
                 .map_err(|e| Error::io("cannot read stdin", e))?;
+            if let Some(store) = mfa_only.filter(|_| text.trim().is_empty()) {
+                return Err(Error::NotFound {
+                    name: args.username.clone(),
+                    store,
+                    auto: None,
+                });
+            }
             Credentials::from_process_json(&text)
         }
     }

@@ -3,7 +3,7 @@
 
 use crate::error::Result;
 use crate::names::validate_name;
-use crate::session::is_cache_entry;
+use crate::session::drop_sessions;
 use crate::store::{Store, StoreChoice};
 
 pub fn run(choice: StoreChoice, name: Option<&str>) -> Result<()> {
@@ -11,17 +11,7 @@ pub fn run(choice: StoreChoice, name: Option<&str>) -> Result<()> {
         validate_name(name)?;
     }
     let store = Store::open(choice)?;
-    let mut dropped = 0;
-    for entry in store.entries()? {
-        let belongs = match name {
-            Some(name) => crate::session::is_cache_of(&entry.name, name),
-            None => is_cache_entry(&entry.name),
-        };
-        if belongs {
-            store.remove(&entry.name)?;
-            dropped += 1;
-        }
-    }
+    let dropped = drop_sessions(&store, name)?;
     let whose = name.map(|n| format!(" of '{n}'")).unwrap_or_default();
     eprintln!(
         "Dropped {dropped} cached session(s){whose} from {}.",

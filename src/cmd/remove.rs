@@ -8,8 +8,13 @@ pub fn run(choice: StoreChoice, name: &str) -> Result<()> {
     validate_name(name)?;
     let store = Store::open(choice)?;
     store.remove(name)?;
+    let sessions = crate::session::drop_sessions(&store, Some(name))?;
+    let and = match sessions {
+        0 => String::new(),
+        n => format!(" and {n} cached session(s)"),
+    };
     eprintln!(
-        "Removed the credentials for '{name}' from {}.",
+        "Removed the credentials for '{name}'{and} from {}.",
         store.label()
     );
     Ok(())

@@ -126,6 +126,24 @@ impl TestEnv {
         Run::new(cmd)
     }
 
+    /// The names of the entries awscreds-rs keeps in this test's Secret
+    /// Service, sorted, as secret-tool sees them (it prints attributes on
+    /// stderr).
+    pub fn stored_names(&self) -> Vec<String> {
+        let out = self
+            .command("secret-tool")
+            .args(["search", "--all", "service", "awscreds-rs"])
+            .output()
+            .unwrap();
+        let mut names: Vec<String> = String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .filter_map(|l| l.strip_prefix("attribute.username = "))
+            .map(String::from)
+            .collect();
+        names.sort();
+        names
+    }
+
     /// Every file under the test's root that contains `needle`.
     pub fn files_containing(&self, needle: &str) -> Vec<PathBuf> {
         let mut found = Vec::new();

@@ -100,7 +100,11 @@ impl Run {
         };
         let mut stdin = child.stdin.take().unwrap();
         if let Some(text) = &self.stdin {
-            stdin.write_all(text.as_bytes()).unwrap();
+            // A command may rightly stop before it reads its input.
+            match stdin.write_all(text.as_bytes()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                other => other.unwrap(),
+            }
         }
         drop(stdin);
         let out = child.wait_with_output().unwrap();
