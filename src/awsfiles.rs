@@ -39,9 +39,23 @@ impl AwsFiles {
     }
 }
 
-/// The file's text, `None` when it does not exist. A directory, an
-/// unreadable file or one that is not UTF-8 is an error that names it.
+/// The file's text, `None` when it does not exist. A directory, a FIFO or
+/// device (which would block or never end), an unreadable file or one that
+/// is not UTF-8 is an error that names it; anything but a regular file is
+/// refused before it is opened.
 pub fn read_text(path: &Path) -> Result<Option<String>> {
+    match fs::metadata(path) {
+        Ok(meta) if !meta.is_file() && !meta.is_dir() => {
+            return Err(Error::invalid(
+                format!(
+                    "{} is not a regular file (a FIFO, socket or device)",
+                    path.display()
+                ),
+                "put a plain file there; nothing was read or changed",
+            ))
+        }
+        _ => {}
+    }
     match fs::read(path) {
         Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| {
             Error::invalid(
@@ -108,7 +122,9 @@ pub fn replace(
             let mut name = target.file_name().unwrap_or_default().to_os_string();
             name.push(".bak");
             let backup = target.with_file_name(name);
-            atomic::write(&backup, old.as_bytes(), existing.as_ref(), 0o600)?;
+            // A backup of the credentials file holds plaintext keys:
+            // readable by this user only, whatever the file's own mode.
+            atomic::write(&backup, old.as_bytes(), None, 0o600)?;
             Some(backup)
         }
         None => None,

@@ -131,6 +131,27 @@ impl Ini {
         spans
     }
 
+    /// The names of the sections that appear more than once: botocore
+    /// refuses such a file, and an edit of one copy would leave the other.
+    pub fn duplicates(&self) -> Vec<String> {
+        let mut seen = std::collections::BTreeMap::new();
+        for name in self.section_names() {
+            *seen.entry(name).or_insert(0) += 1;
+        }
+        seen.into_iter()
+            .filter(|(_, n)| *n > 1)
+            .map(|(name, _)| name)
+            .collect()
+    }
+
+    /// How many sections `matches`.
+    pub fn count(&self, matches: &dyn Fn(&str) -> bool) -> usize {
+        self.spans()
+            .iter()
+            .filter(|(name, _)| matches(name))
+            .count()
+    }
+
     /// Every section header's name, in order, duplicates included.
     pub fn section_names(&self) -> Vec<String> {
         self.spans().into_iter().map(|(name, _)| name).collect()

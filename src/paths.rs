@@ -25,17 +25,18 @@ pub fn data_dir() -> Result<PathBuf> {
 }
 
 /// Opens (creating it and its folder) a lock file under the data directory;
-/// the caller takes the lock.
+/// the caller takes the lock. The folders are this user's only (0700) and
+/// the file 0600: lock names say which NAMEs and sessions exist.
 pub fn lock_file(relative: &Path) -> Result<(File, PathBuf)> {
     let path = data_dir()?.join(relative);
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+        crate::atomic::create_private_dir(dir)?;
     }
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
+    let mut options = OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options
         .open(&path)
         .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
     Ok((file, path))

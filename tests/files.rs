@@ -466,3 +466,108 @@ fn a_key_outside_the_default_store_is_named_in_the_line() {
         keyutils(&["remove", "--username", n]).ok();
     }
 }
+
+/// The mode of a path, as `ls -l` shows it in octal.
+fn mode(path: &std::path::Path) -> u32 {
+    fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// With the umask an ordinary user has, our own folders are 0700 and our
+/// files 0600, and a backup of the credentials file is 0600 whatever the
+/// file's own mode: it holds plaintext keys. (Mode bits, checked as the
+/// suite's user; ownership cases need another user and are not run here.)
+#[test]
+fn our_files_are_private_and_so_are_backups_of_keys() {
+    let t = import_env();
+    let creds = t.home.join(".aws/credentials");
+    fs::set_permissions(&creds, fs::Permissions::from_mode(0o644)).unwrap();
+    let umask = |args: &[&str]| {
+        let mut cmd = t.command("sh");
+        cmd.args(["-c", "umask 022; exec \"$0\" \"$@\"", bin()])
+            .args(args);
+        Run::new(cmd)
+    };
+    umask(&["import", "--profile", "default", "--username", "helen"]).ok();
+    assert_eq!(mode(&t.home.join(".aws/credentials.bak")), 0o600);
+    fs::create_dir_all(t.home.join("proj")).unwrap();
+    let mut cmd = t.command("sh");
+    cmd.args(["-c", "umask 022; cd proj && exec \"$0\" use app", bin()]);
+    Run::new(cmd).ok();
+    let data = t.home.join(".local/share/awscreds-rs");
+    for dir in [data.clone(), data.join("allow")] {
+        assert_eq!(mode(&dir), 0o700, "{}", dir.display());
+    }
+    assert_eq!(mode(&data.join("edit.lock")), 0o600);
+    for entry in fs::read_dir(data.join("allow")).unwrap() {
+        assert_eq!(mode(&entry.unwrap().path()), 0o600);
+    }
+}
+
+/// A FIFO where an AWS file belongs is refused without being opened:
+/// nothing blocks (each command runs under a 10-second `timeout`).
+#[test]
+fn a_fifo_for_an_aws_file_blocks_nothing() {
+    let t = TestEnv::with_key("helen");
+    let config = t.config_path();
+    let status = std::process::Command::new("mkfifo")
+        .arg(&config)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let timed = |args: &[&str]| {
+        let mut cmd = t.command("timeout");
+        cmd.args(["10", bin()]).args(args);
+        Run::new(cmd).output()
+    };
+    for args in [
+        &["profiles"][..],
+        &["configure", "--profile", "app", "--username", "helen"],
+    ] {
+        let out = timed(args);
+        assert_eq!(out.code, 1, "{args:?}: {out:?}");
+        out.stderr_has(&["not a regular file"]);
+    }
+    let out = timed(&["doctor", "--json"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let finding = out.finding("config-file");
+    assert_eq!(finding["status"], "error", "{finding}");
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a regular file"),
+        "{finding}"
+    );
+    let meta = fs::symlink_metadata(&config).unwrap();
+    assert!(std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type()));
+}
+
+/// A section written twice: import refuses the file and changes nothing
+/// (it used to store one key and delete both); configure refuses to edit
+/// one copy of a profile that has two.
+#[test]
+fn duplicate_sections_are_refused_and_nothing_changes() {
+    let t = TestEnv::secret_service();
+    let other = "AKIAI44QH8DHBEXAMPLE";
+    let creds = format!(
+        "[d]\naws_access_key_id = {KEY_ID}\naws_secret_access_key = {SECRET}\n\
+         [d]\naws_access_key_id = {other}\naws_secret_access_key = {SECRET}\n"
+    );
+    fs::write(t.home.join(".aws/credentials"), &creds).unwrap();
+    t.run(&["import", "--all"])
+        .fails(1)
+        .stderr_has(&["[d] more than once", "nothing was changed"]);
+    assert_eq!(
+        fs::read_to_string(t.home.join(".aws/credentials")).unwrap(),
+        creds
+    );
+    assert!(t.stored_names().is_empty());
+    assert!(!t.home.join(".aws/credentials.bak").exists());
+
+    let config = "[profile app]\nregion = a\n[profile app]\nregion = b\n";
+    t.write_config(config);
+    t.run(&["configure", "--profile", "app", "--username", "helen"])
+        .fails(1)
+        .stderr_has(&["2 sections for profile 'app'"]);
+    assert_eq!(fs::read_to_string(t.config_path()).unwrap(), config);
+}

@@ -28,6 +28,16 @@ pub fn run(choice: StoreChoice, profile: &str, name: &str, region: Option<&str>)
     let command = process_command(name, kind)?;
     let old = awsfiles::read_text(&files.config)?;
     let mut ini = Ini::parse(old.as_deref().unwrap_or(""));
+    let copies = ini.count(&|h: &str| crate::ini::is_config_header(h, profile));
+    if copies > 1 {
+        return Err(Error::invalid(
+            format!(
+                "{} has {copies} sections for profile '{profile}'",
+                files.config.display()
+            ),
+            "merge them into one first (boto3 and the AWS CLI refuse such a file); nothing was changed",
+        ));
+    }
     set_profile(&mut ini, profile, &command, region);
     let new = ini.render();
     let backup = awsfiles::replace(&files.config, old.as_deref(), &new, &lock)?;

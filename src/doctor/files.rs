@@ -1,7 +1,6 @@
 //! The AWS files themselves: readable, well-formed, headers the SDKs
 //! accept, no duplicate sections, and plaintext keys with their mode.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::{Context, Report};
@@ -165,14 +164,10 @@ pub(super) fn check_headers(r: &mut Report, config: &Ini, credentials: &Ini, ctx
             &ctx.files.credentials,
         ),
     ] {
-        let mut seen = BTreeMap::new();
-        for h in ini.section_names() {
-            *seen.entry(h).or_insert(0) += 1;
-        }
-        let dups: Vec<String> = seen
+        let dups: Vec<String> = ini
+            .duplicates()
             .into_iter()
-            .filter(|(_, n)| *n > 1)
-            .map(|(h, _)| format!("[{h}]"))
+            .map(|h| format!("[{h}]"))
             .collect();
         if !dups.is_empty() {
             r.error(
