@@ -42,9 +42,50 @@ impl Drop for Secret {
     }
 }
 
+/// A line from another program, fit to show: what looks like a secret
+/// (20 or more characters of base64 with upper- and lower-case letters and
+/// digits: a secret access key, a session token) becomes `***`, control
+/// characters become `?`, and it is cut at 200 characters.
+pub fn masked(text: &str) -> String {
+    let is_b64 = |c: char| c.is_ascii_alphanumeric() || "/+=".contains(c);
+    let looks_secret = |run: &str| {
+        run.len() >= 20
+            && run.chars().any(|c| c.is_ascii_uppercase())
+            && run.chars().any(|c| c.is_ascii_lowercase())
+            && run.chars().any(|c| c.is_ascii_digit())
+    };
+    let mut out = String::new();
+    let mut run = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if is_b64(c) {
+            run.push(c);
+            continue;
+        }
+        out.push_str(if looks_secret(&run) { "***" } else { &run });
+        run.clear();
+        out.push(c);
+    }
+    out.pop();
+    crate::error::one_line(&out.chars().take(200).collect::<String>())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masks_what_looks_like_a_secret() {
+        assert_eq!(
+            masked("denied: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY, try again"),
+            "denied: ***, try again"
+        );
+        assert_eq!(
+            masked("/usr/local/bin/awscreds-rs: no entry for AKIAIOSFODNN7EXAMPLE"),
+            "/usr/local/bin/awscreds-rs: no entry for AKIAIOSFODNN7EXAMPLE"
+        );
+        assert_eq!(masked("a\x1b[2Jb"), "a?[2Jb");
+        assert_eq!(masked(&"x".repeat(500)).len(), 200);
+    }
 
     #[test]
     fn never_prints_itself() {

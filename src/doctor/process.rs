@@ -257,20 +257,17 @@ fn run_process(r: &mut Report, words: &[String]) {
         let _ = err.read_to_string(&mut stderr);
     }
     if !status.success() {
-        let said: String = stderr
-            .lines()
-            .next()
-            .unwrap_or("")
-            .chars()
-            .take(300)
-            .collect();
+        // Another program's words: it may print a secret, so it is masked.
+        let said = crate::secret::masked(stderr.lines().next().unwrap_or(""));
         return r.error(
             "credential_process.run",
             format!("credential_process failed ({status}): {said}"),
             "follow the message above",
         );
     }
-    match Credentials::from_process_json(&stdout) {
+    let read = Credentials::from_process_json(&stdout)
+        .and_then(|creds| creds.validate(OffsetDateTime::now_utc()).map(|()| creds));
+    match read {
         Ok(creds) => {
             let expiry = creds
                 .expiration
