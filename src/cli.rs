@@ -270,9 +270,7 @@ pub fn fast(args: &[OsString], env_store: Option<&OsStr>) -> Option<Fast> {
     match args {
         [only] if only == "--version" => return Some(Fast::Version),
         [hook, shell] if hook == "hook" => {
-            let shell = [Shell::Bash, Shell::Zsh, Shell::Fish]
-                .into_iter()
-                .find(|s| shell == s.name())?;
+            let shell = Shell::ALL.into_iter().find(|s| shell == s.name())?;
             return Some(Fast::Hook(shell));
         }
         _ => {}
@@ -309,7 +307,7 @@ pub fn fast(args: &[OsString], env_store: Option<&OsStr>) -> Option<Fast> {
 /// The shells `init`, `hook` and `completions` take.
 impl ValueEnum for Shell {
     fn value_variants<'a>() -> &'a [Self] {
-        &[Shell::Bash, Shell::Zsh, Shell::Fish]
+        &Shell::ALL
     }
 
     fn to_possible_value(&self) -> Option<PossibleValue> {

@@ -11,6 +11,8 @@ pub enum Shell {
 }
 
 impl Shell {
+    pub const ALL: [Shell; 3] = [Shell::Bash, Shell::Zsh, Shell::Fish];
+
     pub fn name(self) -> &'static str {
         match self {
             Shell::Bash => "bash",

@@ -103,13 +103,7 @@ impl StoreChoice {
     }
 
     pub fn id(self) -> &'static str {
-        match self {
-            StoreChoice::Auto => "auto",
-            StoreChoice::SecretService => Kind::SecretService.id(),
-            StoreChoice::Keyutils => Kind::Keyutils.id(),
-            StoreChoice::Keychain => Kind::Keychain.id(),
-            StoreChoice::Windows => Kind::Windows.id(),
-        }
+        self.kind().map_or("auto", Kind::id)
     }
 
     /// The store this choice names, `None` for `auto`.
