@@ -357,6 +357,23 @@ fn the_install_lines_work_in_a_fresh_home() {
     );
 }
 
+/// Stops every gnome-keyring-daemon whose HOME is `home`.
+fn stop_keyrings_of(home: &std::path::Path) {
+    let needle = format!("HOME={}", home.display());
+    for entry in fs::read_dir("/proc").unwrap().flatten() {
+        let comm = fs::read_to_string(entry.path().join("comm")).unwrap_or_default();
+        if !comm.starts_with("gnome-keyring") {
+            continue;
+        }
+        let environ = fs::read(entry.path().join("environ")).unwrap_or_default();
+        if environ.split(|&b| b == 0).any(|v| v == needle.as_bytes()) {
+            let _ = std::process::Command::new("kill")
+                .arg(entry.file_name())
+                .status();
+        }
+    }
+}
+
 /// "Without a desktop": the README's block starts GNOME Keyring in a
 /// session bus of its own; a key stored in one such session is read in the
 /// next, with a new bus and a new daemon.
@@ -366,11 +383,27 @@ fn the_headless_keyring_keeps_keys_across_sessions() {
     assert_eq!(blocks.len(), 1, "one headless block in the README");
     let t = TestEnv::keyutils();
     let session = |then: &str, stdin: &str| {
-        let mut cmd = t.command("dbus-run-session");
+        // The session's output goes to files: a gnome-keyring-daemon that
+        // D-Bus started can outlive its bus, and on a pipe it would keep the
+        // harness waiting for the end of output. Then any daemon left for
+        // this HOME is stopped, so the next session starts its own.
+        let out = t.root().join("session.out");
+        let err = t.root().join("session.err");
+        let mut cmd = t.command("sh");
         cmd.env("PATH", path_with_bin(&[]))
             .env("AWSCREDS_STORE", "auto")
-            .args(["--", "bash", "-ec", &format!("{}{then}", blocks[0])]);
-        Run::new(cmd).stdin(stdin).output()
+            .args([
+                "-c",
+                "exec dbus-run-session -- bash -ec \"$1\" >\"$2\" 2>\"$3\"",
+                "sh",
+            ])
+            .arg(format!("{}{then}", blocks[0]))
+            .args([&out, &err]);
+        let mut run = Run::new(cmd).stdin(stdin).output();
+        stop_keyrings_of(&t.home);
+        run.stdout = fs::read_to_string(&out).unwrap();
+        run.stderr = fs::read_to_string(&err).unwrap();
+        run
     };
     let first = session(
         "awscreds-rs add --username headless",
