@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*"; }
 
 packages=(dbus gnome-keyring libsecret-tools keyutils gcc hyperfine
-  zsh fish shellcheck direnv mandoc man-db bash-completion)
+  zsh fish shellcheck direnv mandoc man-db bash-completion age)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

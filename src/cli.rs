@@ -205,6 +205,53 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+
+    /// Ask the file store's passphrase once and keep the store unlocked (Linux: in the kernel keyring) until reboot, `lock`, or DURATION
+    #[command(
+        after_help = "The passphrase is read from the terminal, or from the first line that \
+        the command in AWSCREDS_PASSPHRASE_COMMAND prints.\n\n\
+        Examples:\n  awscreds-rs unlock\n  awscreds-rs unlock --for 8h"
+    )]
+    Unlock {
+        /// How long to stay unlocked: seconds, or a number with s, m or h (default: until reboot or `lock`)
+        #[arg(long = "for", value_name = "DURATION")]
+        duration: Option<String>,
+    },
+
+    /// Lock the file store again: the next read asks for its passphrase
+    #[command(after_help = "Example: awscreds-rs lock")]
+    Lock,
+
+    /// Change the file store's passphrase (the entries stay as they are)
+    #[command(
+        after_help = "Asks the current passphrase, then the new one twice, on the terminal."
+    )]
+    Passwd,
+
+    /// Move long-term keys to another store: written, read back and compared, then deleted from the source
+    #[command(
+        after_help = "Cached sessions are dropped, not moved. On any failure the source entry stays.\n\n\
+        Examples:\n  awscreds-rs move --username helen --to file\n  \
+        awscreds-rs move --all --from keyutils --to file"
+    )]
+    Move(MoveArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["username", "all"])))]
+pub struct MoveArgs {
+    /// The NAME to move
+    #[arg(long, value_name = "NAME")]
+    pub username: Option<String>,
+    /// Every long-term key of the --from store
+    #[arg(long, requires = "from")]
+    pub all: bool,
+    /// The store to move from (default: the --store one)
+    #[arg(long, value_name = "STORE", value_enum)]
+    pub from: Option<StoreChoice>,
+    /// The store to move to
+    #[arg(long, value_name = "STORE", value_enum)]
+    pub to: StoreChoice,
 }
 
 #[derive(Debug, Args)]
@@ -331,6 +378,9 @@ impl ValueEnum for StoreChoice {
             StoreChoice::Keyutils => "The Linux kernel keyring (lost at reboot)",
             StoreChoice::Keychain => "The macOS Keychain",
             StoreChoice::Windows => "The Windows Credential Manager",
+            StoreChoice::File => {
+                "Encrypted files under ~/.local/share/awscreds-rs/store (one passphrase per boot)"
+            }
         };
         Some(PossibleValue::new(self.id()).help(help))
     }

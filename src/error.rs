@@ -178,6 +178,7 @@ fn unavailable_fix(store: Kind) -> &'static str {
         }
         Kind::Keyutils => "use --store secret-service, or check that keyctl works here",
         Kind::Keychain | Kind::Windows => "check that the user's keychain is available",
+        Kind::File => "check that the store's folder can be read: awscreds-rs doctor",
     }
 }
 
@@ -187,6 +188,14 @@ fn unlock_fix(store: Kind) -> &'static str {
         Kind::SecretService => {
             "unlock the keyring (log in to the desktop session, or run \
              `gnome-keyring-daemon --unlock` and type its password) and try again"
+        }
+        Kind::File if cfg!(target_os = "linux") => {
+            "unlock it once per boot on a terminal with: awscreds-rs unlock \
+             (or set AWSCREDS_PASSPHRASE_COMMAND to a command that prints the passphrase)"
+        }
+        Kind::File => {
+            "run the command on a terminal to type its passphrase, or set \
+             AWSCREDS_PASSPHRASE_COMMAND to a command that prints it"
         }
         _ => "unlock it (log in again, or allow access when asked) and try again",
     }

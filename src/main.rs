@@ -3,6 +3,7 @@
 
 use clap::Parser;
 
+mod ask;
 mod atomic;
 mod awsenv;
 mod awsfiles;
@@ -10,6 +11,7 @@ mod cli;
 mod cmd;
 mod credentials;
 mod doctor;
+mod duration;
 mod error;
 mod hook;
 mod ini;

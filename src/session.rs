@@ -7,10 +7,6 @@
 //! refresh holds a lock per entry and reads the cache again once it has it,
 //! so that many processes at once (Terraform starts dozens) make one call.
 
-use std::fs::OpenOptions;
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
-
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
@@ -52,29 +48,16 @@ pub trait Sts {
     ) -> Result<Credentials>;
 }
 
-/// `3600`, `3600s`, `60m` or `1h`, as seconds.
+/// A session's length (`3600`, `60m`, `1h`) as seconds, within what STS
+/// grants and long enough to outlast the refresh margin.
 pub fn parse_duration(text: &str) -> std::result::Result<u32, String> {
-    let text = text.trim();
-    let (number, unit) = match text.char_indices().last() {
-        Some((at, c)) if c.is_ascii_alphabetic() => (&text[..at], c),
-        _ => (text, 's'),
-    };
-    let n: u32 = number
-        .parse()
-        .map_err(|_| format!("'{text}' is not a duration like 3600, 90m or 1h"))?;
-    let secs = match unit {
-        's' => Some(n),
-        'm' => n.checked_mul(60),
-        'h' => n.checked_mul(3600),
-        _ => None,
-    }
-    .ok_or_else(|| format!("'{text}' is not a duration like 3600, 90m or 1h"))?;
+    let secs = crate::duration::parse(text)?;
     if !(1200..=43200).contains(&secs) {
         return Err(format!(
             "{secs} seconds is outside 20 minutes to 12 hours (a shorter session would be stale at once: it is refreshed with 15 minutes left)"
         ));
     }
-    Ok(secs)
+    u32::try_from(secs).map_err(|_| format!("'{text}' is too long"))
 }
 
 impl Options {
@@ -366,57 +349,22 @@ fn mfa_code(serial: &str, command: Option<&str>, entry: &str) -> Result<String> 
 fn run_mfa_command(command: &str, entry: &str) -> Result<String> {
     let mut around = refreshing();
     around.push(entry.to_string());
-    let mut cmd = if cfg!(windows) {
-        let mut c = Command::new("cmd");
-        c.args(["/C", command]);
-        c
-    } else {
-        let mut c = Command::new("sh");
-        c.args(["-c", command]);
-        c
-    };
-    let out = cmd
-        .env("AWSCREDS_DEPTH", (depth() + 1).to_string())
-        .env("AWSCREDS_REFRESHING", around.join(" "))
-        .stdin(Stdio::null())
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| Error::io("cannot run --mfa-command", e))?;
-    if !out.status.success() {
-        return Err(Error::invalid(
-            format!("--mfa-command failed ({})", out.status),
-            "run it by hand: it must print the code on its first line",
-        ));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .next()
-        .unwrap_or("")
-        .to_string())
+    let env = [
+        ("AWSCREDS_DEPTH", (depth() + 1).to_string()),
+        ("AWSCREDS_REFRESHING", around.join(" ")),
+    ];
+    Ok(crate::ask::command_line(command, "--mfa-command", &env)?.to_string())
 }
 
 fn ask_terminal(serial: &str) -> Result<String> {
-    let no_terminal = || {
-        Error::invalid(
-            format!("there is no terminal to ask for the MFA code of {serial}"),
-            "add --mfa-command CMD to the credential_process line (for example --mfa-command 'ykman oath accounts code --single NAME')",
-        )
-    };
-    if cfg!(not(unix)) {
-        return Err(no_terminal());
-    }
-    let tty = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open("/dev/tty")
-        .map_err(|_| no_terminal())?;
-    let mut writer = &tty;
-    write!(writer, "MFA code for {serial}: ").map_err(|_| no_terminal())?;
-    let mut line = String::new();
-    BufReader::new(&tty)
-        .read_line(&mut line)
-        .map_err(|_| no_terminal())?;
-    Ok(line)
+    crate::ask::terminal(&format!("MFA code for {serial}: "), false)?
+        .map(|line| line.to_string())
+        .ok_or_else(|| {
+            Error::invalid(
+                format!("there is no terminal to ask for the MFA code of {serial}"),
+                "add --mfa-command CMD to the credential_process line (for example --mfa-command 'ykman oath accounts code --single NAME')",
+            )
+        })
 }
 
 #[cfg(test)]

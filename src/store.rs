@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 
+pub mod file;
 #[cfg(target_os = "linux")]
 mod keyutils;
 #[cfg(any(target_os = "macos", windows))]
@@ -29,6 +30,7 @@ pub enum StoreChoice {
     Keyutils,
     Keychain,
     Windows,
+    File,
 }
 
 /// A concrete store.
@@ -38,6 +40,7 @@ pub enum Kind {
     Keyutils,
     Keychain,
     Windows,
+    File,
 }
 
 impl Kind {
@@ -48,6 +51,7 @@ impl Kind {
             Kind::Keyutils => "keyutils",
             Kind::Keychain => "keychain",
             Kind::Windows => "windows",
+            Kind::File => "file",
         }
     }
 
@@ -58,6 +62,7 @@ impl Kind {
             Kind::Keyutils => "the kernel keyring (keyutils)",
             Kind::Keychain => "the macOS Keychain",
             Kind::Windows => "the Windows Credential Manager",
+            Kind::File => "the encrypted file store",
         }
     }
 
@@ -66,16 +71,17 @@ impl Kind {
         self != Kind::Keyutils
     }
 
-    /// The stores of this platform, the default first.
+    /// The stores of this platform, the default first, in the order
+    /// `auto` tries them.
     pub fn on_this_platform() -> &'static [Kind] {
         if cfg!(target_os = "linux") {
-            &[Kind::SecretService, Kind::Keyutils]
+            &[Kind::SecretService, Kind::File, Kind::Keyutils]
         } else if cfg!(target_os = "macos") {
-            &[Kind::Keychain]
+            &[Kind::Keychain, Kind::File]
         } else if cfg!(windows) {
-            &[Kind::Windows]
+            &[Kind::Windows, Kind::File]
         } else {
-            &[Kind::SecretService]
+            &[Kind::SecretService, Kind::File]
         }
     }
 
@@ -87,12 +93,13 @@ impl Kind {
 }
 
 impl StoreChoice {
-    pub const ALL: [StoreChoice; 5] = [
+    pub const ALL: [StoreChoice; 6] = [
         StoreChoice::Auto,
         StoreChoice::SecretService,
         StoreChoice::Keyutils,
         StoreChoice::Keychain,
         StoreChoice::Windows,
+        StoreChoice::File,
     ];
 
     /// The choice a store's id names (`keyutils`), as `--store` reads it.
@@ -114,6 +121,7 @@ impl StoreChoice {
             StoreChoice::Keyutils => Some(Kind::Keyutils),
             StoreChoice::Keychain => Some(Kind::Keychain),
             StoreChoice::Windows => Some(Kind::Windows),
+            StoreChoice::File => Some(Kind::File),
         }
     }
 }
@@ -135,6 +143,15 @@ trait Backend {
     /// Returns whether there was an entry to delete.
     fn delete(&self, name: &str) -> Result<bool>;
     fn names(&self) -> Result<Vec<String>>;
+    /// Whether NAME has an entry, without reading (or decrypting) it.
+    fn exists(&self, name: &str) -> Result<bool> {
+        Ok(self.get(name)?.is_some())
+    }
+    /// Whether a read would be answered without asking the user anything
+    /// (a locked file store asks for its passphrase).
+    fn reads_without_asking(&self) -> bool {
+        true
+    }
 }
 
 /// An open store.
@@ -203,15 +220,19 @@ impl Store {
             })
     }
 
-    /// Whether NAME has an entry, readable or not.
+    /// Whether NAME has an entry, readable or not; asks the user nothing.
     pub fn contains(&self, name: &str) -> Result<bool> {
-        Ok(self.backend.get(name)?.is_some())
+        self.backend.exists(name)
     }
 
     /// Writes NAME's entry (replacing any), then reads it back to make sure
-    /// the store holds exactly what was meant.
+    /// the store holds exactly what was meant. A locked file store checks
+    /// the bytes it wrote instead: `add` works without its passphrase.
     pub fn save(&self, name: &str, creds: &Credentials) -> Result<()> {
         self.backend.set(name, &creds.to_stored())?;
+        if !self.backend.reads_without_asking() {
+            return Ok(());
+        }
         match self.load(name)? {
             Some(stored) if &stored == creds => Ok(()),
             _ => Err(Error::Store {
@@ -271,6 +292,7 @@ fn open_kind(kind: Kind) -> Result<Store> {
         Kind::Keychain => Box::new(native::NativeBackend::open(kind)?),
         #[cfg(windows)]
         Kind::Windows => Box::new(native::NativeBackend::open(kind)?),
+        Kind::File => Box::new(file::FileBackend::open()?),
         #[allow(unreachable_patterns)]
         _ => return Err(Error::StoreNotHere { store: kind }),
     };
@@ -283,7 +305,8 @@ fn open_kind(kind: Kind) -> Result<Store> {
 
 #[cfg(target_os = "linux")]
 fn open_auto() -> Result<Store> {
-    // The Secret Service when the session bus offers it, else the kernel keyring.
+    // The Secret Service when the session bus offers it, else the file
+    // store once it has been created, else the kernel keyring.
     let why = match secret_service::SecretServiceBackend::connect_if_offered() {
         Ok(backend) => {
             return Ok(Store {
@@ -294,8 +317,13 @@ fn open_auto() -> Result<Store> {
         }
         Err(why) => why,
     };
-    let mut store = open_kind(Kind::Keyutils)?;
-    store.auto = Some(format!("{} because {why}", Kind::Keyutils.id()));
+    let fallback = if file::exists() {
+        Kind::File
+    } else {
+        Kind::Keyutils
+    };
+    let mut store = open_kind(fallback)?;
+    store.auto = Some(format!("{} because {why}", fallback.id()));
     Ok(store)
 }
 

@@ -21,15 +21,20 @@ pub fn run(choice: StoreChoice, args: &AddArgs) -> Result<()> {
         validate_mfa_serial(serial)?;
     }
     let store = Store::open(choice)?;
-    // One read of what is stored: a corrupt entry still counts as stored
-    // (only --force replaces it), but cannot take a new MFA device.
+    // What is stored is read only when it is needed: a corrupt entry still
+    // counts as stored (only --force replaces it) but cannot take a new MFA
+    // device, and a locked file store takes a new NAME without its
+    // passphrase.
     let mfa_only = args.mfa_serial.is_some() && args.access_key_id.is_none() && !args.from_env;
-    let loaded = store.load(name);
-    let exists = matches!(loaded, Ok(Some(_)) | Err(Error::Corrupt { .. }));
-    let existing = match loaded {
-        Ok(found) => found,
-        Err(Error::Corrupt { .. }) if !mfa_only => None,
-        Err(e) => return Err(e),
+    let exists = store.contains(name)?;
+    let existing = if exists && (mfa_only || args.force) {
+        match store.load(name) {
+            Ok(found) => found,
+            Err(Error::Corrupt { .. }) if !mfa_only => None,
+            Err(e) => return Err(e),
+        }
+    } else {
+        None
     };
     let existing = match (&args.mfa_serial, existing) {
         // `--mfa-serial` alone on a stored NAME only records the device.
@@ -81,8 +86,9 @@ pub fn run(choice: StoreChoice, args: &AddArgs) -> Result<()> {
     if !store.kind().survives_reboot() {
         eprintln!(
             "Note: the kernel keyring loses this entry at reboot. For a store that lasts, \
-             run a Secret Service (gnome-keyring, KeePassXC; without a desktop, see \
-             \"Without a desktop\" in the README) and use --store secret-service."
+             create the encrypted file store (one passphrase per boot): \
+             awscreds-rs move --username {name} --to file; or run a Secret Service \
+             (see \"Without a desktop\" in the README) and use --store secret-service."
         );
     }
     Ok(())

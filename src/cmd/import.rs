@@ -129,7 +129,7 @@ pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
     for m in to_store {
         store.save(&m.name, &m.credentials)?;
     }
-    stop_here_in_tests("stored");
+    super::stop_here_in_tests("stored");
 
     // (3) The profiles run awscreds-rs.
     for m in &moves {
@@ -139,7 +139,7 @@ pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
     let config_new = config_ini.render();
     let config_backup =
         awsfiles::replace(&files.config, config_old.as_deref(), &config_new, &lock)?;
-    stop_here_in_tests("configured");
+    super::stop_here_in_tests("configured");
 
     // (4) Only now the plaintext goes.
     for m in &moves {
@@ -248,14 +248,4 @@ fn already_moved(store: &Store, config: &Ini, profile: &str, name: &str) -> Resu
             k == "credential_process" && wiring::parse(v).is_some_and(|line| line.name == name)
         });
     Ok(runs_us && store.contains(name)?)
-}
-
-/// The fault-injection hook of the tests: the process stops here, as if
-/// killed, when `AWSCREDS_TEST_STOP_AFTER` names the step. It is in every
-/// build, so the tests stop the binary that users install; at worst it ends
-/// an import early, which is what a crash at that point would do anyway.
-fn stop_here_in_tests(step: &str) {
-    if std::env::var_os("AWSCREDS_TEST_STOP_AFTER").is_some_and(|s| s == step) {
-        std::process::exit(99);
-    }
 }

@@ -18,11 +18,13 @@ mod import;
 mod init;
 mod list;
 mod man;
+mod move_keys;
 mod process;
 mod profiles;
 mod prompt;
 mod remove;
 mod trust;
+mod unlock;
 
 pub fn run(cli: Cli) -> Result<()> {
     if cli.command.is_some() && cli.username.is_some() {
@@ -70,6 +72,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::CompleteNames { kind }) => completions::names(cli.store, kind),
         Some(Command::Man) => man::run(),
         Some(Command::Clear { username }) => clear::run(cli.store, username.as_deref()),
+        Some(Command::Unlock { duration }) => unlock::unlock(duration.as_deref()),
+        Some(Command::Lock) => unlock::lock(),
+        Some(Command::Passwd) => unlock::passwd(),
+        Some(Command::Move(args)) => move_keys::run(cli.store, &args),
         None => match cli.username {
             Some(name) => process::run(cli.store, &name, &options),
             None => {
@@ -107,4 +113,14 @@ pub fn print(text: &str) -> Result<()> {
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .map_err(|e| Error::io("cannot write to stdout", e))
+}
+
+/// The fault-injection hook of the tests: the process stops here, as if
+/// killed, when `AWSCREDS_TEST_STOP_AFTER` names the step. It is in every
+/// build, so the tests stop the binary that users install; at worst it ends
+/// a command early, which is what a crash at that point would do anyway.
+pub fn stop_here_in_tests(step: &str) {
+    if std::env::var_os("AWSCREDS_TEST_STOP_AFTER").is_some_and(|s| s == step) {
+        std::process::exit(99);
+    }
 }

@@ -15,7 +15,7 @@ pub struct TestEnv {
     pub store: &'static str,
     pub ss: Option<SecretService>,
     /// Names handed out on the shared kernel keyring, removed on drop.
-    names: std::cell::RefCell<Vec<String>>,
+    names: std::sync::Mutex<Vec<String>>,
 }
 
 impl TestEnv {
@@ -28,6 +28,7 @@ impl TestEnv {
         let runtime = root.path().join("run");
         std::fs::create_dir_all(home.join(".aws")).unwrap();
         std::fs::create_dir_all(&runtime).unwrap();
+        std::fs::create_dir_all(root.path().join("tmp")).unwrap();
         std::fs::set_permissions(
             &runtime,
             std::os::unix::fs::PermissionsExt::from_mode(0o700),
@@ -63,6 +64,13 @@ impl TestEnv {
         Self::new("auto", Some(false))
     }
 
+    /// The encrypted file store, without a session bus. Its unlocked
+    /// identity lives in the shared kernel keyring under a description of
+    /// its own; dropping the world locks the store.
+    pub fn file_store() -> Self {
+        Self::new("file", None)
+    }
+
     /// The real kernel keyring, shared by every test: use [`TestEnv::name`].
     pub fn keyutils() -> Self {
         Self::new("keyutils", None)
@@ -87,7 +95,7 @@ impl TestEnv {
         } else {
             base.to_string()
         };
-        self.names.borrow_mut().push(name.clone());
+        self.names.lock().unwrap().push(name.clone());
         name
     }
 
@@ -113,6 +121,7 @@ impl TestEnv {
             )
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env("AWSCREDS_STORE", self.store)
+            .env("TMPDIR", self.root().join("tmp"))
             .current_dir(&self.home);
         if let Some(ss) = &self.ss {
             cmd.env("DBUS_SESSION_BUS_ADDRESS", &ss.address);
@@ -168,8 +177,15 @@ impl TestEnv {
 
 impl Drop for TestEnv {
     fn drop(&mut self) {
+        if self
+            .home
+            .join(".local/share/awscreds-rs/store/recipient")
+            .exists()
+        {
+            let _ = self.run(&["lock"]).output();
+        }
         if self.store == "keyutils" {
-            for name in self.names.borrow().iter() {
+            for name in self.names.lock().unwrap().iter() {
                 let _ = self.run(&["remove", "--username", name]).output();
             }
         }

@@ -1,0 +1,94 @@
+//! Asking the user for something short: the first line a helper command
+//! prints (`--mfa-command`, `AWSCREDS_PASSPHRASE_COMMAND`), or a line typed
+//! on the terminal. The terminal is `/dev/tty`, which works even when an
+//! AWS SDK has captured stdin and stdout. Nothing here waits when there is
+//! nobody to ask: without a terminal the answer is `None` at once.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+
+/// Runs `command` through the platform shell, as the AWS SDKs run
+/// credential_process, and returns the first line of its stdout. `what`
+/// names the command in errors (`--mfa-command`); `env` is added to its
+/// environment.
+pub fn command_line(
+    command: &str,
+    what: &str,
+    env: &[(&str, String)],
+) -> Result<Zeroizing<String>> {
+    let mut cmd = if cfg!(windows) {
+        let mut c = Command::new("cmd");
+        c.args(["/C", command]);
+        c
+    } else {
+        let mut c = Command::new("sh");
+        c.args(["-c", command]);
+        c
+    };
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    let out = cmd
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| Error::io(format!("cannot run {what}"), e))?;
+    let stdout = Zeroizing::new(out.stdout);
+    if !out.status.success() {
+        return Err(Error::invalid(
+            format!("{what} failed ({})", out.status),
+            "run it by hand: it must print the answer on its first line",
+        ));
+    }
+    let first = String::from_utf8_lossy(&stdout)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('\r')
+        .to_string();
+    Ok(Zeroizing::new(first))
+}
+
+/// Whether a terminal is there to ask.
+pub fn has_terminal() -> bool {
+    if cfg!(unix) {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/tty")
+            .is_ok()
+    } else {
+        std::io::IsTerminal::is_terminal(&std::io::stdin())
+    }
+}
+
+/// Asks on the terminal and returns the line typed, without its newline;
+/// `hidden` turns echo off (passphrases). `None` when there is no terminal.
+pub fn terminal(prompt: &str, hidden: bool) -> Result<Option<Zeroizing<String>>> {
+    if !has_terminal() {
+        return Ok(None);
+    }
+    let fail = |e| Error::io("cannot read from the terminal", e);
+    // Windows has no /dev/tty: its console prompt (no echo) serves both.
+    let line = if hidden || cfg!(not(unix)) {
+        Zeroizing::new(rpassword::prompt_password(prompt).map_err(fail)?)
+    } else {
+        let tty = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/tty")
+            .map_err(fail)?;
+        let mut writer = &tty;
+        write!(writer, "{prompt}").map_err(fail)?;
+        let mut line = Zeroizing::new(String::new());
+        BufReader::new(&tty).read_line(&mut line).map_err(fail)?;
+        line
+    };
+    Ok(Some(Zeroizing::new(
+        line.trim_end_matches(['\r', '\n']).to_string(),
+    )))
+}

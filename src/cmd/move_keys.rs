@@ -1,0 +1,98 @@
+//! `awscreds-rs move`: long-term entries from one store to another. Each
+//! is written, read back and compared before the source entry is deleted,
+//! so a failure (or a kill) at any step leaves the key in at least one
+//! store. Cached sessions are dropped, not moved.
+
+use crate::cli::MoveArgs;
+use crate::error::{Error, Result};
+use crate::names::validate_name;
+use crate::session::{drop_sessions, is_cache_entry};
+use crate::store::{Store, StoreChoice};
+
+pub fn run(global: StoreChoice, args: &MoveArgs) -> Result<()> {
+    let source = Store::open(args.from.unwrap_or(global))?;
+    let target = Store::open(args.to)?;
+    if source.kind() == target.kind() {
+        return Err(Error::Usage(format!(
+            "--to names the store the keys are in already ({}); pick another",
+            source.kind().id()
+        )));
+    }
+    let names = match &args.username {
+        Some(name) => {
+            validate_name(name)?;
+            if !source.contains(name)? {
+                return Err(Error::NotFound {
+                    name: name.clone(),
+                    store: source.label(),
+                    auto: None,
+                });
+            }
+            vec![name.clone()]
+        }
+        None => source
+            .names()?
+            .into_iter()
+            .filter(|name| !is_cache_entry(name))
+            .collect(),
+    };
+    // Refused before anything moves: no NAME replaces one in the target.
+    let taken: Vec<&str> = names
+        .iter()
+        .map(String::as_str)
+        .filter(|name| target.contains(name).unwrap_or(true))
+        .collect();
+    if !taken.is_empty() {
+        return Err(Error::invalid(
+            format!(
+                "{} already holds {} (nothing was moved)",
+                target.label(),
+                taken.join(", ")
+            ),
+            format!(
+                "remove them there first: awscreds-rs remove --store {} --username NAME",
+                target.kind().id()
+            ),
+        ));
+    }
+    for name in &names {
+        let creds = source.load(name)?.ok_or_else(|| Error::NotFound {
+            name: name.clone(),
+            store: source.label(),
+            auto: None,
+        })?;
+        target.save(name, &creds)?;
+        // Read back through the target's own decryption (a locked file
+        // store asks its passphrase here), before the source goes.
+        if target.load(name)?.as_ref() != Some(&creds) {
+            return Err(Error::Store {
+                store: target.label(),
+                action: "keep the entry",
+                detail: format!(
+                    "reading '{name}' back gave something else; it stays in {}",
+                    source.label()
+                ),
+            });
+        }
+        super::stop_here_in_tests("written");
+        drop_sessions(&source, Some(name))?;
+        source.remove(name)?;
+        super::stop_here_in_tests("deleted");
+        eprintln!(
+            "Moved '{name}' from {} to {}.",
+            source.label(),
+            target.label()
+        );
+    }
+    if names.is_empty() {
+        eprintln!("{} holds no keys to move.", source.label());
+    } else {
+        eprintln!(
+            "Lines that read these NAMEs need --store {}: rewrite them with \
+             awscreds-rs configure --profile PROFILE --username NAME --store {}",
+            target.kind().id(),
+            target.kind().id()
+        );
+    }
+    Ok(())
+}

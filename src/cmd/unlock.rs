@@ -1,0 +1,34 @@
+//! `awscreds-rs unlock [--for DURATION]`, `lock` and `passwd`: the
+//! passphrase of the encrypted file store, asked once per boot.
+
+use crate::error::{Error, Result};
+use crate::store::file::FileBackend;
+
+pub fn unlock(duration: Option<&str>) -> Result<()> {
+    let seconds = duration
+        .map(crate::duration::parse)
+        .transpose()
+        .map_err(|e| Error::Usage(format!("invalid --for: {e}")))?;
+    FileBackend::open()?.unlock(seconds)?;
+    let until = match seconds {
+        Some(secs) => format!("for {}", crate::duration::describe(secs)),
+        None => "until reboot or `awscreds-rs lock`".to_string(),
+    };
+    eprintln!("Unlocked the encrypted file store {until}.");
+    Ok(())
+}
+
+pub fn lock() -> Result<()> {
+    if FileBackend::open()?.lock()? {
+        eprintln!("Locked the encrypted file store: the next read asks for its passphrase.");
+    } else {
+        eprintln!("The encrypted file store was not unlocked; nothing to do.");
+    }
+    Ok(())
+}
+
+pub fn passwd() -> Result<()> {
+    FileBackend::open()?.passwd()?;
+    eprintln!("Changed the passphrase of the encrypted file store.");
+    Ok(())
+}

@@ -1,0 +1,400 @@
+//! The encrypted file store (`--store file`), for machines without a
+//! keychain: servers over SSH, WSL, containers, CI runners. It is built on
+//! the age format, so that an entry can be read with the `age` tool and the
+//! passphrase in an emergency.
+//!
+//! Under `$XDG_DATA_HOME/awscreds-rs/store/` (0700, files 0600):
+//! - `identity.age`: an X25519 identity, encrypted with the passphrase;
+//! - `recipient`: its public half, so that `add` writes while locked;
+//! - `entries/NAME.age`: one entry each, encrypted to the recipient. The
+//!   plaintext opens with a line naming NAME, so a file copied over
+//!   another's is refused instead of served.
+//!
+//! Reading needs the identity: where `unlock` kept it (see [`unlocked`]),
+//! else decrypted with the passphrase from `AWSCREDS_PASSPHRASE_COMMAND` or
+//! the terminal (and then kept), else the store is locked and the read
+//! fails at once.
+
+use std::cell::OnceCell;
+use std::fs;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use age::secrecy::{ExposeSecret, SecretString};
+use age::x25519::{Identity, Recipient};
+use zeroize::Zeroizing;
+
+use super::{Backend, Kind};
+use crate::error::{Error, Result};
+
+pub mod unlocked;
+
+/// The variable naming a command that prints the passphrase.
+pub const PASSPHRASE_COMMAND: &str = "AWSCREDS_PASSPHRASE_COMMAND";
+const IDENTITY_FILE: &str = "identity.age";
+const RECIPIENT_FILE: &str = "recipient";
+const ENTRIES: &str = "entries";
+const SUFFIX: &str = ".age";
+/// The first line of every entry's plaintext, before NAME.
+const HEADER: &str = "awscreds-rs entry ";
+
+/// The store's folder.
+pub fn dir() -> Result<PathBuf> {
+    Ok(crate::paths::data_dir()?.join("store"))
+}
+
+/// Whether the file store has been created (its first `add`).
+pub fn exists() -> bool {
+    dir().is_ok_and(|dir| dir.join(IDENTITY_FILE).is_file())
+}
+
+pub struct FileBackend {
+    dir: PathBuf,
+    /// The identity once it has been read, so that `list` asks once.
+    identity: OnceCell<Identity>,
+}
+
+impl FileBackend {
+    pub fn open() -> Result<Self> {
+        Ok(FileBackend {
+            dir: dir()?,
+            identity: OnceCell::new(),
+        })
+    }
+
+    fn entry_path(&self, name: &str) -> PathBuf {
+        self.dir.join(ENTRIES).join(format!("{name}{SUFFIX}"))
+    }
+
+    fn recipient(&self) -> Result<String> {
+        let path = self.dir.join(RECIPIENT_FILE);
+        let text = fs::read_to_string(&path).map_err(|e| match e.kind() {
+            ErrorKind::NotFound => missing_store(),
+            _ => Error::io(format!("cannot read {}", path.display()), e),
+        })?;
+        let recipient = text.trim().to_string();
+        Recipient::from_str(&recipient).map_err(|_| damaged(&path, "it holds no age recipient"))?;
+        Ok(recipient)
+    }
+
+    /// The identity: already read, kept by `unlock`, or decrypted with the
+    /// passphrase (and then kept). Locked when nobody can be asked.
+    fn identity(&self) -> Result<&Identity> {
+        if let Some(identity) = self.identity.get() {
+            return Ok(identity);
+        }
+        let recipient = self.recipient()?;
+        let identity = match unlocked::get(&recipient) {
+            Some(identity) => identity,
+            None => {
+                let passphrase = passphrase()?.ok_or(Error::StoreLocked { store: Kind::File })?;
+                let identity = self.decrypt_identity(&passphrase, &recipient)?;
+                // Kept as `unlock` keeps it; where it cannot be kept, every
+                // read asks again, which is all that is lost.
+                let _ = unlocked::keep(&recipient, &identity, None);
+                identity
+            }
+        };
+        Ok(self.identity.get_or_init(|| identity))
+    }
+
+    /// Decrypts `identity.age`; a wrong passphrase changes nothing.
+    fn decrypt_identity(&self, passphrase: &SecretString, recipient: &str) -> Result<Identity> {
+        let path = self.dir.join(IDENTITY_FILE);
+        let sealed = fs::read(&path).map_err(|e| match e.kind() {
+            ErrorKind::NotFound => missing_store(),
+            _ => Error::io(format!("cannot read {}", path.display()), e),
+        })?;
+        let key = age::scrypt::Identity::new(passphrase.clone());
+        let plain = Zeroizing::new(age::decrypt(&key, &sealed).map_err(|e| match e {
+            age::DecryptError::DecryptionFailed | age::DecryptError::KeyDecryptionFailed => {
+                Error::invalid(
+                    "wrong passphrase for the encrypted file store (nothing was changed or kept)",
+                    "type it again; if it is lost, the entries are too: remove the store's folder and add the keys again",
+                )
+            }
+            _ => damaged(&path, "it is not a passphrase-encrypted age file"),
+        })?);
+        let identity = std::str::from_utf8(&plain)
+            .ok()
+            .and_then(|text| text.lines().find(|l| l.starts_with("AGE-SECRET-KEY-1")))
+            .and_then(|line| Identity::from_str(line.trim()).ok())
+            .ok_or_else(|| damaged(&path, "it holds no age identity"))?;
+        if !unlocked::belongs(&identity, recipient) {
+            return Err(damaged(
+                &self.dir.join(RECIPIENT_FILE),
+                "it does not match identity.age",
+            ));
+        }
+        Ok(identity)
+    }
+
+    /// Creates the store: a new identity under a new passphrase, asked
+    /// twice. Another process creating it at the same moment wins cleanly:
+    /// the lock makes the second one find the store made.
+    fn create(&self) -> Result<()> {
+        let (lock, lock_path) = crate::paths::lock_file(Path::new("store.lock"))?;
+        lock.lock()
+            .map_err(|e| Error::io(format!("cannot lock {}", lock_path.display()), e))?;
+        if self.dir.join(IDENTITY_FILE).is_file() {
+            return Ok(());
+        }
+        let passphrase = new_passphrase("The encrypted file store does not exist yet", true)?;
+        crate::atomic::create_private_dir(&self.dir.join(ENTRIES))?;
+        let identity = Identity::generate();
+        let recipient = identity.to_public().to_string();
+        crate::atomic::write(
+            &self.dir.join(RECIPIENT_FILE),
+            format!("{recipient}\n").as_bytes(),
+            None,
+            0o600,
+        )?;
+        // The store exists once identity.age does: written last.
+        self.seal_identity(&identity, &recipient, passphrase)?;
+        let _ = unlocked::keep(&recipient, &identity, None);
+        eprintln!(
+            "Created the encrypted file store in {}. Its passphrase is asked once per boot \
+             (awscreds-rs unlock); without it the keys cannot be read.",
+            self.dir.display()
+        );
+        Ok(())
+    }
+
+    fn seal_identity(
+        &self,
+        identity: &Identity,
+        recipient: &str,
+        passphrase: SecretString,
+    ) -> Result<()> {
+        let secret = identity.to_string();
+        // The layout of age-keygen's files, so that `age -d -i` reads it.
+        let plain = Zeroizing::new(format!(
+            "# awscreds-rs file store\n# public key: {recipient}\n{}\n",
+            secret.expose_secret()
+        ));
+        let sealed = age::encrypt(&age::scrypt::Recipient::new(passphrase), plain.as_bytes())
+            .map_err(|e| Error::Store {
+                store: Kind::File.label(),
+                action: "encrypt its identity",
+                detail: e.to_string(),
+            })?;
+        crate::atomic::write(&self.dir.join(IDENTITY_FILE), &sealed, None, 0o600)
+    }
+
+    /// Decrypts the identity with the passphrase and keeps it, for `seconds`
+    /// or until reboot. Fails when it cannot be kept: `unlock` would
+    /// otherwise promise what the next read does not keep.
+    pub fn unlock(&self, seconds: Option<u64>) -> Result<()> {
+        let recipient = self.recipient()?;
+        let passphrase = passphrase()?.ok_or_else(|| {
+            Error::invalid(
+                "there is no terminal to ask the passphrase of the encrypted file store",
+                format!("run awscreds-rs unlock on a terminal, or set {PASSPHRASE_COMMAND}"),
+            )
+        })?;
+        let identity = self.decrypt_identity(&passphrase, &recipient)?;
+        unlocked::keep(&recipient, &identity, seconds).map_err(|detail| Error::invalid(
+            format!("cannot keep the encrypted file store unlocked: {detail}"),
+            format!("here every read asks the passphrase, on the terminal or from {PASSPHRASE_COMMAND}"),
+        ))
+    }
+
+    /// Forgets the kept identity; whether it was kept.
+    pub fn lock(&self) -> Result<bool> {
+        let recipient = self.recipient()?;
+        unlocked::forget(&recipient).map_err(|detail| Error::Store {
+            store: Kind::File.label(),
+            action: "lock",
+            detail,
+        })
+    }
+
+    /// Re-encrypts the identity under a new passphrase; the entries stay
+    /// as they are.
+    pub fn passwd(&self) -> Result<()> {
+        let recipient = self.recipient()?;
+        let (lock, lock_path) = crate::paths::lock_file(Path::new("store.lock"))?;
+        lock.lock()
+            .map_err(|e| Error::io(format!("cannot lock {}", lock_path.display()), e))?;
+        let no_terminal = || {
+            Error::invalid(
+                "there is no terminal to ask the passphrases of the encrypted file store",
+                "run awscreds-rs passwd on a terminal",
+            )
+        };
+        if !crate::ask::has_terminal() {
+            return Err(no_terminal());
+        }
+        let old = passphrase()?.ok_or_else(no_terminal)?;
+        let identity = self.decrypt_identity(&old, &recipient)?;
+        let new = new_passphrase("Changing the passphrase of the encrypted file store", false)?;
+        self.seal_identity(&identity, &recipient, new)
+    }
+}
+
+impl Backend for FileBackend {
+    fn get(&self, name: &str) -> Result<Option<Vec<u8>>> {
+        let path = self.entry_path(name);
+        let sealed = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io(format!("cannot read {}", path.display()), e)),
+        };
+        let identity = self.identity()?;
+        let corrupt = |detail: &str| Error::Corrupt {
+            name: name.to_string(),
+            store: Kind::File.label(),
+            detail: format!("{}: {detail}", path.display()),
+        };
+        let plain = Zeroizing::new(age::decrypt(identity, &sealed).map_err(|_| {
+            corrupt("it cannot be decrypted: damaged, cut short, or not written by this store")
+        })?);
+        let newline = plain
+            .iter()
+            .position(|&b| b == b'\n')
+            .ok_or_else(|| corrupt("it has no header"))?;
+        let header = &plain[..newline];
+        if header != format!("{HEADER}{name}").as_bytes() {
+            let holds =
+                String::from_utf8_lossy(header.strip_prefix(HEADER.as_bytes()).unwrap_or(b"?"));
+            return Err(corrupt(&format!(
+                "it holds the entry of '{}', copied over this one",
+                crate::error::one_line(&holds)
+            )));
+        }
+        Ok(Some(plain[newline + 1..].to_vec()))
+    }
+
+    fn set(&self, name: &str, value: &[u8]) -> Result<()> {
+        if !self.dir.join(IDENTITY_FILE).is_file() {
+            self.create()?;
+        }
+        let recipient = Recipient::from_str(&self.recipient()?)
+            .map_err(|_| damaged(&self.dir.join(RECIPIENT_FILE), "it holds no age recipient"))?;
+        let mut plain = Zeroizing::new(format!("{HEADER}{name}\n").into_bytes());
+        plain.extend_from_slice(value);
+        let sealed = age::encrypt(&recipient, &plain).map_err(|e| Error::Store {
+            store: Kind::File.label(),
+            action: "encrypt the entry",
+            detail: e.to_string(),
+        })?;
+        let path = self.entry_path(name);
+        crate::atomic::create_private_dir(&self.dir.join(ENTRIES))?;
+        crate::atomic::write(&path, &sealed, None, 0o600)?;
+        // Read back what can be read without the passphrase: the bytes.
+        match fs::read(&path) {
+            Ok(back) if back == sealed => Ok(()),
+            _ => Err(Error::Store {
+                store: Kind::File.label(),
+                action: "keep the entry",
+                detail: format!("reading {} back gave something else", path.display()),
+            }),
+        }
+    }
+
+    fn delete(&self, name: &str) -> Result<bool> {
+        let path = self.entry_path(name);
+        match fs::remove_file(&path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(Error::io(format!("cannot delete {}", path.display()), e)),
+        }
+    }
+
+    fn exists(&self, name: &str) -> Result<bool> {
+        Ok(self.entry_path(name).is_file())
+    }
+
+    fn names(&self) -> Result<Vec<String>> {
+        let dir = self.dir.join(ENTRIES);
+        let listing = match fs::read_dir(&dir) {
+            Ok(listing) => listing,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io(format!("cannot list {}", dir.display()), e)),
+        };
+        let mut names = Vec::new();
+        for entry in listing {
+            let entry =
+                entry.map_err(|e| Error::io(format!("cannot list {}", dir.display()), e))?;
+            let file = entry.file_name();
+            // Temporary files of a write in progress start with a dot.
+            if let Some(name) = file
+                .to_str()
+                .filter(|f| !f.starts_with('.'))
+                .and_then(|f| f.strip_suffix(SUFFIX))
+            {
+                names.push(name.to_string());
+            }
+        }
+        Ok(names)
+    }
+
+    fn reads_without_asking(&self) -> bool {
+        self.identity.get().is_some()
+            || self
+                .recipient()
+                .is_ok_and(|recipient| unlocked::get(&recipient).is_some())
+    }
+}
+
+/// The passphrase of an existing store: from the command, else the
+/// terminal; `None` when there is neither.
+fn passphrase() -> Result<Option<SecretString>> {
+    if let Some(command) = std::env::var_os(PASSPHRASE_COMMAND).filter(|c| !c.is_empty()) {
+        let line = crate::ask::command_line(&command.to_string_lossy(), PASSPHRASE_COMMAND, &[])?;
+        return Ok(Some(SecretString::from(line.to_string())));
+    }
+    Ok(
+        crate::ask::terminal("Passphrase of the awscreds-rs file store: ", true)?
+            .map(|line| SecretString::from(line.to_string())),
+    )
+}
+
+/// A new passphrase: the command's (when `from_command`), or typed twice
+/// on the terminal.
+fn new_passphrase(why: &str, from_command: bool) -> Result<SecretString> {
+    let command = std::env::var_os(PASSPHRASE_COMMAND).filter(|c| from_command && !c.is_empty());
+    let passphrase = if let Some(command) = command {
+        crate::ask::command_line(&command.to_string_lossy(), PASSPHRASE_COMMAND, &[])?
+    } else {
+        let no_terminal = || {
+            Error::invalid(
+            format!("{why}, and there is no terminal to ask its new passphrase"),
+            format!("run the command on a terminal, or set {PASSPHRASE_COMMAND} to a command that prints it"),
+        )
+        };
+        let first = crate::ask::terminal("New passphrase for the awscreds-rs file store: ", true)?
+            .ok_or_else(no_terminal)?;
+        let again =
+            crate::ask::terminal("The same passphrase again: ", true)?.ok_or_else(no_terminal)?;
+        if first != again {
+            return Err(Error::invalid(
+                "the two passphrases differ (nothing was changed)",
+                "run the command again and type the same passphrase twice",
+            ));
+        }
+        first
+    };
+    if passphrase.is_empty() {
+        return Err(Error::invalid(
+            "the passphrase is empty (nothing was changed)",
+            "choose a passphrase: it is all that protects the keys in the file store",
+        ));
+    }
+    Ok(SecretString::from(passphrase.to_string()))
+}
+
+fn missing_store() -> Error {
+    Error::invalid(
+        "the encrypted file store has not been created",
+        "create it by adding a key: awscreds-rs add --store file --username NAME",
+    )
+}
+
+fn damaged(path: &Path, detail: &str) -> Error {
+    Error::invalid(
+        format!("{} is damaged: {detail}", path.display()),
+        "restore it from a backup; without it the file store cannot be read",
+    )
+}

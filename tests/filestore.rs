@@ -1,0 +1,526 @@
+//! The encrypted file store, for real: the installed binary, the age
+//! files on disk, the kernel keyring that keeps it unlocked, a real pty
+//! for the passphrase prompts, the `age` tool for the emergency read, and
+//! boto3 reading through a profile.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+const PASS: &str = "correct horse battery staple";
+const PASS_COMMAND: &str = "echo 'correct horse battery staple'";
+
+fn store_dir(t: &TestEnv) -> PathBuf {
+    t.home.join(".local/share/awscreds-rs/store")
+}
+
+fn entry(t: &TestEnv, name: &str) -> PathBuf {
+    store_dir(t).join("entries").join(format!("{name}.age"))
+}
+
+/// A document for NAME whose key id says which NAME it is.
+fn doc_for(i: usize) -> (String, String) {
+    let id = format!("AKIAFILESTORE{i:07}");
+    let doc = format!(r#"{{"AccessKeyId":"{id}","SecretAccessKey":"{SECRET}"}}"#);
+    (id, doc)
+}
+
+/// Adds NAME with the passphrase command (which creates the store).
+fn add(t: &TestEnv, name: &str, doc: &str) -> Out {
+    t.run(&["add", "--username", name])
+        .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
+        .stdin(doc)
+        .ok()
+}
+
+/// Runs without a controlling terminal (a new session), as an SDK on a
+/// server runs credential_process.
+fn detached(t: &TestEnv, args: &[&str]) -> Run {
+    let mut cmd = t.command("setsid");
+    cmd.arg("-w").arg(bin()).args(args);
+    Run::new(cmd)
+}
+
+/// Runs on a fresh pty, typing each answer once its prompt shows.
+fn on_pty(t: &TestEnv, answers: &[&str], program: &str, args: &[&str]) -> Out {
+    let mut cmd = t.command(client(".venv/bin/python"));
+    cmd.arg(project_dir().join("tests/py/pty_run.py"))
+        .args(answers)
+        .arg("--")
+        .arg(program)
+        .args(args);
+    Run::new(cmd).output()
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// No file under the test's root (HOME and TMPDIR) holds a secret or the
+/// passphrase.
+fn nothing_in_plaintext(t: &TestEnv) {
+    for needle in [SECRET, PASS, "AGE-SECRET-KEY-1"] {
+        assert_eq!(
+            t.files_containing(needle),
+            Vec::<PathBuf>::new(),
+            "{needle}"
+        );
+    }
+}
+
+#[test]
+fn the_first_add_creates_the_store_and_reads_need_it_unlocked() {
+    let t = TestEnv::file_store();
+    let out = add(&t, "helen", &long_term_doc());
+    out.stderr_has(&[
+        "Created the encrypted file store",
+        "in the encrypted file store",
+    ]);
+    nothing_in_plaintext(&t);
+    let dir = store_dir(&t);
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode(&dir.join("entries")), 0o700);
+    for file in ["identity.age", "recipient", "entries/helen.age"] {
+        assert_eq!(mode(&dir.join(file)), 0o600, "{file}");
+    }
+
+    // Kept unlocked by the add that typed the passphrase.
+    let out = detached(&t, &["--username", "helen"]).output();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains(SECRET));
+
+    t.run(&["lock"]).ok().stderr_has(&["Locked"]);
+    let started = Instant::now();
+    detached(&t, &["--username", "helen"])
+        .fails(1)
+        .stderr_has(&[
+            "encrypted file store is locked",
+            "awscreds-rs unlock",
+            "AWSCREDS_PASSPHRASE_COMMAND",
+        ]);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "it never waits"
+    );
+
+    // A passphrase command unlocks a read, as it unlocks `unlock`.
+    let out = detached(&t, &["--username", "helen"])
+        .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
+        .output();
+    assert_eq!(out.code, 0, "{out:?}");
+    t.run(&["lock"]).ok();
+    t.run(&["unlock", "--for", "10m"])
+        .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
+        .ok()
+        .stderr_has(&["Unlocked the encrypted file store for 10m"]);
+    let out = t.run(&["list"]).ok();
+    assert!(
+        out.stdout.contains("helen") && out.stdout.contains("AKIA************MPLE"),
+        "{out:?}"
+    );
+    t.run(&["remove", "--username", "helen"]).ok();
+    assert!(!entry(&t, "helen").exists());
+    nothing_in_plaintext(&t);
+}
+
+#[test]
+fn add_works_while_the_store_is_locked() {
+    let t = TestEnv::file_store();
+    add(&t, "first", &doc_for(1).1);
+    t.run(&["lock"]).ok();
+    // No terminal, no passphrase command: a new NAME needs neither.
+    detached(&t, &["add", "--username", "second"])
+        .stdin(&doc_for(2).1)
+        .ok()
+        .stderr_has(&["Stored the long-term key"]);
+    // An existing NAME is refused before anything is asked.
+    detached(&t, &["add", "--username", "second"])
+        .stdin(&doc_for(3).1)
+        .fails(1)
+        .stderr_has(&["already stored", "--force"]);
+    let out = detached(&t, &["--username", "second"])
+        .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
+        .ok();
+    assert!(out.stdout.contains(&doc_for(2).0), "{out:?}");
+    nothing_in_plaintext(&t);
+}
+
+fn snapshot(t: &TestEnv) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![store_dir(t)];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            if e.file_type().unwrap().is_dir() {
+                stack.push(e.path());
+            } else {
+                files.push((e.path(), std::fs::read(e.path()).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn a_wrong_passphrase_changes_nothing_and_keeps_nothing() {
+    let t = TestEnv::file_store();
+    add(&t, "helen", &long_term_doc());
+    t.run(&["lock"]).ok();
+    let before = snapshot(&t);
+    for args in [&["unlock"][..], &["--username", "helen"], &["list"]] {
+        detached(&t, args)
+            .env("AWSCREDS_PASSPHRASE_COMMAND", "echo wrong")
+            .fails(1)
+            .stderr_has(&["wrong passphrase"]);
+    }
+    assert_eq!(snapshot(&t), before);
+    // Nothing was kept: without a passphrase the store is still locked.
+    detached(&t, &["--username", "helen"])
+        .fails(1)
+        .stderr_has(&["is locked"]);
+    nothing_in_plaintext(&t);
+}
+
+#[test]
+fn damaged_or_swapped_entries_are_refused_by_name_and_the_rest_still_read() {
+    let t = TestEnv::file_store();
+    for (i, name) in ["a", "b", "c", "d"].iter().enumerate() {
+        add(&t, name, &doc_for(i).1);
+    }
+    // a: one byte flipped in the ciphertext.
+    let mut bytes = std::fs::read(entry(&t, "a")).unwrap();
+    let last = bytes.len() - 5;
+    bytes[last] ^= 1;
+    std::fs::write(entry(&t, "a"), bytes).unwrap();
+    // b: cut short.
+    let bytes = std::fs::read(entry(&t, "b")).unwrap();
+    std::fs::write(entry(&t, "b"), &bytes[..bytes.len() / 2]).unwrap();
+    // c: d's file copied over it.
+    std::fs::copy(entry(&t, "d"), entry(&t, "c")).unwrap();
+
+    for name in ["a", "b"] {
+        t.run(&["--username", name]).fails(1).stderr_has(&[
+            &format!("entry for '{name}'"),
+            "cannot be decrypted",
+            "add --username",
+        ]);
+    }
+    t.run(&["--username", "c"])
+        .fails(1)
+        .stderr_has(&["entry for 'c'", "holds the entry of 'd'"]);
+    let out = t.run(&["--username", "d"]).ok();
+    assert!(out.stdout.contains(&doc_for(3).0), "{out:?}");
+    // list shows every row, the damaged ones with what is wrong.
+    let out = t.run(&["list"]).output();
+    for name in ["a", "b", "c", "d"] {
+        assert!(out.stdout.contains(name), "{out:?}");
+    }
+    // A damaged entry is replaced with --force.
+    t.run(&["add", "--username", "a", "--force"])
+        .stdin(&doc_for(0).1)
+        .ok();
+    t.run(&["--username", "a"]).ok();
+}
+
+#[test]
+fn readers_never_see_a_torn_or_mixed_document_while_a_writer_replaces_it() {
+    let t = TestEnv::file_store();
+    let (id_a, doc_a) = doc_for(10);
+    let (id_b, doc_b) = doc_for(11);
+    add(&t, "shared", &doc_a);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let writer = s.spawn(|| {
+            for round in 0..20 {
+                let doc = if round % 2 == 0 { &doc_b } else { &doc_a };
+                t.run(&["add", "--username", "shared", "--force"])
+                    .stdin(doc)
+                    .ok();
+            }
+            stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        });
+        let readers: Vec<_> = (0..64)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut reads = 0;
+                    while reads < 3 || !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                        let out = t.run(&["--username", "shared"]).output();
+                        assert_eq!(out.code, 0, "{out:?}");
+                        let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+                        let id = v["AccessKeyId"].as_str().unwrap();
+                        assert!(id == id_a || id == id_b, "{id}");
+                        assert_eq!(v["SecretAccessKey"], SECRET);
+                        reads += 1;
+                    }
+                })
+            })
+            .collect();
+        writer.join().unwrap();
+        for r in readers {
+            r.join().unwrap();
+        }
+    });
+    // No temporary file of a write was left behind.
+    let names: Vec<_> = std::fs::read_dir(store_dir(&t).join("entries"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("shared.age")]);
+}
+
+#[test]
+fn the_terminal_is_asked_on_a_pty_and_the_answer_kept() {
+    let t = TestEnv::file_store();
+    // The first add asks the new passphrase twice; two that differ are refused.
+    let env_key = |run: Run| {
+        run.env("AWS_ACCESS_KEY_ID", KEY_ID)
+            .env("AWS_SECRET_ACCESS_KEY", SECRET)
+    };
+    let mut cmd = t.command(client(".venv/bin/python"));
+    cmd.arg(project_dir().join("tests/py/pty_run.py"))
+        .args([
+            "New passphrase",
+            "one",
+            "same passphrase again",
+            "two",
+            "--",
+        ])
+        .arg(bin())
+        .args(["add", "--username", "helen", "--from-env"]);
+    let out = env_key(Run::new(cmd)).output();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stdout.contains("the two passphrases differ"), "{out:?}");
+    assert!(!store_dir(&t).join("identity.age").exists());
+
+    let mut cmd = t.command(client(".venv/bin/python"));
+    cmd.arg(project_dir().join("tests/py/pty_run.py"))
+        .args(["New passphrase", PASS, "same passphrase again", PASS, "--"])
+        .arg(bin())
+        .args(["add", "--username", "helen", "--from-env"]);
+    let out = env_key(Run::new(cmd)).output();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        !out.stdout.contains(PASS),
+        "the passphrase is not echoed: {out:?}"
+    );
+
+    t.run(&["lock"]).ok();
+    let out = on_pty(
+        &t,
+        &["Passphrase of the awscreds-rs file store", PASS],
+        bin(),
+        &["--username", "helen"],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains(SECRET), "{out:?}");
+    assert!(!out.stdout.contains(PASS), "{out:?}");
+    // Kept as unlock keeps it: the next call has no terminal and needs none.
+    detached(&t, &["--username", "helen"]).ok();
+
+    // passwd: the old passphrase, then the new one twice.
+    let out = on_pty(
+        &t,
+        &[
+            "Passphrase of the awscreds-rs file store",
+            PASS,
+            "New passphrase",
+            "new one",
+            "same passphrase again",
+            "new one",
+        ],
+        bin(),
+        &["passwd"],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    t.run(&["lock"]).ok();
+    detached(&t, &["unlock"])
+        .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
+        .fails(1)
+        .stderr_has(&["wrong passphrase"]);
+    detached(&t, &["unlock"])
+        .env("AWSCREDS_PASSPHRASE_COMMAND", "echo 'new one'")
+        .ok();
+    detached(&t, &["--username", "helen"]).ok();
+    nothing_in_plaintext(&t);
+}
+
+#[test]
+fn the_readme_emergency_read_works_with_the_age_tool() {
+    let t = TestEnv::file_store();
+    add(&t, "helen", &long_term_doc());
+    let dir = store_dir(&t);
+    // The README's line, as written there.
+    let out = on_pty(
+        &t,
+        &["identity file", PASS],
+        "age",
+        &[
+            "-d",
+            "-i",
+            dir.join("identity.age").to_str().unwrap(),
+            dir.join("entries/helen.age").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("awscreds-rs entry helen"), "{out:?}");
+    assert!(out.stdout.contains(SECRET), "{out:?}");
+    let readme = std::fs::read_to_string(project_dir().join("README.md")).unwrap();
+    assert!(
+        readme.contains("age -d -i ~/.local/share/awscreds-rs/store/identity.age ~/.local/share/awscreds-rs/store/entries/NAME.age"),
+        "the README shows the same command"
+    );
+}
+
+#[test]
+fn boto3_reads_a_key_from_the_file_store_through_its_profile() {
+    let t = TestEnv::file_store();
+    add(&t, "helen", &long_term_doc());
+    t.run(&["configure", "--profile", "app", "--username", "helen"])
+        .ok();
+    let config = std::fs::read_to_string(t.config_path()).unwrap();
+    assert!(config.contains("--username helen --store file"), "{config}");
+    let mut cmd = t.command(client(".venv/bin/python"));
+    cmd.arg(project_dir().join("tests/py/probe.py")).arg("app");
+    // The SDK's process has no store variable: the line alone finds the key.
+    cmd.env_remove("AWSCREDS_STORE");
+    let out = Run::new(cmd).output();
+    assert_eq!(out.code, 0, "{out:?}");
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["AccessKeyId"], KEY_ID);
+    assert_eq!(v["SecretAccessKey"], SECRET);
+}
+
+#[test]
+fn auto_uses_the_file_store_once_it_exists_and_says_how_to_make_one() {
+    let t = TestEnv::keyutils();
+    let name = t.name("auto");
+    // Neither a Secret Service nor a file store: the kernel keyring, and the
+    // note says how to get a store that lasts.
+    t.run(&["add", "--store", "auto", "--username", &name])
+        .stdin(&long_term_doc())
+        .ok()
+        .stderr_has(&["kernel keyring", "loses", "--to file"]);
+    // The same world with a file store: auto picks it.
+    let moved = t
+        .run(&[
+            "move",
+            "--username",
+            &name,
+            "--from",
+            "keyutils",
+            "--to",
+            "file",
+        ])
+        .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
+        .ok();
+    moved.stderr_has(&["Moved", "--store file"]);
+    let out = t.run(&["--store", "auto", "--username", &name]).ok();
+    assert!(out.stdout.contains(SECRET));
+    t.run(&["--store", "keyutils", "--username", &name])
+        .fails(1);
+}
+
+#[test]
+fn move_keeps_every_key_in_a_store_when_it_is_killed_at_any_step() {
+    let t = TestEnv::keyutils();
+    let names: Vec<String> = (0..3).map(|i| t.name(&format!("mv{i}"))).collect();
+    for name in &names {
+        t.run(&["add", "--username", name])
+            .stdin(&long_term_doc())
+            .ok();
+    }
+    let reads = |store: &str, name: &str| {
+        t.run(&["--store", store, "--username", name])
+            .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
+            .output()
+            .code
+            == 0
+    };
+    // Killed after writing, then after deleting: the key is always somewhere.
+    for step in ["written", "deleted"] {
+        let out = t
+            .run(&[
+                "move",
+                "--username",
+                &names[0],
+                "--from",
+                "keyutils",
+                "--to",
+                "file",
+            ])
+            .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
+            .env("AWSCREDS_TEST_STOP_AFTER", step)
+            .output();
+        assert_eq!(out.code, 99, "{out:?}");
+        assert!(
+            reads("keyutils", &names[0]) || reads("file", &names[0]),
+            "{step}"
+        );
+        // Put it back where it was for the next round.
+        if !reads("keyutils", &names[0]) {
+            t.run(&[
+                "move",
+                "--username",
+                &names[0],
+                "--from",
+                "file",
+                "--to",
+                "keyutils",
+            ])
+            .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
+            .ok();
+        } else {
+            t.run(&["remove", "--store", "file", "--username", &names[0]])
+                .output();
+        }
+    }
+    // A NAME already in the target is refused before anything moves.
+    t.run(&["add", "--store", "file", "--username", &names[1]])
+        .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
+        .stdin(&doc_for(5).1)
+        .ok();
+    let out = t
+        .run(&[
+            "move",
+            "--username",
+            &names[1],
+            "--from",
+            "keyutils",
+            "--to",
+            "file",
+        ])
+        .fails(1);
+    out.stderr_has(&["already holds", &names[1], "nothing was moved"]);
+    assert!(reads("keyutils", &names[1]));
+    t.run(&["remove", "--store", "file", "--username", &names[1]])
+        .ok();
+
+    // The whole move, and back.
+    for name in &names {
+        t.run(&[
+            "move",
+            "--username",
+            name,
+            "--from",
+            "keyutils",
+            "--to",
+            "file",
+        ])
+        .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
+        .ok();
+        assert!(reads("file", name) && !reads("keyutils", name), "{name}");
+    }
+    let out = t
+        .run(&["move", "--all", "--from", "file", "--to", "keyutils"])
+        .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
+        .ok();
+    for name in &names {
+        assert!(out.stderr.contains(&format!("Moved '{name}'")), "{out:?}");
+        assert!(reads("keyutils", name) && !reads("file", name), "{name}");
+    }
+    nothing_in_plaintext(&t);
+}
