@@ -3,8 +3,9 @@
 # gnome-keyring daemon): a credential_process call against the Secret
 # Service, secret-tool and a Python keyring helper; `--version` against a
 # hello-world Rust binary built here; a cached STS session against a stored
-# key; a kernel keyring lookup; doctor and profiles on 2,000 profiles; then
-# the shell hook (bench/prompt.sh). Prints each goal with its figure.
+# key; a kernel keyring lookup; an unlocked encrypted file store; doctor
+# and profiles on 2,000 profiles; then the shell hook (bench/prompt.sh).
+# Prints each goal with its figure.
 #
 # Usage: bench/speed.sh [RUNS]   (after scripts/test.sh has installed the
 # packages and .venv). Writes bench/results/speed.{md,json}.
@@ -48,6 +49,9 @@ bin=$bench_bin
 key='{"Version":1,"AccessKeyId":"AKIAIOSFODNN7EXAMPLE","SecretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}'
 printf '%s' "$key" | "$bin" add --store secret-service --username bench 2>/dev/null
 printf '%s' "$key" | "$bin" add --store keyutils --username "$keyutils_name" 2>/dev/null
+# The encrypted file store, created by its first add and left unlocked.
+printf '%s' "$key" | AWSCREDS_PASSPHRASE_COMMAND='echo bench-passphrase' \
+  "$bin" add --store file --username bench 2>/dev/null
 # A key with an MFA device and a fresh cached session, as a refresh leaves it.
 printf '%s' "$key" | "$bin" add --store secret-service --username benchmfa \
   --mfa-serial arn:aws:iam::123456789012:mfa/bench 2>/dev/null
@@ -59,6 +63,7 @@ printf '{"FormatVersion":1,"AccessKeyId":"ASIAIOSFODNN7EXAMPLE","SecretAccessKey
 "$bin" --username bench >/dev/null
 "$bin" --username benchmfa | grep -q SessionToken
 "$bin" --store keyutils --username "$keyutils_name" >/dev/null
+"$bin" --store file --username bench </dev/null >/dev/null
 secret-tool lookup service awscreds-rs username bench >/dev/null
 .venv/bin/python bench/keyring_helper.py bench >/dev/null
 big="AWS_CONFIG_FILE=$HOME/big-config AWS_SHARED_CREDENTIALS_FILE=$HOME/big-credentials"
@@ -72,8 +77,10 @@ hyperfine -N --warmup 10 --runs "$runs" \
   -n hello "$HOME/hello" \
   -n cached-session "$bin --username benchmfa" \
   -n keyutils "$bin --store keyutils --username $keyutils_name" \
+  -n file-store "$bin --store file --username bench" \
   -n doctor-2000 "sh -c '$big $bin doctor --profile p1000 || true'" \
   -n profiles-2000 "env $big $bin profiles" >/dev/null
+"$bin" lock 2>/dev/null
 INNER
 
 python3 - <<'SUMMARY'
@@ -89,6 +96,7 @@ goal(f"credential_process takes {ss / ms['secret-tool']:.2f}x of secret-tool (go
 goal(f"--version takes {ms['version'] / ms['hello']:.2f}x of hello world (goal <= 1.5x)", ms["version"] / ms["hello"] <= 1.5)
 goal(f"a cached session takes {ms['cached-session'] / ss:.2f}x of a stored key (goal <= 1.2x)", ms["cached-session"] / ss <= 1.2)
 goal(f"a keyutils lookup takes {ms['keyutils'] / ms['version']:.2f}x of --version (goal <= 1.3x)", ms["keyutils"] / ms["version"] <= 1.3)
+goal(f"an unlocked file store read takes {ms['file-store'] / ss:.2f}x of the Secret Service read (goal <= 1x)", ms["file-store"] <= ss)
 goal(f"doctor on 2,000 profiles: {ms['doctor-2000']:.1f} ms (goal < 100 ms)", ms["doctor-2000"] < 100)
 goal(f"profiles on 2,000 profiles: {ms['profiles-2000']:.1f} ms (goal < 100 ms)", ms["profiles-2000"] < 100)
 SUMMARY

@@ -3,7 +3,7 @@
 //! same directory, fsync, rename over the file, fsync the directory. Every
 //! file awscreds-rs writes goes through here.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::Path;
 
@@ -44,7 +44,7 @@ pub fn write(path: &Path, bytes: &[u8], like: Option<&fs::Metadata>, new_mode: u
         file.sync_all()?;
         fs::rename(&tmp, path)?;
         #[cfg(unix)]
-        File::open(dir)?.sync_all()?;
+        fs::File::open(dir)?.sync_all()?;
         Ok(())
     })();
     if result.is_err() {

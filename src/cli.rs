@@ -224,7 +224,7 @@ pub enum Command {
 
     /// Change the file store's passphrase (the entries stay as they are)
     #[command(
-        after_help = "Asks the current passphrase, then the new one twice, on the terminal."
+        after_help = "Asks the current passphrase, then the new one twice, on the terminal.\n\nExample: awscreds-rs passwd"
     )]
     Passwd,
 

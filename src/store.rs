@@ -225,6 +225,12 @@ impl Store {
         self.backend.exists(name)
     }
 
+    /// Whether reading an entry would ask the user for nothing (a locked
+    /// file store asks for its passphrase).
+    pub fn reads_without_asking(&self) -> bool {
+        self.backend.reads_without_asking()
+    }
+
     /// Writes NAME's entry (replacing any), then reads it back to make sure
     /// the store holds exactly what was meant. A locked file store checks
     /// the bytes it wrote instead: `add` works without its passphrase.

@@ -260,7 +260,14 @@ fn unknown_store_names_are_usage_errors() {
     let t = TestEnv::secret_service();
     t.run(&["--store", "vault", "--username", "helen"])
         .fails(2)
-        .stderr_has(&["vault", "secret-service", "keyutils", "keychain", "windows"]);
+        .stderr_has(&[
+            "vault",
+            "secret-service",
+            "keyutils",
+            "keychain",
+            "windows",
+            "file",
+        ]);
     t.run(&["list"])
         .env("AWSCREDS_STORE", "bogus")
         .fails(2)
@@ -269,7 +276,7 @@ fn unknown_store_names_are_usage_errors() {
         .fails(1)
         .stderr_has(&[
             "does not exist on this platform",
-            "secret-service, keyutils",
+            "secret-service, file, keyutils",
         ]);
 }
 

@@ -94,6 +94,25 @@ fn the_first_add_creates_the_store_and_reads_need_it_unlocked() {
     assert!(out.stdout.contains(SECRET));
 
     t.run(&["lock"]).ok().stderr_has(&["Locked"]);
+    // doctor asks nothing: a locked store is a finding with its fix.
+    t.run(&["configure", "--profile", "app", "--username", "helen"])
+        .ok();
+    let out = detached(&t, &["doctor", "--profile", "app", "--json"]).output();
+    let store = out.finding("store");
+    assert_eq!(store["status"], "warning", "{out:?}");
+    assert!(
+        store["message"].as_str().unwrap().contains("locked"),
+        "{out:?}"
+    );
+    assert_eq!(store["fix"], "awscreds-rs unlock (once per boot)");
+    let line = out.finding("credential_process.entry");
+    assert!(
+        line["message"]
+            .as_str()
+            .unwrap()
+            .contains("which is locked"),
+        "{out:?}"
+    );
     let started = Instant::now();
     detached(&t, &["--username", "helen"])
         .fails(1)
@@ -523,4 +542,66 @@ fn move_keeps_every_key_in_a_store_when_it_is_killed_at_any_step() {
         assert!(reads("keyutils", name) && !reads("file", name), "{name}");
     }
     nothing_in_plaintext(&t);
+}
+
+#[test]
+fn unlock_for_a_while_locks_again_by_itself() {
+    let t = TestEnv::file_store();
+    add(&t, "helen", &long_term_doc());
+    t.run(&["lock"]).ok();
+    t.run(&["unlock", "--for", "2s"])
+        .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
+        .ok()
+        .stderr_has(&["for 2s"]);
+    detached(&t, &["--username", "helen"]).ok();
+    std::thread::sleep(Duration::from_secs(3));
+    detached(&t, &["--username", "helen"])
+        .fails(1)
+        .stderr_has(&["is locked"]);
+    t.run(&["unlock", "--for", "soon"])
+        .fails(2)
+        .stderr_has(&["invalid --for", "8h"]);
+}
+
+#[test]
+fn sessions_are_cached_in_the_file_store_and_move_drops_them() {
+    let sts = LocalSts::start();
+    let t = TestEnv::file_store();
+    // The NAME goes to the shared kernel keyring at the end: unique.
+    let name = format!("fs-session-{}", std::process::id());
+    add(&t, &name, &long_term_doc());
+    let role = "arn:aws:iam::123456789012:role/deploy";
+    for _ in 0..2 {
+        let out = t
+            .run(&["--username", &name, "--role-arn", role])
+            .env("AWS_ENDPOINT_URL_STS", &sts.endpoint)
+            .env("AWS_REGION", "us-east-1")
+            .ok();
+        assert!(out.stdout.contains("SessionToken"), "{out:?}");
+    }
+    assert_eq!(sts.count("AssumeRole"), 1, "the second call used the cache");
+    let entries = || -> Vec<String> {
+        std::fs::read_dir(store_dir(&t).join("entries"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    let cached: Vec<String> = entries()
+        .into_iter()
+        .filter(|f| f.starts_with(&format!("{name}#")))
+        .collect();
+    assert_eq!(cached.len(), 1, "{:?}", entries());
+    nothing_in_plaintext(&t);
+    // A file renamed to another NAME is refused: the NAME inside says whose it is.
+    std::fs::rename(entry(&t, &name), entry(&t, "other")).unwrap();
+    t.run(&["--username", "other"])
+        .fails(1)
+        .stderr_has(&[&format!("holds the entry of '{name}'")]);
+    std::fs::rename(entry(&t, "other"), entry(&t, &name)).unwrap();
+    // Moving the key takes it alone; its session is dropped.
+    t.run(&["move", "--username", &name, "--to", "keyutils"])
+        .ok();
+    assert_eq!(entries(), Vec::<String>::new());
+    t.run(&["--store", "keyutils", "remove", "--username", &name])
+        .ok();
 }

@@ -128,6 +128,18 @@ fn check_entry(
         }
     };
     let label = store.label();
+    // doctor asks for no passphrase: a locked store is a finding.
+    if !store.reads_without_asking() && store.contains(name).unwrap_or(false) {
+        r.warn(
+            CHECK,
+            format!(
+                "'{name}' is in {label} ({how}), which is locked: a call from a terminal \
+                asks its passphrase, a call without one fails"
+            ),
+            "awscreds-rs unlock",
+        );
+        return false;
+    }
     match store.load(name) {
         Ok(Some(creds)) => {
             check_expiry(

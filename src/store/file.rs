@@ -44,7 +44,9 @@ pub fn dir() -> Result<PathBuf> {
     Ok(crate::paths::data_dir()?.join("store"))
 }
 
-/// Whether the file store has been created (its first `add`).
+/// Whether the file store has been created (its first `add`): Linux's
+/// `auto` then prefers it to the kernel keyring.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub fn exists() -> bool {
     dir().is_ok_and(|dir| dir.join(IDENTITY_FILE).is_file())
 }
@@ -331,7 +333,8 @@ impl Backend for FileBackend {
     }
 
     fn reads_without_asking(&self) -> bool {
-        self.identity.get().is_some()
+        !self.dir.join(IDENTITY_FILE).is_file()
+            || self.identity.get().is_some()
             || self
                 .recipient()
                 .is_ok_and(|recipient| unlocked::get(&recipient).is_some())

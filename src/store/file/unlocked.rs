@@ -10,7 +10,6 @@
 
 use std::str::FromStr;
 
-use age::secrecy::ExposeSecret;
 use age::x25519::Identity;
 use sha2::{Digest, Sha256};
 
@@ -18,6 +17,7 @@ use sha2::{Digest, Sha256};
 #[cfg(not(target_os = "linux"))]
 pub const UNAVAILABLE: &str = "this system has no kernel keyring to keep the unlocked store in";
 
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 fn description(recipient: &str) -> String {
     let digest = Sha256::digest(recipient.as_bytes());
     let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
@@ -29,6 +29,7 @@ pub fn belongs(identity: &Identity, recipient: &str) -> bool {
     identity.to_public().to_string() == recipient
 }
 
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 fn parse(bytes: &[u8]) -> Option<Identity> {
     let text = std::str::from_utf8(bytes).ok()?;
     Identity::from_str(text.trim()).ok()
@@ -46,6 +47,7 @@ pub fn get(recipient: &str) -> Option<Identity> {
 /// Keeps the identity for `seconds`, or until reboot or `lock` when `None`.
 #[cfg(target_os = "linux")]
 pub fn keep(recipient: &str, identity: &Identity, seconds: Option<u64>) -> Result<(), String> {
+    use age::secrecy::ExposeSecret;
     use linux_keyutils::{KeyPermissionsBuilder, Permission};
     let ring = user_ring()?;
     let text = identity.to_string();
@@ -116,6 +118,7 @@ pub fn forget(_recipient: &str) -> Result<bool, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use age::secrecy::ExposeSecret;
 
     #[test]
     fn descriptions_tell_stores_apart() {
