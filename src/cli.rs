@@ -235,6 +235,26 @@ pub enum Command {
         awscreds-rs move --all --from keyutils --to file"
     )]
     Move(MoveArgs),
+
+    /// Replace NAME's long-term key with a new one (IAM), as AWS advises every 90 days
+    #[command(
+        after_help = "The order never leaves you without a working key: create the new key, \
+        store it and read it back, wait until AWS accepts it, then delete the old one and drop \
+        cached sessions. With an MFA device, one code serves the whole rotation.\n\n\
+        Examples:\n  awscreds-rs rotate --username helen\n  \
+        awscreds-rs rotate --username helen --mfa-command 'ykman oath accounts code --single aws'"
+    )]
+    Rotate(RotateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RotateArgs {
+    /// The NAME whose key to replace
+    #[arg(long, value_name = "NAME")]
+    pub username: String,
+    /// A command whose first line of output is the MFA code (run with sh -c); default: ask on the terminal
+    #[arg(long = "mfa-command", value_name = "CMD")]
+    pub mfa_command: Option<String>,
 }
 
 #[derive(Debug, Args)]

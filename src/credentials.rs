@@ -31,7 +31,12 @@ pub struct Credentials {
     pub account_id: Option<String>,
     /// The MFA device that STS sessions for this key ask a code for.
     pub mfa_serial: Option<String>,
+    /// When IAM created a long-term key (its `CreateDate`), for its age.
+    pub created: Option<OffsetDateTime>,
 }
+
+/// AWS's advice: rotate a long-term key at least every 90 days.
+pub const ROTATE_AFTER_DAYS: i64 = 90;
 
 /// The entry as stored: the credential_process field names plus a format number.
 #[derive(Serialize, Deserialize)]
@@ -48,6 +53,8 @@ struct Stored {
     account_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     mfa_serial: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    create_date: Option<String>,
 }
 
 /// The credential_process output, borrowed from [`Credentials`].
@@ -97,6 +104,11 @@ pub fn format_expiration(at: OffsetDateTime) -> String {
     .expect("a UTC date always formats")
 }
 
+/// A time as the stored document keeps it: whole seconds.
+pub fn whole_seconds(at: OffsetDateTime) -> OffsetDateTime {
+    at.replace_nanosecond(0).unwrap_or(at)
+}
+
 /// Parses an RFC 3339 timestamp; fractions of a second are dropped, so an
 /// expiry is never reported later than it really is.
 pub fn parse_expiration(text: &str) -> Option<OffsetDateTime> {
@@ -108,6 +120,11 @@ impl Credentials {
     /// Whether the credentials have passed their expiration at `now`.
     pub fn is_expired(&self, now: OffsetDateTime) -> bool {
         self.expiration.is_some_and(|at| at <= now)
+    }
+
+    /// Whole days since IAM created the key, when that is known.
+    pub fn age_days(&self, now: OffsetDateTime) -> Option<i64> {
+        self.created.map(|at| (now - at).whole_days().max(0))
     }
 
     pub fn is_temporary(&self) -> bool {
@@ -203,9 +220,13 @@ impl Credentials {
                 fix,
             )
         })?;
-        let Value::Object(map) = value else {
+        let Value::Object(mut map) = value else {
             return Err(Error::invalid("stdin is JSON but not an object", fix));
         };
+        // What `aws iam create-access-key` prints: the key in `AccessKey`.
+        if let Some(Value::Object(inner)) = map.remove("AccessKey") {
+            map = inner;
+        }
         match map.get("Version") {
             None => {}
             Some(v) if v.as_u64() == Some(1) => {}
@@ -234,6 +255,21 @@ impl Credentials {
             })?),
         };
         let account_id = optional_string(&map, "AccountId")?;
+        let created = match optional_string(&map, "CreateDate")? {
+            None => None,
+            Some(text) => Some(parse_expiration(&text).ok_or_else(|| {
+                Error::invalid(
+                    "the CreateDate is not an RFC 3339 timestamp",
+                    "write it as IAM does, like 2026-11-22T10:00:00Z",
+                )
+            })?),
+        };
+        if optional_string(&map, "Status")?.is_some_and(|status| status != "Active") {
+            return Err(Error::invalid(
+                "the key's Status is not Active: AWS refuses an inactive key",
+                "activate it (aws iam update-access-key --status Active) or create a new one",
+            ));
+        }
         Ok(Credentials {
             access_key_id,
             secret_access_key,
@@ -241,6 +277,7 @@ impl Credentials {
             expiration,
             account_id,
             mfa_serial: None,
+            created,
         })
     }
 
@@ -268,6 +305,7 @@ impl Credentials {
             expiration: self.expiration.map(format_expiration),
             account_id: self.account_id.clone(),
             mfa_serial: self.mfa_serial.clone(),
+            create_date: self.created.map(format_expiration),
         };
         Zeroizing::new(serde_json::to_vec(&stored).expect("plain strings always serialize"))
     }
@@ -289,6 +327,12 @@ impl Credentials {
                 Some(parse_expiration(&text).ok_or("its Expiration is not RFC 3339".to_string())?)
             }
         };
+        let created = match stored.create_date {
+            None => None,
+            Some(text) => {
+                Some(parse_expiration(&text).ok_or("its CreateDate is not RFC 3339".to_string())?)
+            }
+        };
         let creds = Credentials {
             access_key_id: stored.access_key_id,
             secret_access_key: stored.secret_access_key,
@@ -296,6 +340,7 @@ impl Credentials {
             expiration,
             account_id: stored.account_id,
             mfa_serial: stored.mfa_serial,
+            created,
         };
         // As strict as what `add` takes: a damaged entry is never printed.
         creds.check_shape().map_err(|(what, _)| what.to_string())?;
@@ -329,6 +374,7 @@ mod tests {
             expiration: None,
             account_id: None,
             mfa_serial: None,
+            created: None,
         }
     }
 

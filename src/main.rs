@@ -19,6 +19,7 @@ mod names;
 mod paths;
 mod profiles;
 mod project;
+mod rotate;
 mod secret;
 mod session;
 mod shellwords;

@@ -451,6 +451,7 @@ mod tests {
             expiration: Some(now + Duration::minutes(16)),
             account_id: None,
             mfa_serial: None,
+            created: None,
         };
         assert!(fresh(&c, now));
         c.expiration = Some(now + Duration::minutes(15));

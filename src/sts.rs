@@ -1,7 +1,8 @@
-//! AWS STS through the AWS SDK, reached the way the SDKs reach it:
-//! `AWS_REGION` (or the profile's region), `AWS_ENDPOINT_URL_STS` and
-//! `AWS_ENDPOINT_URL`. The async runtime starts only when a call is made,
-//! so the credential_process fast path never pays for it.
+//! AWS STS and IAM through the AWS SDK, reached the way the SDKs reach
+//! them: `AWS_REGION` (or the profile's region), `AWS_ENDPOINT_URL_STS`,
+//! `AWS_ENDPOINT_URL_IAM` and `AWS_ENDPOINT_URL`. The async runtime starts
+//! only when a call is made, so the credential_process fast path never
+//! pays for it.
 
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
@@ -53,35 +54,54 @@ mod client {
         E: ProvideErrorMetadata + std::error::Error + 'static,
         R: std::fmt::Debug + 'static,
     {
-        let detail = match e {
-            SdkError::ServiceError(service) => {
-                let err = service.err();
+        Error::invalid(
+            format!("{action} failed: {}", failure_detail("STS", endpoint, e)),
+            "check the key's permissions, the MFA code, the role's trust policy and the endpoint; nothing was cached",
+        )
+    }
+
+    /// What went wrong with a call to `service`, in one line.
+    fn failure_detail<E, R>(service: &str, endpoint: &str, e: &SdkError<E, R>) -> String
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug + 'static,
+    {
+        match e {
+            SdkError::ServiceError(answer) => {
+                let err = answer.err();
                 match (err.code(), err.message()) {
                     (Some(code), Some(message)) => format!("{code}: {message}"),
                     (Some(code), None) => code.to_string(),
-                    // STS's refusals carry a code: this is not STS speaking.
+                    // AWS's refusals carry a code: this is not AWS speaking.
                     _ => format!(
-                        "STS at {endpoint} answered with something that is not an STS response: {}",
+                        "{service} at {endpoint} answered with something that is not an {service} response: {}",
                         chain(err)
                     ),
                 }
             }
             SdkError::DispatchFailure(d) if d.is_io() || d.is_timeout() => {
-                format!("cannot reach STS at {endpoint}: {}", chain(e))
+                format!("cannot reach {service} at {endpoint}: {}", chain(e))
             }
             SdkError::TimeoutError(_) => {
-                format!("STS at {endpoint} did not answer in time: {}", chain(e))
+                format!("{service} at {endpoint} did not answer in time: {}", chain(e))
             }
             SdkError::ResponseError(_) => format!(
-                "STS at {endpoint} answered with something that is not an STS response: {}",
+                "{service} at {endpoint} answered with something that is not an {service} response: {}",
                 chain(e)
             ),
             _ => chain(e),
-        };
-        Error::invalid(
-            format!("{action} failed: {detail}"),
-            "check the key's permissions, the MFA code, the role's trust policy and the endpoint; nothing was cached",
-        )
+        }
+    }
+
+    /// The code of an AWS refusal (`LimitExceeded`), if the service answered.
+    fn code<E, R>(e: &SdkError<E, R>) -> Option<&str>
+    where
+        E: ProvideErrorMetadata,
+    {
+        match e {
+            SdkError::ServiceError(answer) => answer.err().code(),
+            _ => None,
+        }
     }
 
     /// An error and its sources on one line, each said once.
@@ -102,10 +122,21 @@ mod client {
         parts.join(": ")
     }
 
+    fn var(name: &str) -> Option<String> {
+        std::env::var(name).ok().filter(|v| !v.is_empty())
+    }
+
+    /// Where IAM is sought, as the SDK picks it: `AWS_ENDPOINT_URL_IAM`,
+    /// `AWS_ENDPOINT_URL`, else IAM's one global endpoint.
+    fn iam_endpoint() -> String {
+        var("AWS_ENDPOINT_URL_IAM")
+            .or_else(|| var("AWS_ENDPOINT_URL"))
+            .unwrap_or_else(|| "https://iam.amazonaws.com".to_string())
+    }
+
     /// Where STS is sought, as the SDK picks it: `AWS_ENDPOINT_URL_STS`,
     /// `AWS_ENDPOINT_URL`, else the regional endpoint.
     fn endpoint(client: &aws_sdk_sts::Client) -> String {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         var("AWS_ENDPOINT_URL_STS")
             .or_else(|| var("AWS_ENDPOINT_URL"))
             .unwrap_or_else(|| {
@@ -127,7 +158,7 @@ mod client {
         )
     }
 
-    async fn sts(creds: Option<&Credentials>, profile: Option<&str>) -> aws_sdk_sts::Client {
+    async fn config(creds: Option<&Credentials>, profile: Option<&str>) -> aws_config::SdkConfig {
         let mut loader = aws_config::defaults(BehaviorVersion::latest()).region(region());
         if let Some(creds) = creds {
             loader = loader.credentials_provider(key(creds));
@@ -135,7 +166,139 @@ mod client {
         if let Some(profile) = profile {
             loader = loader.profile_name(profile);
         }
-        aws_sdk_sts::Client::new(&loader.load().await)
+        loader.load().await
+    }
+
+    async fn sts(creds: Option<&Credentials>, profile: Option<&str>) -> aws_sdk_sts::Client {
+        aws_sdk_sts::Client::new(&config(creds, profile).await)
+    }
+
+    async fn iam(creds: &Credentials) -> aws_sdk_iam::Client {
+        aws_sdk_iam::Client::new(&config(Some(creds), None).await)
+    }
+
+    fn date(at: Option<&aws_sdk_iam::primitives::DateTime>) -> Option<OffsetDateTime> {
+        at.and_then(|d| OffsetDateTime::from_unix_timestamp(d.secs()).ok())
+    }
+
+    impl crate::rotate::Iam for Client {
+        fn user_name(&self, key: &Credentials) -> Result<Option<String>> {
+            runtime()?.block_on(async {
+                let client = sts(Some(key), None).await;
+                let out = client
+                    .get_caller_identity()
+                    .send()
+                    .await
+                    .map_err(|e| failure("GetCallerIdentity", &endpoint(&client), &e))?;
+                Ok(out.arn().and_then(crate::rotate::user_of_arn))
+            })
+        }
+
+        fn create_access_key(
+            &self,
+            signer: &Credentials,
+            user: Option<&str>,
+        ) -> Result<Option<Credentials>> {
+            runtime()?.block_on(async {
+                let call = iam(signer)
+                    .await
+                    .create_access_key()
+                    .set_user_name(user.map(String::from));
+                let out = match call.send().await {
+                    Ok(out) => out,
+                    Err(e) if code(&e) == Some("LimitExceeded") => return Ok(None),
+                    Err(e) => return Err(iam_failure("CreateAccessKey", &e)),
+                };
+                let key = out.access_key().ok_or_else(|| {
+                    Error::invalid("CreateAccessKey returned no key", "try again")
+                })?;
+                Ok(Some(Credentials {
+                    access_key_id: key.access_key_id().to_string(),
+                    secret_access_key: Secret::new(key.secret_access_key().to_string()),
+                    session_token: None,
+                    expiration: None,
+                    account_id: None,
+                    mfa_serial: None,
+                    created: date(key.create_date()),
+                }))
+            })
+        }
+
+        fn access_keys(
+            &self,
+            signer: &Credentials,
+            user: Option<&str>,
+        ) -> Result<Vec<(String, Option<OffsetDateTime>)>> {
+            runtime()?.block_on(async {
+                let out = iam(signer)
+                    .await
+                    .list_access_keys()
+                    .set_user_name(user.map(String::from))
+                    .send()
+                    .await
+                    .map_err(|e| iam_failure("ListAccessKeys", &e))?;
+                Ok(out
+                    .access_key_metadata()
+                    .iter()
+                    .filter_map(|k| Some((k.access_key_id()?.to_string(), date(k.create_date()))))
+                    .collect())
+            })
+        }
+
+        fn delete_access_key(
+            &self,
+            signer: &Credentials,
+            user: Option<&str>,
+            id: &str,
+        ) -> Result<()> {
+            runtime()?.block_on(async {
+                iam(signer)
+                    .await
+                    .delete_access_key()
+                    .set_user_name(user.map(String::from))
+                    .access_key_id(id)
+                    .send()
+                    .await
+                    .map_err(|e| iam_failure("DeleteAccessKey", &e))?;
+                Ok(())
+            })
+        }
+
+        fn accepts(&self, key: &Credentials) -> Result<bool> {
+            runtime()?.block_on(async {
+                let client = sts(Some(key), None).await;
+                match client.get_caller_identity().send().await {
+                    Ok(_) => Ok(true),
+                    // What AWS says of a key it does not know (yet).
+                    Err(e)
+                        if matches!(
+                            code(&e),
+                            Some("InvalidClientTokenId" | "SignatureDoesNotMatch" | "AuthFailure")
+                        ) =>
+                    {
+                        Ok(false)
+                    }
+                    Err(e) => Err(Error::invalid(
+                        format!(
+                            "GetCallerIdentity failed: {}",
+                            failure_detail("STS", &endpoint(&client), &e)
+                        ),
+                        "check the endpoint and the network",
+                    )),
+                }
+            })
+        }
+    }
+
+    fn iam_failure<E, R>(action: &str, e: &SdkError<E, R>) -> Error
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug + 'static,
+    {
+        Error::invalid(
+            format!("IAM {action} failed: {}", failure_detail("IAM", &iam_endpoint(), e)),
+            "check that the key may manage its own access keys (iam:CreateAccessKey, iam:DeleteAccessKey, iam:ListAccessKeys)",
+        )
     }
 
     fn session(out: Option<&aws_sdk_sts::types::Credentials>, action: &str) -> Result<Credentials> {
@@ -153,6 +316,7 @@ mod client {
             expiration: Some(expiration),
             account_id: None,
             mfa_serial: None,
+            created: None,
         })
     }
 
@@ -262,7 +426,7 @@ mod client {
     fn missing() -> Error {
         Error::invalid(
             "this awscreds-rs was built without STS (the `sts` cargo feature)",
-            "install a build with the default features for MFA, roles and doctor --online",
+            "install a build with the default features for MFA, roles, rotate and doctor --online",
         )
     }
 
@@ -290,6 +454,32 @@ mod client {
 
     pub fn caller_identity(_: &str) -> Result<Identity> {
         Err(missing())
+    }
+
+    impl crate::rotate::Iam for Client {
+        fn user_name(&self, _: &Credentials) -> Result<Option<String>> {
+            Err(missing())
+        }
+        fn create_access_key(
+            &self,
+            _: &Credentials,
+            _: Option<&str>,
+        ) -> Result<Option<Credentials>> {
+            Err(missing())
+        }
+        fn access_keys(
+            &self,
+            _: &Credentials,
+            _: Option<&str>,
+        ) -> Result<Vec<(String, Option<time::OffsetDateTime>)>> {
+            Err(missing())
+        }
+        fn delete_access_key(&self, _: &Credentials, _: Option<&str>, _: &str) -> Result<()> {
+            Err(missing())
+        }
+        fn accepts(&self, _: &Credentials) -> Result<bool> {
+            Err(missing())
+        }
     }
 
     pub fn rust_sdk_profile(_: &str) -> Result<Option<Vec<(String, String)>>, String> {

@@ -60,7 +60,13 @@ pub fn run(choice: StoreChoice, args: &AddArgs) -> Result<()> {
         });
     }
     let mut creds = read_credentials(args, mfa_only.then_some(store.label()))?;
-    creds.validate(OffsetDateTime::now_utc())?;
+    let now = OffsetDateTime::now_utc();
+    creds.validate(now)?;
+    // A key's age counts from IAM's CreateDate when the input carries it
+    // (`aws iam create-access-key`), else from now.
+    if !creds.is_temporary() && creds.created.is_none() {
+        creds.created = Some(crate::credentials::whole_seconds(now));
+    }
     // A rotated key keeps its MFA device unless another is given.
     creds.mfa_serial = args
         .mfa_serial
@@ -140,6 +146,7 @@ fn long_term(access_key_id: String, secret: Secret) -> Credentials {
         expiration: None,
         account_id: None,
         mfa_serial: None,
+        created: None,
     }
 }
 

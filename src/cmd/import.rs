@@ -226,6 +226,7 @@ fn read_keys(ini: &Ini, profile: &str, path: &Path) -> Result<Option<Credentials
         expiration: None,
         account_id: None,
         mfa_serial: None,
+        created: None,
     };
     credentials
         .validate(OffsetDateTime::now_utc())

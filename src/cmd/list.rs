@@ -1,9 +1,9 @@
-//! `awscreds-rs list`: the stored NAMEs, their masked key ids and expiry.
+//! `awscreds-rs list`: the stored NAMEs, their masked key ids, age and expiry.
 
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use crate::credentials::{format_expiration, mask_access_key_id};
+use crate::credentials::{format_expiration, mask_access_key_id, ROTATE_AFTER_DAYS};
 use crate::error::Result;
 use crate::store::{Listed, Store, StoreChoice};
 
@@ -15,6 +15,9 @@ struct Row {
     kind: Option<&'static str>,
     expiration: Option<String>,
     expired: bool,
+    /// When IAM created the key, and its age in whole days, when known.
+    created: Option<String>,
+    age_days: Option<i64>,
     /// Why the entry could not be read, for a corrupt one.
     error: Option<String>,
 }
@@ -31,6 +34,8 @@ fn row(entry: Listed, now: OffsetDateTime) -> Row {
             }),
             expiration: creds.expiration.map(format_expiration),
             expired: creds.is_expired(now),
+            created: creds.created.map(format_expiration),
+            age_days: creds.age_days(now),
             error: None,
         },
         Err(reason) => Row {
@@ -39,6 +44,8 @@ fn row(entry: Listed, now: OffsetDateTime) -> Row {
             kind: None,
             expiration: None,
             expired: false,
+            created: None,
+            age_days: None,
             error: Some(reason),
         },
     }
@@ -70,8 +77,8 @@ pub fn run(choice: StoreChoice, json: bool) -> Result<()> {
         .unwrap_or(0)
         .max(4);
     let mut text = format!(
-        "{:width$}  {:20}  {:10}  EXPIRES\n",
-        "NAME", "ACCESS KEY ID", "TYPE"
+        "{:width$}  {:20}  {:10}  {:6}  EXPIRES\n",
+        "NAME", "ACCESS KEY ID", "TYPE", "AGE"
     );
     for r in &rows {
         let expires = match (&r.error, &r.expiration) {
@@ -80,8 +87,14 @@ pub fn run(choice: StoreChoice, json: bool) -> Result<()> {
             (None, Some(at)) => at.clone(),
             (None, None) => "-".into(),
         };
+        // Past AWS's 90 days, the age says so.
+        let age = match r.age_days {
+            Some(days) if days > ROTATE_AFTER_DAYS => format!("{days}d!"),
+            Some(days) => format!("{days}d"),
+            None => "-".into(),
+        };
         text.push_str(&format!(
-            "{:width$}  {:20}  {:10}  {expires}\n",
+            "{:width$}  {:20}  {:10}  {age:6}  {expires}\n",
             r.username,
             r.access_key_id.as_deref().unwrap_or("-"),
             r.kind.unwrap_or("-"),

@@ -23,6 +23,7 @@ mod process;
 mod profiles;
 mod prompt;
 mod remove;
+mod rotate;
 mod trust;
 mod unlock;
 
@@ -76,6 +77,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Lock) => unlock::lock(),
         Some(Command::Passwd) => unlock::passwd(),
         Some(Command::Move(args)) => move_keys::run(cli.store, &args),
+        Some(Command::Rotate(args)) => rotate::run(cli.store, &args),
         None => match cli.username {
             Some(name) => process::run(cli.store, &name, &options),
             None => {

@@ -148,6 +148,7 @@ fn check_entry(
                 name,
                 &format!("{label}, which the line reads ({how})"),
             );
+            check_age(r, &creds, name, store.kind());
             true
         }
         Ok(None) => {
@@ -180,6 +181,41 @@ fn check_entry(
             r.error(CHECK, e.to_string(), "see the store check below");
             false
         }
+    }
+}
+
+/// A long-term key's age against AWS's 90 days.
+fn check_age(r: &mut Report, creds: &Credentials, name: &str, kind: crate::store::Kind) {
+    const CHECK: &str = "credential_process.key-age";
+    if creds.is_temporary() {
+        return;
+    }
+    let now = OffsetDateTime::now_utc();
+    let id = crate::credentials::mask_access_key_id(&creds.access_key_id);
+    match creds.age_days(now) {
+        Some(days) if days > crate::credentials::ROTATE_AFTER_DAYS => r.warn(
+            CHECK,
+            format!(
+                "the key {id} of '{name}' is {days} days old; AWS advises replacing \
+                long-term keys at least every {} days",
+                crate::credentials::ROTATE_AFTER_DAYS
+            ),
+            format!(
+                "awscreds-rs rotate --username {name}{}",
+                crate::wiring::store_flag(kind)
+            ),
+        ),
+        Some(days) => r.ok(
+            CHECK,
+            format!("the key {id} of '{name}' is {days} days old"),
+        ),
+        None => r.ok(
+            CHECK,
+            format!(
+                "the age of the key {id} of '{name}' is not recorded (imported from a \
+                file); `doctor --online` asks IAM"
+            ),
+        ),
     }
 }
 

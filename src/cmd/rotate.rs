@@ -1,0 +1,33 @@
+//! `awscreds-rs rotate --username NAME`: a new long-term key from IAM in
+//! place of the stored one, one progress line per step on stderr.
+
+use crate::cli::RotateArgs;
+use crate::credentials::mask_access_key_id;
+use crate::error::Result;
+use crate::names::validate_name;
+use crate::session::Options;
+use crate::store::{Store, StoreChoice};
+
+pub fn run(choice: StoreChoice, args: &RotateArgs) -> Result<()> {
+    let name = &args.username;
+    validate_name(name)?;
+    let store = Store::open(choice)?;
+    let options = Options {
+        mfa_command: args.mfa_command.clone(),
+        ..Options::default()
+    };
+    let client = crate::sts::Client;
+    let rotated = crate::rotate::rotate(&store, name, &options, &client, &client, &mut |step| {
+        eprintln!("{}", step.line());
+        if let Some(id) = step.id() {
+            super::stop_here_in_tests(id);
+        }
+    })?;
+    eprintln!(
+        "Rotated '{name}' in {}: {} replaces {}, which is deleted.",
+        store.label(),
+        mask_access_key_id(&rotated.new_id),
+        mask_access_key_id(&rotated.old_id)
+    );
+    Ok(())
+}
