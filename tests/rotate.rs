@@ -310,3 +310,54 @@ fn old_keys_show_their_age_and_doctor_says_to_rotate() {
         .fails(1)
         .stderr_has(&["not Active"]);
 }
+
+#[test]
+fn doctor_online_asks_iam_the_age_of_an_imported_key() {
+    let aws = LocalSts::with_auth(3);
+    let t = TestEnv::secret_service();
+    let key = py(&t, &["bootstrap", &aws.endpoint]);
+    let v: serde_json::Value = serde_json::from_str(&key.stdout).unwrap();
+    let (id, secret) = (
+        v["AccessKey"]["AccessKeyId"].as_str().unwrap(),
+        v["AccessKey"]["SecretAccessKey"].as_str().unwrap(),
+    );
+    std::fs::write(
+        t.home.join(".aws/credentials"),
+        format!("[app]\naws_access_key_id = {id}\naws_secret_access_key = {secret}\n"),
+    )
+    .unwrap();
+    t.write_config("[profile app]\nregion = us-east-1\n");
+    t.run(&["import", "--profile", "app"]).ok();
+    let doctor = |online: bool| {
+        let mut args = vec!["doctor", "--profile", "app", "--json"];
+        if online {
+            args.push("--online");
+        }
+        t.run(&args)
+            .env("AWS_ENDPOINT_URL_IAM", &aws.endpoint)
+            .env("AWS_ENDPOINT_URL_STS", &aws.endpoint)
+            .output()
+    };
+    let out = doctor(false);
+    let age = out.finding("credential_process.key-age");
+    assert!(
+        age["message"].as_str().unwrap().contains("not recorded"),
+        "{out:?}"
+    );
+    assert_eq!(aws.count("ListAccessKeys"), 0, "offline asks nobody");
+    let out = doctor(true);
+    let age = out.finding("credential_process.key-age");
+    assert_eq!(age["status"], "ok", "{out:?}");
+    assert!(
+        age["message"]
+            .as_str()
+            .unwrap()
+            .contains("0 days old (its creation date from IAM"),
+        "{out:?}"
+    );
+    let list = t.run(&["list", "--json"]).ok();
+    assert!(
+        list.stdout.contains("\"age_days\": 0"),
+        "recorded: {list:?}"
+    );
+}

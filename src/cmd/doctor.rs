@@ -17,6 +17,7 @@ pub fn run(choice: StoreChoice, profile: Option<String>, json: bool, online: boo
         profile,
         store: choice,
         cwd: std::env::current_dir().unwrap_or_default(),
+        online,
     };
     let mut findings = doctor::run(&ctx);
     if online {

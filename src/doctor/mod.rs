@@ -48,6 +48,8 @@ pub struct Context {
     pub profile: Option<String>,
     pub store: StoreChoice,
     pub cwd: PathBuf,
+    /// `--online`: AWS may be asked (STS, and IAM for a key's age).
+    pub online: bool,
 }
 
 /// The findings so far.

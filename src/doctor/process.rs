@@ -148,7 +148,7 @@ fn check_entry(
                 name,
                 &format!("{label}, which the line reads ({how})"),
             );
-            check_age(r, &creds, name, store.kind());
+            check_age(r, ctx, &store, creds, name);
             true
         }
         Ok(None) => {
@@ -184,20 +184,49 @@ fn check_entry(
     }
 }
 
-/// A long-term key's age against AWS's 90 days.
-fn check_age(r: &mut Report, creds: &Credentials, name: &str, kind: crate::store::Kind) {
+/// A long-term key's age against AWS's 90 days. `--online` asks IAM for
+/// the creation date of a key that has none recorded (one imported from a
+/// file) and records it.
+fn check_age(r: &mut Report, ctx: &Context, store: &Store, mut creds: Credentials, name: &str) {
     const CHECK: &str = "credential_process.key-age";
     if creds.is_temporary() {
         return;
     }
     let now = OffsetDateTime::now_utc();
     let id = crate::credentials::mask_access_key_id(&creds.access_key_id);
+    let mut from_iam = String::new();
+    if creds.created.is_none() && ctx.online {
+        use crate::rotate::Iam;
+        match crate::sts::Client.access_keys(&creds, None) {
+            Ok(keys) => {
+                creds.created = keys
+                    .into_iter()
+                    .find(|(key, _)| *key == creds.access_key_id)
+                    .and_then(|(_, created)| created);
+                if creds.created.is_some() {
+                    from_iam = match store.save(name, &creds) {
+                        Ok(()) => " (its creation date from IAM, now recorded)".into(),
+                        Err(e) => format!(" (its creation date from IAM; not recorded: {e})"),
+                    };
+                }
+            }
+            Err(e) => {
+                return r.warn(
+                    CHECK,
+                    format!("IAM did not tell the age of the key {id} of '{name}': {e}"),
+                    "let the key list its own access keys (iam:ListAccessKeys), or rotate it: \
+                     a rotated key records its age",
+                )
+            }
+        }
+    }
+    let kind = store.kind();
     match creds.age_days(now) {
         Some(days) if days > crate::credentials::ROTATE_AFTER_DAYS => r.warn(
             CHECK,
             format!(
-                "the key {id} of '{name}' is {days} days old; AWS advises replacing \
-                long-term keys at least every {} days",
+                "the key {id} of '{name}' is {days} days old{from_iam}; AWS advises \
+                replacing long-term keys at least every {} days",
                 crate::credentials::ROTATE_AFTER_DAYS
             ),
             format!(
@@ -207,7 +236,7 @@ fn check_age(r: &mut Report, creds: &Credentials, name: &str, kind: crate::store
         ),
         Some(days) => r.ok(
             CHECK,
-            format!("the key {id} of '{name}' is {days} days old"),
+            format!("the key {id} of '{name}' is {days} days old{from_iam}"),
         ),
         None => r.ok(
             CHECK,
