@@ -252,6 +252,7 @@ fn two_keys(iam: &dyn Iam, signer: &Credentials, user: Option<&str>, stored: &st
 
 /// The user name in an IAM user's ARN (`arn:aws:iam::123456789012:user/path/helen`);
 /// `None` for anything else, such as the root user.
+#[cfg_attr(not(feature = "sts"), allow(dead_code))]
 pub fn user_of_arn(arn: &str) -> Option<String> {
     let resource = arn.split(':').nth(5)?;
     let path = resource.strip_prefix("user/")?;

@@ -92,12 +92,15 @@ fn the_first_add_creates_the_store_and_reads_need_it_unlocked() {
     let out = detached(&t, &["--username", "helen"]).output();
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains(SECRET));
+    nothing_in_plaintext(&t);
 
     t.run(&["lock"]).ok().stderr_has(&["Locked"]);
+    nothing_in_plaintext(&t);
     // doctor asks nothing: a locked store is a finding with its fix.
     t.run(&["configure", "--profile", "app", "--username", "helen"])
         .ok();
     let out = detached(&t, &["doctor", "--profile", "app", "--json"]).output();
+    nothing_in_plaintext(&t);
     let store = out.finding("store");
     assert_eq!(store["status"], "warning", "{out:?}");
     assert!(
@@ -125,22 +128,26 @@ fn the_first_add_creates_the_store_and_reads_need_it_unlocked() {
         started.elapsed() < Duration::from_secs(10),
         "it never waits"
     );
+    nothing_in_plaintext(&t);
 
     // A passphrase command unlocks a read, as it unlocks `unlock`.
     let out = detached(&t, &["--username", "helen"])
         .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
         .output();
     assert_eq!(out.code, 0, "{out:?}");
+    nothing_in_plaintext(&t);
     t.run(&["lock"]).ok();
     t.run(&["unlock", "--for", "10m"])
         .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
         .ok()
         .stderr_has(&["Unlocked the encrypted file store for 10m"]);
+    nothing_in_plaintext(&t);
     let out = t.run(&["list"]).ok();
     assert!(
         out.stdout.contains("helen") && out.stdout.contains("AKIA************MPLE"),
         "{out:?}"
     );
+    nothing_in_plaintext(&t);
     t.run(&["remove", "--username", "helen"]).ok();
     assert!(!entry(&t, "helen").exists());
     nothing_in_plaintext(&t);

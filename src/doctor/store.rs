@@ -4,40 +4,40 @@ use super::{Context, Report};
 use crate::store::Store;
 
 pub(super) fn check_store(r: &mut Report, ctx: &Context) {
+    let entries = |n: usize| format!("{n} entr{}", if n == 1 { "y" } else { "ies" });
+    let store = match Store::open(ctx.store) {
+        Ok(store) => store,
+        Err(e) => return r.error("store", e.to_string(), "follow the message"),
+    };
+    let label = store.label();
     // doctor asks for no passphrase: a locked file store is counted, not read.
-    if let Ok(store) = Store::open(ctx.store) {
-        if !store.reads_without_asking() {
-            let n = store.names().map_or(0, |names| names.len());
-            r.warn(
-                "store",
-                format!(
-                    "{} holds {n} entr{} and is locked: calls from a terminal ask its \
-                     passphrase, calls without one fail",
-                    store.label(),
-                    if n == 1 { "y" } else { "ies" }
-                ),
-                "awscreds-rs unlock (once per boot)",
-            );
-            return;
-        }
-    }
-    match Store::open(ctx.store)
-        .and_then(|store| Ok((store.entries()?.len(), store.kind(), store.label())))
-    {
-        Ok((n, kind, label)) if !kind.survives_reboot() => r.warn(
+    if !store.reads_without_asking() {
+        let n = store.names().map_or(0, |names| names.len());
+        return r.warn(
             "store",
             format!(
-                "{label} is reachable with {n} entr{}, but it loses them at reboot",
-                if n == 1 { "y" } else { "ies" }
+                "{label} holds {} and is locked: calls from a terminal ask its \
+                 passphrase, calls without one fail",
+                entries(n)
+            ),
+            "awscreds-rs unlock (once per boot)",
+        );
+    }
+    match store.entries() {
+        Ok(rows) if !store.kind().survives_reboot() => r.warn(
+            "store",
+            format!(
+                "{label} is reachable with {}, but it loses them at reboot",
+                entries(rows.len())
             ),
             "move them to the encrypted file store (one passphrase per boot): \
              awscreds-rs move --all --from keyutils --to file",
         ),
-        Ok((n, _, label)) => r.ok(
+        Ok(rows) => r.ok(
             "store",
             format!(
-                "{label} is reachable and unlocked, with {n} entr{}",
-                if n == 1 { "y" } else { "ies" }
+                "{label} is reachable and unlocked, with {}",
+                entries(rows.len())
             ),
         ),
         Err(e) => r.error("store", e.to_string(), "follow the message"),
