@@ -62,7 +62,12 @@ pub fn has_terminal() -> bool {
             .open("/dev/tty")
             .is_ok()
     } else {
-        std::io::IsTerminal::is_terminal(&std::io::stdin())
+        // The console itself, not stdin, which the SDKs capture.
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("CONIN$")
+            .is_ok()
     }
 }
 

@@ -43,9 +43,42 @@ pub fn lock_file(relative: &Path) -> Result<(File, PathBuf)> {
 }
 
 /// This program's canonical path, for the lines that run it again
-/// (credential_process, the shell hook).
+/// (credential_process, the shell hook), as a user would type it.
 pub fn this_exe() -> Result<PathBuf> {
     std::env::current_exe()
         .and_then(|p| p.canonicalize())
+        .map(|p| PathBuf::from(plain_path(&p.to_string_lossy())))
         .map_err(|e| Error::io("cannot find the path of this program", e))
+}
+
+/// Windows' `canonicalize` gives verbatim paths (`\\?\C:\...`,
+/// `\\?\UNC\server\share\...`), which cmd.exe and botocore do not read as
+/// a program: the plain form of the same path. Other paths are kept.
+pub fn plain_path(path: &str) -> String {
+    if let Some(unc) = path.strip_prefix(r"\\?\UNC\") {
+        return format!(r"\\{unc}");
+    }
+    match path.strip_prefix(r"\\?\") {
+        Some(rest) if rest.as_bytes().get(1) == Some(&b':') => rest.to_string(),
+        _ => path.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verbatim_windows_paths_become_plain() {
+        assert_eq!(
+            plain_path(r"\\?\Z:\opt\awscreds-rs.exe"),
+            r"Z:\opt\awscreds-rs.exe"
+        );
+        assert_eq!(plain_path(r"\\?\UNC\srv\share\a.exe"), r"\\srv\share\a.exe");
+        assert_eq!(plain_path(r"\\?\Volume{x}\a.exe"), r"\\?\Volume{x}\a.exe");
+        assert_eq!(
+            plain_path("/usr/local/bin/awscreds-rs"),
+            "/usr/local/bin/awscreds-rs"
+        );
+    }
 }

@@ -35,10 +35,71 @@ pub fn quote(word: &str, shell: Shell) -> String {
     }
 }
 
+/// Splits a credential_process line as botocore does on this platform:
+/// Python's shlex rules, or on Windows the C runtime's.
+pub fn split(line: &str) -> Result<Vec<String>, &'static str> {
+    if cfg!(windows) {
+        split_windows(line)
+    } else {
+        split_posix(line)
+    }
+}
+
+/// The Windows C runtime's rules, as botocore applies them on Windows:
+/// only space and tab separate words, only double quotes quote, and
+/// backslashes are literal unless a run of them ends at a double quote,
+/// where each pair is one backslash and an odd one out escapes the quote.
+pub fn split_windows(line: &str) -> Result<Vec<String>, &'static str> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    // A word exists once something (even an empty pair of quotes) began it.
+    let mut in_word = false;
+    let mut quoted = false;
+    let mut backslashes = 0;
+    for c in line.chars() {
+        match c {
+            '\\' => backslashes += 1,
+            '"' => {
+                word.extend(std::iter::repeat_n('\\', backslashes / 2));
+                in_word = true;
+                if backslashes % 2 == 1 {
+                    word.push('"');
+                } else {
+                    quoted = !quoted;
+                }
+                backslashes = 0;
+            }
+            ' ' | '\t' if !quoted => {
+                word.extend(std::iter::repeat_n('\\', backslashes));
+                in_word |= backslashes > 0;
+                backslashes = 0;
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            c => {
+                word.extend(std::iter::repeat_n('\\', backslashes));
+                backslashes = 0;
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if quoted {
+        return Err("a double quote is not closed");
+    }
+    word.extend(std::iter::repeat_n('\\', backslashes));
+    if in_word || backslashes > 0 {
+        words.push(word);
+    }
+    Ok(words)
+}
+
 /// Splits a command line into words: single quotes are literal, double
 /// quotes allow `\"` and `\\`, a backslash outside quotes escapes the next
 /// character. An unterminated quote is an error.
-pub fn split(line: &str) -> Result<Vec<String>, &'static str> {
+pub fn split_posix(line: &str) -> Result<Vec<String>, &'static str> {
     let mut words = Vec::new();
     let mut word = String::new();
     let mut in_word = false;
@@ -101,6 +162,41 @@ pub fn split(line: &str) -> Result<Vec<String>, &'static str> {
 /// quotes: botocore runs the words without a shell, the other SDKs with
 /// `sh -c`, so such a line works for some tools and not for others.
 pub fn shell_features(line: &str) -> Vec<&'static str> {
+    if cfg!(windows) {
+        cmd_features(line)
+    } else {
+        sh_features(line)
+    }
+}
+
+/// What cmd.exe reads outside double quotes (every SDK but botocore runs
+/// the line with it on Windows): no wildcards, no `~`, no `$`.
+pub fn cmd_features(line: &str) -> Vec<&'static str> {
+    let mut found = Vec::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        if c == '"' {
+            quoted = !quoted;
+            continue;
+        }
+        let feature = match c {
+            _ if quoted => None,
+            '%' => Some("% (a variable)"),
+            '|' => Some("| (a pipe)"),
+            '&' => Some("& (several commands)"),
+            '>' | '<' => Some("a redirection"),
+            '^' => Some("^ (an escape)"),
+            _ => None,
+        };
+        if let Some(f) = feature.filter(|f| !found.contains(f)) {
+            found.push(f);
+        }
+    }
+    found
+}
+
+/// What sh reads outside single quotes.
+pub fn sh_features(line: &str) -> Vec<&'static str> {
     let mut found = Vec::new();
     let mut in_single = false;
     let mut previous = ' ';
@@ -138,23 +234,69 @@ mod tests {
     #[test]
     fn splits_like_shlex() {
         assert_eq!(
-            split("/bin/x --username helen").unwrap(),
+            split_posix("/bin/x --username helen").unwrap(),
             ["/bin/x", "--username", "helen"]
         );
-        assert_eq!(split("'/my tools/x' -a").unwrap(), ["/my tools/x", "-a"]);
         assert_eq!(
-            split(r#""/a \"b\"/x" c\ d"#).unwrap(),
+            split_posix("'/my tools/x' -a").unwrap(),
+            ["/my tools/x", "-a"]
+        );
+        assert_eq!(
+            split_posix(r#""/a \"b\"/x" c\ d"#).unwrap(),
             [r#"/a "b"/x"#, "c d"]
         );
-        assert_eq!(split(r"'/o'\''brien/x'").unwrap(), ["/o'brien/x"]);
-        assert!(split("'open").is_err());
-        assert_eq!(split("").unwrap(), Vec::<String>::new());
+        assert_eq!(split_posix(r"'/o'\''brien/x'").unwrap(), ["/o'brien/x"]);
+        assert!(split_posix("'open").is_err());
+        assert_eq!(split_posix("").unwrap(), Vec::<String>::new());
     }
 
     #[test]
-    fn quoting_round_trips_through_split() {
+    fn windows_lines_split_as_botocore_splits_them_on_windows() {
+        // Each answer is what botocore's _windows_shell_split gives.
+        let cases: &[(&str, &[&str])] = &[
+            (
+                r#""C:\Program Files\awscreds-rs.exe" --username helen"#,
+                &[r"C:\Program Files\awscreds-rs.exe", "--username", "helen"],
+            ),
+            (
+                r"C:\tools\awscreds-rs.exe --username helen",
+                &[r"C:\tools\awscreds-rs.exe", "--username", "helen"],
+            ),
+            (r#"a\\"b c" d"#, &[r"a\b c", "d"]),
+            (r#"a\"b c"#, &[r#"a"b"#, "c"]),
+            (r#""" x"#, &["", "x"]),
+            (r"x\\ y\\", &[r"x\\", r"y\\"]),
+            (r#""a b"c "d\\""#, &["a bc", r"d\"]),
+            ("  lead  trail  ", &["lead", "trail"]),
+            ("a\tb", &["a", "b"]),
+        ];
+        for (line, words) in cases {
+            assert_eq!(split_windows(line).unwrap(), *words, "{line}");
+        }
+        assert!(split_windows(r#""open"#).is_err());
+        assert_eq!(split_windows("").unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn cmd_features_are_not_sh_features() {
+        let line = r#""C:\Program Files\awscreds-rs.exe" --username helen"#;
+        assert!(cmd_features(line).is_empty());
+        assert!(
+            cmd_features(r"C:\x?.exe --username a*b").is_empty(),
+            "no wildcards in cmd"
+        );
+        assert_eq!(
+            cmd_features("x.exe %HOME% & y"),
+            ["% (a variable)", "& (several commands)"]
+        );
+        assert!(cmd_features(r#""a & b""#).is_empty(), "quoted");
+        assert!(!sh_features("x ~/y").is_empty());
+    }
+
+    #[test]
+    fn quoting_round_trips_through_split_posix() {
         for word in ["/opt/my tools/x", "it's", "a$b `c`", r"back\slash"] {
-            assert_eq!(split(&quote_sh(word)).unwrap(), [word]);
+            assert_eq!(split_posix(&quote_sh(word)).unwrap(), [word]);
         }
         assert_eq!(quote("it's", Shell::Fish), r"'it\'s'");
         assert_eq!(quote(r"a\b", Shell::Fish), r"'a\\b'");

@@ -47,16 +47,20 @@ pub(super) fn check_process(
             "credential_process.shell",
             format!(
                 "credential_process uses {}: the JS, Go and Rust SDKs run it \
-            with sh -c, but boto3 and the AWS CLI run it without a \
+            with {}, but boto3 and the AWS CLI run it without a \
             shell, where it breaks",
-                features.join(", ")
+                features.join(", "),
+                if cfg!(windows) { "cmd.exe /C" } else { "sh -c" }
             ),
             "write the absolute path and plain arguments (awscreds-rs \
             configure does)",
         );
     }
     let program = &words[0];
-    let resolved = if program.contains('/') {
+    // A path is looked up as it is; a bare name on PATH (with PATHEXT's
+    // extensions on Windows, which `which` adds).
+    let is_path = program.contains('/') || (cfg!(windows) && program.contains(['\\', ':']));
+    let resolved = if is_path {
         let path = PathBuf::from(program);
         path.exists().then_some(path)
     } else {
@@ -70,10 +74,15 @@ pub(super) fn check_process(
         );
     };
     if !is_executable(&resolved) {
+        let fix = if cfg!(windows) {
+            "point the line at the .exe (awscreds-rs configure writes it)".to_string()
+        } else {
+            format!("chmod +x {}", resolved.display())
+        };
         return r.error(
             "credential_process.program",
             format!("{} is not executable", resolved.display()),
-            format!("chmod +x {}", resolved.display()),
+            fix,
         );
     }
     r.ok(

@@ -1,6 +1,7 @@
 //! The macOS Keychain and the Windows Credential Manager, through the
 //! keyring ecosystem's native stores (keyring-core).
 
+#[cfg(not(windows))]
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -68,14 +69,20 @@ impl Backend for NativeBackend {
         }
     }
 
+    #[cfg(windows)]
     fn names(&self) -> Result<Vec<String>> {
-        // The Keychain searches by service; the Credential Manager by a
-        // pattern over target names, which are `NAME.awscreds-rs`.
-        let spec = if cfg!(windows) {
-            HashMap::from([("pattern", r"\.awscreds-rs$")])
-        } else {
-            HashMap::from([("service", SERVICE)])
-        };
+        // keyring-core's Windows store cannot search: enumerate the
+        // Credential Manager, whose targets are `NAME.awscreds-rs`.
+        credential_manager::names().map_err(|detail| Error::Store {
+            store: self.kind.label(),
+            action: "list its entries",
+            detail,
+        })
+    }
+
+    #[cfg(not(windows))]
+    fn names(&self) -> Result<Vec<String>> {
+        let spec = HashMap::from([("service", SERVICE)]);
         let found = self
             .store
             .search(&spec)
@@ -86,5 +93,64 @@ impl Backend for NativeBackend {
             .filter(|(service, _)| service == SERVICE)
             .map(|(_, name)| name)
             .collect())
+    }
+}
+
+/// The Credential Manager's own enumeration (advapi32 `CredEnumerateW`).
+#[cfg(windows)]
+mod credential_manager {
+    use windows_sys::Win32::Foundation::{GetLastError, ERROR_NOT_FOUND};
+    use windows_sys::Win32::Security::Credentials::{
+        CredEnumerateW, CredFree, CREDENTIALW, CRED_TYPE_GENERIC,
+    };
+
+    /// The NAMEs of every generic credential whose target is
+    /// `NAME.awscreds-rs`.
+    pub fn names() -> Result<Vec<String>, String> {
+        let suffix = format!(".{}", super::SERVICE);
+        let mut count: u32 = 0;
+        let mut list: *mut *mut CREDENTIALW = std::ptr::null_mut();
+        // SAFETY: a null filter enumerates every credential of this user;
+        // on success `list` holds `count` valid pointers until CredFree.
+        let ok = unsafe { CredEnumerateW(std::ptr::null(), 0, &mut count, &mut list) };
+        if ok == 0 {
+            // SAFETY: reads the calling thread's last error.
+            let code = unsafe { GetLastError() };
+            return if code == ERROR_NOT_FOUND {
+                Ok(Vec::new())
+            } else {
+                Err(format!("CredEnumerateW failed with error {code}"))
+            };
+        }
+        let mut names = Vec::new();
+        for i in 0..count as usize {
+            // SAFETY: `i < count`, and each entry points to a CREDENTIALW
+            // whose TargetName is a NUL-terminated wide string.
+            let (kind, target) = unsafe {
+                let cred = &**list.add(i);
+                (cred.Type, wide(cred.TargetName))
+            };
+            if kind != CRED_TYPE_GENERIC {
+                continue;
+            }
+            if let Some(name) = target.strip_suffix(&suffix) {
+                names.push(name.to_string());
+            }
+        }
+        // SAFETY: frees the buffer CredEnumerateW allocated, once.
+        unsafe { CredFree(list as *const core::ffi::c_void) };
+        Ok(names)
+    }
+
+    /// A NUL-terminated UTF-16 string.
+    unsafe fn wide(p: *const u16) -> String {
+        if p.is_null() {
+            return String::new();
+        }
+        let mut len = 0;
+        while *p.add(len) != 0 {
+            len += 1;
+        }
+        String::from_utf16_lossy(std::slice::from_raw_parts(p, len))
     }
 }
