@@ -59,5 +59,11 @@ cargo check --quiet --no-default-features --target aarch64-apple-darwin
 step "cargo install --locked --path . --root target/installed"
 cargo install --locked --force --path . --root target/installed
 
+# Both runs go ahead when one fails; the exit status fails if either did.
+status=0
 step "cargo test"
-cargo test --no-fail-fast
+cargo test --no-fail-fast || status=$?
+
+step "the Windows build under Wine (scripts/wine.sh)"
+bash scripts/wine.sh || status=$?
+exit "$status"

@@ -10,36 +10,6 @@ fn expected_long_term() -> String {
 }
 
 #[test]
-fn add_then_credential_process_prints_the_document() {
-    let t = TestEnv::secret_service();
-    let out = t
-        .run(&["add", "--username", "helen"])
-        .stdin(&long_term_doc())
-        .ok();
-    assert!(out.stderr.contains("AKIA************MPLE"), "{out:?}");
-    assert!(!out.stderr.contains(SECRET));
-
-    let out = t.run(&["--username", "helen"]).ok();
-    assert_eq!(out.stdout, expected_long_term());
-    assert_eq!(out.stderr, "");
-
-    // The entry is where other Secret Service clients look for it.
-    let lookup = t
-        .command("secret-tool")
-        .args(["lookup", "service", "awscreds-rs", "username", "helen"])
-        .output()
-        .unwrap();
-    let value = String::from_utf8(lookup.stdout).unwrap();
-    assert!(
-        value.contains(SECRET) && value.contains("\"FormatVersion\":1"),
-        "{value}"
-    );
-
-    // And in no file: gnome-keyring encrypts its own file.
-    assert_eq!(t.files_containing(SECRET), Vec::<std::path::PathBuf>::new());
-}
-
-#[test]
 fn temporary_credentials_from_the_environment() {
     let t = TestEnv::secret_service();
     let expiration = in_two_hours();
@@ -54,18 +24,6 @@ fn temporary_credentials_from_the_environment() {
         .ok();
     let out = t.run(&["--username", "ci"]).ok();
     assert_eq!(out.stdout, format!("{}\n", temporary_doc(&expiration)));
-}
-
-#[test]
-fn access_key_id_flag_reads_the_secret_from_stdins_first_line() {
-    let t = TestEnv::secret_service();
-    t.run(&["add", "--username", "helen", "--access-key-id", KEY_ID])
-        .stdin(&format!("{SECRET}\nignored second line\n"))
-        .ok();
-    assert_eq!(
-        t.run(&["--username", "helen"]).ok().stdout,
-        expected_long_term()
-    );
 }
 
 #[test]
@@ -135,45 +93,9 @@ fn bad_input_is_refused_and_loses_nothing() {
 }
 
 #[test]
-fn unknown_name_fails_with_one_line_naming_it() {
-    let t = TestEnv::secret_service();
-    let out = t.run(&["--username", "nobody"]).fails(1);
-    out.stderr_has(&[
-        "'nobody'",
-        "the Secret Service",
-        "awscreds-rs add --username nobody",
-    ]);
-    assert_eq!(out.stderr.lines().count(), 1);
-}
-
-fn store_raw(t: &TestEnv, name: &str, value: &str) {
-    let out = t
-        .command("secret-tool")
-        .args([
-            "store",
-            "--label=raw",
-            "service",
-            "awscreds-rs",
-            "username",
-            name,
-        ])
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child.stdin.take().unwrap().write_all(value.as_bytes())?;
-            child.wait()
-        })
-        .unwrap();
-    assert!(out.success());
-}
-
-#[test]
 fn expired_entries_are_never_printed() {
     let t = TestEnv::secret_service();
-    store_raw(
-        &t,
-        "old",
+    t.store_raw("old",
         &format!(
             r#"{{"FormatVersion":1,"AccessKeyId":"{TEMP_KEY_ID}","SecretAccessKey":"{SECRET}","SessionToken":"{TOKEN}","Expiration":"2021-06-01T00:00:00Z"}}"#
         ),
@@ -185,34 +107,6 @@ fn expired_entries_are_never_printed() {
     assert!(
         list.stdout.contains("2021-06-01T00:00:00Z (expired)"),
         "{list:?}"
-    );
-}
-
-#[test]
-fn a_corrupt_entry_is_reported_listed_and_replaceable() {
-    let t = TestEnv::secret_service();
-    store_raw(&t, "broken", "garbage with s3cr3tvalue inside");
-    let out = t.run(&["--username", "broken"]).fails(1);
-    out.stderr_has(&["'broken'", "not a valid awscreds-rs entry", "--force"]);
-    assert!(!out.stderr.contains("s3cr3tvalue"));
-
-    let list = t.run(&["list", "--json"]).ok();
-    let rows: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
-    assert_eq!(rows[0]["username"], "broken");
-    assert!(
-        rows[0]["error"].as_str().unwrap().contains("error"),
-        "{rows}"
-    );
-
-    t.run(&["add", "--username", "broken"])
-        .stdin(&long_term_doc())
-        .fails(1);
-    t.run(&["add", "--username", "broken", "--force"])
-        .stdin(&long_term_doc())
-        .ok();
-    assert_eq!(
-        t.run(&["--username", "broken"]).ok().stdout,
-        expected_long_term()
     );
 }
 
@@ -302,44 +196,6 @@ fn usage_errors() {
     // --store goes before or after the command.
     t.run(&["list", "--store", "secret-service"]).ok();
     t.run(&["--store", "secret-service", "list"]).ok();
-}
-
-#[test]
-fn list_masks_keys_and_remove_deletes() {
-    let t = TestEnv::secret_service();
-    t.run(&["list"]).ok().stderr_has(&["No credentials stored"]);
-    t.run(&["add", "--username", "helen"])
-        .stdin(&long_term_doc())
-        .ok();
-    t.run(&["add", "--username", "ci"])
-        .stdin(&temporary_doc(&in_two_hours()))
-        .ok();
-    let table = t.run(&["list"]).ok().stdout;
-    assert!(!table.contains(SECRET) && !table.contains(TOKEN) && !table.contains(KEY_ID));
-    let lines: Vec<&str> = table.lines().collect();
-    assert!(lines[0].starts_with("NAME"), "{table}");
-    assert!(
-        lines[1].starts_with("ci ") && lines[1].contains("ASIA************MPLE  temporary"),
-        "{table}"
-    );
-    assert!(
-        lines[2].starts_with("helen") && lines[2].contains("long-term"),
-        "{table}"
-    );
-
-    let json: serde_json::Value =
-        serde_json::from_str(&t.run(&["list", "--json"]).ok().stdout).unwrap();
-    assert_eq!(json.as_array().unwrap().len(), 2);
-    assert_eq!(json[1]["access_key_id"], "AKIA************MPLE");
-    assert_eq!(json[0]["type"], "temporary");
-    assert_eq!(json[0]["expired"], false);
-
-    t.run(&["remove", "--username", "helen"]).ok();
-    t.run(&["--username", "helen"]).fails(1);
-    t.run(&["remove", "--username", "helen"])
-        .fails(1)
-        .stderr_has(&["no credentials stored for 'helen'"]);
-    assert_eq!(t.run(&["--username", "ci"]).ok().stdout.lines().count(), 1);
 }
 
 #[test]
@@ -537,7 +393,7 @@ fn damaged_stored_entries_are_refused_on_read() {
         ),
     ];
     for (name, value, says) in &cases {
-        store_raw(&t, name, value);
+        t.store_raw(name, value);
         let out = t.run(&["--username", name]).fails(1);
         out.stderr_has(&[&format!("'{name}'"), "not a valid awscreds-rs entry", says]);
         assert!(shows_none_of(&out.stderr, SECRET), "{out:?}");
@@ -571,7 +427,7 @@ fn remove_and_replace_drop_the_names_sessions() {
         ])
         .stdin(&long_term_doc())
         .ok();
-        store_raw(&t, &format!("{name}#mfa"), &session);
+        t.store_raw(&format!("{name}#mfa"), &session);
     }
     // The cached session is what a call serves.
     assert!(t.run(&["--username", "helen"]).ok().stdout.contains(TOKEN));
@@ -609,4 +465,135 @@ fn add_refuses_an_existing_name_before_asking_anything() {
         "no credentials stored for 'ghost'",
         "awscreds-rs add --username ghost",
     ]);
+}
+
+/// The tests that run on every platform: on Linux against the Secret
+/// Service, under Wine (scripts/wine.sh) against the Windows Credential
+/// Manager.
+
+#[test]
+fn other_secret_service_clients_find_the_entry() {
+    let t = TestEnv::with_key("helen");
+    let lookup = t
+        .command("secret-tool")
+        .args(["lookup", "service", "awscreds-rs", "username", "helen"])
+        .output()
+        .unwrap();
+    let value = String::from_utf8(lookup.stdout).unwrap();
+    assert!(
+        value.contains(SECRET) && value.contains("\"FormatVersion\":1"),
+        "{value}"
+    );
+}
+
+mod everywhere {
+    use super::*;
+
+    #[test]
+    fn add_then_credential_process_prints_the_document() {
+        let t = TestEnv::native();
+        let out = t
+            .run(&["add", "--username", "helen"])
+            .stdin(&long_term_doc())
+            .ok();
+        assert!(out.stderr.contains("AKIA************MPLE"), "{out:?}");
+        assert!(!out.stderr.contains(SECRET));
+
+        let out = t.run(&["--username", "helen"]).ok();
+        assert_eq!(out.stdout, expected_long_term());
+        assert_eq!(out.stderr, "");
+
+        // The entry is where the store's own tool sees it.
+        assert_eq!(t.stored_names(), ["helen"]);
+
+        // And in no file: gnome-keyring encrypts its own file, Wine its
+        // registry's credentials.
+        assert_eq!(t.files_containing(SECRET), Vec::<std::path::PathBuf>::new());
+    }
+
+    #[test]
+    fn access_key_id_flag_reads_the_secret_from_stdins_first_line() {
+        let t = TestEnv::native();
+        t.run(&["add", "--username", "helen", "--access-key-id", KEY_ID])
+            .stdin(&format!("{SECRET}\nignored second line\n"))
+            .ok();
+        assert_eq!(
+            t.run(&["--username", "helen"]).ok().stdout,
+            expected_long_term()
+        );
+    }
+
+    #[test]
+    fn unknown_name_fails_with_one_line_naming_it() {
+        let t = TestEnv::native();
+        let out = t.run(&["--username", "nobody"]).fails(1);
+        out.stderr_has(&["'nobody'", t.label(), "awscreds-rs add --username nobody"]);
+        assert_eq!(out.stderr.lines().count(), 1);
+    }
+
+    #[test]
+    fn a_corrupt_entry_is_reported_listed_and_replaceable() {
+        let t = TestEnv::native();
+        t.store_raw("broken", "garbage with s3cr3tvalue inside");
+        let out = t.run(&["--username", "broken"]).fails(1);
+        out.stderr_has(&["'broken'", "not a valid awscreds-rs entry", "--force"]);
+        assert!(!out.stderr.contains("s3cr3tvalue"));
+
+        let list = t.run(&["list", "--json"]).ok();
+        let rows: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
+        assert_eq!(rows[0]["username"], "broken");
+        assert!(
+            rows[0]["error"].as_str().unwrap().contains("error"),
+            "{rows}"
+        );
+
+        t.run(&["add", "--username", "broken"])
+            .stdin(&long_term_doc())
+            .fails(1);
+        t.run(&["add", "--username", "broken", "--force"])
+            .stdin(&long_term_doc())
+            .ok();
+        assert_eq!(
+            t.run(&["--username", "broken"]).ok().stdout,
+            expected_long_term()
+        );
+    }
+
+    #[test]
+    fn list_masks_keys_and_remove_deletes() {
+        let t = TestEnv::native();
+        t.run(&["list"]).ok().stderr_has(&["No credentials stored"]);
+        t.run(&["add", "--username", "helen"])
+            .stdin(&long_term_doc())
+            .ok();
+        t.run(&["add", "--username", "ci"])
+            .stdin(&temporary_doc(&in_two_hours()))
+            .ok();
+        let table = t.run(&["list"]).ok().stdout;
+        assert!(!table.contains(SECRET) && !table.contains(TOKEN) && !table.contains(KEY_ID));
+        let lines: Vec<&str> = table.lines().collect();
+        assert!(lines[0].starts_with("NAME"), "{table}");
+        assert!(
+            lines[1].starts_with("ci ") && lines[1].contains("ASIA************MPLE  temporary"),
+            "{table}"
+        );
+        assert!(
+            lines[2].starts_with("helen") && lines[2].contains("long-term"),
+            "{table}"
+        );
+
+        let json: serde_json::Value =
+            serde_json::from_str(&t.run(&["list", "--json"]).ok().stdout).unwrap();
+        assert_eq!(json.as_array().unwrap().len(), 2);
+        assert_eq!(json[1]["access_key_id"], "AKIA************MPLE");
+        assert_eq!(json[0]["type"], "temporary");
+        assert_eq!(json[0]["expired"], false);
+
+        t.run(&["remove", "--username", "helen"]).ok();
+        t.run(&["--username", "helen"]).fails(1);
+        t.run(&["remove", "--username", "helen"])
+            .fails(1)
+            .stderr_has(&["no credentials stored for 'helen'"]);
+        assert_eq!(t.run(&["--username", "ci"]).ok().stdout.lines().count(), 1);
+    }
 }

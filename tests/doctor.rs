@@ -171,3 +171,98 @@ fn profiles_lists_every_profile_with_its_source() {
     let table = t.run(&["profiles"]).ok().stdout;
     assert!(table.starts_with("PROFILE"), "{table}");
 }
+
+/// The tests that run on every platform: on Linux against the Secret
+/// Service, under Wine (scripts/wine.sh) against the Windows Credential
+/// Manager.
+mod everywhere {
+    use super::*;
+
+    fn errors(out: &Out) -> Vec<Value> {
+        let findings: Value = serde_json::from_str(&out.stdout)
+            .unwrap_or_else(|e| panic!("doctor --json printed no JSON ({e}): {out:?}"));
+        findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["status"] == "error")
+            .cloned()
+            .collect()
+    }
+
+    /// `configure` writes the line a user of this platform would type,
+    /// doctor judges it by this platform's rules and passes it, then names
+    /// what broke it and a fix that works here.
+    #[test]
+    fn configure_then_doctor_on_a_healthy_and_a_broken_setup() {
+        let t = TestEnv::with_key("helen");
+        t.run(&[
+            "configure",
+            "--profile",
+            "app",
+            "--username",
+            "helen",
+            "--region",
+            "us-east-1",
+        ])
+        .ok();
+        let config = fs::read_to_string(t.config_path()).unwrap();
+        let line = config
+            .lines()
+            .find(|l| l.starts_with("credential_process = "))
+            .unwrap_or_else(|| panic!("no credential_process line: {config}"));
+        // The plain path, never Windows' verbatim `\\?\` form; on Windows
+        // in double quotes, which is what cmd.exe reads.
+        assert!(!line.contains(r"\\?\"), "{line}");
+        if wine().is_some() {
+            assert!(line.starts_with("credential_process = \""), "{line}");
+            assert!(line.contains(r":\"), "{line}");
+            assert!(
+                line.contains("awscreds-rs.exe\" --username helen"),
+                "{line}"
+            );
+        } else {
+            assert!(line.contains("/target/installed/bin/awscreds-rs"), "{line}");
+            assert!(line.ends_with("awscreds-rs --username helen"), "{line}");
+        }
+
+        let healthy = t.run(&["doctor", "--profile", "app", "--json"]).output();
+        assert_eq!(healthy.code, 0, "{healthy:?}");
+        assert_eq!(errors(&healthy), Vec::<Value>::new(), "{healthy:?}");
+        assert_eq!(
+            healthy.finding("credential_process.program")["status"],
+            "ok",
+            "{healthy:?}"
+        );
+
+        // The key gone: the fix stores it again.
+        t.run(&["remove", "--username", "helen"]).ok();
+        let out = t.run(&["doctor", "--profile", "app", "--json"]).output();
+        assert_eq!(out.code, 1, "{out:?}");
+        let found = errors(&out);
+        assert!(
+            found.iter().any(|f| f["fix"]
+                .as_str()
+                .unwrap()
+                .contains("awscreds-rs add --username helen")),
+            "{found:?}"
+        );
+
+        // The program gone: named, with no shell-syntax or wildcard false
+        // alarm about the path's own characters.
+        let moved = line.replace("awscreds-rs", "awscreds-rs-gone");
+        t.write_config(&format!("[profile app]\n{moved}\n"));
+        let out = t.run(&["doctor", "--profile", "app", "--json"]).output();
+        assert_eq!(out.code, 1, "{out:?}");
+        let program = out.finding("credential_process.program");
+        assert_eq!(program["status"], "error", "{out:?}");
+        assert!(
+            program["message"]
+                .as_str()
+                .unwrap()
+                .contains("does not exist"),
+            "{program}"
+        );
+        assert!(!out.stdout.contains("credential_process.shell"), "{out:?}");
+    }
+}

@@ -612,3 +612,46 @@ fn sessions_are_cached_in_the_file_store_and_move_drops_them() {
     t.run(&["--store", "keyutils", "remove", "--username", &name])
         .ok();
 }
+
+/// The tests that run on every platform: on Linux against the Secret
+/// Service, under Wine (scripts/wine.sh) against the Windows Credential
+/// Manager, each beside the file store.
+mod everywhere {
+    use super::*;
+
+    /// `move` from the platform's own store into the file store and back:
+    /// the key reads where it went and no longer where it was. (Windows has
+    /// no kernel keyring to keep the store unlocked: every read there asks
+    /// the passphrase command.)
+    #[test]
+    fn move_into_the_file_store_and_back() {
+        let t = TestEnv::with_key("helen");
+        let pass = "echo correct horse battery staple";
+        let reads = |store: &str| {
+            t.run(&["--store", store, "--username", "helen"])
+                .env("AWSCREDS_PASSPHRASE_COMMAND", pass)
+                .output()
+                .code
+                == 0
+        };
+        t.run(&[
+            "move",
+            "--username",
+            "helen",
+            "--from",
+            t.store,
+            "--to",
+            "file",
+        ])
+        .env("AWSCREDS_PASSPHRASE_COMMAND", pass)
+        .ok()
+        .stderr_has(&["Moved", "--store file"]);
+        assert!(reads("file") && !reads(t.store));
+        t.run(&["move", "--all", "--from", "file", "--to", t.store])
+            .env("AWSCREDS_PASSPHRASE_COMMAND", pass)
+            .ok()
+            .stderr_has(&["Moved 'helen'"]);
+        assert!(reads(t.store) && !reads("file"));
+        assert_eq!(t.files_containing(SECRET), Vec::<PathBuf>::new());
+    }
+}

@@ -27,7 +27,7 @@ impl World {
         } else {
             LocalSts::start()
         };
-        let t = TestEnv::secret_service();
+        let t = TestEnv::native();
         let key = py(&t, &["bootstrap", &aws.endpoint]);
         assert_eq!(key.code, 0, "{key:?}");
         t.run(&["add", "--username", "helen"])
@@ -153,23 +153,6 @@ fn rotate_replaces_the_key_and_the_sdks_sign_with_the_new_one() {
 }
 
 #[test]
-fn a_user_with_two_keys_is_refused_and_nothing_changes() {
-    let w = World::new(true);
-    let (id, secret) = w.stored();
-    let extra = py(&w.t, &["create-key", &w.aws.endpoint, &id, &secret]);
-    assert_eq!(extra.code, 0, "{extra:?}");
-    let extra = extra.stdout.trim().to_string();
-    let out = w.rotate(&[]).fails(1);
-    out.stderr_has(&[
-        "two access keys",
-        "nothing was changed",
-        &extra,
-        "aws iam delete-access-key",
-    ]);
-    assert_eq!(w.stored(), (id, secret));
-}
-
-#[test]
 fn iam_being_slow_to_accept_the_new_key_is_waited_for() {
     let w = World::new(true);
     w.aws
@@ -202,23 +185,6 @@ fn a_refused_delete_keeps_the_new_key_and_says_what_remains() {
         2,
         "the old key is still there, as the message says"
     );
-}
-
-#[test]
-fn killed_at_every_step_the_stored_key_still_works() {
-    let w = World::new(true);
-    for round in 0..2 {
-        for step in ["created", "stored", "working", "deleted"] {
-            let out = w.rotate(&[]).env("AWSCREDS_TEST_STOP_AFTER", step).output();
-            assert_eq!(out.code, 99, "round {round}, {step}: {out:?}");
-            let stored = w.stored();
-            assert!(w.accepts(&stored), "round {round}, after {step}");
-            // What a user does next: remove the key awscreds-rs does not hold.
-            w.prune();
-        }
-    }
-    w.rotate(&[]).ok();
-    assert!(w.accepts(&w.stored()));
 }
 
 #[test]
@@ -360,4 +326,45 @@ fn doctor_online_asks_iam_the_age_of_an_imported_key() {
         list.stdout.contains("\"age_days\": 0"),
         "recorded: {list:?}"
     );
+}
+
+/// The tests that run on every platform: on Linux against the Secret
+/// Service, under Wine (scripts/wine.sh) against the Windows Credential
+/// Manager.
+mod everywhere {
+    use super::*;
+
+    #[test]
+    fn a_user_with_two_keys_is_refused_and_nothing_changes() {
+        let w = World::new(true);
+        let (id, secret) = w.stored();
+        let extra = py(&w.t, &["create-key", &w.aws.endpoint, &id, &secret]);
+        assert_eq!(extra.code, 0, "{extra:?}");
+        let extra = extra.stdout.trim().to_string();
+        let out = w.rotate(&[]).fails(1);
+        out.stderr_has(&[
+            "two access keys",
+            "nothing was changed",
+            &extra,
+            "aws iam delete-access-key",
+        ]);
+        assert_eq!(w.stored(), (id, secret));
+    }
+
+    #[test]
+    fn killed_at_every_step_the_stored_key_still_works() {
+        let w = World::new(true);
+        for round in 0..2 {
+            for step in ["created", "stored", "working", "deleted"] {
+                let out = w.rotate(&[]).env("AWSCREDS_TEST_STOP_AFTER", step).output();
+                assert_eq!(out.code, 99, "round {round}, {step}: {out:?}");
+                let stored = w.stored();
+                assert!(w.accepts(&stored), "round {round}, after {step}");
+                // What a user does next: remove the key awscreds-rs does not hold.
+                w.prune();
+            }
+        }
+        w.rotate(&[]).ok();
+        assert!(w.accepts(&w.stored()));
+    }
 }

@@ -20,7 +20,7 @@ struct World {
 }
 
 fn world(mfa: bool) -> World {
-    let t = TestEnv::secret_service();
+    let t = TestEnv::native();
     let mut add = vec!["add", "--username", "helen"];
     if mfa {
         add.extend(["--mfa-serial", MFA]);
@@ -52,33 +52,12 @@ fn doc(out: &Out) -> Value {
 }
 
 #[test]
-fn mfa_code_from_a_command_and_the_cache() {
+fn boto3_reads_the_cached_mfa_session() {
     let w = world(true);
-    let out = w
-        .run(&["--username", "helen", "--mfa-command", "echo 123456"])
-        .ok();
-    let first = doc(&out);
-    assert!(
-        first["SessionToken"].is_string() && first["Expiration"].is_string(),
-        "{first}"
-    );
-    assert_eq!(w.sts.count("GetSessionToken"), 1);
-    let call = &w.sts.calls()[0];
-    assert!(
-        call.contains("TokenCode=123456")
-            && call.contains("SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Fhelen"),
-        "{call}"
-    );
-    assert!(call.contains("DurationSeconds=3600"), "{call}");
-
-    // Reused: no second call, the same session.
-    let again = doc(&w
+    let first = doc(&w
         .run(&["--username", "helen", "--mfa-command", "echo 123456"])
         .ok());
-    assert_eq!(again, first);
-    assert_eq!(w.sts.count("GetSessionToken"), 1);
-
-    // boto3 reads it through a profile, with the same expiry.
+    // Through a profile, the same session with the same expiry.
     w.t.write_config(&format!(
         "[profile app]\ncredential_process = {bin} --username helen --mfa-command 'echo 123456'\n",
         bin = bin()
@@ -88,140 +67,10 @@ fn mfa_code_from_a_command_and_the_cache() {
         .arg("app")
         .env("AWS_ENDPOINT_URL_STS", &w.sts.endpoint)
         .env("AWS_REGION", "us-east-1");
-    let out = Run::new(cmd).ok();
-    let seen = doc(&out);
+    let seen = doc(&Run::new(cmd).ok());
     assert_eq!(seen["SessionToken"], first["SessionToken"]);
     assert_eq!(seen["Expiration"], first["Expiration"]);
     assert_eq!(w.sts.count("GetSessionToken"), 1);
-
-    // `clear` drops it; the next call makes a new one. The key stays.
-    w.run(&["clear", "--username", "helen"])
-        .ok()
-        .stderr_has(&["Dropped 1 cached session"]);
-    assert!(w.cached_names().is_empty());
-    w.run(&["--username", "helen", "--mfa-command", "echo 123456"])
-        .ok();
-    assert_eq!(w.sts.count("GetSessionToken"), 2);
-    let list = w.run(&["list"]).ok().stdout;
-    assert!(list.contains("helen") && !list.contains('#'), "{list}");
-}
-
-#[test]
-fn mfa_code_typed_on_the_terminal() {
-    let w = world(true);
-    let mut cmd = w.t.command(client(".venv/bin/python"));
-    cmd.arg(project_dir().join("tests/py/pty_run.py"))
-        .args([
-            &format!("MFA code for {MFA}: "),
-            "654321",
-            "--",
-            bin(),
-            "--username",
-            "helen",
-        ])
-        .env("AWS_ENDPOINT_URL_STS", &w.sts.endpoint)
-        .env("AWS_REGION", "us-east-1");
-    let out = Run::new(cmd).output();
-    assert_eq!(out.code, 0, "{out:?}");
-    assert!(out.stdout.contains("\"SessionToken\""), "{out:?}");
-    assert!(w.sts.calls()[0].contains("TokenCode=654321"));
-}
-
-#[test]
-fn without_a_terminal_or_command_it_fails_at_once_and_caches_nothing() {
-    let w = world(true);
-    let mut cmd = w.t.command("setsid");
-    cmd.args(["-w", bin(), "--username", "helen"])
-        .env("AWS_ENDPOINT_URL_STS", &w.sts.endpoint);
-    let started = std::time::Instant::now();
-    let out = Run::new(cmd).fails(1);
-    assert!(started.elapsed() < std::time::Duration::from_secs(5));
-    out.stderr_has(&["no terminal to ask for the MFA code", "--mfa-command"]);
-    assert!(w.sts.calls().is_empty());
-    assert!(w.cached_names().is_empty());
-    // A code that is not 6 digits never reaches STS either.
-    w.run(&["--username", "helen", "--mfa-command", "echo 12ab"])
-        .fails(1)
-        .stderr_has(&["not 6 digits"]);
-    assert!(w.sts.calls().is_empty());
-}
-
-#[test]
-fn assume_role_without_and_with_mfa() {
-    let w = world(false);
-    let out = w
-        .run(&[
-            "--username",
-            "helen",
-            "--role-arn",
-            ROLE,
-            "--external-id",
-            "ext-123",
-            "--duration",
-            "2h",
-        ])
-        .ok();
-    let role = doc(&out);
-    assert_eq!(role["AccountId"], "123456789012");
-    assert!(role["AccessKeyId"].as_str().unwrap().starts_with("ASIA"));
-    let call = &w.sts.calls()[0];
-    for part in [
-        "Action=AssumeRole",
-        "RoleSessionName=awscreds-rs-helen",
-        "ExternalId=ext-123",
-        "DurationSeconds=7200",
-    ] {
-        assert!(call.contains(part), "{part} in {call}");
-    }
-    // Reused.
-    w.run(&[
-        "--username",
-        "helen",
-        "--role-arn",
-        ROLE,
-        "--external-id",
-        "ext-123",
-    ])
-    .ok();
-    assert_eq!(w.sts.count("AssumeRole"), 1);
-
-    // With an MFA device the role is assumed from the MFA session.
-    w.run(&["add", "--username", "helen", "--mfa-serial", MFA])
-        .ok()
-        .stderr_has(&["Recorded the MFA device"]);
-    w.run(&[
-        "--username",
-        "helen",
-        "--role-arn",
-        ROLE,
-        "--role-session-name",
-        "ci-run",
-        "--mfa-command",
-        "echo 111111",
-    ])
-    .ok();
-    assert_eq!(w.sts.count("GetSessionToken"), 1);
-    assert_eq!(w.sts.count("AssumeRole"), 2);
-    assert!(w.sts.calls()[2].contains("RoleSessionName=ci-run"));
-    // The MFA session serves another role without a new code.
-    w.run(&[
-        "--username",
-        "helen",
-        "--role-arn",
-        "arn:aws:iam::123456789012:role/other",
-    ])
-    .ok();
-    assert_eq!(w.sts.count("GetSessionToken"), 1);
-    assert_eq!(w.sts.count("AssumeRole"), 3);
-    // The stored key is still the long-term one.
-    assert_eq!(
-        w.run(&["list", "--json"])
-            .ok()
-            .stdout
-            .matches("\"username\"")
-            .count(),
-        1
-    );
 }
 
 #[test]
@@ -488,4 +337,170 @@ fn doctor_online_names_the_identity() {
         "{online}"
     );
     assert!(w.sts.count("GetCallerIdentity") == 1);
+}
+
+/// Linux only: under Wine the prompt on a pseudo-terminal was never answered
+/// (the run hung until its deadline); Wine's console was not examined further.
+#[test]
+fn mfa_code_typed_on_the_terminal() {
+    let w = world(true);
+    let mut cmd = w.t.command(client(".venv/bin/python"));
+    cmd.arg(project_dir().join("tests/py/pty_run.py"))
+        .args([
+            &format!("MFA code for {MFA}: "),
+            "654321",
+            "--",
+            bin(),
+            "--username",
+            "helen",
+        ])
+        .env("AWS_ENDPOINT_URL_STS", &w.sts.endpoint)
+        .env("AWS_REGION", "us-east-1");
+    let out = Run::new(cmd).output();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("\"SessionToken\""), "{out:?}");
+    assert!(w.sts.calls()[0].contains("TokenCode=654321"));
+}
+
+/// The tests that run on every platform: on Linux against the Secret
+/// Service, under Wine (scripts/wine.sh) against the Windows Credential
+/// Manager.
+mod everywhere {
+    use super::*;
+
+    #[test]
+    fn mfa_code_from_a_command_and_the_cache() {
+        let w = world(true);
+        let out = w
+            .run(&["--username", "helen", "--mfa-command", "echo 123456"])
+            .ok();
+        let first = doc(&out);
+        assert!(
+            first["SessionToken"].is_string() && first["Expiration"].is_string(),
+            "{first}"
+        );
+        assert_eq!(w.sts.count("GetSessionToken"), 1);
+        let call = &w.sts.calls()[0];
+        assert!(
+            call.contains("TokenCode=123456")
+                && call.contains("SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Fhelen"),
+            "{call}"
+        );
+        assert!(call.contains("DurationSeconds=3600"), "{call}");
+
+        // Reused: no second call, the same session.
+        let again = doc(&w
+            .run(&["--username", "helen", "--mfa-command", "echo 123456"])
+            .ok());
+        assert_eq!(again, first);
+        assert_eq!(w.sts.count("GetSessionToken"), 1);
+
+        // `clear` drops it; the next call makes a new one. The key stays.
+        w.run(&["clear", "--username", "helen"])
+            .ok()
+            .stderr_has(&["Dropped 1 cached session"]);
+        assert!(w.cached_names().is_empty());
+        w.run(&["--username", "helen", "--mfa-command", "echo 123456"])
+            .ok();
+        assert_eq!(w.sts.count("GetSessionToken"), 2);
+        let list = w.run(&["list"]).ok().stdout;
+        assert!(list.contains("helen") && !list.contains('#'), "{list}");
+    }
+
+    #[test]
+    fn without_a_terminal_or_command_it_fails_at_once_and_caches_nothing() {
+        let w = world(true);
+        let mut cmd = w.t.command("setsid");
+        cmd.args(["-w", bin(), "--username", "helen"])
+            .env("AWS_ENDPOINT_URL_STS", &w.sts.endpoint);
+        let started = std::time::Instant::now();
+        let out = Run::new(cmd).fails(1);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        out.stderr_has(&["no terminal to ask for the MFA code", "--mfa-command"]);
+        assert!(w.sts.calls().is_empty());
+        assert!(w.cached_names().is_empty());
+        // A code that is not 6 digits never reaches STS either.
+        w.run(&["--username", "helen", "--mfa-command", "echo 12ab"])
+            .fails(1)
+            .stderr_has(&["not 6 digits"]);
+        assert!(w.sts.calls().is_empty());
+    }
+
+    #[test]
+    fn assume_role_without_and_with_mfa() {
+        let w = world(false);
+        let out = w
+            .run(&[
+                "--username",
+                "helen",
+                "--role-arn",
+                ROLE,
+                "--external-id",
+                "ext-123",
+                "--duration",
+                "2h",
+            ])
+            .ok();
+        let role = doc(&out);
+        assert_eq!(role["AccountId"], "123456789012");
+        assert!(role["AccessKeyId"].as_str().unwrap().starts_with("ASIA"));
+        let call = &w.sts.calls()[0];
+        for part in [
+            "Action=AssumeRole",
+            "RoleSessionName=awscreds-rs-helen",
+            "ExternalId=ext-123",
+            "DurationSeconds=7200",
+        ] {
+            assert!(call.contains(part), "{part} in {call}");
+        }
+        // Reused.
+        w.run(&[
+            "--username",
+            "helen",
+            "--role-arn",
+            ROLE,
+            "--external-id",
+            "ext-123",
+        ])
+        .ok();
+        assert_eq!(w.sts.count("AssumeRole"), 1);
+
+        // With an MFA device the role is assumed from the MFA session.
+        w.run(&["add", "--username", "helen", "--mfa-serial", MFA])
+            .ok()
+            .stderr_has(&["Recorded the MFA device"]);
+        w.run(&[
+            "--username",
+            "helen",
+            "--role-arn",
+            ROLE,
+            "--role-session-name",
+            "ci-run",
+            "--mfa-command",
+            "echo 111111",
+        ])
+        .ok();
+        assert_eq!(w.sts.count("GetSessionToken"), 1);
+        assert_eq!(w.sts.count("AssumeRole"), 2);
+        assert!(w.sts.calls()[2].contains("RoleSessionName=ci-run"));
+        // The MFA session serves another role without a new code.
+        w.run(&[
+            "--username",
+            "helen",
+            "--role-arn",
+            "arn:aws:iam::123456789012:role/other",
+        ])
+        .ok();
+        assert_eq!(w.sts.count("GetSessionToken"), 1);
+        assert_eq!(w.sts.count("AssumeRole"), 3);
+        // The stored key is still the long-term one.
+        assert_eq!(
+            w.run(&["list", "--json"])
+                .ok()
+                .stdout
+                .matches("\"username\"")
+                .count(),
+            1
+        );
+    }
 }

@@ -35,6 +35,9 @@ impl TestEnv {
         )
         .unwrap();
         let ss = bus.map(|keyring| SecretService::start(root.path(), &home, &runtime, keyring));
+        if let Some(wine) = wine() {
+            new_wine_prefix(&wine.join("prefix"), &root.path().join("prefix"));
+        }
         TestEnv {
             root,
             home,
@@ -49,10 +52,20 @@ impl TestEnv {
         Self::new("secret-service", Some(true))
     }
 
-    /// A real Secret Service with AWS's example long-term key stored for
-    /// `name`.
+    /// The platform's own store: the Secret Service on Linux; under Wine
+    /// the Windows Credential Manager of a Wine prefix of this test's own.
+    pub fn native() -> Self {
+        if wine().is_some() {
+            Self::new("windows", None)
+        } else {
+            Self::secret_service()
+        }
+    }
+
+    /// The platform's own store with AWS's example long-term key stored
+    /// for `name`.
     pub fn with_key(name: &str) -> Self {
-        let t = Self::secret_service();
+        let t = Self::native();
         t.run(&["add", "--username", name])
             .stdin(&long_term_doc())
             .ok();
@@ -74,6 +87,17 @@ impl TestEnv {
     /// The real kernel keyring, shared by every test: use [`TestEnv::name`].
     pub fn keyutils() -> Self {
         Self::new("keyutils", None)
+    }
+
+    /// How awscreds-rs names this test's store in its messages.
+    pub fn label(&self) -> &'static str {
+        match self.store {
+            "secret-service" => "the Secret Service",
+            "windows" => "the Windows Credential Manager",
+            "keyutils" => "the kernel keyring (keyutils)",
+            "file" => "the encrypted file store",
+            other => panic!("no label for the store {other}"),
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -126,6 +150,9 @@ impl TestEnv {
         if let Some(ss) = &self.ss {
             cmd.env("DBUS_SESSION_BUS_ADDRESS", &ss.address);
         }
+        if wine().is_some() {
+            cmd.env("WINEPREFIX", self.root().join("prefix"));
+        }
         cmd
     }
 
@@ -135,10 +162,25 @@ impl TestEnv {
         Run::new(cmd)
     }
 
-    /// The names of the entries awscreds-rs keeps in this test's Secret
-    /// Service, sorted, as secret-tool sees them (it prints attributes on
-    /// stderr).
+    /// The names of the entries awscreds-rs keeps in this test's store,
+    /// sorted, as the store's own tool sees them: secret-tool (it prints
+    /// attributes on stderr), or under Wine tests/wine/wincred.c.
     pub fn stored_names(&self) -> Vec<String> {
+        if let Some(wine) = wine() {
+            let out = self
+                .command(wine.join("wincred"))
+                .arg("list")
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "wincred list: {out:?}");
+            let mut names: Vec<String> = String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .filter_map(|l| l.strip_suffix(".awscreds-rs"))
+                .map(String::from)
+                .collect();
+            names.sort();
+            return names;
+        }
         let out = self
             .command("secret-tool")
             .args(["search", "--all", "service", "awscreds-rs"])
@@ -153,11 +195,37 @@ impl TestEnv {
         names
     }
 
-    /// Every file under the test's root that contains `needle`.
+    /// Stores `value` for `name` as it is, beside awscreds-rs: through
+    /// secret-tool, or under Wine through tests/wine/wincred.c.
+    pub fn store_raw(&self, name: &str, value: &str) {
+        let cmd = match wine() {
+            Some(wine) => {
+                let mut cmd = self.command(wine.join("wincred"));
+                cmd.args(["write", &format!("{name}.awscreds-rs"), value]);
+                cmd
+            }
+            None => {
+                let mut cmd = self.command("secret-tool");
+                cmd.args(["store", "--label=raw", "service", "awscreds-rs"])
+                    .args(["username", name]);
+                cmd
+            }
+        };
+        let out = Run::new(cmd).stdin(value).output();
+        assert_eq!(out.code, 0, "storing a raw entry: {out:?}");
+    }
+
+    /// Every file under the test's root that contains `needle` (under
+    /// Wine, the prefix's registry included, its Windows folder of
+    /// libraries not).
     pub fn files_containing(&self, needle: &str) -> Vec<PathBuf> {
         let mut found = Vec::new();
         let mut stack = vec![self.root().to_path_buf()];
+        let libraries = self.root().join("prefix/drive_c/windows");
         while let Some(dir) = stack.pop() {
+            if dir == libraries {
+                continue;
+            }
             for entry in std::fs::read_dir(&dir).unwrap().flatten() {
                 let path = entry.path();
                 let kind = entry.file_type().unwrap();
@@ -188,6 +256,33 @@ impl Drop for TestEnv {
             for name in self.names.lock().unwrap().iter() {
                 let _ = self.run(&["remove", "--username", name]).output();
             }
+        }
+        if wine().is_some() {
+            let _ = self.command("/usr/lib/wine/wineserver").arg("-k").output();
+        }
+    }
+}
+
+/// A copy of scripts/wine.sh's prefix for one test: its libraries shared
+/// through hard links (Wine only reads them), its registry (where the
+/// Credential Manager keeps credentials) and other top-level files copied.
+fn new_wine_prefix(template: &Path, prefix: &Path) {
+    let status = Command::new("cp")
+        .arg("-al")
+        .arg(template)
+        .arg(prefix)
+        .status()
+        .unwrap();
+    assert!(
+        status.success(),
+        "cannot copy the Wine prefix {}",
+        template.display()
+    );
+    for entry in std::fs::read_dir(template).unwrap().flatten() {
+        if entry.file_type().unwrap().is_file() {
+            let copy = prefix.join(entry.file_name());
+            std::fs::remove_file(&copy).unwrap();
+            std::fs::copy(entry.path(), &copy).unwrap();
         }
     }
 }

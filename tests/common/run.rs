@@ -12,20 +12,36 @@ use super::project_dir;
 /// `cargo install --locked --path . --root target/installed`.
 pub const INSTALL_ROOT: &str = "target/installed";
 
+/// Where scripts/wine.sh put the Windows build, its Wine prefix and the
+/// wrappers that run them, when the tests run under Wine
+/// (`AWSCREDS_TEST_WINE`).
+pub fn wine() -> Option<PathBuf> {
+    std::env::var_os("AWSCREDS_TEST_WINE").map(PathBuf::from)
+}
+
 /// The binary every test runs: the one `cargo install` builds, never the
 /// test build (which has the dev-dependencies' features unified in).
-/// `AWSCREDS_TEST_BIN` names another. A missing binary, or one older than
-/// the sources, fails the test with the command that installs it.
+/// `AWSCREDS_TEST_BIN` names another; under Wine it is the Windows build,
+/// run through its wrapper. A missing binary, or one older than the
+/// sources, fails the test with the command that installs it.
 pub fn bin() -> &'static str {
     static BIN: OnceLock<String> = OnceLock::new();
     BIN.get_or_init(|| {
-        let path = match std::env::var_os("AWSCREDS_TEST_BIN") {
-            Some(path) => PathBuf::from(path),
-            None => project_dir().join(INSTALL_ROOT).join("bin/awscreds-rs"),
+        let (path, run) = match (wine(), std::env::var_os("AWSCREDS_TEST_BIN")) {
+            (Some(dir), _) => (dir.join("bin/awscreds-rs.exe"), dir.join("awscreds-rs")),
+            (None, Some(path)) => (PathBuf::from(&path), PathBuf::from(path)),
+            (None, None) => {
+                let path = project_dir().join(INSTALL_ROOT).join("bin/awscreds-rs");
+                (path.clone(), path)
+            }
         };
-        let install = format!(
-            "run scripts/test.sh, or: cargo install --locked --path . --root {INSTALL_ROOT}"
-        );
+        let install = if wine().is_some() {
+            "run scripts/wine.sh".to_string()
+        } else {
+            format!(
+                "run scripts/test.sh, or: cargo install --locked --path . --root {INSTALL_ROOT}"
+            )
+        };
         let built = std::fs::metadata(&path)
             .and_then(|m| m.modified())
             .unwrap_or_else(|_| panic!("{} is missing: {install}", path.display()));
@@ -39,7 +55,7 @@ pub fn bin() -> &'static str {
                 );
             }
         }
-        path.to_str().expect("a UTF-8 path").to_string()
+        run.to_str().expect("a UTF-8 path").to_string()
     })
 }
 

@@ -36,6 +36,8 @@ while time.monotonic() < deadline:
         if not chunk:
             break
         shown += chunk
+else:  # the deadline passed with the terminal still open: stop the command
+    os.kill(pid, 9)
 _, status = os.waitpid(pid, 0)
 sys.stdout.write(shown.decode(errors="replace"))
 sys.exit(os.waitstatus_to_exitcode(status))
