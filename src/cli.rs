@@ -242,7 +242,7 @@ pub enum Command {
         store it and read it back, wait until AWS accepts it, then delete the old one and drop \
         cached sessions. With an MFA device, one code serves the whole rotation.\n\n\
         Examples:\n  awscreds-rs rotate --username helen\n  \
-        awscreds-rs rotate --username helen --mfa-command 'ykman oath accounts code --single aws'"
+        awscreds-rs rotate --username helen --mfa-command \"ykman oath accounts code --single aws\""
     )]
     Rotate(RotateArgs),
 }

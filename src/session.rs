@@ -362,7 +362,7 @@ fn ask_terminal(serial: &str) -> Result<String> {
         .ok_or_else(|| {
             Error::invalid(
                 format!("there is no terminal to ask for the MFA code of {serial}"),
-                "add --mfa-command CMD to the credential_process line (for example --mfa-command 'ykman oath accounts code --single NAME')",
+                "add --mfa-command CMD to the credential_process line (for example --mfa-command \"ykman oath accounts code --single NAME\")",
             )
         })
 }
