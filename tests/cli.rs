@@ -149,6 +149,28 @@ fn a_secret_service_that_goes_away() {
         .stderr_has(&["'helen'", "Secret Service"]);
 }
 
+/// The test bed's own guard against gnome-keyring's upstream crash (see
+/// common::bus::revive): a keyring that died is started again on the same
+/// files, and the command that failed runs once more and finds the key.
+#[test]
+fn a_keyring_that_died_is_started_again_with_its_keys() {
+    let t = TestEnv::with_key("helen");
+    let pid = t.ss().keyring_pid().unwrap();
+    std::process::Command::new("kill")
+        .args(["-TRAP", &pid.to_string()])
+        .status()
+        .unwrap();
+    // Dead (a zombie of the test's) before the command runs.
+    let stat = format!("/proc/{pid}/stat");
+    while !std::fs::read_to_string(&stat).unwrap().contains(") Z ") {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let out = t.run(&["--username", "helen"]).ok();
+    assert!(out.stdout.contains(KEY_ID), "{out:?}");
+    assert!(out.stderr.is_empty(), "{out:?}");
+    assert_ne!(t.ss().keyring_pid(), Some(pid));
+}
+
 #[test]
 fn unknown_store_names_are_usage_errors() {
     let t = TestEnv::secret_service();
