@@ -35,23 +35,41 @@ pub fn header_name(text: &str) -> Option<&str> {
     Some(inner[..close].trim())
 }
 
-/// The key of a top-level `key = value` line. Indented lines belong to a
-/// nested block (`s3 =` followed by indented settings) and are not top-level.
-pub fn property_key(text: &str) -> Option<&str> {
-    if text.starts_with([' ', '\t']) {
-        return None;
-    }
+/// The key and value of a `key = value` or `key: value` line, split at the
+/// first `=` or `:` as Python's configparser (and so botocore) splits it.
+/// Indentation is not looked at here: whether an indented line is a key of
+/// its own or continues the one above depends on that line (`settings`).
+fn split_setting(text: &str) -> Option<(&str, &str)> {
     let trimmed = text.trim();
     if trimmed.is_empty() || trimmed.starts_with(['#', ';', '[']) {
         return None;
     }
-    let (key, _) = trimmed.split_once('=')?;
-    Some(key.trim())
+    let at = trimmed.find(['=', ':'])?;
+    let key = trimmed[..at].trim();
+    (!key.is_empty()).then(|| (key, trimmed[at + 1..].trim()))
 }
 
-/// The value of a `key = value` line.
+/// The key of a `key = value` (or `key: value`) line, as written.
+pub fn property_key(text: &str) -> Option<&str> {
+    split_setting(text).map(|(key, _)| key)
+}
+
+/// The value of a `key = value` (or `key: value`) line.
 pub fn property_value(text: &str) -> Option<&str> {
-    text.split_once('=').map(|(_, value)| value.trim())
+    split_setting(text).map(|(_, value)| value)
+}
+
+/// How far a line is indented, in characters.
+fn indent(text: &str) -> usize {
+    text.len() - text.trim_start().len()
+}
+
+/// Whether a line, after a key indented by `key_indent` (None: no key yet
+/// in this section), continues that key's value rather than being a line
+/// of its own: configparser's rule, which makes `s3 =` then indented
+/// settings one nested value, and indented keys after a header keys.
+pub fn continues(text: &str, key_indent: Option<usize>) -> bool {
+    key_indent.is_some_and(|at| indent(text) > at)
 }
 
 /// The profile a config-file header names: `[profile NAME]`, and
@@ -175,14 +193,65 @@ impl Ini {
             .collect()
     }
 
+    /// The lines of a section that are keys of their own, with the key as
+    /// written, in order: configparser's reading (comments and blank lines
+    /// skipped, continuation lines part of the key above).
+    fn settings(&self, span: Span) -> Vec<(usize, &str)> {
+        let mut found = Vec::new();
+        let mut key_indent = None;
+        for i in span.header + 1..span.end {
+            let text = &self.lines[i].text;
+            let trimmed = text.trim();
+            if trimmed.is_empty() || trimmed.starts_with(['#', ';']) || continues(text, key_indent)
+            {
+                continue;
+            }
+            key_indent = Some(indent(text));
+            if let Some(key) = property_key(text) {
+                found.push((i, key));
+            }
+        }
+        found
+    }
+
+    /// A section's keys, lowercased as botocore reads them, with values.
     fn properties_in(&self, span: Span) -> Vec<(String, String)> {
-        self.lines[span.header + 1..span.end]
-            .iter()
-            .filter_map(|l| {
-                let key = property_key(&l.text)?;
-                Some((key.to_string(), property_value(&l.text)?.to_string()))
+        self.settings(span)
+            .into_iter()
+            .filter_map(|(i, key)| {
+                let value = property_value(&self.lines[i].text)?;
+                Some((key.to_ascii_lowercase(), value.to_string()))
             })
             .collect()
+    }
+
+    /// What the file defines more than once, for a message: `[section]`
+    /// for a section written twice, `key in [section]` for a key set twice.
+    pub fn doubled(&self) -> Vec<String> {
+        let sections = self.duplicates().into_iter().map(|h| format!("[{h}]"));
+        let keys = self
+            .duplicate_keys()
+            .into_iter()
+            .map(|(h, key)| format!("{key} in [{h}]"));
+        sections.chain(keys).collect()
+    }
+
+    /// Each key that a section sets more than once, ignoring case, as
+    /// `(section, key)`: botocore refuses such a file (DuplicateOptionError).
+    pub fn duplicate_keys(&self) -> Vec<(String, String)> {
+        let mut doubled = Vec::new();
+        for (name, span) in self.spans() {
+            let mut seen = std::collections::BTreeMap::new();
+            for (_, key) in self.settings(span) {
+                *seen.entry(key.to_ascii_lowercase()).or_insert(0) += 1;
+            }
+            doubled.extend(
+                seen.into_iter()
+                    .filter(|(_, n)| *n > 1)
+                    .map(|(key, _)| (name.clone(), key)),
+            );
+        }
+        doubled
     }
 
     /// The top-level properties of the matching section.
@@ -217,17 +286,26 @@ impl Ini {
         };
         let mut changed = false;
         let mut found = false;
+        let settings: Vec<(usize, bool)> = self
+            .settings(span)
+            .into_iter()
+            .map(|(i, k)| (i, k.eq_ignore_ascii_case(key)))
+            .collect();
+        // New keys go after the last key and the lines that continue it.
         let mut last_property = span.header;
-        for i in span.header + 1..span.end {
-            let text = &self.lines[i].text;
-            if property_key(text).is_some()
-                || (last_property > span.header && is_continuation(text))
-            {
-                last_property = i;
+        if let Some(&(first, _)) = settings.first() {
+            last_property = first;
+            for i in first + 1..span.end {
+                let text = &self.lines[i].text;
+                if !text.trim().is_empty() && !text.trim_start().starts_with(['#', ';']) {
+                    last_property = i;
+                }
             }
-            if property_key(text) == Some(key) {
+        }
+        for (i, same) in settings {
+            if same {
                 found = true;
-                if property_value(text) != Some(value) {
+                if property_value(&self.lines[i].text) != Some(value) {
                     self.lines[i].text = wanted.clone();
                     changed = true;
                 }
@@ -258,10 +336,29 @@ impl Ini {
             return 0;
         };
         let before = self.lines.len();
-        let body: Vec<Line> = self.lines[span.header + 1..span.end]
-            .iter()
-            .filter(|l| !property_key(&l.text).is_some_and(|k| keys.contains(&k)))
-            .cloned()
+        // A key's line goes with the deeper lines that continue its value.
+        let mut gone: Vec<usize> = Vec::new();
+        for (i, k) in self.settings(span) {
+            if !keys.iter().any(|key| k.eq_ignore_ascii_case(key)) {
+                continue;
+            }
+            gone.push(i);
+            let at = Some(indent(&self.lines[i].text));
+            for j in i + 1..span.end {
+                let text = &self.lines[j].text;
+                let trimmed = text.trim();
+                if trimmed.is_empty() || trimmed.starts_with(['#', ';']) {
+                    continue;
+                }
+                if !continues(text, at) {
+                    break;
+                }
+                gone.push(j);
+            }
+        }
+        let body: Vec<Line> = (span.header + 1..span.end)
+            .filter(|i| !gone.contains(i))
+            .map(|i| self.lines[i].clone())
             .collect();
         let empty = body
             .iter()
@@ -285,11 +382,6 @@ impl Ini {
     }
 }
 
-/// An indented line that continues a nested block (`s3 =` then settings).
-fn is_continuation(text: &str) -> bool {
-    text.starts_with([' ', '\t']) && !text.trim().is_empty()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,6 +399,57 @@ mod tests {
         };
         ini.set(&profile(name), &header, key, value);
         ini.render()
+    }
+
+    /// Each case checked against botocore's raw_config_parse (configparser):
+    /// `:` splits like `=`, keys are case-insensitive, an indented key after
+    /// a header is a key, a deeper line continues the key above.
+    #[test]
+    fn reads_keys_as_botocore_does() {
+        let props = |text: &str| Ini::parse(text).properties(&|h: &str| h == "p").unwrap();
+        let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+            list.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        assert_eq!(
+            props("[p]\n  AWS_Access_Key_ID: AKIA\n  region = r=1:2\n"),
+            pairs(&[("aws_access_key_id", "AKIA"), ("region", "r=1:2")])
+        );
+        assert_eq!(
+            props("[p]\ns3 =\n  max_concurrent_requests = 10\n\n  # note\nregion = r\n"),
+            pairs(&[("s3", ""), ("region", "r")])
+        );
+        assert_eq!(props("[p]\nk = v\n  more = x\n"), pairs(&[("k", "v")]));
+        assert_eq!(
+            Ini::parse("[a]\nregion = x\nRegion: y\n[b]\nregion = z\n").duplicate_keys(),
+            vec![("a".to_string(), "region".to_string())]
+        );
+    }
+
+    #[test]
+    fn set_and_remove_match_keys_in_any_case() {
+        assert_eq!(
+            set(
+                "[profile a]\nCredential_Process = old\nRegion: x\n",
+                "a",
+                "credential_process",
+                "new"
+            ),
+            "[profile a]\ncredential_process = new\nRegion: x\n"
+        );
+        assert_eq!(
+            set("[profile a]\nRegion: x\n", "a", "region", "x"),
+            "[profile a]\nRegion: x\n"
+        );
+        let mut ini =
+            Ini::parse("[d]\nAWS_ACCESS_KEY_ID = A\n  aws_secret_access_key: S\nregion = r\n");
+        ini.remove_keys(
+            &|h: &str| h == "d",
+            &["aws_access_key_id", "aws_secret_access_key"],
+        );
+        // The indented line continues the key above, as botocore reads it.
+        assert_eq!(ini.render(), "[d]\nregion = r\n");
     }
 
     #[test]

@@ -571,3 +571,62 @@ fn duplicate_sections_are_refused_and_nothing_changes() {
         .stderr_has(&["2 sections for profile 'app'"]);
     assert_eq!(fs::read_to_string(t.config_path()).unwrap(), config);
 }
+
+/// A key written twice in one section, in any case (botocore lowercases
+/// keys and then refuses the file): import and configure refuse, nothing
+/// changes; boto3 itself refuses the same file, so the test knows the rule.
+#[test]
+fn duplicate_keys_in_any_case_are_refused_and_nothing_changes() {
+    let t = TestEnv::secret_service();
+    let other = "AKIAI44QH8DHBEXAMPLE";
+    let creds = format!(
+        "[d]\naws_access_key_id = {KEY_ID}\naws_secret_access_key = {SECRET}\n\
+         AWS_ACCESS_KEY_ID: {other}\n"
+    );
+    fs::write(t.home.join(".aws/credentials"), &creds).unwrap();
+    t.run(&["import", "--all"]).fails(1).stderr_has(&[
+        "aws_access_key_id in [d] more than once",
+        "nothing was changed",
+    ]);
+    assert_eq!(
+        fs::read_to_string(t.home.join(".aws/credentials")).unwrap(),
+        creds
+    );
+    assert!(t.stored_names().is_empty());
+    let boto3 = python(&t, "d");
+    assert_ne!(boto3.code, 0, "boto3 reads the file: {boto3:?}");
+    fs::remove_file(t.home.join(".aws/credentials")).unwrap();
+
+    let config = "[profile app]\nregion = a\nRegion = b\n";
+    t.write_config(config);
+    t.run(&["configure", "--profile", "app", "--username", "helen"])
+        .fails(1)
+        .stderr_has(&["sets region more than once", "nothing was changed"]);
+    assert_eq!(fs::read_to_string(t.config_path()).unwrap(), config);
+}
+
+/// Keys as botocore reads them: `AWS_ACCESS_KEY_ID = ` and `key: value`,
+/// indented under their header. boto3 finds the key in the file; import
+/// finds it too, stores it and leaves boto3 reading it through the store.
+#[test]
+fn import_reads_keys_written_as_botocore_accepts_them() {
+    let t = TestEnv::secret_service();
+    let creds = format!(
+        "[d]\n  AWS_ACCESS_KEY_ID = {KEY_ID}\n  Aws_Secret_Access_Key: {SECRET}\n  region = us-east-1\n"
+    );
+    fs::write(t.home.join(".aws/credentials"), &creds).unwrap();
+    let before = python(&t, "d");
+    assert!(
+        before.stdout.contains(KEY_ID),
+        "boto3 reads the key: {before:?}"
+    );
+    t.run(&["import", "--all"]).ok();
+    assert_eq!(t.stored_names(), vec!["d".to_string()]);
+    let left = fs::read_to_string(t.home.join(".aws/credentials")).unwrap();
+    assert!(!left.contains(SECRET) && !left.contains(KEY_ID), "{left}");
+    let after = python(&t, "d");
+    assert!(
+        after.stdout.contains(KEY_ID),
+        "boto3 reads the stored key: {after:?}"
+    );
+}

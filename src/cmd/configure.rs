@@ -38,6 +38,23 @@ pub fn run(choice: StoreChoice, profile: &str, name: &str, region: Option<&str>)
             "merge them into one first (boto3 and the AWS CLI refuse such a file); nothing was changed",
         ));
     }
+    let doubled: Vec<String> = ini
+        .duplicate_keys()
+        .into_iter()
+        .filter(|(h, _)| crate::ini::is_config_header(h, profile))
+        .map(|(_, key)| key)
+        .collect();
+    if !doubled.is_empty() {
+        return Err(Error::invalid(
+            format!(
+                "[{}] in {} sets {} more than once",
+                config_header(profile),
+                files.config.display(),
+                doubled.join(", ")
+            ),
+            "keep one line of each first (boto3 and the AWS CLI refuse such a file); nothing was changed",
+        ));
+    }
     set_profile(&mut ini, profile, &command, region);
     let new = ini.render();
     let backup = awsfiles::replace(&files.config, old.as_deref(), &new, &lock)?;

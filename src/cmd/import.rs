@@ -42,18 +42,18 @@ pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
     let mut config_ini = Ini::parse(config_old.as_deref().unwrap_or(""));
     let store = Store::open(choice)?;
 
-    // (1) Check everything before changing anything. A section written
-    // twice holds two keys for one profile: moving one and deleting the
-    // file's keys would lose the other.
-    let doubled = creds_ini.duplicates();
+    // (1) Check everything before changing anything. A section or a key
+    // written twice holds two keys for one profile: moving one and deleting
+    // the file's keys would lose the other.
+    let doubled = creds_ini.doubled();
     if !doubled.is_empty() {
         return Err(Error::invalid(
             format!(
-                "{} defines [{}] more than once",
+                "{} defines {} more than once",
                 files.credentials.display(),
-                doubled.join("], [")
+                doubled.join(", ")
             ),
-            "merge the copies into one section (boto3 and the AWS CLI refuse such a file too); \
+            "keep one copy of each (boto3 and the AWS CLI refuse such a file too); \
              nothing was changed",
         ));
     }

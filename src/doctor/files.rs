@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::{Context, Report};
 use crate::awsfiles;
-use crate::ini::{header_name, property_key, Ini};
+use crate::ini::{continues, header_name, property_key, Ini};
 
 /// A file larger than this is reported, not parsed.
 const MAX_FILE: u64 = 5 * 1024 * 1024;
@@ -56,7 +56,8 @@ pub(super) fn check_file(
     let mut problems = Vec::new();
     let bom = text.starts_with('\u{feff}');
     let mut in_section = false;
-    let mut after_property = false;
+    // The indentation of the key above, which deeper lines continue.
+    let mut key_indent = None;
     for (i, line) in text.lines().enumerate() {
         let line = line.trim_start_matches('\u{feff}');
         let trimmed = line.trim();
@@ -66,7 +67,9 @@ pub(super) fn check_file(
         }
         if header_name(line).is_some() {
             in_section = true;
-            after_property = false;
+            key_indent = None;
+        } else if continues(line, key_indent) {
+            // A nested setting (s3 =, then indented lines).
         } else if trimmed.starts_with('[') {
             problems.push(format!(
                 "line {n} is a section header without its closing ]"
@@ -75,9 +78,7 @@ pub(super) fn check_file(
             if !in_section {
                 problems.push(format!("line {n} is a setting before any [section]"));
             }
-            after_property = true;
-        } else if line.starts_with([' ', '\t']) && after_property {
-            // A nested setting (s3 =, then indented lines).
+            key_indent = Some(line.len() - line.trim_start().len());
         } else {
             problems.push(format!("line {n} is not a `key = value` setting"));
         }
@@ -164,11 +165,7 @@ pub(super) fn check_headers(r: &mut Report, config: &Ini, credentials: &Ini, ctx
             &ctx.files.credentials,
         ),
     ] {
-        let dups: Vec<String> = ini
-            .duplicates()
-            .into_iter()
-            .map(|h| format!("[{h}]"))
-            .collect();
+        let dups = ini.doubled();
         if !dups.is_empty() {
             r.error(
                 check,
@@ -178,7 +175,7 @@ pub(super) fn check_headers(r: &mut Report, config: &Ini, credentials: &Ini, ctx
                     path.display(),
                     dups.join(", ")
                 ),
-                "merge the copies into one section",
+                "keep one copy of each (merge the sections, drop the extra lines)",
             );
         }
     }
