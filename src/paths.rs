@@ -42,6 +42,45 @@ pub fn lock_file(relative: &Path) -> Result<(File, PathBuf)> {
     Ok((file, path))
 }
 
+/// How long to wait for another process that holds an entry's lock (it
+/// may be waiting for its user to type an MFA code).
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Takes the lock of one store entry (a NAME, or a NAME's cached session)
+/// among awscreds-rs processes, waiting up to two minutes; `doing` says
+/// what the holder does, for the message when it takes too long.
+pub fn lock_entry(entry: &str, doing: &str) -> Result<File> {
+    let file_name: String = entry
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let (file, path) = lock_file(&Path::new("locks").join(format!("{file_name}.lock")))?;
+    let started = std::time::Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::invalid(
+                    format!("another awscreds-rs has been {doing} '{entry}' for 2 minutes"),
+                    format!("let it finish, or stop it; its lock is {}", path.display()),
+                ))
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(Error::io(format!("cannot lock {}", path.display()), e))
+            }
+        }
+    }
+}
+
 /// This program's canonical path, for the lines that run it again
 /// (credential_process, the shell hook), as a user would type it.
 pub fn this_exe() -> Result<PathBuf> {

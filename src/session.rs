@@ -281,7 +281,7 @@ fn cached_or(
     if refreshing().iter().any(|e| e == entry) {
         return Err(loop_error(&format!("it is refreshing '{entry}' already")));
     }
-    let _lock = lock(entry)?;
+    let _lock = crate::paths::lock_entry(entry, "refreshing")?;
     if let Ok(Some(creds)) = store.load(entry) {
         if fresh(&creds, OffsetDateTime::now_utc()) {
             return Ok(creds);
@@ -290,43 +290,6 @@ fn cached_or(
     let creds = refresh()?;
     store.save(entry, &creds)?;
     Ok(creds)
-}
-
-/// How long to wait for another process's refresh (which may be waiting
-/// for its user to type an MFA code).
-const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
-
-fn lock(entry: &str) -> Result<std::fs::File> {
-    let file_name: String = entry
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let (file, path) =
-        crate::paths::lock_file(&std::path::Path::new("locks").join(format!("{file_name}.lock")))?;
-    let started = std::time::Instant::now();
-    loop {
-        match file.try_lock() {
-            Ok(()) => return Ok(file),
-            Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            }
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(Error::invalid(
-                    format!("another awscreds-rs has been refreshing '{entry}' for 2 minutes"),
-                    format!("let it finish, or stop it; its lock is {}", path.display()),
-                ))
-            }
-            Err(std::fs::TryLockError::Error(e)) => {
-                return Err(Error::io(format!("cannot lock {}", path.display()), e))
-            }
-        }
-    }
 }
 
 /// The MFA code: the first line of --mfa-command's output, or typed on the

@@ -49,6 +49,60 @@ fn add_refuses_to_overwrite_without_force() {
         .contains("OTHERKEYXX"));
 }
 
+/// Two adds of one new NAME at once: exactly one stores its key, the other
+/// is refused as for an existing NAME, and the stored key is the winner's.
+/// Both stores, twenty rounds each (unlocked, about one in five rounds
+/// stored both and kept the second).
+#[test]
+fn two_adds_of_a_new_name_at_once_store_one_key() {
+    for t in [TestEnv::secret_service(), TestEnv::keyutils()] {
+        let name = format!("race-{}", std::process::id());
+        for round in 0..20 {
+            let mut children = Vec::new();
+            for i in 0..2 {
+                let secret = format!("{}{i}", &SECRET[..39]);
+                let doc = format!(
+                    r#"{{"Version":1,"AccessKeyId":"{KEY_ID}","SecretAccessKey":"{secret}"}}"#
+                );
+                let mut cmd = t.command(bin());
+                cmd.args(["add", "--username", &name])
+                    .stdin(std::process::Stdio::piped())
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped());
+                let mut child = cmd.spawn().unwrap();
+                use std::io::Write;
+                child
+                    .stdin
+                    .take()
+                    .unwrap()
+                    .write_all(doc.as_bytes())
+                    .unwrap();
+                children.push((secret, child));
+            }
+            let results: Vec<(String, std::process::Output)> = children
+                .into_iter()
+                .map(|(secret, child)| (secret, child.wait_with_output().unwrap()))
+                .collect();
+            let won: Vec<&String> = results
+                .iter()
+                .filter(|(_, out)| out.status.success())
+                .map(|(secret, _)| secret)
+                .collect();
+            assert_eq!(won.len(), 1, "round {round}: {results:?}");
+            for (_, out) in results.iter().filter(|(_, out)| !out.status.success()) {
+                let said = String::from_utf8_lossy(&out.stderr);
+                assert!(said.contains("already"), "round {round}: {said}");
+            }
+            let stored = t.run(&["--username", &name]).ok();
+            assert!(
+                stored.stdout.contains(won[0].as_str()),
+                "round {round}: {stored:?}"
+            );
+            t.run(&["remove", "--username", &name]).ok();
+        }
+    }
+}
+
 #[test]
 fn bad_input_is_refused_and_loses_nothing() {
     let t = TestEnv::with_key("helen");

@@ -72,6 +72,17 @@ pub fn run(choice: StoreChoice, args: &AddArgs) -> Result<()> {
         .mfa_serial
         .clone()
         .or(existing.and_then(|e| e.mfa_serial));
+    // Checked again under the NAME's lock, which every add takes to write:
+    // of two adds of a new NAME at once, the second is refused rather than
+    // replacing the first's key, and each reads back its own document.
+    let _lock = crate::paths::lock_entry(name, "writing")?;
+    let exists = exists || store.contains(name)?;
+    if exists && !args.force {
+        return Err(Error::Exists {
+            name: name.clone(),
+            store: store.label(),
+        });
+    }
     store.save(name, &creds)?;
     // Sessions made from the key this one replaces are not served again.
     if exists {
