@@ -34,8 +34,10 @@ pub fn write(path: &Path, bytes: &[u8], like: Option<&fs::Metadata>, new_mode: u
             let mode = like.map_or(new_mode, |meta| meta.mode() & 0o7777);
             file.set_permissions(fs::Permissions::from_mode(mode))?;
             if let Some(meta) = like {
-                // Keeping the owner only works as root or for our own files.
-                let _ = std::os::unix::fs::fchown(&file, Some(meta.uid()), Some(meta.gid()));
+                // The owner is kept or nothing changes (awsfiles::check_editable
+                // refuses that case up front); the group where we may.
+                std::os::unix::fs::fchown(&file, Some(meta.uid()), None)?;
+                let _ = std::os::unix::fs::fchown(&file, None, Some(meta.gid()));
             }
         }
         #[cfg(not(unix))]

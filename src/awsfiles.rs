@@ -82,6 +82,52 @@ fn write_target(path: &Path) -> Result<PathBuf> {
     }
 }
 
+/// Refuses, before anything changes, a file that awscreds-rs must not
+/// replace: a read-only one (its owner said so), and on Unix one that
+/// belongs to another user when this process cannot give the new file
+/// that owner (it is not root): replacing it would make it ours. A missing
+/// file is fine.
+pub fn check_editable(path: &Path) -> Result<()> {
+    let target = write_target(path)?;
+    let Ok(meta) = fs::metadata(&target) else {
+        return Ok(());
+    };
+    let shown = target.display();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        if meta.permissions().mode() & 0o200 == 0 {
+            return Err(Error::invalid(
+                format!("{shown} is read-only"),
+                format!("if awscreds-rs may edit it: chmod u+w {shown}; nothing was changed"),
+            ));
+        }
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        if me != 0 && meta.uid() != me {
+            return Err(Error::invalid(
+                format!(
+                    "{shown} belongs to user id {}, not to you (user id {me}); \
+                     replacing it would make it yours",
+                    meta.uid()
+                ),
+                format!(
+                    "edit it as its owner, or take it over first: \
+                     sudo chown {me} {shown}; nothing was changed"
+                ),
+            ));
+        }
+    }
+    #[cfg(not(unix))]
+    if meta.permissions().readonly() {
+        return Err(Error::invalid(
+            format!("{shown} is read-only"),
+            format!("if awscreds-rs may edit it: attrib -r \"{shown}\"; nothing was changed"),
+        ));
+    }
+    Ok(())
+}
+
 /// Holds the lock that keeps two awscreds-rs edits from interleaving.
 pub struct EditLock {
     _file: File,
@@ -108,6 +154,7 @@ pub fn replace(
     if old == Some(new) {
         return Ok(None);
     }
+    check_editable(path)?;
     let target = write_target(path)?;
     let dir = target
         .parent()

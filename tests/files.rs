@@ -5,7 +5,7 @@
 mod common;
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 
 use common::*;
 use serde_json::Value;
@@ -603,6 +603,71 @@ fn duplicate_keys_in_any_case_are_refused_and_nothing_changes() {
         .fails(1)
         .stderr_has(&["sets region more than once", "nothing was changed"]);
     assert_eq!(fs::read_to_string(t.config_path()).unwrap(), config);
+}
+
+/// A read-only file, and one that belongs to another user than its folder:
+/// configure and import refuse them before anything changes (replacing
+/// them would drop the read-only mode's intent or hand the file to the
+/// editor). Was: replaced, exit 0.
+#[test]
+fn read_only_files_and_other_owners_files_are_refused() {
+    let t = TestEnv::secret_service();
+    let config = "[profile app]\nregion = us-east-1\n";
+    t.write_config(config);
+    let path = t.config_path();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).unwrap();
+    t.run(&["configure", "--profile", "app", "--username", "helen"])
+        .fails(1)
+        .stderr_has(&["is read-only", "chmod u+w", "nothing was changed"]);
+    assert_eq!(fs::read_to_string(&path).unwrap(), config);
+    assert!(!t.home.join(".aws/config.bak").exists());
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+
+    let creds = t.home.join(".aws/credentials");
+    let text = format!("[d]\naws_access_key_id = {KEY_ID}\naws_secret_access_key = {SECRET}\n");
+    fs::write(&creds, &text).unwrap();
+    fs::set_permissions(&creds, fs::Permissions::from_mode(0o400)).unwrap();
+    t.run(&["import", "--all"])
+        .fails(1)
+        .stderr_has(&["credentials is read-only", "nothing was changed"]);
+    assert_eq!(fs::read_to_string(&creds).unwrap(), text);
+    assert!(t.stored_names().is_empty());
+    assert_eq!(fs::read_to_string(&path).unwrap(), config);
+
+    // Root keeps another user's file theirs.
+    chown(&path, 65534);
+    t.run(&["configure", "--profile", "app", "--username", "helen"])
+        .ok();
+    assert!(fs::read_to_string(&path)
+        .unwrap()
+        .contains("credential_process"));
+    assert_eq!(fs::metadata(&path).unwrap().uid(), 65534);
+
+    // An ordinary user (`nobody`, the suite runs as root) whose folder
+    // holds root's config: replacing it would make it theirs. Was:
+    // replaced, owner changed, exit 0.
+    t.write_config(config);
+    let status = std::process::Command::new("chown")
+        .args(["-R", "65534"])
+        .arg(&t.home)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    chown(&path, 0);
+    fs::set_permissions(t.root(), fs::Permissions::from_mode(0o755)).unwrap();
+    let mut cmd = t.command("setpriv");
+    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(bin())
+        .args(["configure", "--profile", "app", "--username", "helen"]);
+    Run::new(cmd)
+        .fails(1)
+        .stderr_has(&["belongs to user id 0, not to you", "nothing was changed"]);
+    assert_eq!(fs::read_to_string(&path).unwrap(), config);
+    assert_eq!(fs::metadata(&path).unwrap().uid(), 0);
+}
+
+fn chown(path: &std::path::Path, uid: u32) {
+    std::os::unix::fs::chown(path, Some(uid), None).unwrap();
 }
 
 /// Keys as botocore reads them: `AWS_ACCESS_KEY_ID = ` and `key: value`,

@@ -45,6 +45,8 @@ pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
     // (1) Check everything before changing anything. A section or a key
     // written twice holds two keys for one profile: moving one and deleting
     // the file's keys would lose the other.
+    awsfiles::check_editable(&files.credentials)?;
+    awsfiles::check_editable(&files.config)?;
     let doubled = creds_ini.doubled();
     if !doubled.is_empty() {
         return Err(Error::invalid(
