@@ -59,6 +59,10 @@ for name in awscreds-rs wincred; do
   chmod +x "$dir/$name"
 done
 "$dir/awscreds-rs" --version
+# Wine writes a prefix's registry to disk when its wineserver exits: the
+# tests copy the prefix, so wait for that (a copy taken earlier lacks the
+# services wineboot registered, and CredEnumerateW fails with error 2).
+/usr/lib/wine/wineserver -w
 
 step "the tests that make sense on Windows, under Wine"
 status=0
