@@ -126,6 +126,15 @@ impl StoreChoice {
     }
 }
 
+/// What else than a reboot loses a kernel keyring entry, as the end of a
+/// sentence (see keyutils::expiry_note); empty where there is no keyutils.
+pub fn keyutils_expiry_note() -> String {
+    #[cfg(target_os = "linux")]
+    return keyutils::expiry_note();
+    #[cfg(not(target_os = "linux"))]
+    String::new()
+}
+
 /// Another store of this platform that holds NAME, for messages that say
 /// where a key went.
 pub fn find_elsewhere(name: &str, except: Kind) -> Option<Kind> {

@@ -231,6 +231,23 @@ fn a_keyring_that_died_is_started_again_with_its_keys() {
     assert_ne!(t.ss().keyring_pid(), Some(pid));
 }
 
+/// Run with stdout closed (`>&-`), the credential_process mode prints
+/// nothing anywhere and fails (was: wrote the document into the /dev/null
+/// Rust's runtime opens in its place, exit 0).
+#[test]
+fn a_closed_stdout_fails_instead_of_printing_into_nothing() {
+    let t = TestEnv::with_key("helen");
+    let mut cmd = t.command("sh");
+    cmd.args(["-c", "exec \"$0\" --username helen >&-", bin()]);
+    let out = Run::new(cmd).fails(1);
+    out.stderr_has(&["stdout is closed"]);
+    assert!(!out.stderr.contains(SECRET));
+    // Redirected to /dev/null on purpose, it still works.
+    let mut cmd = t.command("sh");
+    cmd.args(["-c", "exec \"$0\" --username helen >/dev/null", bin()]);
+    Run::new(cmd).ok();
+}
+
 #[test]
 fn unknown_store_names_are_usage_errors() {
     let t = TestEnv::secret_service();

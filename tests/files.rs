@@ -439,19 +439,27 @@ fn a_key_outside_the_default_store_is_named_in_the_line() {
         "{found}"
     );
 
-    // import into keyutils writes the same line; the default store, none.
-    fs::write(
-        t.home.join(".aws/credentials"),
-        format!("[imp]\naws_access_key_id = {KEY_ID}\naws_secret_access_key = {SECRET}\n"),
-    )
-    .unwrap();
+    // import refuses to trade the plaintext for the kernel keyring, which
+    // loses it at reboot (was: moved, exit 0, no note). Nothing changes.
+    let creds = format!("[imp]\naws_access_key_id = {KEY_ID}\naws_secret_access_key = {SECRET}\n");
+    fs::write(t.home.join(".aws/credentials"), &creds).unwrap();
     let imported = format!("{name}-imp");
-    keyutils(&["import", "--profile", "imp", "--username", &imported]).ok();
-    let config = fs::read_to_string(t.config_path()).unwrap();
-    assert!(
-        config.contains(&format!("--username {imported} --store keyutils")),
-        "{config}"
+    let config_before = fs::read_to_string(t.config_path()).unwrap();
+    keyutils(&["import", "--profile", "imp", "--username", &imported])
+        .fails(1)
+        .stderr_has(&[
+            "the kernel keyring (keyutils), which loses them at reboot",
+            "persistent_keyring_expiry",
+            "--store file",
+            "nothing was changed",
+        ]);
+    assert_eq!(
+        fs::read_to_string(t.home.join(".aws/credentials")).unwrap(),
+        creds
     );
+    assert_eq!(fs::read_to_string(t.config_path()).unwrap(), config_before);
+    keyutils(&["--username", &imported]).fails(1);
+    // The default store, no --store in the line.
     t.run(&["configure", "--profile", "ss", "--username", "helen"])
         .ok();
     let config = fs::read_to_string(t.config_path()).unwrap();
@@ -462,9 +470,7 @@ fn a_key_outside_the_default_store_is_named_in_the_line() {
         )),
         "{config}"
     );
-    for n in [&name, &imported] {
-        keyutils(&["remove", "--username", n]).ok();
-    }
+    keyutils(&["remove", "--username", &name]).ok();
 }
 
 /// The mode of a path, as `ls -l` shows it in octal.

@@ -102,10 +102,11 @@ pub fn run(choice: StoreChoice, args: &AddArgs) -> Result<()> {
     );
     if !store.kind().survives_reboot() {
         eprintln!(
-            "Note: the kernel keyring loses this entry at reboot. For a store that lasts, \
+            "Note: the kernel keyring loses this entry at reboot{}. For a store that lasts, \
              create the encrypted file store (one passphrase per boot): \
              awscreds-rs move --username {name} --to file; or run a Secret Service \
-             (see \"Without a desktop\" in the README) and use --store secret-service."
+             (see \"Without a desktop\" in the README) and use --store secret-service.",
+            crate::store::keyutils_expiry_note()
         );
     }
     Ok(())

@@ -105,6 +105,19 @@ pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
         );
         return Ok(());
     }
+    if !store.kind().survives_reboot() {
+        return Err(Error::invalid(
+            format!(
+                "import would delete the plaintext keys in favour of {}, which loses them \
+                 at reboot{}",
+                store.label(),
+                crate::store::keyutils_expiry_note()
+            ),
+            "import into a store that lasts: the same command with --store file (the \
+             encrypted file store, one passphrase per boot), or with --store secret-service \
+             where a Secret Service runs; nothing was changed",
+        ));
+    }
     let mut to_store = Vec::new();
     for m in &moves {
         match store.load(&m.name)? {

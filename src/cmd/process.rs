@@ -11,6 +11,12 @@ use crate::store::{Store, StoreChoice};
 pub fn run(choice: StoreChoice, name: &str, options: &Options) -> Result<()> {
     validate_name(name)?;
     options.validate()?;
+    if crate::stdio::stdout_was_closed() {
+        return Err(Error::invalid(
+            "stdout is closed, so the credentials would go nowhere",
+            "run it with its output open: AWS tools read the credentials from it",
+        ));
+    }
     let now = OffsetDateTime::now_utc();
     let store = Store::open(choice).map_err(|e| name_it(e, name))?;
     let key = store

@@ -126,3 +126,23 @@ impl Backend for KeyutilsBackend {
         Ok(names)
     }
 }
+
+/// What, besides a reboot, loses a kernel keyring entry: the persistent
+/// keyring expires after `persistent_keyring_expiry` seconds unused
+/// (three days by default); empty when the kernel does not say.
+pub fn expiry_note() -> String {
+    let Ok(text) = std::fs::read_to_string("/proc/sys/kernel/keys/persistent_keyring_expiry")
+    else {
+        return String::new();
+    };
+    match text.trim().parse::<u64>() {
+        Ok(seconds) if seconds >= 86_400 => format!(
+            ", and after {} days unused (the kernel's persistent_keyring_expiry)",
+            seconds / 86_400
+        ),
+        Ok(seconds) => {
+            format!(", and after {seconds} seconds unused (the kernel's persistent_keyring_expiry)")
+        }
+        Err(_) => String::new(),
+    }
+}
