@@ -130,15 +130,47 @@ pub fn check_editable(path: &Path) -> Result<()> {
 
 /// Holds the lock that keeps two awscreds-rs edits from interleaving.
 pub struct EditLock {
-    _file: File,
+    _files: Vec<File>,
 }
 
-/// Takes the edit lock, waiting for another awscreds-rs that holds it.
-pub fn lock() -> Result<EditLock> {
+/// Takes the edit lock for the files in `paths`, waiting for another
+/// awscreds-rs that holds it: ours under the data directory, and on Unix
+/// the folder each file is replaced in, so that two awscreds-rs with
+/// different data directories (another `HOME` or `XDG_DATA_HOME`) still
+/// edit one file in turn. A folder's lock survives the rename that
+/// replaces the file, and leaves nothing behind in `~/.aws`.
+pub fn lock(paths: &[&Path]) -> Result<EditLock> {
     let (file, path) = crate::paths::lock_file(Path::new("edit.lock"))?;
     file.lock()
         .map_err(|e| Error::io(format!("cannot lock {}", path.display()), e))?;
-    Ok(EditLock { _file: file })
+    #[allow(unused_mut)]
+    let mut files = vec![file];
+    #[cfg(unix)]
+    {
+        // One order for every process, so that no two wait on each other.
+        let mut dirs = Vec::new();
+        for path in paths {
+            let target = write_target(path)?;
+            let dir = target
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .to_path_buf();
+            // A folder that does not exist yet has no file to lose.
+            if dir.is_dir() {
+                dirs.push(dir);
+            }
+        }
+        dirs.sort();
+        dirs.dedup();
+        for dir in dirs {
+            let locked = File::open(&dir).and_then(|f| f.lock().map(|()| f));
+            files.push(locked.map_err(|e| Error::io(format!("cannot lock {}", dir.display()), e))?);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = paths;
+    Ok(EditLock { _files: files })
 }
 
 /// Replaces the file's content with `new`, keeping the `old` content (what

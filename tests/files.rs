@@ -198,6 +198,46 @@ fn concurrent_configures_do_not_lose_each_others_edits() {
     assert!(text.starts_with("# shared\n"));
 }
 
+/// Twenty configures at once, each with a data directory of its own (as
+/// two users' tools sharing one AWS_CONFIG_FILE, or a changed
+/// XDG_DATA_HOME, would be): the lock lives beside the file, so every edit
+/// survives. Was: 3 of 20 survived.
+#[test]
+fn concurrent_configures_with_other_data_dirs_keep_every_edit() {
+    let t = TestEnv::secret_service();
+    fs::write(t.config_path(), "# shared\n").unwrap();
+    let children: Vec<_> = (0..20)
+        .map(|i| {
+            let mut cmd = t.command(bin());
+            cmd.env("XDG_DATA_HOME", t.root().join(format!("data{i}")))
+                .args([
+                    "configure",
+                    "--profile",
+                    &format!("p{i}"),
+                    "--username",
+                    "helen",
+                ])
+                .stderr(std::process::Stdio::null());
+            cmd.spawn().unwrap()
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    let text = fs::read_to_string(t.config_path()).unwrap();
+    let missing: Vec<_> = (0..20)
+        .filter(|i| !text.contains(&format!("[profile p{i}]\n")))
+        .collect();
+    assert!(missing.is_empty(), "lost the edits of {missing:?}: {text}");
+    assert!(text.starts_with("# shared\n"));
+    let leftovers: Vec<_> = fs::read_dir(t.home.join(".aws"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n != "config" && n != "config.bak")
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
 const CREDENTIALS: &str = "# work keys\n[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n\n[other]\nregion = eu-west-1\n";
 
 fn import_env() -> TestEnv {

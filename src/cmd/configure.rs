@@ -24,7 +24,7 @@ pub fn run(choice: StoreChoice, profile: &str, name: &str, region: Option<&str>)
         Ok(store) => store.kind(),
         Err(_) => choice.kind().unwrap_or_else(Kind::platform_default),
     };
-    let lock = awsfiles::lock()?;
+    let lock = awsfiles::lock(&[&files.config])?;
     let command = process_command(name, kind)?;
     let old = awsfiles::read_text(&files.config)?;
     let mut ini = Ini::parse(old.as_deref().unwrap_or(""));

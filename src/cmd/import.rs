@@ -35,7 +35,7 @@ struct Move {
 
 pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
     let files = AwsFiles::locate()?;
-    let lock = awsfiles::lock()?;
+    let lock = awsfiles::lock(&[&files.config, &files.credentials])?;
     let creds_old = awsfiles::read_text(&files.credentials)?;
     let config_old = awsfiles::read_text(&files.config)?;
     let mut creds_ini = Ini::parse(creds_old.as_deref().unwrap_or(""));
