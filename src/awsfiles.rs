@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::atomic;
 use crate::error::{Error, Result};
+use crate::ini::Ini;
 use crate::paths::home_dir;
 
 /// The two shared files, as the SDKs find them.
@@ -126,6 +127,35 @@ pub fn check_editable(path: &Path) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// Refuses a file that botocore (the AWS CLI, boto3) cannot read at all:
+/// a line it cannot parse, a section or a key defined twice. Listing or
+/// editing such a file would describe profiles that no AWS tool sees.
+pub fn check_readable(path: &Path, text: &str) -> Result<()> {
+    let ini = Ini::parse(text);
+    let mut problems = crate::ini::syntax_problems(text);
+    problems.extend(
+        ini.doubled()
+            .into_iter()
+            .map(|what| format!("{what} is defined more than once")),
+    );
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let more = match problems.len() {
+        n if n > 3 => format!(" (and {} more)", n - 3),
+        _ => String::new(),
+    };
+    problems.truncate(3);
+    Err(Error::invalid(
+        format!(
+            "the AWS CLI and boto3 cannot read {}: {}{more}",
+            path.display(),
+            problems.join("; ")
+        ),
+        "fix those lines first (awscreds-rs doctor lists every problem); nothing was changed",
+    ))
 }
 
 /// Holds the lock that keeps two awscreds-rs edits from interleaving.

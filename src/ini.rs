@@ -72,11 +72,65 @@ pub fn continues(text: &str, key_indent: Option<usize>) -> bool {
     key_indent.is_some_and(|at| indent(text) > at)
 }
 
-/// The profile a config-file header names: `[profile NAME]`, and
-/// `[default]` for `default`; `None` for other sections.
+/// The lines Python's configparser (and so botocore, the AWS CLI and
+/// boto3) refuses to read, one message each (`line N is ...`): a setting
+/// before any section, a header without its `]`, and a line that is
+/// neither a header, a setting, a comment nor a continuation. botocore
+/// fails on the whole file for any of them.
+pub fn syntax_problems(text: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut in_section = false;
+    // The indentation of the key above, which deeper lines continue.
+    let mut key_indent = None;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_start_matches('\u{feff}');
+        let trimmed = line.trim();
+        let n = i + 1;
+        if trimmed.is_empty() || trimmed.starts_with(['#', ';']) {
+            continue;
+        }
+        if let Some(name) = header_name(line) {
+            in_section = true;
+            key_indent = None;
+            let raw = &trimmed[1..trimmed.find(']').unwrap_or(1)];
+            if raw != name {
+                problems.push(format!(
+                    "line {n} has spaces inside the brackets of [{name}], which botocore \
+                     keeps in the section's name"
+                ));
+            }
+        } else if continues(line, key_indent) {
+            // A nested setting (s3 =, then indented lines).
+        } else if trimmed.starts_with('[') {
+            problems.push(format!(
+                "line {n} is a section header without its closing ]"
+            ));
+        } else if property_key(line).is_some() {
+            if !in_section {
+                problems.push(format!("line {n} is a setting before any [section]"));
+            }
+            key_indent = Some(indent(line));
+        } else {
+            problems.push(format!("line {n} is not a `key = value` setting"));
+        }
+    }
+    problems
+}
+
+/// The profile a config-file header names, as botocore reads it:
+/// `[profile NAME]` when the header splits into exactly those two words
+/// (`[profile my app]` names no profile), and `[default]` for `default`;
+/// `None` for other sections. A quoted name, which botocore unquotes as a
+/// shell would, is not taken apart here: `None`.
 pub fn config_profile_name(header: &str) -> Option<&str> {
     match header.strip_prefix("profile") {
-        Some(rest) if rest.starts_with([' ', '\t']) => Some(rest.trim()),
+        Some(rest) if rest.starts_with([' ', '\t']) => {
+            let name = rest.trim();
+            let one_word = !name.is_empty()
+                && !name.contains(char::is_whitespace)
+                && !name.contains(['"', '\'', '\\']);
+            one_word.then_some(name)
+        }
         _ if header == "default" => Some("default"),
         _ => None,
     }
@@ -214,13 +268,46 @@ impl Ini {
         found
     }
 
-    /// A section's keys, lowercased as botocore reads them, with values.
+    /// The lines after the setting at `i`, up to `end`, that continue its
+    /// value (deeper-indented ones; blank lines and comments between them
+    /// stay).
+    fn continuation(&self, i: usize, end: usize) -> Vec<usize> {
+        let at = Some(indent(&self.lines[i].text));
+        let mut lines = Vec::new();
+        for j in i + 1..end {
+            let text = &self.lines[j].text;
+            let trimmed = text.trim();
+            if trimmed.is_empty() || trimmed.starts_with(['#', ';']) {
+                continue;
+            }
+            if !continues(text, at) {
+                break;
+            }
+            lines.push(j);
+        }
+        lines
+    }
+
+    /// A section's keys, lowercased as botocore reads them, with values:
+    /// a value continued on deeper-indented lines is those lines joined
+    /// with newlines, as configparser joins them (`s3 =` then indented
+    /// settings is a value that starts with a newline).
     fn properties_in(&self, span: Span) -> Vec<(String, String)> {
         self.settings(span)
             .into_iter()
             .filter_map(|(i, key)| {
-                let value = property_value(&self.lines[i].text)?;
-                Some((key.to_ascii_lowercase(), value.to_string()))
+                let mut value = property_value(&self.lines[i].text)?.to_string();
+                let continued = self.continuation(i, span.end);
+                // Blank lines between continued lines are part of the
+                // value; comments are not.
+                for j in i + 1..=continued.last().copied().unwrap_or(i) {
+                    let text = self.lines[j].text.trim();
+                    if continued.contains(&j) || text.is_empty() {
+                        value.push('\n');
+                        value.push_str(text);
+                    }
+                }
+                Some((key.to_ascii_lowercase(), value))
             })
             .collect()
     }
@@ -302,6 +389,9 @@ impl Ini {
                 }
             }
         }
+        // The old value goes whole: its line, and the deeper lines that
+        // continue it (botocore would append them to the new value).
+        let mut gone = Vec::new();
         for (i, same) in settings {
             if same {
                 found = true;
@@ -309,7 +399,12 @@ impl Ini {
                     self.lines[i].text = wanted.clone();
                     changed = true;
                 }
+                gone.extend(self.continuation(i, span.end));
             }
+        }
+        for &i in gone.iter().rev() {
+            self.lines.remove(i);
+            changed = true;
         }
         if !found {
             let at = last_property + 1;
@@ -343,18 +438,7 @@ impl Ini {
                 continue;
             }
             gone.push(i);
-            let at = Some(indent(&self.lines[i].text));
-            for j in i + 1..span.end {
-                let text = &self.lines[j].text;
-                let trimmed = text.trim();
-                if trimmed.is_empty() || trimmed.starts_with(['#', ';']) {
-                    continue;
-                }
-                if !continues(text, at) {
-                    break;
-                }
-                gone.push(j);
-            }
+            gone.extend(self.continuation(i, span.end));
         }
         let body: Vec<Line> = (span.header + 1..span.end)
             .filter(|i| !gone.contains(i))
@@ -418,9 +502,12 @@ mod tests {
         );
         assert_eq!(
             props("[p]\ns3 =\n  max_concurrent_requests = 10\n\n  # note\nregion = r\n"),
-            pairs(&[("s3", ""), ("region", "r")])
+            pairs(&[("s3", "\nmax_concurrent_requests = 10"), ("region", "r")])
         );
-        assert_eq!(props("[p]\nk = v\n  more = x\n"), pairs(&[("k", "v")]));
+        assert_eq!(
+            props("[p]\nk = v\n  more = x\n"),
+            pairs(&[("k", "v\nmore = x")])
+        );
         assert_eq!(
             Ini::parse("[a]\nregion = x\nRegion: y\n[b]\nregion = z\n").duplicate_keys(),
             vec![("a".to_string(), "region".to_string())]
@@ -667,18 +754,28 @@ mod properties {
             ini.set(&matches, &header, key, &value);
             let out = ini.render();
 
-            // Every line that was not a top-level `key =` of the edited
-            // section is still there, in order.
+            // Every line that was not the edited key of the edited
+            // section, or a line continuing its old value, is still
+            // there, in order.
             let edited: Vec<&str> = out.lines().map(|l| l.trim_end_matches('\r')).collect();
             let before = Ini::parse(&text);
-            let span = before.find(&matches);
+            let replaced: Vec<usize> = before
+                .find(&matches)
+                .map(|span| {
+                    before
+                        .settings(span)
+                        .into_iter()
+                        .filter(|(_, k)| k.eq_ignore_ascii_case(key))
+                        .flat_map(|(i, _)| {
+                            std::iter::once(i).chain(before.continuation(i, span.end))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
             let kept: Vec<&str> = text
                 .lines()
                 .enumerate()
-                .filter(|(i, l)| {
-                    !(span.is_some_and(|s| *i > s.header && *i < s.end)
-                        && property_key(l.trim_end_matches('\r')) == Some(key))
-                })
+                .filter(|(i, _)| !replaced.contains(i))
                 .map(|(_, l)| l.trim_end_matches('\r'))
                 .collect();
             prop_assert!(is_subsequence(&kept, &edited), "lost a line:\n{:?}\n=>\n{:?}", text, out);

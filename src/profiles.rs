@@ -77,11 +77,16 @@ impl Source {
 }
 
 impl Profile {
+    /// A setting as botocore resolves it: the credentials file's value over
+    /// the config file's (botocore merges the two, the credentials file
+    /// last). Empty, and nested (`s3 =` then indented lines), count as
+    /// unset.
     fn get(&self, key: &str) -> Option<&str> {
-        self.config
+        self.credentials
             .get(key)
+            .or_else(|| self.config.get(key))
             .map(String::as_str)
-            .filter(|v| !v.is_empty())
+            .filter(|v| !v.is_empty() && !v.starts_with('\n'))
     }
 
     pub fn has_static_keys_in_credentials(&self) -> bool {

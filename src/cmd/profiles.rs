@@ -20,7 +20,11 @@ struct Row {
 
 pub fn run(json: bool) -> Result<()> {
     let files = AwsFiles::locate()?;
-    let read = |path| awsfiles::read_text(path).map(|t| Ini::parse(&t.unwrap_or_default()));
+    let read = |path| -> Result<Ini> {
+        let text = awsfiles::read_text(path)?.unwrap_or_default();
+        awsfiles::check_readable(path, &text)?;
+        Ok(Ini::parse(&text))
+    };
     let all = profiles::collect(&read(&files.config)?, &read(&files.credentials)?);
     let rows: Vec<Row> = all
         .into_iter()

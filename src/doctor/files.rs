@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::{Context, Report};
 use crate::awsfiles;
-use crate::ini::{continues, header_name, property_key, Ini};
+use crate::ini::Ini;
 
 /// A file larger than this is reported, not parsed.
 const MAX_FILE: u64 = 5 * 1024 * 1024;
@@ -53,36 +53,8 @@ pub(super) fn check_file(
             return None;
         }
     };
-    let mut problems = Vec::new();
+    let mut problems = crate::ini::syntax_problems(&text);
     let bom = text.starts_with('\u{feff}');
-    let mut in_section = false;
-    // The indentation of the key above, which deeper lines continue.
-    let mut key_indent = None;
-    for (i, line) in text.lines().enumerate() {
-        let line = line.trim_start_matches('\u{feff}');
-        let trimmed = line.trim();
-        let n = i + 1;
-        if trimmed.is_empty() || trimmed.starts_with(['#', ';']) {
-            continue;
-        }
-        if header_name(line).is_some() {
-            in_section = true;
-            key_indent = None;
-        } else if continues(line, key_indent) {
-            // A nested setting (s3 =, then indented lines).
-        } else if trimmed.starts_with('[') {
-            problems.push(format!(
-                "line {n} is a section header without its closing ]"
-            ));
-        } else if property_key(line).is_some() {
-            if !in_section {
-                problems.push(format!("line {n} is a setting before any [section]"));
-            }
-            key_indent = Some(line.len() - line.trim_start().len());
-        } else {
-            problems.push(format!("line {n} is not a `key = value` setting"));
-        }
-    }
     if problems.is_empty() && bom {
         r.warn(
             check,
