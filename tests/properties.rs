@@ -415,3 +415,115 @@ fn documents_on_stdin_and_in_the_store_round_trip_or_are_refused() {
     eprintln!("documents: {n} cases, two ways each: printed back {stored}, refused {refused}");
     assert!(stored * 5 >= n, "{stored} of {n}");
 }
+
+/// The first line of a `.aws-profile` as a repository might ship one:
+/// profile names right and wrong (spaces, quotes, shell code, terminal
+/// escapes, a byte-order mark, 129 characters, not UTF-8, NUL), then
+/// perhaps CRLF and more lines.
+fn project_file() -> impl Strategy<Value = Vec<u8>> {
+    let first: Vec<Vec<u8>> = vec![
+        b"app".to_vec(),
+        b"my-app_2.prod+eu=x,y@z".to_vec(),
+        b"  app  ".to_vec(),
+        b"my app".to_vec(),
+        b"app'; touch pwned; '".to_vec(),
+        b"$(touch pwned)".to_vec(),
+        b"\x1b]0;owned\x07app".to_vec(),
+        b"\x1b[31mred".to_vec(),
+        "\u{feff}app".as_bytes().to_vec(),
+        vec![b'a'; 129],
+        vec![b'a'; 128],
+        b"caf\xe9".to_vec(),
+        b"app\0x".to_vec(),
+        b"".to_vec(),
+    ];
+    (
+        prop::sample::select(first),
+        any::<bool>(),
+        prop::option::weighted(0.3, "[ -~]{0,20}"),
+    )
+        .prop_map(|(mut bytes, crlf, more)| {
+            if crlf {
+                bytes.extend_from_slice(b"\r\n");
+            }
+            if let Some(more) = more {
+                if !crlf {
+                    bytes.push(b'\n');
+                }
+                bytes.extend_from_slice(more.as_bytes());
+            }
+            bytes
+        })
+}
+
+/// What a profile name must be (INTERFACE: letters, digits and -_.+=,@,
+/// at most 128).
+fn is_profile_name(name: &str) -> bool {
+    (1..=128).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.+=,@".contains(c))
+}
+
+/// Generated `.aws-profile` files, allowed and then entered by the real
+/// bash hook: AWS_PROFILE becomes the first line's profile exactly when it
+/// is a profile name, else stays unset; the hook never fails the prompt,
+/// runs nothing the file says, and prints no control character.
+#[test]
+fn project_files_set_their_profile_or_nothing() {
+    let t = TestEnv::keyutils();
+    let mut runner = runner("project_files");
+    let n = cases(80);
+    let (mut set, mut ignored) = (0, 0);
+    for i in 0..n {
+        let content = sample(&mut runner, &project_file());
+        let dir = t.home.join(format!("proj{i}"));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join(".aws-profile"), &content).unwrap();
+        let case = format!("case {i}: {:?}", String::from_utf8_lossy(&content));
+
+        let mut allow = t.command(bin());
+        allow.arg("allow").current_dir(&dir);
+        let allowed = Run::new(allow).output();
+        if allowed.code != 0 {
+            clean_failure(&allowed, &case);
+        }
+        let mut cmd = t.command("bash");
+        cmd.args([
+            "--norc",
+            "-c",
+            "eval \"$(\"$0\" hook bash)\" || exit 9; printf '%s' \"${AWS_PROFILE-<unset>}\"",
+            bin(),
+        ])
+        .current_dir(&dir);
+        let out = Run::new(cmd).output();
+        assert_eq!(out.code, 0, "{case}: {out:?}");
+        assert!(
+            !out.stderr.chars().any(|c| c.is_control() && c != '\n'),
+            "{case}: a control character reached the terminal: {out:?}"
+        );
+        assert!(
+            !dir.join("pwned").exists() && !t.home.join("pwned").exists(),
+            "{case}"
+        );
+
+        let first = content.split(|&b| b == b'\n').next().unwrap();
+        let wanted = std::str::from_utf8(first)
+            .ok()
+            .map(|s| s.trim_end_matches('\r').trim())
+            .filter(|s| is_profile_name(s));
+        match wanted {
+            Some(profile) => {
+                assert_eq!(allowed.code, 0, "{case}: {allowed:?}");
+                assert_eq!(out.stdout, profile, "{case}: {out:?}");
+                set += 1;
+            }
+            None => {
+                assert_eq!(out.stdout, "<unset>", "{case}: {out:?}");
+                ignored += 1;
+            }
+        }
+    }
+    eprintln!("project_files: {n} cases: profile set {set}, file ignored {ignored}");
+    assert!(set * 5 >= n && ignored * 5 >= n, "{set} {ignored} of {n}");
+}
