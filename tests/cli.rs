@@ -248,6 +248,46 @@ fn a_closed_stdout_fails_instead_of_printing_into_nothing() {
     Run::new(cmd).ok();
 }
 
+/// A gnome-keyring without a login keyring offers only its in-memory
+/// `session` collection: add and import refuse it, rather than keep a key
+/// (and delete the plaintext) where the next daemon restart loses it.
+/// Was: "Stored ... in the Secret Service", exit 0. The bus and the daemon
+/// are this test's own (dbus-run-session), stopped at its end.
+#[test]
+fn a_secret_service_that_keeps_nothing_is_refused() {
+    let t = TestEnv::keyutils();
+    let creds = t.home.join(".aws/credentials");
+    let text = format!("[d]\naws_access_key_id = {KEY_ID}\naws_secret_access_key = {SECRET}\n");
+    std::fs::write(&creds, &text).unwrap();
+    let script = r#"
+        gnome-keyring-daemon --foreground --components=secrets </dev/null >/dev/null 2>&1 &
+        daemon=$!
+        for _ in $(seq 100); do
+          dbus-send --session --print-reply --dest=org.freedesktop.DBus / \
+            org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets | grep -q true && break
+          sleep 0.1
+        done
+        printf '%s' "$1" | "$0" add --username x --store secret-service
+        echo "add=$?"
+        "$0" import --all --store secret-service
+        echo "import=$?"
+        kill "$daemon"
+    "#;
+    let mut cmd = t.command("dbus-run-session");
+    cmd.args(["--", "bash", "-c", script, bin(), &long_term_doc()]);
+    let out = Run::new(cmd).output();
+    assert!(out.stdout.contains("add=1\nimport=1\n"), "{out:?}");
+    let refusals = out
+        .stderr
+        .lines()
+        .filter(|l| l.contains("only its in-memory session collection"))
+        .count();
+    assert_eq!(refusals, 2, "{out:?}");
+    assert!(out.stderr.contains("--store file"), "{out:?}");
+    assert!(!out.stderr.contains(SECRET), "{out:?}");
+    assert_eq!(std::fs::read_to_string(&creds).unwrap(), text);
+}
+
 #[test]
 fn unknown_store_names_are_usage_errors() {
     let t = TestEnv::secret_service();

@@ -101,6 +101,19 @@ impl Backend for SecretServiceBackend {
             .get_default_collection()
             .or_else(|_| self.service.get_any_collection())
             .map_err(|e| failure(e, "open a collection"))?;
+        // gnome-keyring without a login keyring offers only this one, kept
+        // in memory: an entry there is gone when the daemon stops.
+        if collection.path.ends_with("/collection/session") {
+            return Err(Error::invalid(
+                format!(
+                    "the Secret Service has no keyring that lasts, only its in-memory \
+                     session collection, which would forget '{name}' when it stops"
+                ),
+                "create a login keyring (gnome-keyring-daemon --unlock, see \"Without a \
+                 desktop\" in the README), or use the encrypted file store: --store file; \
+                 nothing was stored",
+            ));
+        }
         collection
             .ensure_unlocked()
             .map_err(|e| failure(e, "unlock"))?;
