@@ -518,35 +518,90 @@ fn mode(path: &std::path::Path) -> u32 {
     fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
 
-/// With the umask an ordinary user has, our own folders are 0700 and our
-/// files 0600, and a backup of the credentials file is 0600 whatever the
-/// file's own mode: it holds plaintext keys. (Mode bits, checked as the
-/// suite's user; ownership cases need another user and are not run here.)
+/// Runs the installed binary as `nobody` (the suite runs as root, which
+/// file modes and owners do not stop), in a HOME handed to that user, with
+/// an ordinary user's umask.
+fn as_nobody(t: &TestEnv, dir: &std::path::Path, args: &[&str]) -> Run {
+    let mut cmd = t.command("setpriv");
+    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .args(["sh", "-c", "umask 022; exec \"$0\" \"$@\"", bin()])
+        .args(args)
+        .current_dir(dir);
+    Run::new(cmd)
+}
+
+/// Hands the test's HOME to `nobody` (and lets it through the test root).
+fn give_home_to_nobody(t: &TestEnv) {
+    let status = std::process::Command::new("chown")
+        .args(["-R", "65534:65534"])
+        .arg(&t.home)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    fs::set_permissions(t.root(), fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// As an ordinary user (`nobody`, umask 022), our own folders are 0700 and
+/// our files 0600, and a backup of the credentials file is 0600 whatever
+/// the file's own mode: it holds plaintext keys. The keys go to the
+/// encrypted file store, which needs no session bus of that user's.
 #[test]
 fn our_files_are_private_and_so_are_backups_of_keys() {
     let t = import_env();
     let creds = t.home.join(".aws/credentials");
     fs::set_permissions(&creds, fs::Permissions::from_mode(0o644)).unwrap();
-    let umask = |args: &[&str]| {
-        let mut cmd = t.command("sh");
-        cmd.args(["-c", "umask 022; exec \"$0\" \"$@\"", bin()])
-            .args(args);
-        Run::new(cmd)
-    };
-    umask(&["import", "--profile", "default", "--username", "helen"]).ok();
-    assert_eq!(mode(&t.home.join(".aws/credentials.bak")), 0o600);
     fs::create_dir_all(t.home.join("proj")).unwrap();
-    let mut cmd = t.command("sh");
-    cmd.args(["-c", "umask 022; cd proj && exec \"$0\" use app", bin()]);
-    Run::new(cmd).ok();
+    give_home_to_nobody(&t);
+    let passphrase = "echo 'a passphrase nobody types'";
+    as_nobody(
+        &t,
+        &t.home,
+        &[
+            "import",
+            "--profile",
+            "default",
+            "--username",
+            "helen",
+            "--store",
+            "file",
+        ],
+    )
+    .env("AWSCREDS_PASSPHRASE_COMMAND", passphrase)
+    .ok();
+    assert_eq!(mode(&t.home.join(".aws/credentials.bak")), 0o600);
+    as_nobody(&t, &t.home.join("proj"), &["use", "app"]).ok();
     let data = t.home.join(".local/share/awscreds-rs");
-    for dir in [data.clone(), data.join("allow")] {
+    for dir in [data.clone(), data.join("allow"), data.join("store")] {
         assert_eq!(mode(&dir), 0o700, "{}", dir.display());
+        assert_eq!(
+            fs::metadata(&dir).unwrap().uid(),
+            65534,
+            "{}",
+            dir.display()
+        );
     }
     assert_eq!(mode(&data.join("edit.lock")), 0o600);
     for entry in fs::read_dir(data.join("allow")).unwrap() {
         assert_eq!(mode(&entry.unwrap().path()), 0o600);
     }
+    let mut stack = vec![data.join("store")];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let want = if path.is_dir() { 0o700 } else { 0o600 };
+            assert_eq!(mode(&path), want, "{}", path.display());
+            if path.is_dir() {
+                stack.push(path);
+            }
+        }
+    }
+    // nobody's key reads back through the profile's line.
+    let out = as_nobody(&t, &t.home, &["--username", "helen", "--store", "file"])
+        .env("AWSCREDS_PASSPHRASE_COMMAND", passphrase)
+        .ok();
+    assert!(out.stdout.contains(KEY_ID), "{out:?}");
+    // Forget the identity the import left in nobody's kernel keyring.
+    as_nobody(&t, &t.home, &["lock"]).ok();
 }
 
 /// A FIFO where an AWS file belongs is refused without being opened:
