@@ -80,8 +80,10 @@ pub fn continues(text: &str, key_indent: Option<usize>) -> bool {
 pub fn syntax_problems(text: &str) -> Vec<String> {
     let mut problems = Vec::new();
     let mut in_section = false;
-    // The indentation of the key above, which deeper lines continue.
+    // The indentation of the key above, which deeper lines continue, and
+    // whether its own value is empty (what follows is a nested block).
     let mut key_indent = None;
+    let mut nested = false;
     for (i, line) in text.lines().enumerate() {
         let line = line.trim_start_matches('\u{feff}');
         let trimmed = line.trim();
@@ -100,7 +102,13 @@ pub fn syntax_problems(text: &str) -> Vec<String> {
                 ));
             }
         } else if continues(line, key_indent) {
-            // A nested setting (s3 =, then indented lines).
+            // The value goes on. After `s3 =` (an empty value) it is a
+            // nested block, whose lines botocore splits at `=`.
+            if nested && !trimmed.contains('=') {
+                problems.push(format!(
+                    "line {n} is in a nested block (like s3 =) but is not `key = value`"
+                ));
+            }
         } else if trimmed.starts_with('[') {
             problems.push(format!(
                 "line {n} is a section header without its closing ]"
@@ -110,6 +118,7 @@ pub fn syntax_problems(text: &str) -> Vec<String> {
                 problems.push(format!("line {n} is a setting before any [section]"));
             }
             key_indent = Some(indent(line));
+            nested = property_value(line) == Some("");
         } else {
             problems.push(format!("line {n} is not a `key = value` setting"));
         }
@@ -511,6 +520,22 @@ mod tests {
         assert_eq!(
             Ini::parse("[a]\nregion = x\nRegion: y\n[b]\nregion = z\n").duplicate_keys(),
             vec![("a".to_string(), "region".to_string())]
+        );
+    }
+
+    #[test]
+    fn nested_blocks_need_key_value_lines_as_botocore_splits_them() {
+        assert_eq!(
+            syntax_problems("[p]\ns3 =\n  addressing_style = path\n"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            syntax_problems("[p]\nk = v\n  more words\n"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            syntax_problems("[p]\ns3 =\n\n  # note\n  path style\n"),
+            vec!["line 5 is in a nested block (like s3 =) but is not `key = value`".to_string()]
         );
     }
 
