@@ -11,19 +11,10 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
-packages=(dbus gnome-keyring libsecret-tools keyutils gcc hyperfine
-  zsh fish shellcheck direnv mandoc man-db bash-completion age)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  step "installing Debian packages: ${missing[*]}"
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+# shellcheck source=scripts/packages.sh
+. scripts/packages.sh
+install_packages "Debian packages" dbus gnome-keyring libsecret-tools keyutils gcc hyperfine \
+  zsh fish shellcheck direnv mandoc man-db bash-completion age
 
 step "installing the Python clients into .venv"
 [ -x .venv/bin/python ] || python3 -m venv .venv
