@@ -170,13 +170,17 @@ fn configure_refuses_bad_targets_and_names() {
     .fails(2);
 }
 
-#[test]
-fn concurrent_configures_do_not_lose_each_others_edits() {
-    let t = TestEnv::secret_service();
+/// Runs `n` configures at once on one config file (`[profile p0]` to
+/// `[profile p<n-1>]`), each with a data directory of its own when
+/// `own_data_dirs`; returns the file afterwards.
+fn concurrent_configures(t: &TestEnv, n: usize, own_data_dirs: bool) -> String {
     fs::write(t.config_path(), "# shared\n").unwrap();
-    let children: Vec<_> = (0..8)
+    let children: Vec<_> = (0..n)
         .map(|i| {
             let mut cmd = t.command(bin());
+            if own_data_dirs {
+                cmd.env("XDG_DATA_HOME", t.root().join(format!("data{i}")));
+            }
             cmd.args([
                 "configure",
                 "--profile",
@@ -191,7 +195,13 @@ fn concurrent_configures_do_not_lose_each_others_edits() {
     for mut child in children {
         assert!(child.wait().unwrap().success());
     }
-    let text = fs::read_to_string(t.config_path()).unwrap();
+    fs::read_to_string(t.config_path()).unwrap()
+}
+
+#[test]
+fn concurrent_configures_do_not_lose_each_others_edits() {
+    let t = TestEnv::secret_service();
+    let text = concurrent_configures(&t, 8, false);
     for i in 0..8 {
         assert!(text.contains(&format!("[profile p{i}]\n")), "{text}");
     }
@@ -205,26 +215,7 @@ fn concurrent_configures_do_not_lose_each_others_edits() {
 #[test]
 fn concurrent_configures_with_other_data_dirs_keep_every_edit() {
     let t = TestEnv::secret_service();
-    fs::write(t.config_path(), "# shared\n").unwrap();
-    let children: Vec<_> = (0..20)
-        .map(|i| {
-            let mut cmd = t.command(bin());
-            cmd.env("XDG_DATA_HOME", t.root().join(format!("data{i}")))
-                .args([
-                    "configure",
-                    "--profile",
-                    &format!("p{i}"),
-                    "--username",
-                    "helen",
-                ])
-                .stderr(std::process::Stdio::null());
-            cmd.spawn().unwrap()
-        })
-        .collect();
-    for mut child in children {
-        assert!(child.wait().unwrap().success());
-    }
-    let text = fs::read_to_string(t.config_path()).unwrap();
+    let text = concurrent_configures(&t, 20, true);
     let missing: Vec<_> = (0..20)
         .filter(|i| !text.contains(&format!("[profile p{i}]\n")))
         .collect();
@@ -748,21 +739,15 @@ fn read_only_files_and_other_owners_files_are_refused() {
     // holds root's config: replacing it would make it theirs. Was:
     // replaced, owner changed, exit 0.
     t.write_config(config);
-    let status = std::process::Command::new("chown")
-        .args(["-R", "65534"])
-        .arg(&t.home)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    give_home_to_nobody(&t);
     chown(&path, 0);
-    fs::set_permissions(t.root(), fs::Permissions::from_mode(0o755)).unwrap();
-    let mut cmd = t.command("setpriv");
-    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-        .arg(bin())
-        .args(["configure", "--profile", "app", "--username", "helen"]);
-    Run::new(cmd)
-        .fails(1)
-        .stderr_has(&["belongs to user id 0, not to you", "nothing was changed"]);
+    as_nobody(
+        &t,
+        &t.home,
+        &["configure", "--profile", "app", "--username", "helen"],
+    )
+    .fails(1)
+    .stderr_has(&["belongs to user id 0, not to you", "nothing was changed"]);
     assert_eq!(fs::read_to_string(&path).unwrap(), config);
     assert_eq!(fs::metadata(&path).unwrap().uid(), 0);
 }
