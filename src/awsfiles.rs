@@ -83,6 +83,14 @@ fn write_target(path: &Path) -> Result<PathBuf> {
     }
 }
 
+/// The folder a file is replaced in: its parent, `.` for a bare name.
+fn folder_of(target: &Path) -> &Path {
+    target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
 /// Refuses, before anything changes, a file that awscreds-rs must not
 /// replace: a read-only one (its owner said so), and on Unix one that
 /// belongs to another user when this process cannot give the new file
@@ -132,8 +140,8 @@ pub fn check_editable(path: &Path) -> Result<()> {
 /// Refuses a file that botocore (the AWS CLI, boto3) cannot read at all:
 /// a line it cannot parse, a section or a key defined twice. Listing or
 /// editing such a file would describe profiles that no AWS tool sees.
-pub fn check_readable(path: &Path, text: &str) -> Result<()> {
-    let ini = Ini::parse(text);
+/// `ini` is `text` parsed.
+pub fn check_readable(path: &Path, text: &str, ini: &Ini) -> Result<()> {
     let mut problems = crate::ini::syntax_problems(text);
     problems.extend(
         ini.doubled()
@@ -181,11 +189,7 @@ pub fn lock(paths: &[&Path]) -> Result<EditLock> {
         let mut dirs = Vec::new();
         for path in paths {
             let target = write_target(path)?;
-            let dir = target
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(Path::new("."))
-                .to_path_buf();
+            let dir = folder_of(&target).to_path_buf();
             // A folder that does not exist yet has no file to lose.
             if dir.is_dir() {
                 dirs.push(dir);
@@ -218,10 +222,7 @@ pub fn replace(
     }
     check_editable(path)?;
     let target = write_target(path)?;
-    let dir = target
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = folder_of(&target);
     if !dir.exists() {
         atomic::create_private_dir(dir)?;
     }

@@ -55,7 +55,7 @@ pub fn run(choice: StoreChoice, profile: &str, name: &str, region: Option<&str>)
             "keep one line of each first (boto3 and the AWS CLI refuse such a file); nothing was changed",
         ));
     }
-    awsfiles::check_readable(&files.config, old.as_deref().unwrap_or(""))?;
+    awsfiles::check_readable(&files.config, old.as_deref().unwrap_or(""), &ini)?;
     set_profile(&mut ini, profile, &command, region);
     let new = ini.render();
     let backup = awsfiles::replace(&files.config, old.as_deref(), &new, &lock)?;

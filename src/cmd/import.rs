@@ -59,8 +59,16 @@ pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
              nothing was changed",
         ));
     }
-    awsfiles::check_readable(&files.credentials, creds_old.as_deref().unwrap_or(""))?;
-    awsfiles::check_readable(&files.config, config_old.as_deref().unwrap_or(""))?;
+    awsfiles::check_readable(
+        &files.credentials,
+        creds_old.as_deref().unwrap_or(""),
+        &creds_ini,
+    )?;
+    awsfiles::check_readable(
+        &files.config,
+        config_old.as_deref().unwrap_or(""),
+        &config_ini,
+    )?;
     let wanted: Vec<(String, String)> = match &args.profile {
         Some(profile) => {
             let name = args.username.clone().unwrap_or_else(|| profile.clone());

@@ -22,8 +22,9 @@ pub fn run(json: bool) -> Result<()> {
     let files = AwsFiles::locate()?;
     let read = |path| -> Result<Ini> {
         let text = awsfiles::read_text(path)?.unwrap_or_default();
-        awsfiles::check_readable(path, &text)?;
-        Ok(Ini::parse(&text))
+        let ini = Ini::parse(&text);
+        awsfiles::check_readable(path, &text, &ini)?;
+        Ok(ini)
     };
     let all = profiles::collect(&read(&files.config)?, &read(&files.credentials)?);
     let rows: Vec<Row> = all
