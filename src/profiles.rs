@@ -77,11 +77,11 @@ impl Source {
 }
 
 impl Profile {
-    /// A setting as botocore resolves it: the credentials file's value over
-    /// the config file's (botocore merges the two, the credentials file
-    /// last). Empty, and nested (`s3 =` then indented lines), count as
-    /// unset.
-    fn get(&self, key: &str) -> Option<&str> {
+    /// A setting as the SDKs resolve it: the credentials file's value over
+    /// the config file's (botocore and aws-config both merge the two, the
+    /// credentials file last). Empty, and nested (`s3 =` then indented
+    /// lines), count as unset.
+    pub fn get(&self, key: &str) -> Option<&str> {
         self.credentials
             .get(key)
             .or_else(|| self.config.get(key))

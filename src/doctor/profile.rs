@@ -120,17 +120,9 @@ fn check_rust_sdk(r: &mut Report, selected: &str, profile: &Profile) {
             [NAME] in the credentials file",
         ),
         Ok(Some(seen)) => {
-            let ours = |key: &str| {
-                profile
-                    .config
-                    .get(key)
-                    .or_else(|| profile.credentials.get(key))
-                    .map(String::as_str)
-                    .filter(|v| !v.is_empty())
-            };
             let differs: Vec<&str> = seen
                 .iter()
-                .filter(|(k, v)| ours(k) != Some(v.as_str()))
+                .filter(|(k, v)| profile.get(k) != Some(v.as_str()))
                 .map(|(k, _)| k.as_str())
                 .collect();
             if differs.is_empty() {
