@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The cost of one bash prompt with the awscreds-rs hook, side by side with
 # direnv's own bash hook in directories without .envrc: when nothing
-# changed, and when the directory changed. Times the hook functions in a
-# loop with bash's EPOCHREALTIME.
+# changed, and after a directory change within a project, outside any, and
+# into or out of one (the only change that starts a process). Times the
+# hook functions in a loop with bash's EPOCHREALTIME.
 #
 # Usage: bench/prompt.sh [PROMPTS]   (needs direnv: scripts/test.sh installs it)
 set -euo pipefail
@@ -14,32 +15,42 @@ export HOME
 HOME=$(mktemp -d)
 trap 'rm -rf "$HOME"' EXIT
 export XDG_DATA_HOME=$HOME/.local/share XDG_CONFIG_HOME=$HOME/.config
-mkdir -p "$HOME/.aws" "$HOME/project" "$HOME/other"
+mkdir -p "$HOME/.aws" "$HOME/project/sub" "$HOME/other/sub"
 printf '[profile app]\nregion = us-east-1\n' >"$HOME/.aws/config"
 echo app >"$HOME/project/.aws-profile"
 (cd "$HOME/project" && "$bin" allow 2>/dev/null)
 
 export n bin
-# Per call in microseconds: run "$@" n times.
+# Per call in microseconds: run "$@" n times (expanded by the inner bash).
+# shellcheck disable=SC2016
 measure='per_call() { local i start end; start=$EPOCHREALTIME; for ((i = 0; i < n; i++)); do "$@"; done; end=$EPOCHREALTIME; awk -v s="$start" -v e="$end" -v n="$n" "BEGIN { printf \"%.1f\", (e - s) * 1e6 / n }"; }'
+# A prompt after each change between directories A and B, with HOOK.
+hops() {
+  bash -c "$measure"'
+    a=$1 b=$2; eval "$3"; cd "$a"; '"$4"'
+    hop() { if [[ $PWD == "$a" ]]; then cd "$b"; else cd "$a"; fi; '"$4"'; }
+    per_call hop' bash "$1" "$2" "$3" "$4"
+}
+ours=$("$bin" init bash)
+theirs=$(direnv hook bash)
 
 ours_same=$(bash -c "$measure"'
   eval "$("$bin" init bash)"; cd "$HOME/project"; __awscreds_hook
   per_call __awscreds_hook')
-ours_cd=$(bash -c "$measure"'
-  eval "$("$bin" init bash)"; __awscreds_hook
-  hop() { if [[ $PWD == "$HOME/project" ]]; then cd "$HOME/other"; else cd "$HOME/project"; fi; __awscreds_hook; }
-  n=$((n / 10)); per_call hop')
 direnv_same=$(bash -c "$measure"'
   eval "$(direnv hook bash)"; cd "$HOME/other"; _direnv_hook
   n=$((n / 10)); per_call _direnv_hook')
-direnv_cd=$(bash -c "$measure"'
-  eval "$(direnv hook bash)"; _direnv_hook
-  hop() { if [[ $PWD == "$HOME/other" ]]; then cd "$HOME"; else cd "$HOME/other"; fi; _direnv_hook; }
-  n=$((n / 10)); per_call hop')
+ours_within=$(hops "$HOME/project" "$HOME/project/sub" "$ours" __awscreds_hook)
+ours_outside=$(hops "$HOME/other" "$HOME/other/sub" "$ours" __awscreds_hook)
+n=$((n / 10))
+ours_cross=$(hops "$HOME/project" "$HOME/other" "$ours" __awscreds_hook)
+direnv_cd=$(hops "$HOME/other" "$HOME/other/sub" "$theirs" _direnv_hook)
 
-awk -v a="$ours_same" -v b="$direnv_same" -v c="$ours_cd" -v d="$direnv_cd" 'BEGIN {
+awk -v a="$ours_same" -v b="$direnv_same" -v w="$ours_within" -v o="$ours_outside" \
+  -v c="$ours_cross" -v d="$direnv_cd" 'BEGIN {
   printf "| prompt | awscreds-rs | direnv | direnv / awscreds-rs |\n| --- | --- | --- | --- |\n"
   printf "| nothing changed | %.1f us | %.1f us | %.0fx |\n", a, b, b / a
-  printf "| directory changed | %.2f ms | %.2f ms | %.1fx |\n", c / 1000, d / 1000, d / c
+  printf "| directory changed, within a project | %.1f us | %.2f ms | %.0fx |\n", w, d / 1000, d / w
+  printf "| directory changed, outside any project | %.1f us | %.2f ms | %.0fx |\n", o, d / 1000, d / o
+  printf "| directory changed, into or out of a project | %.2f ms | %.2f ms | %.1fx |\n", c / 1000, d / 1000, d / c
 }'

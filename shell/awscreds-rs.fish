@@ -3,12 +3,15 @@
 # warns when AWS_ACCESS_KEY_ID and friends would shadow it. Load it with, in
 # ~/.config/fish/config.fish:
 #   awscreds-rs init fish | source
-# A prompt where nothing changed costs no process: only a string compare.
+# A prompt where nothing changed costs no process, nor does a directory
+# change under the same .aws-profile (or under none): only string compares
+# and a stat of each parent.
 
 set -g __awscreds_bin 'awscreds-rs'
 # Tells `awscreds-rs doctor` that the hook is loaded.
 set -gx AWSCREDS_SHELL_HOOK fish
 
+# What the hook's answer depends on: the AWS variables, then the directory.
 function __awscreds_now
     set -l profile \x01
     set -q AWS_PROFILE; and set profile "$AWS_PROFILE"
@@ -16,14 +19,40 @@ function __awscreds_now
     test -n "$AWS_ACCESS_KEY_ID"; and set flags "$flags"a
     test -n "$AWS_SECRET_ACCESS_KEY"; and set flags "$flags"s
     test -n "$AWS_SESSION_TOKEN"; and set flags "$flags"t
-    set -g __awscreds_key "$PWD|$profile|$flags"
+    set -g __awscreds_env "$profile|$flags"
+    set -g __awscreds_key "$PWD|$__awscreds_env"
 end
 
+# The nearest .aws-profile above $PWD, of any type, as awscreds-rs finds
+# it; or $PWD itself behind a '?' once the walk meets a symbolic link,
+# where the real parent differs from the one $PWD names.
+function __awscreds_near
+    set -l dir $PWD
+    while true
+        if test -e "$dir/.aws-profile"; or test -L "$dir/.aws-profile"
+            set -g __awscreds_file "$dir/.aws-profile"
+            return
+        end
+        if test -z "$dir"
+            set -g __awscreds_file ''
+            return
+        end
+        if test -L "$dir"
+            set -g __awscreds_file "?$PWD"
+            return
+        end
+        set dir (string replace -r '/[^/]*$' '' -- $dir)
+    end
+end
+
+# A process runs only when the directory changed to one under another
+# .aws-profile (or none), or an AWS variable changed.
 function __awscreds_hook --on-event fish_prompt --on-variable PWD
     set -l rc $status
     __awscreds_now
     if test "$__awscreds_key" != "$__awscreds_seen"
-        if command -sq $__awscreds_bin
+        __awscreds_near
+        if test "$__awscreds_file|$__awscreds_env" != "$__awscreds_judged"; and command -sq $__awscreds_bin
             AWSCREDS_HOOK_ACTIVE="$__awscreds_active" \
                 AWSCREDS_HOOK_SAVED="$__awscreds_saved" \
                 AWSCREDS_HOOK_SAVED_SET="$__awscreds_saved_set" \
@@ -33,6 +62,7 @@ function __awscreds_hook --on-event fish_prompt --on-variable PWD
         end
         __awscreds_now
         set -g __awscreds_seen "$__awscreds_key"
+        set -g __awscreds_judged "$__awscreds_file|$__awscreds_env"
     end
     return $rc
 end
@@ -42,6 +72,7 @@ function awscreds-rs --wraps awscreds-rs
     command $__awscreds_bin $argv
     set -l rc $status
     set -g __awscreds_seen ''
+    set -g __awscreds_judged ''
     return $rc
 end
 
@@ -54,3 +85,4 @@ function awscreds_prompt
 end
 
 set -q __awscreds_seen; or set -g __awscreds_seen ''
+set -q __awscreds_judged; or set -g __awscreds_judged ''

@@ -401,14 +401,27 @@ fn no_process_runs_when_nothing_changed() {
         let hook = init(&t, sh).replace(&real, &wrapper.display().to_string());
         assert!(hook.contains(&wrapper.display().to_string()));
         let calls = || fs::read_to_string(&log).unwrap_or_default().lines().count();
-        let mut commands = vec![format!("cd {}", path(&t.home.join("proj a")))];
+        let cd = |dir: &str| format!("cd {}", path(&t.home.join(dir)));
+        let mut commands = vec![cd("proj a")];
         commands.extend(std::iter::repeat_n(String::new(), 5));
-        commands.push(format!("cd {}", path(&t.home)));
+        commands.extend([
+            // Under the same .aws-profile, or under none: no process.
+            cd("proj a/sub dir"),
+            cd("proj a/sub dir/ünïcödé"),
+            cd("fresh"),
+            format!("cd {}", path(&t.home)),
+            // Through a symbolic link, the walk up can stop at the link's
+            // own file only; past it, every directory change asks.
+            cd("link/sub dir"),
+            cd("link"),
+            cd("proj a/nested"),
+        ]);
         let (_, _) = session(&t, sh, &hook, &commands);
         let text = fs::read_to_string(&log).unwrap_or_default();
-        // Startup, the first cd and the last cd: three hook runs; none for
-        // the five empty prompts in between.
-        assert_eq!(calls(), 3, "{}: {text}", sh.name());
+        // Startup, entering "proj a", leaving it for "fresh", "link" (named
+        // by another path) and "nested": five hook runs; none for the empty
+        // prompts, the subdirectories or the change from "fresh" to home.
+        assert_eq!(calls(), 5, "{}: {text}", sh.name());
         assert!(text.lines().all(|l| l.starts_with("hook ")), "{text}");
     }
 }
