@@ -6,7 +6,10 @@
 //! [`crate::credentials`]. Platform code stays behind `cfg` in the modules
 //! below.
 
+use std::cell::RefCell;
+
 use time::OffsetDateTime;
+use zeroize::Zeroizing;
 
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
@@ -148,6 +151,15 @@ pub fn find_elsewhere(name: &str, except: Kind) -> Option<Kind> {
 /// The operations a platform store provides on raw values.
 trait Backend {
     fn get(&self, name: &str) -> Result<Option<Vec<u8>>>;
+    /// Several entries at once, in the order asked.
+    fn get_many(&self, names: &[&str]) -> Result<Vec<Option<Vec<u8>>>> {
+        names.iter().map(|name| self.get(name)).collect()
+    }
+    /// Whether `get_many` costs about what one `get` does (one round trip
+    /// to a daemon), so that reading an entry that may be needed pays.
+    fn reads_together(&self) -> bool {
+        false
+    }
     fn set(&self, name: &str, value: &[u8]) -> Result<()>;
     /// Returns whether there was an entry to delete.
     fn delete(&self, name: &str) -> Result<bool>;
@@ -163,12 +175,18 @@ trait Backend {
     }
 }
 
+/// An entry's stored bytes, if it has one.
+type Value = Option<Zeroizing<Vec<u8>>>;
+
 /// An open store.
 pub struct Store {
     kind: Kind,
     backend: Box<dyn Backend>,
     /// Which store `auto` picked and why, when it was not its first choice.
     auto: Option<String>,
+    /// Entries read along with another ([`Store::load_current_along`]),
+    /// each used by the next load of it and then dropped.
+    ahead: RefCell<Vec<(String, Value)>>,
 }
 
 /// One row of [`Store::entries`].
@@ -179,6 +197,15 @@ pub struct Listed {
 }
 
 impl Store {
+    fn new(kind: Kind, backend: Box<dyn Backend>) -> Store {
+        Store {
+            kind,
+            backend,
+            auto: None,
+            ahead: RefCell::new(Vec::new()),
+        }
+    }
+
     /// Opens the chosen store; `auto` picks the platform's default.
     pub fn open(choice: StoreChoice) -> Result<Store> {
         match choice.kind() {
@@ -197,7 +224,34 @@ impl Store {
 
     /// The credentials stored for NAME, refusing expired ones.
     pub fn load_current(&self, name: &str, now: OffsetDateTime) -> Result<Credentials> {
-        let creds = self.load(name)?.ok_or_else(|| Error::NotFound {
+        self.current(name, self.load(name)?, now)
+    }
+
+    /// [`Store::load_current`], reading ALSO in the same round trip where
+    /// the store can (the Secret Service): the next load of ALSO uses it.
+    pub fn load_current_along(
+        &self,
+        name: &str,
+        also: &str,
+        now: OffsetDateTime,
+    ) -> Result<Credentials> {
+        if !self.backend.reads_together() {
+            return self.load_current(name, now);
+        }
+        let mut values = self.backend.get_many(&[name, also])?.into_iter();
+        let value = values.next().flatten().map(Zeroizing::new);
+        let along = values.next().flatten().map(Zeroizing::new);
+        self.ahead.borrow_mut().push((also.to_string(), along));
+        self.current(name, self.parse(name, value)?, now)
+    }
+
+    fn current(
+        &self,
+        name: &str,
+        creds: Option<Credentials>,
+        now: OffsetDateTime,
+    ) -> Result<Credentials> {
+        let creds = creds.ok_or_else(|| Error::NotFound {
             name: name.to_string(),
             store: self.label(),
             auto: self.auto.clone(),
@@ -217,7 +271,20 @@ impl Store {
 
     /// The credentials stored for NAME, if any.
     pub fn load(&self, name: &str) -> Result<Option<Credentials>> {
-        let Some(bytes) = self.backend.get(name)?.map(zeroize::Zeroizing::new) else {
+        let ahead = {
+            let mut ahead = self.ahead.borrow_mut();
+            let read = ahead.iter().position(|(entry, _)| entry == name);
+            read.map(|i| ahead.swap_remove(i).1)
+        };
+        let value = match ahead {
+            Some(value) => value,
+            None => self.backend.get(name)?.map(Zeroizing::new),
+        };
+        self.parse(name, value)
+    }
+
+    fn parse(&self, name: &str, value: Value) -> Result<Option<Credentials>> {
+        let Some(bytes) = value else {
             return Ok(None);
         };
         Credentials::from_stored(&bytes)
@@ -311,11 +378,7 @@ fn open_kind(kind: Kind) -> Result<Store> {
         #[allow(unreachable_patterns)]
         _ => return Err(Error::StoreNotHere { store: kind }),
     };
-    Ok(Store {
-        kind,
-        backend,
-        auto: None,
-    })
+    Ok(Store::new(kind, backend))
 }
 
 #[cfg(target_os = "linux")]
@@ -323,13 +386,7 @@ fn open_auto() -> Result<Store> {
     // The Secret Service when the session bus offers it, else the file
     // store once it has been created, else the kernel keyring.
     let why = match secret_service::SecretServiceBackend::connect_if_offered() {
-        Ok(backend) => {
-            return Ok(Store {
-                kind: Kind::SecretService,
-                backend: Box::new(backend),
-                auto: None,
-            })
-        }
+        Ok(backend) => return Ok(Store::new(Kind::SecretService, Box::new(backend))),
         Err(why) => why,
     };
     let fallback = if file::exists() {

@@ -19,8 +19,10 @@ pub fn run(choice: StoreChoice, name: &str, options: &Options) -> Result<()> {
     }
     let now = OffsetDateTime::now_utc();
     let store = Store::open(choice).map_err(|e| name_it(e, name))?;
+    // A key with an MFA device needs its cached session too: where the
+    // store reads both in one round trip, it does.
     let key = store
-        .load_current(name, now)
+        .load_current_along(name, &session::mfa_cache_name(name), now)
         .map_err(|e| name_it(e, name))?;
     // The plain key, unless the line asks for a session or the key has an
     // MFA device: then a cached session, or a new one from STS.

@@ -15,18 +15,30 @@
 //! liblzma, libzstd, liblz4, libcap and libgpg-error, and loading those was
 //! a third of every call's start-up.
 
+mod reader;
+
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use dbus_secret_service::{EncryptionType, Error as SsError, Item, SecretService};
 
 use super::{Backend, Kind, SERVICE};
 use crate::error::{Error, Result};
+use reader::{Found, Reader};
 
 /// How long an unlock prompt of the desktop may wait for the user.
 const PROMPT_SECONDS: u64 = 60;
 
+/// The D-Bus error of a name nobody owns (no Secret Service running).
+const SERVICE_UNKNOWN: &str = "org.freedesktop.DBus.Error.ServiceUnknown";
+
 pub struct SecretServiceBackend {
-    service: SecretService,
+    /// Reads, in few round trips (reader.rs).
+    reader: Reader,
+    /// The dbus-secret-service client, connected on first need: writes,
+    /// deletes, listing, and unlocking a locked item. The credential_process
+    /// path never opens it.
+    client: OnceCell<SecretService>,
 }
 
 impl SecretServiceBackend {
@@ -44,62 +56,88 @@ impl SecretServiceBackend {
         if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() && !runtime_bus_exists() {
             return Err("there is no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset)".into());
         }
-        match SecretService::connect_with_max_prompt_timeout(EncryptionType::Plain, PROMPT_SECONDS)
-        {
-            Ok(service) => Ok(SecretServiceBackend { service }),
-            Err(SsError::Dbus(e))
-                if e.name() == Some("org.freedesktop.DBus.Error.ServiceUnknown") =>
-            {
-                Err("no Secret Service answers on the session bus".into())
-            }
-            Err(SsError::Dbus(e)) => Err(format!(
+        match Reader::open() {
+            Ok(reader) => Ok(SecretServiceBackend {
+                reader,
+                client: OnceCell::new(),
+            }),
+            Err(reader::OpenError::Bus(e)) => Err(format!(
                 "the session bus did not answer: {}",
                 e.message().unwrap_or("no reason given")
             )),
-            Err(e) => Err(format!("the Secret Service did not open a session: {e}")),
+            Err(reader::OpenError::Session(e)) if e.name() == Some(SERVICE_UNKNOWN) => {
+                Err("no Secret Service answers on the session bus".into())
+            }
+            Err(reader::OpenError::Session(e)) => Err(format!(
+                "the Secret Service did not open a session: {}",
+                e.message().unwrap_or("no reason given")
+            )),
         }
+    }
+
+    /// The full client, connected the first time it is needed.
+    fn client(&self) -> Result<&SecretService> {
+        if let Some(client) = self.client.get() {
+            return Ok(client);
+        }
+        let client =
+            SecretService::connect_with_max_prompt_timeout(EncryptionType::Plain, PROMPT_SECONDS)
+                .map_err(|e| failure(e, "connect"))?;
+        Ok(self.client.get_or_init(|| client))
     }
 
     fn find(&self, name: &str) -> Result<Vec<Item<'_>>> {
         let attributes = HashMap::from([("service", SERVICE), ("username", name)]);
         let found = self
-            .service
+            .client()?
             .search_items(attributes)
             .map_err(|e| failure(e, "search"))?;
         Ok(found.unlocked.into_iter().chain(found.locked).collect())
+    }
+
+    /// Reads NAME's locked item, which shows the desktop's unlock prompt.
+    fn read_locked(&self, name: &str) -> Result<Option<Vec<u8>>> {
+        let Some(item) = self.find(name)?.into_iter().next() else {
+            return Ok(None);
+        };
+        item.ensure_unlocked().map_err(|e| failure(e, "unlock"))?;
+        item.get_secret()
+            .map(Some)
+            .map_err(|e| failure(e, "read the entry"))
     }
 }
 
 impl Backend for SecretServiceBackend {
     fn get(&self, name: &str) -> Result<Option<Vec<u8>>> {
-        let attributes = HashMap::from([("service", SERVICE), ("username", name)]);
+        Ok(self.get_many(&[name])?.pop().flatten())
+    }
+
+    fn get_many(&self, names: &[&str]) -> Result<Vec<Option<Vec<u8>>>> {
         let found = self
-            .service
-            .search_items(attributes)
-            .map_err(|e| failure(e, "search"))?;
-        // The search says which items are unlocked: only a locked one costs
-        // another call (and shows the desktop's unlock prompt).
-        let item = match (
-            found.unlocked.into_iter().next(),
-            found.locked.into_iter().next(),
-        ) {
-            (Some(item), _) => item,
-            (None, Some(item)) => {
-                item.ensure_unlocked().map_err(|e| failure(e, "unlock"))?;
-                item
-            }
-            (None, None) => return Ok(None),
-        };
-        item.get_secret()
-            .map(Some)
-            .map_err(|e| failure(e, "read the entry"))
+            .reader
+            .read(names)
+            .map_err(|e| failure(SsError::Dbus(e), "read the entry"))?;
+        // Only a locked item costs more calls (and the desktop's prompt).
+        names
+            .iter()
+            .zip(found)
+            .map(|(name, found)| match found {
+                Found::Secret(value) => Ok(Some(value)),
+                Found::Missing => Ok(None),
+                Found::Locked => self.read_locked(name),
+            })
+            .collect()
+    }
+
+    fn reads_together(&self) -> bool {
+        true
     }
 
     fn set(&self, name: &str, value: &[u8]) -> Result<()> {
-        let collection = self
-            .service
+        let client = self.client()?;
+        let collection = client
             .get_default_collection()
-            .or_else(|_| self.service.get_any_collection())
+            .or_else(|_| client.get_any_collection())
             .map_err(|e| failure(e, "open a collection"))?;
         // gnome-keyring without a login keyring offers only this one, kept
         // in memory: an entry there is gone when the daemon stops.
@@ -142,7 +180,7 @@ impl Backend for SecretServiceBackend {
     fn names(&self) -> Result<Vec<String>> {
         let attributes = HashMap::from([("service", SERVICE)]);
         let found = self
-            .service
+            .client()?
             .search_items(attributes)
             .map_err(|e| failure(e, "search"))?;
         let mut names = Vec::new();
