@@ -184,9 +184,9 @@ pub struct Store {
     backend: Box<dyn Backend>,
     /// Which store `auto` picked and why, when it was not its first choice.
     auto: Option<String>,
-    /// Entries read along with another ([`Store::load_current_along`]),
-    /// each used by the next load of it and then dropped.
-    ahead: RefCell<Vec<(String, Value)>>,
+    /// The entry read along with another ([`Store::load_current_along`]),
+    /// used by the next load of it and then dropped.
+    ahead: RefCell<Option<(String, Value)>>,
 }
 
 /// One row of [`Store::entries`].
@@ -202,7 +202,7 @@ impl Store {
             kind,
             backend,
             auto: None,
-            ahead: RefCell::new(Vec::new()),
+            ahead: RefCell::new(None),
         }
     }
 
@@ -241,7 +241,7 @@ impl Store {
         let mut values = self.backend.get_many(&[name, also])?.into_iter();
         let value = values.next().flatten().map(Zeroizing::new);
         let along = values.next().flatten().map(Zeroizing::new);
-        self.ahead.borrow_mut().push((also.to_string(), along));
+        *self.ahead.borrow_mut() = Some((also.to_string(), along));
         self.current(name, self.parse(name, value)?, now)
     }
 
@@ -271,13 +271,9 @@ impl Store {
 
     /// The credentials stored for NAME, if any.
     pub fn load(&self, name: &str) -> Result<Option<Credentials>> {
-        let ahead = {
-            let mut ahead = self.ahead.borrow_mut();
-            let read = ahead.iter().position(|(entry, _)| entry == name);
-            read.map(|i| ahead.swap_remove(i).1)
-        };
+        let ahead = self.ahead.borrow_mut().take_if(|(entry, _)| entry == name);
         let value = match ahead {
-            Some(value) => value,
+            Some((_, value)) => value,
             None => self.backend.get(name)?.map(Zeroizing::new),
         };
         self.parse(name, value)

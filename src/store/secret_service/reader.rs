@@ -4,9 +4,9 @@
 //! The calls that do not depend on each other go out together and their
 //! replies are collected by serial: the searches for every name asked for,
 //! then one `GetSecrets` for all the unlocked items found. A key and its
-//! cached MFA session cost one round trip each way, as a key alone does
-//! (bench/speed.sh: a cached session took 1.17x of a stored key with an
-//! item read after the other).
+//! cached MFA session cost the same two round trips as a key alone (the
+//! searches, then GetSecrets); read one after the other, they cost four
+//! (bench/speed.sh: a cached session took 1.68x of a stored key then).
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -76,18 +76,19 @@ impl Reader {
             })
             .collect::<Result<Vec<_>, dbus::Error>>()?;
         let channel = self.connection.channel();
-        let mut items = Vec::with_capacity(names.len());
+        // Each name's first unlocked item, or what was found instead.
+        let mut items: Vec<Result<Path<'static>, Found>> = Vec::with_capacity(names.len());
         for reply in exchange(channel, searches)? {
             let (unlocked, locked): (Vec<Path<'static>>, Vec<Path<'static>>) = reply.read2()?;
-            items.push(match (unlocked.into_iter().next(), locked.is_empty()) {
-                (Some(path), _) => Some(Ok(path)),
-                (None, false) => Some(Err(Found::Locked)),
-                (None, true) => None,
+            items.push(match unlocked.into_iter().next() {
+                Some(path) => Ok(path),
+                None if locked.is_empty() => Err(Found::Missing),
+                None => Err(Found::Locked),
             });
         }
         let wanted: Vec<Path<'static>> = items
             .iter()
-            .filter_map(|item| item.as_ref()?.as_ref().ok().cloned())
+            .filter_map(|item| item.as_ref().ok().cloned())
             .collect();
         let mut secrets: HashMap<Path<'static>, SecretStruct> = HashMap::new();
         if !wanted.is_empty() {
@@ -97,10 +98,9 @@ impl Reader {
         Ok(items
             .into_iter()
             .map(|item| match item {
-                None => Found::Missing,
-                Some(Err(locked)) => locked,
+                Err(found) => found,
                 // Locked between the search and the read.
-                Some(Ok(path)) => secrets
+                Ok(path) => secrets
                     .remove(&path)
                     .map_or(Found::Locked, |(_, _, value, _)| Found::Secret(value)),
             })
