@@ -24,7 +24,15 @@ export n bin
 # Per call in microseconds: run "$@" n times (expanded by the inner bash).
 # shellcheck disable=SC2016
 measure='per_call() { local i start end; start=$EPOCHREALTIME; for ((i = 0; i < n; i++)); do "$@"; done; end=$EPOCHREALTIME; awk -v s="$start" -v e="$end" -v n="$n" "BEGIN { printf \"%.1f\", (e - s) * 1e6 / n }"; }'
-# A prompt after each change between directories A and B, with HOOK.
+# A prompt after another in DIR with HOOK, whose prompt function is FN:
+#   stays DIR HOOK FN
+stays() {
+  bash -c "$measure"'
+    eval "$2"; cd "$1"; '"$3"'
+    per_call '"$3" bash "$1" "$2" "$3"
+}
+# A prompt after each change between directories A and B:
+#   hops A B HOOK FN
 hops() {
   bash -c "$measure"'
     a=$1 b=$2; eval "$3"; cd "$a"; '"$4"'
@@ -34,16 +42,13 @@ hops() {
 ours=$("$bin" init bash)
 theirs=$(direnv hook bash)
 
-ours_same=$(bash -c "$measure"'
-  eval "$("$bin" init bash)"; cd "$HOME/project"; __awscreds_hook
-  per_call __awscreds_hook')
-direnv_same=$(bash -c "$measure"'
-  eval "$(direnv hook bash)"; cd "$HOME/other"; _direnv_hook
-  n=$((n / 10)); per_call _direnv_hook')
+ours_same=$(stays "$HOME/project" "$ours" __awscreds_hook)
 ours_within=$(hops "$HOME/project" "$HOME/project/sub" "$ours" __awscreds_hook)
 ours_outside=$(hops "$HOME/other" "$HOME/other/sub" "$ours" __awscreds_hook)
+# A process per prompt: a tenth as many.
 n=$((n / 10))
 ours_cross=$(hops "$HOME/project" "$HOME/other" "$ours" __awscreds_hook)
+direnv_same=$(stays "$HOME/other" "$theirs" _direnv_hook)
 direnv_cd=$(hops "$HOME/other" "$HOME/other/sub" "$theirs" _direnv_hook)
 
 awk -v a="$ours_same" -v b="$direnv_same" -v w="$ours_within" -v o="$ours_outside" \

@@ -84,17 +84,13 @@ commands=("$bin --username bench"
 # This machine's speed drifts over a run, and hyperfine times one command
 # after the other: so the set runs in rounds, every other round in reverse
 # order, and the summary takes the median of each round's ratios.
+last=$((${#names[@]} - 1))
 for ((round = 1; round <= rounds; round++)); do
   args=()
-  for i in "${!names[@]}"; do
+  for ((k = 0; k <= last; k++)); do
+    i=$((round % 2 ? k : last - k))
     args+=(-n "${names[i]}" "${commands[i]}")
   done
-  if ((round % 2 == 0)); then
-    args=()
-    for ((i = ${#names[@]} - 1; i >= 0; i--)); do
-      args+=(-n "${names[i]}" "${commands[i]}")
-    done
-  fi
   hyperfine -N --warmup 5 --runs "$runs" --export-json "bench/results/round-$round.json" "${args[@]}" >/dev/null
 done
 "$bin" lock 2>/dev/null
