@@ -27,6 +27,7 @@ mod client {
     use aws_config::BehaviorVersion;
     use aws_sdk_sts::config::Region;
     use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
+    use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
     use time::OffsetDateTime;
 
     pub struct Client;
@@ -159,7 +160,12 @@ mod client {
     }
 
     async fn config(creds: Option<&Credentials>, profile: Option<&str>) -> aws_config::SdkConfig {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest()).region(region());
+        let https = aws_smithy_http_client::Builder::new()
+            .tls_provider(Provider::Rustls(CryptoMode::Ring))
+            .build_https();
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .region(region())
+            .http_client(https);
         if let Some(creds) = creds {
             loader = loader.credentials_provider(key(creds));
         }

@@ -230,6 +230,29 @@ fn an_unreachable_sts_is_its_endpoint_and_the_cause() {
     );
 }
 
+/// The STS client speaks TLS to an https endpoint (AWS's own are all
+/// https): what reaches the server first is a TLS ClientHello. The server
+/// here answers nothing and hangs up, so the call fails in one line.
+#[test]
+fn an_https_endpoint_gets_a_tls_client_hello() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!(
+        "https://127.0.0.1:{}",
+        listener.local_addr().unwrap().port()
+    );
+    let first = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut head = [0u8; 6];
+        std::io::Read::read_exact(&mut stream, &mut head).unwrap();
+        head
+    });
+    role_session_fails(&endpoint, &[&format!("STS at {endpoint}")]);
+    let head = first.join().unwrap();
+    // A handshake record (22), TLS 1.x (3, _), whose message is a
+    // ClientHello (1).
+    assert_eq!((head[0], head[1], head[5]), (22, 3, 1), "{head:?}");
+}
+
 #[test]
 fn a_malformed_sts_answer_says_so() {
     let endpoint = fake_sts("200 OK", "this is not what STS says");
