@@ -23,6 +23,7 @@ mod rotate;
 mod secret;
 mod session;
 mod shellwords;
+mod startup;
 mod stdio;
 mod store;
 mod sts;
