@@ -1,5 +1,7 @@
 //! awscreds-rs: parse the command line, run it, turn an error into a message
-//! and an exit code.
+//! and an exit code. On Linux with glibc, the process enters through
+//! `startup::main`, which calls `main` here (see there why).
+#![cfg_attr(all(target_os = "linux", target_env = "gnu", not(test)), no_main)]
 
 use clap::Parser;
 
