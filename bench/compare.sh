@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Two builds of awscreds-rs against each other on the paths AWS tools take:
-# a Secret Service lookup, a kernel keyring lookup and `--version`. Runs
+# a Secret Service lookup, a kernel keyring lookup, `--version`, and the
+# shell hook's process on entering a project. Runs
 # alternate which build goes first, round after round, so a machine that
 # gets slower or faster during the run weighs on both alike. Prints each
 # round's medians, the median of the rounds and the page faults of
@@ -25,9 +26,16 @@ printf bench-password | gnome-keyring-daemon --unlock --components=secrets >/dev
 key='{"Version":1,"AccessKeyId":"AKIAIOSFODNN7EXAMPLE","SecretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}'
 printf '%s' "$key" | "$after" add --store secret-service --username "$name" 2>/dev/null
 printf '%s' "$key" | "$after" add --store keyutils --username "$name" 2>/dev/null
-for path in secret-service keyutils version; do
-  args="--store $path --username $name"
-  [ "$path" = version ] && args=--version
+mkdir -p "$work/.aws" "$work/project"
+printf '[profile app]\nregion = us-east-1\n' >"$work/.aws/config"
+echo app >"$work/project/.aws-profile"
+cd "$work/project" && "$after" allow 2>/dev/null
+for path in secret-service keyutils version hook; do
+  case $path in
+    version) args=--version ;;
+    hook) args="hook bash" ;;
+    *) args="--store $path --username $name" ;;
+  esac
   # shellcheck disable=SC2086 # args are words
   for bin in "$before" "$after"; do "$bin" $args >/dev/null; done
   for ((i = 1; i <= rounds; i++)); do
@@ -44,7 +52,7 @@ INNER
 python3 - "$work" "$rounds" <<'SUMMARY'
 import json, statistics, sys
 work, rounds = sys.argv[1], int(sys.argv[2])
-for path in ("secret-service", "keyutils", "version"):
+for path in ("secret-service", "keyutils", "version", "hook"):
     ms = {"before": [], "after": []}
     for i in range(1, rounds + 1):
         for r in json.load(open(f"{work}/{path}-{i}.json"))["results"]:
