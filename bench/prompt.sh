@@ -2,7 +2,8 @@
 # The cost of one bash prompt with the awscreds-rs hook, side by side with
 # direnv's own bash hook in directories without .envrc: when nothing
 # changed, and after a directory change within a project, outside any, and
-# into or out of one (the only change that starts a process). Times the
+# into or out of one (the only change that starts a process), beside the
+# floor under that: the same hook starting a hello world instead. Times the
 # hook functions in a loop with bash's EPOCHREALTIME.
 #
 # Usage: bench/prompt.sh [PROMPTS]   (needs direnv: scripts/test.sh installs it)
@@ -11,9 +12,14 @@ cd "$(dirname "$0")/.."
 n=${1:-2000}
 cargo build --release --quiet
 bin=${AWSCREDS_BENCH_BIN:-$PWD/target/release/awscreds-rs}
-export HOME
-HOME=$(mktemp -d)
-trap 'rm -rf "$HOME"' EXIT
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# The floor under a hook that starts a process: the same hook running a
+# Rust hello world that prints the shell code of entering a project (built
+# before HOME changes: rustup reads its settings there).
+printf 'fn main() { print!("export AWS_PROFILE=app;\\n__awscreds_active=app;\\n__awscreds_root=/p;\\n"); }\n' >"$work/hello.rs"
+rustc -O -o "$work/hello-hook" "$work/hello.rs"
+export HOME=$work
 export XDG_DATA_HOME=$HOME/.local/share XDG_CONFIG_HOME=$HOME/.config
 mkdir -p "$HOME/.aws" "$HOME/project/sub" "$HOME/other/sub"
 printf '[profile app]\nregion = us-east-1\n' >"$HOME/.aws/config"
@@ -48,8 +54,21 @@ ours_outside=$(hops "$HOME/other" "$HOME/other/sub" "$ours" __awscreds_hook)
 # A process per prompt: a tenth as many, in 5 rounds (this machine's speed
 # drifts); the median round counts, and all are printed.
 n=$((n / 10))
-cross_rounds=$(for _ in 1 2 3 4 5; do hops "$HOME/project" "$HOME/other" "$ours" __awscreds_hook; echo; done)
-ours_cross=$(sort -n <<<"$cross_rounds" | sed -n 3p)
+# Each round also times the floor, first or second by turns.
+hello=$ours$'\n'"__awscreds_bin=$work/hello-hook"
+cross=() floor=()
+for round in 1 2 3 4 5; do
+  if ((round % 2)); then
+    cross+=("$(hops "$HOME/project" "$HOME/other" "$ours" __awscreds_hook)")
+    floor+=("$(hops "$HOME/project" "$HOME/other" "$hello" __awscreds_hook)")
+  else
+    floor+=("$(hops "$HOME/project" "$HOME/other" "$hello" __awscreds_hook)")
+    cross+=("$(hops "$HOME/project" "$HOME/other" "$ours" __awscreds_hook)")
+  fi
+done
+median() { printf '%s\n' "$@" | sort -n | sed -n 3p; }
+ours_cross=$(median "${cross[@]}")
+floor_cross=$(median "${floor[@]}")
 direnv_same=$(stays "$HOME/other" "$theirs" _direnv_hook)
 direnv_cd=$(hops "$HOME/other" "$HOME/other/sub" "$theirs" _direnv_hook)
 
@@ -61,4 +80,6 @@ awk -v a="$ours_same" -v b="$direnv_same" -v w="$ours_within" -v o="$ours_outsid
   printf "| directory changed, outside any project | %.1f us | %.2f ms | %.0fx |\n", o, d / 1000, d / o
   printf "| directory changed, into or out of a project | %.2f ms | %.2f ms | %.1fx |\n", c / 1000, d / 1000, d / c
 }'
-echo "into or out of a project, 5 rounds (us): $(tr "\n" " " <<<"$cross_rounds")"
+echo "into or out of a project, 5 rounds (us): ${cross[*]}"
+echo "the same hook running a hello world instead (us): ${floor[*]}"
+awk -v c="$ours_cross" -v f="$floor_cross" 'BEGIN { printf "floor under a hook that starts a process: %.2f ms; awscreds-rs takes %.2fx of it\n", f / 1000, c / f }'
