@@ -42,7 +42,7 @@ extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> lib
 
 /// `pow`, the one function the program takes from glibc's libm (the AWS
 /// SDK's retry rate limiter takes a cube root with `powf`), defined here
-/// so that the loader maps no libm at all: 9 page faults and 7 system
+/// so that the loader maps no libm at all: 9 page faults and 9 system
 /// calls fewer on every start. Defined in the executable, it is the `pow`
 /// every call in the program binds to (and the one a shared library would
 /// bind to: none that the program loads calls it). The `libm` crate is
