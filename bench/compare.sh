@@ -17,19 +17,19 @@ rounds=${3:-6}
 runs=${4:-150}
 work=$(mktemp -d)
 name="bench-compare-$$"
-export before after rounds runs work name
+world=$(realpath "$(dirname "$0")/world.sh")
+export before after rounds runs work name world
 trap '"$after" --store keyutils remove --username "$name" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
 HOME=$work dbus-run-session -- bash -s <<'INNER'
 set -euo pipefail
+# shellcheck source=bench/world.sh
+. "$world"
 printf bench-password | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-key='{"Version":1,"AccessKeyId":"AKIAIOSFODNN7EXAMPLE","SecretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}'
-printf '%s' "$key" | "$after" add --store secret-service --username "$name" 2>/dev/null
-printf '%s' "$key" | "$after" add --store keyutils --username "$name" 2>/dev/null
-mkdir -p "$work/.aws" "$work/project"
-printf '[profile app]\nregion = us-east-1\n' >"$work/.aws/config"
-echo app >"$work/project/.aws-profile"
-cd "$work/project" && "$after" allow 2>/dev/null
+world_key_in "$after" secret-service "$name"
+world_key_in "$after" keyutils "$name"
+world_project "$after"
+cd "$HOME/project"
 for path in secret-service keyutils version hook; do
   case $path in
     version) args=--version ;;

@@ -20,11 +20,10 @@ trap 'rm -rf "$work"' EXIT
 printf 'fn main() { print!("export AWS_PROFILE=app;\\n__awscreds_active=app;\\n__awscreds_root=/p;\\n"); }\n' >"$work/hello.rs"
 rustc -O -o "$work/hello-hook" "$work/hello.rs"
 export HOME=$work
-export XDG_DATA_HOME=$HOME/.local/share XDG_CONFIG_HOME=$HOME/.config
-mkdir -p "$HOME/.aws" "$HOME/project/sub" "$HOME/other/sub"
-printf '[profile app]\nregion = us-east-1\n' >"$HOME/.aws/config"
-echo app >"$HOME/project/.aws-profile"
-(cd "$HOME/project" && "$bin" allow 2>/dev/null)
+# shellcheck source=bench/world.sh
+. bench/world.sh
+world_project "$bin"
+mkdir -p "$HOME/project/sub" "$HOME/other/sub"
 
 export n bin
 # Per call in microseconds: run "$@" n times (expanded by the inner bash).
@@ -56,14 +55,13 @@ ours_outside=$(hops "$HOME/other" "$HOME/other/sub" "$ours" __awscreds_hook)
 n=$((n / 10))
 # Each round also times the floor, first or second by turns.
 hello=$ours$'\n'"__awscreds_bin=$work/hello-hook"
+crossing() { hops "$HOME/project" "$HOME/other" "$1" __awscreds_hook; }
 cross=() floor=()
 for round in 1 2 3 4 5; do
   if ((round % 2)); then
-    cross+=("$(hops "$HOME/project" "$HOME/other" "$ours" __awscreds_hook)")
-    floor+=("$(hops "$HOME/project" "$HOME/other" "$hello" __awscreds_hook)")
+    cross+=("$(crossing "$ours")") floor+=("$(crossing "$hello")")
   else
-    floor+=("$(hops "$HOME/project" "$HOME/other" "$hello" __awscreds_hook)")
-    cross+=("$(hops "$HOME/project" "$HOME/other" "$ours" __awscreds_hook)")
+    floor+=("$(crossing "$hello")") cross+=("$(crossing "$ours")")
   fi
 done
 median() { printf '%s\n' "$@" | sort -n | sed -n 3p; }

@@ -47,20 +47,14 @@ export keyutils_name bench_bin
 dbus-run-session -- bash -s "$runs" "$rounds" <<'INNER'
 set -euo pipefail
 runs=$1 rounds=$2
+# shellcheck source=bench/world.sh
+. bench/world.sh
 printf bench-password | gnome-keyring-daemon --unlock --components=secrets >/dev/null
 bin=$bench_bin
-key='{"Version":1,"AccessKeyId":"AKIAIOSFODNN7EXAMPLE","SecretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}'
-printf '%s' "$key" | "$bin" add --store secret-service --username bench 2>/dev/null
-printf '%s' "$key" | "$bin" add --store keyutils --username "$keyutils_name" 2>/dev/null
-# The encrypted file store, created by its first add and left unlocked.
-printf '%s' "$key" | AWSCREDS_PASSPHRASE_COMMAND='echo bench-passphrase' \
-  "$bin" add --store file --username bench 2>/dev/null
-# A key with an MFA device and a fresh cached session, as a refresh leaves it.
-printf '%s' "$key" | "$bin" add --store secret-service --username benchmfa \
-  --mfa-serial arn:aws:iam::123456789012:mfa/bench 2>/dev/null
-expires=$(date -u -d '+2 hours' +%Y-%m-%dT%H:%M:%SZ)
-printf '{"FormatVersion":1,"AccessKeyId":"ASIAIOSFODNN7EXAMPLE","SecretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY","SessionToken":"FwoGZXIvYXdzEXAMPLE","Expiration":"%s"}' "$expires" |
-  secret-tool store --label=bench service awscreds-rs username 'benchmfa#mfa'
+world_key_in "$bin" secret-service bench
+world_key_in "$bin" keyutils "$keyutils_name"
+world_key_in "$bin" file bench
+world_cached_session "$bin" benchmfa
 # Every contender must answer before it is timed (doctor exits 1 here, for
 # the stores its profiles name: it is timed through sh, a little slower).
 "$bin" --username bench >/dev/null

@@ -27,24 +27,14 @@ name="hot-text-$$"
 export bin work name
 trap '"$bin" --store keyutils remove --username "$name" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
-HOME=$work XDG_DATA_HOME=$work/.local/share XDG_CONFIG_HOME=$work/.config \
-  dbus-run-session -- bash -s <<'INNER'
+HOME=$work dbus-run-session -- bash -s <<'INNER'
 set -euo pipefail
+# shellcheck source=bench/world.sh
+. bench/world.sh
 printf hot-password | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-key='{"Version":1,"AccessKeyId":"AKIAIOSFODNN7EXAMPLE","SecretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}'
-printf '%s' "$key" | "$bin" add --store secret-service --username "$name" 2>/dev/null
-printf '%s' "$key" | "$bin" add --store keyutils --username "$name" 2>/dev/null
-printf '%s' "$key" | AWSCREDS_PASSPHRASE_COMMAND='echo hot-passphrase' \
-  "$bin" add --store file --username "$name" 2>/dev/null
-printf '%s' "$key" | "$bin" add --store secret-service --username "$name-mfa" \
-  --mfa-serial arn:aws:iam::123456789012:mfa/hot 2>/dev/null
-expires=$(date -u -d '+2 hours' +%Y-%m-%dT%H:%M:%SZ)
-printf '{"FormatVersion":1,"AccessKeyId":"ASIAIOSFODNN7EXAMPLE","SecretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY","SessionToken":"FwoGZXIvYXdzEXAMPLE","Expiration":"%s"}' "$expires" |
-  secret-tool store --label=hot service awscreds-rs username "$name-mfa#mfa"
-mkdir -p "$HOME/.aws" "$HOME/project" "$HOME/other"
-printf '[profile app]\nregion = us-east-1\n' >"$HOME/.aws/config"
-echo app >"$HOME/project/.aws-profile"
-(cd "$HOME/project" && "$bin" allow 2>/dev/null)
+for store in secret-service keyutils file; do world_key_in "$bin" "$store" "$name"; done
+world_cached_session "$bin" "$name-mfa"
+world_project "$bin"
 
 i=0
 run() { # run DIR ARGS...: one path under callgrind, which must succeed
