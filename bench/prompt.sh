@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The cost of one bash prompt with the awscreds-rs hook, side by side with
 # direnv's own bash hook in directories without .envrc: when nothing
-# changed, and after a directory change within a project, outside any, and
-# into or out of one (the only change that starts a process), beside the
+# changed, and after a directory change within a project, outside any, out
+# of one, and into one (the only change that starts a process), beside the
 # floor under that: the same hook starting a hello world instead. Times the
 # hook functions in a loop with bash's EPOCHREALTIME.
 #
@@ -50,34 +50,54 @@ theirs=$(direnv hook bash)
 ours_same=$(stays "$HOME/project" "$ours" __awscreds_hook)
 ours_within=$(hops "$HOME/project" "$HOME/project/sub" "$ours" __awscreds_hook)
 ours_outside=$(hops "$HOME/other" "$HOME/other/sub" "$ours" __awscreds_hook)
-# A process per prompt: a tenth as many, in 5 rounds (this machine's speed
-# drifts); the median round counts, and all are printed.
+# Into a project (a process) and out of it (the answer given in advance,
+# replayed) one after the other, each timed on its own: prints the mean of
+# each in microseconds, "IN OUT". A tenth as many prompts, in 5 rounds
+# (this machine's speed drifts); the median round counts, and all are
+# printed.
+crossing() {
+  # shellcheck disable=SC2016
+  bash -c '
+    eval "$1"; cd "$3"; __awscreds_hook
+    into=0 out=0
+    for ((i = 0; i < n; i++)); do
+      cd "$2"; t=${EPOCHREALTIME/./}; __awscreds_hook; into=$((into + ${EPOCHREALTIME/./} - t))
+      cd "$3"; t=${EPOCHREALTIME/./}; __awscreds_hook; out=$((out + ${EPOCHREALTIME/./} - t))
+    done
+    echo "$((into / n)) $((out / n))"' bash "$1" "$HOME/project" "$HOME/other"
+}
 n=$((n / 10))
-# Each round also times the floor, first or second by turns.
+# Each round also times the floor, first or second by turns: the same hook
+# starting a hello world, whose answer gives nothing in advance.
 hello=$ours$'\n'"__awscreds_bin=$work/hello-hook"
-crossing() { hops "$HOME/project" "$HOME/other" "$1" __awscreds_hook; }
-cross=() floor=()
+into=() out=() floor=()
 for round in 1 2 3 4 5; do
   if ((round % 2)); then
-    cross+=("$(crossing "$ours")") floor+=("$(crossing "$hello")")
+    read -r i o < <(crossing "$ours")
+    read -r f _ < <(crossing "$hello")
   else
-    floor+=("$(crossing "$hello")") cross+=("$(crossing "$ours")")
+    read -r f _ < <(crossing "$hello")
+    read -r i o < <(crossing "$ours")
   fi
+  into+=("$i") out+=("$o") floor+=("$f")
 done
 median() { printf '%s\n' "$@" | sort -n | sed -n 3p; }
-ours_cross=$(median "${cross[@]}")
-floor_cross=$(median "${floor[@]}")
+ours_into=$(median "${into[@]}")
+ours_out=$(median "${out[@]}")
+floor_into=$(median "${floor[@]}")
 direnv_same=$(stays "$HOME/other" "$theirs" _direnv_hook)
 direnv_cd=$(hops "$HOME/other" "$HOME/other/sub" "$theirs" _direnv_hook)
 
 awk -v a="$ours_same" -v b="$direnv_same" -v w="$ours_within" -v o="$ours_outside" \
-  -v c="$ours_cross" -v d="$direnv_cd" 'BEGIN {
+  -v i="$ours_into" -v l="$ours_out" -v d="$direnv_cd" 'BEGIN {
   printf "| prompt | awscreds-rs | direnv | direnv / awscreds-rs |\n| --- | --- | --- | --- |\n"
   printf "| nothing changed | %.1f us | %.1f us | %.0fx |\n", a, b, b / a
   printf "| directory changed, within a project | %.1f us | %.2f ms | %.0fx |\n", w, d / 1000, d / w
   printf "| directory changed, outside any project | %.1f us | %.2f ms | %.0fx |\n", o, d / 1000, d / o
-  printf "| directory changed, into or out of a project | %.2f ms | %.2f ms | %.1fx |\n", c / 1000, d / 1000, d / c
+  printf "| directory changed, out of a project | %.1f us | %.2f ms | %.0fx |\n", l, d / 1000, d / l
+  printf "| directory changed, into a project | %.2f ms | %.2f ms | %.1fx |\n", i / 1000, d / 1000, d / i
 }'
-echo "into or out of a project, 5 rounds (us): ${cross[*]}"
-echo "the same hook running a hello world instead (us): ${floor[*]}"
-awk -v c="$ours_cross" -v f="$floor_cross" 'BEGIN { printf "floor under a hook that starts a process: %.2f ms; awscreds-rs takes %.2fx of it\n", f / 1000, c / f }'
+echo "into a project, 5 rounds (us): ${into[*]}"
+echo "out of a project, 5 rounds (us): ${out[*]}"
+echo "the same hook running a hello world instead, into (us): ${floor[*]}"
+awk -v c="$ours_into" -v f="$floor_into" 'BEGIN { printf "floor under a hook that starts a process: %.2f ms; awscreds-rs takes %.2fx of it\n", f / 1000, c / f }'

@@ -4,8 +4,9 @@
 # and friends would shadow it. Load it with, in ~/.bashrc:
 #   eval "$(awscreds-rs init bash)"
 # A prompt where nothing changed costs no process, nor does a directory
-# change under the same .aws-profile (or under none): only string compares
-# and a stat of each parent.
+# change under the same .aws-profile (or under none), nor leaving a project
+# for a directory under none: only string compares and a stat of each
+# parent.
 
 __awscreds_bin='awscreds-rs'
 # Tells `awscreds-rs doctor` that the hook is loaded.
@@ -41,21 +42,34 @@ __awscreds_near() {
 }
 
 # A process runs only when the directory changed to one under another
-# .aws-profile (or none), or an AWS variable changed.
+# .aws-profile, or an AWS variable changed. Leaving for a directory under
+# none replays the answer the last process gave for that in advance
+# (__awscreds_leave), while the AWS variables are as that process left them.
 __awscreds_hook() {
   local rc=$? code
   __awscreds_now
   if [[ "$__awscreds_key" != "${__awscreds_seen-}" ]]; then
     __awscreds_near
-    if [[ "$__awscreds_file|$__awscreds_env" != "${__awscreds_judged-}" ]] &&
-      command -v "$__awscreds_bin" >/dev/null 2>&1 &&
-      code=$(AWSCREDS_HOOK_ACTIVE="${__awscreds_active-}" \
-        AWSCREDS_HOOK_SAVED="${__awscreds_saved-}" \
-        AWSCREDS_HOOK_SAVED_SET="${__awscreds_saved_set-0}" \
-        AWSCREDS_HOOK_ROOT="${__awscreds_root-}" \
-        AWSCREDS_HOOK_WARNED="${__awscreds_warned-}" \
-        command "$__awscreds_bin" hook bash); then
-      eval "$code"
+    if [[ "$__awscreds_file|$__awscreds_env" != "${__awscreds_judged-}" ]]; then
+      if [[ -z $__awscreds_file && -n ${__awscreds_leave-} &&
+        $__awscreds_env == "${__awscreds_leave_env-}" ]]; then
+        code=$__awscreds_leave
+        __awscreds_leave=''
+        eval "$code"
+      else
+        __awscreds_leave=''
+        if command -v "$__awscreds_bin" >/dev/null 2>&1 &&
+          code=$(AWSCREDS_HOOK_ACTIVE="${__awscreds_active-}" \
+            AWSCREDS_HOOK_SAVED="${__awscreds_saved-}" \
+            AWSCREDS_HOOK_SAVED_SET="${__awscreds_saved_set-0}" \
+            AWSCREDS_HOOK_ROOT="${__awscreds_root-}" \
+            AWSCREDS_HOOK_WARNED="${__awscreds_warned-}" \
+            command "$__awscreds_bin" hook bash); then
+          eval "$code"
+          __awscreds_now
+          __awscreds_leave_env=$__awscreds_env
+        fi
+      fi
     fi
     __awscreds_now
     __awscreds_seen=$__awscreds_key
@@ -68,7 +82,7 @@ __awscreds_hook() {
 awscreds-rs() {
   local rc=0
   command "$__awscreds_bin" "$@" || rc=$?
-  __awscreds_seen='' __awscreds_judged=''
+  __awscreds_seen='' __awscreds_judged='' __awscreds_leave=''
   return "$rc"
 }
 

@@ -4,8 +4,9 @@
 # ~/.config/fish/config.fish:
 #   awscreds-rs init fish | source
 # A prompt where nothing changed costs no process, nor does a directory
-# change under the same .aws-profile (or under none): only string compares
-# and a stat of each parent.
+# change under the same .aws-profile (or under none), nor leaving a project
+# for a directory under none: only string compares and a stat of each
+# parent.
 
 set -g __awscreds_bin 'awscreds-rs'
 # Tells `awscreds-rs doctor` that the hook is loaded.
@@ -46,19 +47,33 @@ function __awscreds_near
 end
 
 # A process runs only when the directory changed to one under another
-# .aws-profile (or none), or an AWS variable changed.
+# .aws-profile, or an AWS variable changed. Leaving for a directory under
+# none replays the answer the last process gave for that in advance
+# (__awscreds_leave), while the AWS variables are as that process left them.
 function __awscreds_hook --on-event fish_prompt --on-variable PWD
     set -l rc $status
     __awscreds_now
     if test "$__awscreds_key" != "$__awscreds_seen"
         __awscreds_near
-        if test "$__awscreds_file|$__awscreds_env" != "$__awscreds_judged"; and command -sq $__awscreds_bin
-            AWSCREDS_HOOK_ACTIVE="$__awscreds_active" \
-                AWSCREDS_HOOK_SAVED="$__awscreds_saved" \
-                AWSCREDS_HOOK_SAVED_SET="$__awscreds_saved_set" \
-                AWSCREDS_HOOK_ROOT="$__awscreds_root" \
-                AWSCREDS_HOOK_WARNED="$__awscreds_warned" \
-                command $__awscreds_bin hook fish | source
+        if test "$__awscreds_file|$__awscreds_env" != "$__awscreds_judged"
+            if test -z "$__awscreds_file"; and test -n "$__awscreds_leave"
+                and test "$__awscreds_env" = "$__awscreds_leave_env"
+                set -l code "$__awscreds_leave"
+                set -g __awscreds_leave ''
+                eval $code
+            else
+                set -g __awscreds_leave ''
+                if command -sq $__awscreds_bin
+                    AWSCREDS_HOOK_ACTIVE="$__awscreds_active" \
+                        AWSCREDS_HOOK_SAVED="$__awscreds_saved" \
+                        AWSCREDS_HOOK_SAVED_SET="$__awscreds_saved_set" \
+                        AWSCREDS_HOOK_ROOT="$__awscreds_root" \
+                        AWSCREDS_HOOK_WARNED="$__awscreds_warned" \
+                        command $__awscreds_bin hook fish | source
+                    __awscreds_now
+                    set -g __awscreds_leave_env "$__awscreds_env"
+                end
+            end
         end
         __awscreds_now
         set -g __awscreds_seen "$__awscreds_key"
@@ -73,6 +88,7 @@ function awscreds-rs --wraps awscreds-rs
     set -l rc $status
     set -g __awscreds_seen ''
     set -g __awscreds_judged ''
+    set -g __awscreds_leave ''
     return $rc
 end
 
@@ -86,3 +102,5 @@ end
 
 set -q __awscreds_seen; or set -g __awscreds_seen ''
 set -q __awscreds_judged; or set -g __awscreds_judged ''
+set -q __awscreds_leave; or set -g __awscreds_leave ''
+set -q __awscreds_leave_env; or set -g __awscreds_leave_env ''

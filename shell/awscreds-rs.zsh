@@ -3,8 +3,9 @@
 # AWS_ACCESS_KEY_ID and friends would shadow it. Load it with, in ~/.zshrc:
 #   eval "$(awscreds-rs init zsh)"
 # A prompt where nothing changed costs no process, nor does a directory
-# change under the same .aws-profile (or under none): only string compares
-# and a stat of each parent.
+# change under the same .aws-profile (or under none), nor leaving a project
+# for a directory under none: only string compares and a stat of each
+# parent.
 
 typeset -g __awscreds_bin='awscreds-rs'
 # Tells `awscreds-rs doctor` that the hook is loaded.
@@ -39,21 +40,33 @@ __awscreds_near() {
 }
 
 # A process runs only when the directory changed to one under another
-# .aws-profile (or none), or an AWS variable changed.
+# .aws-profile, or an AWS variable changed. Leaving for a directory under
+# none replays the answer the last process gave for that in advance
+# (__awscreds_leave), while the AWS variables are as that process left them.
 __awscreds_hook() {
   local rc=$? code
   __awscreds_now
   if [[ "$__awscreds_key" != "${__awscreds_seen-}" ]]; then
     __awscreds_near
-    if [[ "$__awscreds_file|$__awscreds_env" != "${__awscreds_judged-}" ]] &&
-      { (( ${+commands[$__awscreds_bin]} )) || [[ -x "$__awscreds_bin" ]] }; then
-      if code=$(AWSCREDS_HOOK_ACTIVE="${__awscreds_active-}" \
-          AWSCREDS_HOOK_SAVED="${__awscreds_saved-}" \
-          AWSCREDS_HOOK_SAVED_SET="${__awscreds_saved_set-0}" \
-          AWSCREDS_HOOK_ROOT="${__awscreds_root-}" \
-          AWSCREDS_HOOK_WARNED="${__awscreds_warned-}" \
-          command "$__awscreds_bin" hook zsh); then
+    if [[ "$__awscreds_file|$__awscreds_env" != "${__awscreds_judged-}" ]]; then
+      if [[ -z $__awscreds_file && -n ${__awscreds_leave-} &&
+        $__awscreds_env == "${__awscreds_leave_env-}" ]]; then
+        code=$__awscreds_leave
+        typeset -g __awscreds_leave=''
         eval "$code"
+      else
+        typeset -g __awscreds_leave=''
+        if { (( ${+commands[$__awscreds_bin]} )) || [[ -x "$__awscreds_bin" ]] } &&
+          code=$(AWSCREDS_HOOK_ACTIVE="${__awscreds_active-}" \
+            AWSCREDS_HOOK_SAVED="${__awscreds_saved-}" \
+            AWSCREDS_HOOK_SAVED_SET="${__awscreds_saved_set-0}" \
+            AWSCREDS_HOOK_ROOT="${__awscreds_root-}" \
+            AWSCREDS_HOOK_WARNED="${__awscreds_warned-}" \
+            command "$__awscreds_bin" hook zsh); then
+          eval "$code"
+          __awscreds_now
+          typeset -g __awscreds_leave_env="$__awscreds_env"
+        fi
       fi
     fi
     __awscreds_now
@@ -67,7 +80,7 @@ __awscreds_hook() {
 awscreds-rs() {
   local rc=0
   command "$__awscreds_bin" "$@" || rc=$?
-  typeset -g __awscreds_seen='' __awscreds_judged=''
+  typeset -g __awscreds_seen='' __awscreds_judged='' __awscreds_leave=''
   return $rc
 }
 

@@ -102,11 +102,7 @@ pub fn decide(
         }
     }
 
-    let effective = match &set_profile {
-        Some(value) => value.clone(),
-        None => current,
-    };
-    if let Some(profile) = effective.filter(|p| !p.is_empty()) {
+    if let Some(profile) = after(&set_profile, current).filter(|p| !p.is_empty()) {
         if !input.shadowing.is_empty() {
             let vars = input.shadowing.join(", ");
             let unset = match shell {
@@ -137,6 +133,55 @@ pub fn decide(
     }
 }
 
+/// AWS_PROFILE once `set_profile` has been applied to `current`.
+fn after(set_profile: &Option<Option<String>>, current: Option<String>) -> Option<String> {
+    match set_profile {
+        Some(value) => value.clone(),
+        None => current,
+    }
+}
+
+/// What leaving for a directory under no `.aws-profile` will do once the
+/// code of `outcome` has run: the same [`decide`], asked in advance, with
+/// AWS_PROFILE and the key variables as that code leaves them. The hook
+/// replays it without a process while they stay so (the shell compares).
+/// `aws_profile` and `shadowing` are what `outcome` was decided on.
+pub fn leaving(
+    outcome: &Outcome,
+    aws_profile: Option<String>,
+    shadowing: Vec<&'static str>,
+    shell: Shell,
+) -> Outcome {
+    let input = Input {
+        aws_profile: after(&outcome.set_profile, aws_profile),
+        shadowing,
+        state: outcome.state.clone(),
+    };
+    decide(input, &Target::None, shell, &|_| true)
+}
+
+/// The code the hook runs for `outcome` (whose warnings the process
+/// prints), and in `__awscreds_leave` the code for `leave`, which prints
+/// its warnings itself when the hook replays it.
+pub fn emit_with_leave(outcome: &Outcome, leave: &Outcome, shell: Shell) -> String {
+    let mut code = emit(outcome, shell);
+    let mut replay = String::new();
+    for message in &leave.messages {
+        replay.push_str(&format!("printf '%s\\n' {} >&2;\n", quote(message, shell)));
+    }
+    replay.push_str(&emit(leave, shell));
+    code.push_str(&assign("__awscreds_leave", &replay, shell));
+    code
+}
+
+/// `name=value` for the hook's own (unexported) variables.
+fn assign(name: &str, value: &str, shell: Shell) -> String {
+    match shell {
+        Shell::Fish => format!("set -g {name} {};\n", quote(value, shell)),
+        _ => format!("{name}={};\n", quote(value, shell)),
+    }
+}
+
 /// The shell code for an outcome.
 pub fn emit(outcome: &Outcome, shell: Shell) -> String {
     let mut code = String::new();
@@ -163,10 +208,7 @@ pub fn emit(outcome: &Outcome, shell: Shell) -> String {
         ("__awscreds_warned", state.warned.join("\x1f")),
     ];
     for (name, value) in vars {
-        match shell {
-            Shell::Fish => code.push_str(&format!("set -g {name} {};\n", q(&value))),
-            _ => code.push_str(&format!("{name}={};\n", q(&value))),
-        }
+        code.push_str(&assign(name, &value, shell));
     }
     code
 }
@@ -298,6 +340,47 @@ mod tests {
             &|_| false,
         );
         assert!(out.messages[0].contains("profile 'ghost', which the AWS config files lack"));
+    }
+
+    #[test]
+    fn leaving_is_decided_on_what_the_code_leaves() {
+        let shadowing = vec!["AWS_SESSION_TOKEN"];
+        let mut i = input(Some("mine"), &State::default());
+        i.shadowing = shadowing.clone();
+        let entered = decide(i, &allowed("a"), Shell::Bash, &|_| true);
+        let leave = leaving(&entered, Some("mine".into()), shadowing, Shell::Bash);
+        assert_eq!(leave.set_profile, Some(Some("mine".into())));
+        assert_eq!(
+            leave.state,
+            State {
+                warned: leave.state.warned.clone(),
+                ..State::default()
+            }
+        );
+        assert_eq!(leave.messages.len(), 1);
+        assert!(leave.messages[0].contains("instead of profile 'mine'"));
+        // The replay prints that warning itself, quoted twice over.
+        let code = emit_with_leave(&entered, &leave, Shell::Bash);
+        let replay = code.split_once("__awscreds_leave=").unwrap().1;
+        assert!(
+            replay.starts_with(r"'printf '\''%s\n'\'' '\''awscreds-rs: "),
+            "{replay}"
+        );
+        assert!(
+            replay.contains(r"export AWS_PROFILE='\''mine'\'';"),
+            "{replay}"
+        );
+
+        // A value the user exported inside the project stays theirs.
+        let a = step(None, &State::default(), &allowed("a"));
+        let inside = step(Some("manual"), &a.state, &allowed("a"));
+        let leave = leaving(&inside, Some("manual".into()), vec![], Shell::Fish);
+        assert_eq!(leave.set_profile, None);
+        let fish = emit_with_leave(&inside, &leave, Shell::Fish);
+        assert!(
+            fish.contains("set -g __awscreds_leave 'set -g __awscreds_active \\'\\';"),
+            "{fish}"
+        );
     }
 
     #[test]

@@ -376,30 +376,37 @@ fn hooks_keep_the_exit_status_and_load_once() {
     }
 }
 
+/// The hook for `sh` with awscreds-rs behind a wrapper that logs each run
+/// (its arguments, a line each) to the file returned.
+fn counting_hook(t: &TestEnv, sh: Sh) -> (String, PathBuf) {
+    let log = t.root().join(format!("calls-{}", sh.name()));
+    let wrapper = t.root().join(format!("counting-{}", sh.name()));
+    fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\necho \"$*\" >> {}\nexec {} \"$@\"\n",
+            q(&log.display().to_string()),
+            q(bin())
+        ),
+    )
+    .unwrap();
+    fs::set_permissions(
+        &wrapper,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let real = fs::canonicalize(bin()).unwrap().display().to_string();
+    let hook = init(&t, sh).replace(&real, &wrapper.display().to_string());
+    assert!(hook.contains(&wrapper.display().to_string()));
+    (hook, log)
+}
+
 #[test]
 fn no_process_runs_when_nothing_changed() {
     for sh in SHELLS {
         let t = TestEnv::keyutils();
         projects(&t);
-        let log = t.root().join(format!("calls-{}", sh.name()));
-        let wrapper = t.root().join(format!("counting-{}", sh.name()));
-        fs::write(
-            &wrapper,
-            format!(
-                "#!/bin/sh\necho \"$*\" >> {}\nexec {} \"$@\"\n",
-                q(&log.display().to_string()),
-                q(bin())
-            ),
-        )
-        .unwrap();
-        fs::set_permissions(
-            &wrapper,
-            std::os::unix::fs::PermissionsExt::from_mode(0o755),
-        )
-        .unwrap();
-        let real = fs::canonicalize(bin()).unwrap().display().to_string();
-        let hook = init(&t, sh).replace(&real, &wrapper.display().to_string());
-        assert!(hook.contains(&wrapper.display().to_string()));
+        let (hook, log) = counting_hook(&t, sh);
         let calls = || fs::read_to_string(&log).unwrap_or_default().lines().count();
         let cd = |dir: &str| format!("cd {}", path(&t.home.join(dir)));
         let mut commands = vec![cd("proj a")];
@@ -418,11 +425,61 @@ fn no_process_runs_when_nothing_changed() {
         ]);
         let (_, _) = session(&t, sh, &hook, &commands);
         let text = fs::read_to_string(&log).unwrap_or_default();
-        // Startup, entering "proj a", leaving it for "fresh", "link" (named
-        // by another path) and "nested": five hook runs; none for the empty
-        // prompts, the subdirectories or the change from "fresh" to home.
-        assert_eq!(calls(), 5, "{}: {text}", sh.name());
+        // Startup, entering "proj a", "link" (named by another path) and
+        // "nested": four hook runs; none for the empty prompts, the
+        // subdirectories, leaving "proj a" for "fresh" (replayed) or the
+        // change from "fresh" to home.
+        assert_eq!(calls(), 4, "{}: {text}", sh.name());
         assert!(text.lines().all(|l| l.starts_with("hook ")), "{text}");
+    }
+}
+
+#[test]
+fn leaving_a_project_replays_the_answer_given_in_advance() {
+    for sh in SHELLS {
+        let t = TestEnv::keyutils();
+        let p = projects(&t);
+        t.run(&["allow", &p.app.display().to_string()]).ok();
+        let (hook, log) = counting_hook(&t, sh);
+        let calls = || fs::read_to_string(&log).unwrap_or_default().lines().count();
+        let home = format!("cd {}", path(&t.home));
+        let into = format!("cd {}", path(&p.app));
+        let steps = vec![
+            run(sh.export("AWS_PROFILE", "mine")),
+            run(sh.export("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")),
+            expect(into.clone(), vec!["instead of profile 'app'"]),
+            Step::Profile("app"),
+            // The replayed answer restores the user's value and prints the
+            // warning that it now shadows.
+            expect(home.clone(), vec!["instead of profile 'mine'"]),
+            Step::Profile("mine"),
+            // A key variable changed in the same command as the leaving:
+            // the answer given in advance no longer holds, and it asks.
+            run(into.clone()),
+            Step::Run(
+                format!("{}; {home}", sh.unset("AWS_ACCESS_KEY_ID")),
+                vec![],
+                vec!["instead of"],
+            ),
+            Step::Profile("mine"),
+            // A value exported by hand inside stays on leaving.
+            run(into.clone()),
+            run(sh.export("AWS_PROFILE", "hand")),
+            run(home.clone()),
+            Step::Profile("hand"),
+            // Back in with the user's value unset: leaving unsets it again.
+            run(sh.unset("AWS_PROFILE")),
+            run(into),
+            Step::Profile("app"),
+            run(home),
+            Step::Profile("unset"),
+        ];
+        run_steps(&t, sh, &hook, &steps);
+        let text = fs::read_to_string(&log).unwrap_or_default();
+        // Startup, the two exports, entering, entering and leaving with
+        // the key unset, entering, the export of "hand", the unset,
+        // entering: ten runs, none for the other three times it left.
+        assert_eq!(calls(), 10, "{}: {text}", sh.name());
     }
 }
 

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use crate::awsfiles::AwsFiles;
 use crate::cli::Shell;
 use crate::error::Result;
-use crate::hook::{decide, emit, Input, State};
+use crate::hook::{decide, emit_with_leave, leaving, Input, State};
 use crate::project;
 use crate::trust::Trust;
 
@@ -48,11 +48,14 @@ pub fn run(shell: Shell) -> Result<()> {
     let trust = Trust::open()?;
     let target = project::judge(&cwd, &trust);
     let files = AwsFiles::locate()?;
-    let outcome = decide(input_from_env(), &target, shell, &|p| {
+    let input = input_from_env();
+    let (aws_profile, shadowing) = (input.aws_profile.clone(), input.shadowing.clone());
+    let outcome = decide(input, &target, shell, &|p| {
         crate::profiles::names(&files).contains(p)
     });
     for message in &outcome.messages {
         eprintln!("{message}");
     }
-    super::print(&emit(&outcome, shell))
+    let leave = leaving(&outcome, aws_profile, shadowing, shell);
+    super::print(&emit_with_leave(&outcome, &leave, shell))
 }
