@@ -396,7 +396,7 @@ fn counting_hook(t: &TestEnv, sh: Sh) -> (String, PathBuf) {
     )
     .unwrap();
     let real = fs::canonicalize(bin()).unwrap().display().to_string();
-    let hook = init(&t, sh).replace(&real, &wrapper.display().to_string());
+    let hook = init(t, sh).replace(&real, &wrapper.display().to_string());
     assert!(hook.contains(&wrapper.display().to_string()));
     (hook, log)
 }
