@@ -56,6 +56,7 @@ __awscreds_hook() {
         code=$__awscreds_leave
         __awscreds_leave=''
         eval "$code"
+        __awscreds_now
       else
         __awscreds_leave=''
         if command -v "$__awscreds_bin" >/dev/null 2>&1 &&
@@ -71,7 +72,6 @@ __awscreds_hook() {
         fi
       fi
     fi
-    __awscreds_now
     __awscreds_seen=$__awscreds_key
     __awscreds_judged="$__awscreds_file|$__awscreds_env"
   fi

@@ -61,6 +61,7 @@ function __awscreds_hook --on-event fish_prompt --on-variable PWD
                 set -l code "$__awscreds_leave"
                 set -g __awscreds_leave ''
                 eval $code
+                __awscreds_now
             else
                 set -g __awscreds_leave ''
                 if command -sq $__awscreds_bin
@@ -75,7 +76,6 @@ function __awscreds_hook --on-event fish_prompt --on-variable PWD
                 end
             end
         end
-        __awscreds_now
         set -g __awscreds_seen "$__awscreds_key"
         set -g __awscreds_judged "$__awscreds_file|$__awscreds_env"
     end

@@ -54,6 +54,7 @@ __awscreds_hook() {
         code=$__awscreds_leave
         typeset -g __awscreds_leave=''
         eval "$code"
+        __awscreds_now
       else
         typeset -g __awscreds_leave=''
         if { (( ${+commands[$__awscreds_bin]} )) || [[ -x "$__awscreds_bin" ]] } &&
@@ -69,7 +70,6 @@ __awscreds_hook() {
         fi
       fi
     fi
-    __awscreds_now
     typeset -g __awscreds_seen="$__awscreds_key"
     typeset -g __awscreds_judged="$__awscreds_file|$__awscreds_env"
   fi
