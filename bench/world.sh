@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# The keys and the project that the benches and scripts/hot-text.sh run
+# The keys and the project that the benches run
 # awscreds-rs on, set up one way. Source it in a bash whose HOME is a
 # scratch folder, before starting the keyring daemon: the XDG folders
 # follow HOME from here on, so that nothing (trust, keyrings, the file

@@ -14,7 +14,7 @@ step() { printf '\n==> %s\n' "$*"; }
 # shellcheck source=scripts/packages.sh
 . scripts/packages.sh
 install_packages "Debian packages" dbus gnome-keyring libsecret-tools keyutils gcc hyperfine \
-  zsh fish shellcheck direnv mandoc man-db bash-completion age
+  zsh fish shellcheck direnv mandoc man-db bash-completion age util-linux binutils
 
 step "installing the Python clients into .venv"
 [ -x .venv/bin/python ] || python3 -m venv .venv
@@ -33,8 +33,9 @@ cargo fmt --check
 step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets --quiet -- -D warnings
 
-step "shellcheck shell/*.bash"
+step "shellcheck shell/*.bash scripts/*.sh bench/*.sh"
 shellcheck shell/*.bash
+shellcheck -x scripts/*.sh bench/*.sh
 
 step "cargo clippy without the sts feature"
 cargo clippy --quiet --no-default-features -- -D warnings
@@ -49,6 +50,16 @@ cargo check --quiet --no-default-features --target aarch64-apple-darwin
 # here), so no dev-dependency feature can reach what they test.
 step "cargo install --locked --path . --root target/installed"
 cargo install --locked --force --path . --root target/installed
+
+# tests/binary.rs checks the same program linked by GNU ld, lld and mold.
+bash scripts/linkers.sh
+
+# tests/binary.rs runs the binary as an ordinary user where permissions
+# matter (root may read any process's memory); as root, that is this one.
+if [ "$(id -u)" -eq 0 ] && ! id awscreds-test >/dev/null 2>&1; then
+  step "useradd --system awscreds-test (the tests' ordinary user)"
+  useradd --system --no-create-home --shell /usr/sbin/nologin awscreds-test
+fi
 
 # Both runs go ahead when one fails; the exit status fails if either did.
 status=0

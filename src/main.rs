@@ -1,7 +1,5 @@
 //! awscreds-rs: parse the command line, run it, turn an error into a message
-//! and an exit code. On Linux with glibc, the process enters through
-//! `startup::main`, which calls `main` here (see there why).
-#![cfg_attr(all(target_os = "linux", target_env = "gnu", not(test)), no_main)]
+//! and an exit code.
 
 use clap::Parser;
 
@@ -15,6 +13,7 @@ mod credentials;
 mod doctor;
 mod duration;
 mod error;
+mod hardening;
 mod hook;
 mod ini;
 mod names;
@@ -25,7 +24,6 @@ mod rotate;
 mod secret;
 mod session;
 mod shellwords;
-mod startup;
 mod stdio;
 mod store;
 mod sts;
@@ -33,6 +31,11 @@ mod trust;
 mod wiring;
 
 fn main() {
+    hardening::quiet_panics();
+    if let Err(e) = hardening::protect() {
+        eprintln!("awscreds-rs: cannot make the process non-dumpable ({e}), so it reads no secret");
+        std::process::exit(error::EXIT_FAILURE);
+    }
     let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
     let store = std::env::var_os("AWSCREDS_STORE");
     let result = match cli::fast(&args, store.as_deref()) {

@@ -1,5 +1,5 @@
 //! Whether stdout was open when the process started. Before `main`, Rust's
-//! runtime (on Linux, `startup::main`) opens /dev/null on a closed
+//! runtime opens /dev/null on a closed
 //! descriptor 0, 1 or 2, so `awscreds-rs --username NAME >&-` would print
 //! the credentials into /dev/null and exit 0. A constructor that runs
 //! before that looks first (Linux and macOS); elsewhere the answer is
