@@ -109,13 +109,20 @@ fn defined_symbols(path: &Path) -> std::collections::BTreeSet<String> {
         .collect()
 }
 
-#[test]
-fn every_build_answers_credential_process() {
+/// The kernel keyring with AWS's example long-term key under a NAME of
+/// this test's own.
+fn keyutils_with_key(base: &str) -> (TestEnv, String) {
     let t = TestEnv::keyutils();
-    let name = t.name("linkers");
+    let name = t.name(base);
     t.run(&["add", "--username", &name])
         .stdin(&long_term_doc())
         .ok();
+    (t, name)
+}
+
+#[test]
+fn every_build_answers_credential_process() {
+    let (t, name) = keyutils_with_key("linkers");
     for (build, path) in every_build() {
         let mut cmd = t.command(&path);
         cmd.arg("--version");
@@ -147,11 +154,7 @@ fn every_build_answers_credential_process() {
 
 #[test]
 fn a_panic_is_one_line_and_exit_101_with_no_core() {
-    let t = TestEnv::keyutils();
-    let name = t.name("panics");
-    t.run(&["add", "--username", &name])
-        .stdin(&long_term_doc())
-        .ok();
+    let (t, name) = keyutils_with_key("panics");
     let shim = t.root().join("clock_fails.so");
     let status = Command::new("cc")
         .args(["-shared", "-fPIC", "-O2", "-o"])
