@@ -51,6 +51,12 @@ cargo check --quiet --no-default-features --target aarch64-apple-darwin
 step "cargo install --locked --path . --root target/installed"
 cargo install --locked --force --path . --root target/installed
 
+# The tests that stop a command half-way (AWSCREDS_TEST_STOP_AFTER) run a
+# build of their own with the fault-injection feature; only the program's
+# crate is built again.
+step "cargo install --locked --features fault-injection --root target/faults"
+cargo install --locked --force --path . --features fault-injection --root target/faults
+
 # tests/binary.rs checks the same program linked by GNU ld, lld and mold.
 bash scripts/linkers.sh
 

@@ -9,6 +9,8 @@
 #   target/wine/bin/awscreds-rs.exe   the Windows binary
 #   target/wine/prefix/               the Wine prefix (a Windows user profile)
 #   target/wine/awscreds-rs           runs the binary under Wine (the tests' bin())
+#   target/wine/faults/bin/, target/wine/awscreds-rs-faults
+#                                     the build with the fault-injection feature
 #   target/wine/wincred               the tests' own view of the Credential Manager
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +30,10 @@ mkdir -p "$dir"
 step "cargo install --locked --target x86_64-pc-windows-gnu --root target/wine"
 CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
   cargo install --locked --force --path . --target x86_64-pc-windows-gnu --root "$dir"
+step "the same with the fault-injection feature, into target/wine/faults"
+CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
+  cargo install --locked --force --path . --target x86_64-pc-windows-gnu --features fault-injection \
+  --root "$dir/faults"
 
 step "a Wine prefix of the tests' own"
 export WINEPREFIX=$dir/prefix WINEDEBUG=-all
@@ -41,9 +47,12 @@ x86_64-w64-mingw32-gcc -O2 -o "$dir/wincred.exe" tests/wine/wincred.c -ladvapi32
 
 # The tests clear the environment and give each test a copy of the prefix
 # (WINEPREFIX): the wrappers add the rest.
-for name in awscreds-rs wincred; do
-  exe=$dir/$name.exe
-  [ "$name" = awscreds-rs ] && exe=$dir/bin/awscreds-rs.exe
+for name in awscreds-rs awscreds-rs-faults wincred; do
+  case $name in
+    awscreds-rs) exe=$dir/bin/awscreds-rs.exe ;;
+    awscreds-rs-faults) exe=$dir/faults/bin/awscreds-rs.exe ;;
+    *) exe=$dir/$name.exe ;;
+  esac
   # shellcheck disable=SC2016 # the wrapper expands $WINEPREFIX and $@, not this script
   printf '#!/bin/sh\n: "${WINEPREFIX:?the Wine prefix to run in}"\nWINEDEBUG=-all exec %q %q "$@"\n' \
     "$wine64" "$exe" >"$dir/$name"

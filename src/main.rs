@@ -3,32 +3,7 @@
 
 use clap::Parser;
 
-mod ask;
-mod atomic;
-mod awsenv;
-mod awsfiles;
-mod cli;
-mod cmd;
-mod credentials;
-mod doctor;
-mod duration;
-mod error;
-mod hardening;
-mod hook;
-mod ini;
-mod names;
-mod paths;
-mod profiles;
-mod project;
-mod rotate;
-mod secret;
-mod session;
-mod shellwords;
-mod stdio;
-mod store;
-mod sts;
-mod trust;
-mod wiring;
+use awscreds_rs::{cli, cmd, error, hardening};
 
 fn main() {
     hardening::quiet_panics();

@@ -302,3 +302,21 @@ fn the_readme_names_every_file_with_unsafe_code() {
         "the README names a file without `unsafe`: {list}"
     );
 }
+
+/// The tests' fault injection (src/faults.rs) is in the build they stop
+/// and in no build a user gets: its variable's name is not even in the
+/// file (tests/files.rs runs an import told to stop).
+#[test]
+fn only_the_fault_injection_build_stops_half_way() {
+    let name = b"AWSCREDS_TEST_STOP_AFTER";
+    let holds = |path: &Path| {
+        std::fs::read(path)
+            .unwrap()
+            .windows(name.len())
+            .any(|w| w == name)
+    };
+    for (build, path) in every_build() {
+        assert!(!holds(&path), "the {build} build can be stopped half-way");
+    }
+    assert!(holds(Path::new(faults_bin())), "the fault-injection build");
+}

@@ -367,12 +367,24 @@ fn import_refuses_a_name_that_holds_another_key() {
 }
 
 #[test]
+fn the_installed_binary_never_stops_half_way() {
+    let t = import_env();
+    t.run(&["import", "--profile", "default", "--username", "helen"])
+        .env("AWSCREDS_TEST_STOP_AFTER", "stored")
+        .ok();
+    let left = fs::read_to_string(t.home.join(".aws/credentials")).unwrap();
+    assert!(!left.contains("aws_secret_access_key"), "{left}");
+}
+
+#[test]
 fn an_import_stopped_after_any_step_loses_no_key() {
     for step in ["stored", "configured"] {
         let t = import_env();
         let out = t
-            .run(&["import", "--profile", "default", "--username", "helen"])
-            .env("AWSCREDS_TEST_STOP_AFTER", step)
+            .run_stopped_after(
+                step,
+                &["import", "--profile", "default", "--username", "helen"],
+            )
             .output();
         assert_eq!(out.code, 99, "{step}: {out:?}");
         // The plaintext is still there, and SDKs prefer it: same keys.

@@ -469,17 +469,19 @@ fn move_keeps_every_key_in_a_store_when_it_is_killed_at_any_step() {
     // Killed after writing, then after deleting: the key is always somewhere.
     for step in ["written", "deleted"] {
         let out = t
-            .run(&[
-                "move",
-                "--username",
-                &names[0],
-                "--from",
-                "keyutils",
-                "--to",
-                "file",
-            ])
+            .run_stopped_after(
+                step,
+                &[
+                    "move",
+                    "--username",
+                    &names[0],
+                    "--from",
+                    "keyutils",
+                    "--to",
+                    "file",
+                ],
+            )
             .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
-            .env("AWSCREDS_TEST_STOP_AFTER", step)
             .output();
         assert_eq!(out.code, 99, "{out:?}");
         assert!(

@@ -49,9 +49,20 @@ impl World {
     fn rotate(&self, extra: &[&str]) -> Run {
         let mut args = vec!["rotate", "--username", "helen"];
         args.extend_from_slice(extra);
-        self.t
-            .run(&args)
-            .env("AWS_ENDPOINT_URL_IAM", &self.aws.endpoint)
+        self.to_aws(self.t.run(&args))
+    }
+
+    /// `rotate`, stopped after `step` as if it were killed there.
+    fn rotate_stopped_after(&self, step: &str) -> Run {
+        self.to_aws(
+            self.t
+                .run_stopped_after(step, &["rotate", "--username", "helen"]),
+        )
+    }
+
+    /// `run` pointed at this world's IAM and STS.
+    fn to_aws(&self, run: Run) -> Run {
+        run.env("AWS_ENDPOINT_URL_IAM", &self.aws.endpoint)
             .env("AWS_ENDPOINT_URL_STS", &self.aws.endpoint)
             .env("AWS_REGION", "us-east-1")
     }
@@ -356,7 +367,7 @@ mod everywhere {
         let w = World::new(true);
         for round in 0..2 {
             for step in ["created", "stored", "working", "deleted"] {
-                let out = w.rotate(&[]).env("AWSCREDS_TEST_STOP_AFTER", step).output();
+                let out = w.rotate_stopped_after(step).output();
                 assert_eq!(out.code, 99, "round {round}, {step}: {out:?}");
                 let stored = w.stored();
                 assert!(w.accepts(&stored), "round {round}, after {step}");

@@ -11,28 +11,18 @@ use std::path::{Path, PathBuf};
 use common::*;
 use serde_json::Value;
 
-#[derive(Debug, Clone, Copy)]
-enum Sh {
-    Bash,
-    Zsh,
-    Fish,
+use awscreds_rs::shellwords::{quote, quote_sh as q, Shell as Sh};
+
+const SHELLS: [Sh; 3] = Sh::ALL;
+
+/// What the tests type, in each shell's syntax.
+trait Typed {
+    fn show(self) -> String;
+    fn export(self, key: &str, value: &str) -> String;
+    fn unset(self, key: &str) -> String;
 }
 
-const SHELLS: [Sh; 3] = [Sh::Bash, Sh::Zsh, Sh::Fish];
-
-fn q(value: &str) -> String {
-    format!("'{}'", value.replace('\'', r"'\''"))
-}
-
-impl Sh {
-    fn name(self) -> &'static str {
-        match self {
-            Sh::Bash => "bash",
-            Sh::Zsh => "zsh",
-            Sh::Fish => "fish",
-        }
-    }
-
+impl Typed for Sh {
     fn show(self) -> String {
         match self {
             Sh::Fish => {
@@ -44,8 +34,8 @@ impl Sh {
 
     fn export(self, key: &str, value: &str) -> String {
         match self {
-            Sh::Fish => format!("set -gx {key} {}", q(value)),
-            _ => format!("export {key}={}", q(value)),
+            Sh::Fish => format!("set -gx {key} {}", quote(value, self)),
+            _ => format!("export {key}={}", quote(value, self)),
         }
     }
 

@@ -154,7 +154,7 @@ pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
     for m in to_store {
         store.save(&m.name, &m.credentials)?;
     }
-    super::stop_here_in_tests("stored");
+    crate::faults::stop_here_in_tests("stored");
 
     // (3) The profiles run awscreds-rs.
     for m in &moves {
@@ -164,7 +164,7 @@ pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
     let config_new = config_ini.render();
     let config_backup =
         awsfiles::replace(&files.config, config_old.as_deref(), &config_new, &lock)?;
-    super::stop_here_in_tests("configured");
+    crate::faults::stop_here_in_tests("configured");
 
     // (4) Only now the plaintext goes.
     for m in &moves {

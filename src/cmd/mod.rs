@@ -116,13 +116,3 @@ pub fn print(text: &str) -> Result<()> {
         .and_then(|()| out.flush())
         .map_err(|e| Error::io("cannot write to stdout", e))
 }
-
-/// The fault-injection hook of the tests: the process stops here, as if
-/// killed, when `AWSCREDS_TEST_STOP_AFTER` names the step. It is in every
-/// build, so the tests stop the binary that users install; at worst it ends
-/// a command early, which is what a crash at that point would do anyway.
-pub fn stop_here_in_tests(step: &str) {
-    if std::env::var_os("AWSCREDS_TEST_STOP_AFTER").is_some_and(|s| s == step) {
-        std::process::exit(99);
-    }
-}

@@ -74,10 +74,10 @@ pub fn run(global: StoreChoice, args: &MoveArgs) -> Result<()> {
                 ),
             });
         }
-        super::stop_here_in_tests("written");
+        crate::faults::stop_here_in_tests("written");
         drop_sessions(&source, Some(name))?;
         source.remove(name)?;
-        super::stop_here_in_tests("deleted");
+        crate::faults::stop_here_in_tests("deleted");
         eprintln!(
             "Moved '{name}' from {} to {}.",
             source.label(),

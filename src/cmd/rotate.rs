@@ -20,7 +20,7 @@ pub fn run(choice: StoreChoice, args: &RotateArgs) -> Result<()> {
     let rotated = crate::rotate::rotate(&store, name, &options, &client, &client, &mut |step| {
         eprintln!("{}", step.line());
         if let Some(id) = step.id() {
-            super::stop_here_in_tests(id);
+            crate::faults::stop_here_in_tests(id);
         }
     })?;
     eprintln!(

@@ -91,13 +91,10 @@ impl TestEnv {
 
     /// How awscreds-rs names this test's store in its messages.
     pub fn label(&self) -> &'static str {
-        match self.store {
-            "secret-service" => "the Secret Service",
-            "windows" => "the Windows Credential Manager",
-            "keyutils" => "the kernel keyring (keyutils)",
-            "file" => "the encrypted file store",
-            other => panic!("no label for the store {other}"),
-        }
+        awscreds_rs::store::StoreChoice::from_id(self.store)
+            .and_then(|choice| choice.kind())
+            .unwrap_or_else(|| panic!("no store is called {}", self.store))
+            .label()
     }
 
     pub fn root(&self) -> &Path {
@@ -159,6 +156,14 @@ impl TestEnv {
     pub fn run(&self, args: &[&str]) -> Run {
         let mut cmd = self.command(bin());
         cmd.args(args);
+        Run::new(cmd)
+    }
+
+    /// `run` with the fault-injection build, stopped after `step` as if it
+    /// were killed there (exit 99).
+    pub fn run_stopped_after(&self, step: &str, args: &[&str]) -> Run {
+        let mut cmd = self.command(faults_bin());
+        cmd.args(args).env("AWSCREDS_TEST_STOP_AFTER", step);
         Run::new(cmd)
     }
 

@@ -15,7 +15,7 @@ mod sts;
 
 pub use bus::SecretService;
 pub use env::{profiles_env, TestEnv};
-pub use run::{bin, wine, Out, Run, INSTALL_ROOT};
+pub use run::{bin, faults_bin, wine, Out, Run, INSTALL_ROOT};
 pub use sts::LocalSts;
 
 pub const KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";

@@ -26,37 +26,58 @@ pub fn wine() -> Option<PathBuf> {
 /// sources, fails the test with the command that installs it.
 pub fn bin() -> &'static str {
     static BIN: OnceLock<String> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let (path, run) = match (wine(), std::env::var_os("AWSCREDS_TEST_BIN")) {
-            (Some(dir), _) => (dir.join("bin/awscreds-rs.exe"), dir.join("awscreds-rs")),
-            (None, Some(path)) => (PathBuf::from(&path), PathBuf::from(path)),
-            (None, None) => {
-                let path = project_dir().join(INSTALL_ROOT).join("bin/awscreds-rs");
-                (path.clone(), path)
-            }
-        };
-        let install = if wine().is_some() {
-            "run scripts/wine.sh".to_string()
-        } else {
-            format!(
-                "run scripts/test.sh, or: cargo install --locked --path . --root {INSTALL_ROOT}"
-            )
-        };
-        let built = std::fs::metadata(&path)
-            .and_then(|m| m.modified())
-            .unwrap_or_else(|_| panic!("{} is missing: {install}", path.display()));
-        let sources = ["src", "shell", "man", "Cargo.toml", "Cargo.lock"];
-        for source in sources {
-            if let Some(newer) = newer_than(&project_dir().join(source), built) {
-                panic!(
-                    "{} is older than {}: {install}",
-                    path.display(),
-                    newer.display()
-                );
-            }
+    BIN.get_or_init(|| match (wine(), std::env::var_os("AWSCREDS_TEST_BIN")) {
+        (Some(dir), _) => fresh(&dir.join("bin/awscreds-rs.exe"), dir.join("awscreds-rs")),
+        (None, Some(path)) => fresh(Path::new(&path), PathBuf::from(&path)),
+        (None, None) => {
+            let path = project_dir().join(INSTALL_ROOT).join("bin/awscreds-rs");
+            fresh(&path, path.clone())
         }
-        run.to_str().expect("a UTF-8 path").to_string()
     })
+}
+
+/// The same program built with the `fault-injection` feature, which stops
+/// after the step `AWSCREDS_TEST_STOP_AFTER` names (src/faults.rs):
+/// scripts/test.sh installs it into `target/faults`, scripts/wine.sh into
+/// `target/wine/faults`.
+pub fn faults_bin() -> &'static str {
+    static BIN: OnceLock<String> = OnceLock::new();
+    BIN.get_or_init(|| match wine() {
+        Some(dir) => fresh(
+            &dir.join("faults/bin/awscreds-rs.exe"),
+            dir.join("awscreds-rs-faults"),
+        ),
+        None => {
+            let path = project_dir().join("target/faults/bin/awscreds-rs");
+            fresh(&path, path.clone())
+        }
+    })
+}
+
+/// `run`, the command that runs the built file `path`, once `path` is
+/// known to exist and to be newer than every source.
+fn fresh(path: &Path, run: PathBuf) -> String {
+    let install = if wine().is_some() {
+        "run scripts/wine.sh".to_string()
+    } else {
+        "run scripts/test.sh, or: cargo install --locked --path . --root target/installed \
+         (and --features fault-injection --root target/faults)"
+            .to_string()
+    };
+    let built = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .unwrap_or_else(|_| panic!("{} is missing: {install}", path.display()));
+    let sources = ["src", "shell", "man", "Cargo.toml", "Cargo.lock"];
+    for source in sources {
+        if let Some(newer) = newer_than(&project_dir().join(source), built) {
+            panic!(
+                "{} is older than {}: {install}",
+                path.display(),
+                newer.display()
+            );
+        }
+    }
+    run.to_str().expect("a UTF-8 path").to_string()
 }
 
 /// A source file at or below `path` modified after `time` (the man page,

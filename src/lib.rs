@@ -1,0 +1,33 @@
+//! awscreds-rs as a library: everything but the process's start and end.
+//!
+//! `main.rs` parses, calls [`run`] and turns its error into a message and an
+//! exit code; the tests use these types instead of copies of them. The
+//! layers, and what `tests/tidy.rs` holds them to, are in ARCHITECTURE.md.
+
+pub mod ask;
+pub mod atomic;
+pub mod awsenv;
+pub mod awsfiles;
+pub mod cli;
+pub mod cmd;
+pub mod credentials;
+pub mod doctor;
+pub mod duration;
+pub mod error;
+pub mod faults;
+pub mod hardening;
+pub mod hook;
+pub mod ini;
+pub mod names;
+pub mod paths;
+pub mod profiles;
+pub mod project;
+pub mod rotate;
+pub mod secret;
+pub mod session;
+pub mod shellwords;
+pub mod stdio;
+pub mod store;
+pub mod sts;
+pub mod trust;
+pub mod wiring;
