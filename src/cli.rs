@@ -8,7 +8,7 @@ use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use crate::shellwords::Shell;
-use crate::store::StoreChoice;
+use crate::store_kind::{StoreChoice, StoreKind};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -392,13 +392,13 @@ impl ValueEnum for StoreChoice {
     fn to_possible_value(&self) -> Option<PossibleValue> {
         let help = match self {
             StoreChoice::Auto => "The platform's default store",
-            StoreChoice::SecretService => {
+            StoreChoice::Only(StoreKind::SecretService) => {
                 "The Secret Service over D-Bus (GNOME Keyring, KWallet, KeePassXC)"
             }
-            StoreChoice::Keyutils => "The Linux kernel keyring (lost at reboot)",
-            StoreChoice::Keychain => "The macOS Keychain",
-            StoreChoice::Windows => "The Windows Credential Manager",
-            StoreChoice::File => {
+            StoreChoice::Only(StoreKind::Keyutils) => "The Linux kernel keyring (lost at reboot)",
+            StoreChoice::Only(StoreKind::Keychain) => "The macOS Keychain",
+            StoreChoice::Only(StoreKind::Windows) => "The Windows Credential Manager",
+            StoreChoice::Only(StoreKind::File) => {
                 "Encrypted files under ~/.local/share/awscreds-rs/store (one passphrase per boot)"
             }
         };

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::store::Kind;
+use crate::store_kind::StoreKind;
 
 /// Exit status for a failure the message explains.
 pub const EXIT_FAILURE: i32 = 1;
@@ -17,7 +17,7 @@ pub enum Error {
     /// No entry for NAME in the store.
     NotFound {
         name: String,
-        store: &'static str,
+        store: StoreKind,
         /// Which store `auto` picked and why ("keyutils because …"), when
         /// it was not its first choice.
         auto: Option<String>,
@@ -25,31 +25,41 @@ pub enum Error {
     /// The stored credentials are past their expiration.
     Expired {
         name: String,
-        store: &'static str,
+        store: StoreKind,
         expiration: String,
     },
     /// `add` without `--force` on a NAME that is stored already.
-    Exists { name: String, store: &'static str },
+    Exists { name: String, store: StoreKind },
     /// The store cannot be reached at all.
-    StoreUnavailable { store: Kind, detail: String },
+    StoreUnavailable { store: StoreKind, detail: String },
     /// The store does not exist on this platform.
-    StoreNotHere { store: Kind },
+    StoreNotHere { store: StoreKind },
     /// The store is there but locked, and unlocking was refused.
-    StoreLocked { store: Kind },
+    StoreLocked { store: StoreKind },
     /// The store answered with an error.
     Store {
-        store: &'static str,
+        store: StoreKind,
         action: &'static str,
         detail: String,
     },
     /// The stored value is not a document this tool wrote.
     Corrupt {
         name: String,
-        store: &'static str,
+        store: StoreKind,
         detail: String,
     },
     /// Input (stdin, flags, environment) that fails validation.
     Invalid { what: String, fix: String },
+    /// AWS refused a call, or could not be reached: `code` is the
+    /// service's own error code when it answered (`Throttling`,
+    /// `AccessDenied`), `None` for a network or protocol failure.
+    Aws {
+        what: String,
+        code: Option<String>,
+        fix: String,
+    },
+    /// The passphrase typed for the encrypted file store does not open it.
+    WrongPassphrase,
     /// Another error, with what was being done when it happened.
     Context { context: String, source: Box<Error> },
     /// The command's own output already says what failed (doctor's
@@ -78,6 +88,24 @@ impl Error {
         }
     }
 
+    /// AWS's answer to a failed call (see [`Error::Aws`]).
+    pub fn aws(what: impl Into<String>, code: Option<&str>, fix: impl Into<String>) -> Self {
+        Error::Aws {
+            what: what.into(),
+            code: code.map(String::from),
+            fix: fix.into(),
+        }
+    }
+
+    /// The AWS error code at the bottom of this error, if AWS answered.
+    pub fn aws_code(&self) -> Option<&str> {
+        match self {
+            Error::Aws { code, .. } => code.as_deref(),
+            Error::Context { source, .. } => source.aws_code(),
+            _ => None,
+        }
+    }
+
     pub fn context(self, context: impl Into<String>) -> Self {
         Error::Context {
             context: context.into(),
@@ -103,7 +131,7 @@ impl fmt::Display for Error {
                     write!(
                         f,
                         " (auto picked {pick}; use --store {} to insist)",
-                        Kind::platform_default().id()
+                        StoreKind::platform_default().id()
                     )?;
                 }
                 write!(f, "; store them with: awscreds-rs add --username {name}")
@@ -127,10 +155,13 @@ impl fmt::Display for Error {
                 f,
                 "{} is not reachable ({detail}); {}",
                 store.label(),
-                unavailable_fix(*store)
+                store.unavailable_fix()
             ),
             Error::StoreNotHere { store } => {
-                let here: Vec<&str> = Kind::on_this_platform().iter().map(|k| k.id()).collect();
+                let here: Vec<&str> = StoreKind::on_this_platform()
+                    .iter()
+                    .map(|k| k.id())
+                    .collect();
                 write!(
                     f,
                     "the {} store does not exist on this platform; pick another with --store \
@@ -140,7 +171,7 @@ impl fmt::Display for Error {
                 )
             }
             Error::StoreLocked { store } => {
-                write!(f, "{} is locked; {}", store.label(), unlock_fix(*store))
+                write!(f, "{} is locked; {}", store.label(), store.unlock_fix())
             }
             Error::Store {
                 store,
@@ -159,7 +190,14 @@ impl fmt::Display for Error {
                 "the entry for '{name}' in {store} is not a valid awscreds-rs entry ({detail}); \
                  replace it with: awscreds-rs add --username {name} --force"
             ),
-            Error::Invalid { what, fix } => write!(f, "{what}; {fix}"),
+            Error::Invalid { what, fix } | Error::Aws { what, fix, .. } => {
+                write!(f, "{what}; {fix}")
+            }
+            Error::WrongPassphrase => f.write_str(
+                "wrong passphrase for the encrypted file store (nothing was changed or kept); \
+                 type it again; if it is lost, the entries are too: remove the store's folder \
+                 and add the keys again",
+            ),
             Error::Context { context, source } => write!(f, "{context}: {source}"),
             Error::Reported => write!(f, "see the output above"),
             Error::Io { context, source } => write!(f, "{context}: {source}"),
@@ -167,37 +205,13 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
-
-/// What to do when a store cannot be reached.
-fn unavailable_fix(store: Kind) -> &'static str {
-    match store {
-        Kind::SecretService => {
-            "start a Secret Service (gnome-keyring-daemon, KeePassXC) in this session \
-             (see \"Without a desktop\" in the README), or use --store keyutils"
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Context { source, .. } => Some(source.as_ref()),
+            Error::Io { source, .. } => Some(source),
+            _ => None,
         }
-        Kind::Keyutils => "use --store secret-service, or check that keyctl works here",
-        Kind::Keychain | Kind::Windows => "check that the user's keychain is available",
-        Kind::File => "check that the store's folder can be read: awscreds-rs doctor",
-    }
-}
-
-/// What to do when a store is locked.
-fn unlock_fix(store: Kind) -> &'static str {
-    match store {
-        Kind::SecretService => {
-            "unlock the keyring (log in to the desktop session, or run \
-             `gnome-keyring-daemon --unlock` and type its password) and try again"
-        }
-        Kind::File if cfg!(target_os = "linux") => {
-            "unlock it once per boot on a terminal with: awscreds-rs unlock \
-             (or set AWSCREDS_PASSPHRASE_COMMAND to a command that prints the passphrase)"
-        }
-        Kind::File => {
-            "run the command on a terminal to type its passphrase, or set \
-             AWSCREDS_PASSPHRASE_COMMAND to a command that prints it"
-        }
-        _ => "unlock it (log in again, or allow access when asked) and try again",
     }
 }
 
@@ -210,4 +224,27 @@ pub fn one_line(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() { '?' } else { c })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    #[test]
+    fn the_cause_stays_reachable_through_context() {
+        let e = Error::io("cannot read x", std::io::Error::other("disk")).context("import");
+        let cause = e.source().and_then(|s| s.source()).expect("the io error");
+        assert_eq!(cause.to_string(), "disk");
+        assert_eq!(e.to_string(), "import: cannot read x: disk");
+    }
+
+    #[test]
+    fn an_aws_code_is_found_below_any_context() {
+        let e = Error::aws("IAM CreateAccessKey failed: slow down", Some("Throttling"), "wait")
+            .context("rotate");
+        assert_eq!(e.aws_code(), Some("Throttling"));
+        assert_eq!(Error::aws("offline", None, "check").aws_code(), None);
+        assert_eq!(Error::invalid("a", "b").aws_code(), None);
+    }
 }

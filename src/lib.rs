@@ -28,6 +28,7 @@ pub mod session;
 pub mod shellwords;
 pub mod stdio;
 pub mod store;
+pub mod store_kind;
 pub mod sts;
 pub mod trust;
 pub mod wiring;

@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
+pub use crate::store_kind::{StoreChoice, StoreKind};
 
 pub mod file;
 #[cfg(target_os = "linux")]
@@ -25,110 +26,6 @@ mod secret_service;
 /// The service name every entry is filed under.
 pub const SERVICE: &str = "awscreds-rs";
 
-/// Which store to use: `auto`, or one store by name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StoreChoice {
-    Auto,
-    SecretService,
-    Keyutils,
-    Keychain,
-    Windows,
-    File,
-}
-
-/// A concrete store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    SecretService,
-    Keyutils,
-    Keychain,
-    Windows,
-    File,
-}
-
-impl Kind {
-    /// The name `--store` takes.
-    pub fn id(self) -> &'static str {
-        match self {
-            Kind::SecretService => "secret-service",
-            Kind::Keyutils => "keyutils",
-            Kind::Keychain => "keychain",
-            Kind::Windows => "windows",
-            Kind::File => "file",
-        }
-    }
-
-    /// The name used in messages.
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::SecretService => "the Secret Service",
-            Kind::Keyutils => "the kernel keyring (keyutils)",
-            Kind::Keychain => "the macOS Keychain",
-            Kind::Windows => "the Windows Credential Manager",
-            Kind::File => "the encrypted file store",
-        }
-    }
-
-    /// Whether entries outlive a reboot.
-    pub fn survives_reboot(self) -> bool {
-        self != Kind::Keyutils
-    }
-
-    /// The stores of this platform, the default first, in the order
-    /// `auto` tries them.
-    pub fn on_this_platform() -> &'static [Kind] {
-        if cfg!(target_os = "linux") {
-            &[Kind::SecretService, Kind::File, Kind::Keyutils]
-        } else if cfg!(target_os = "macos") {
-            &[Kind::Keychain, Kind::File]
-        } else if cfg!(windows) {
-            &[Kind::Windows, Kind::File]
-        } else {
-            &[Kind::SecretService, Kind::File]
-        }
-    }
-
-    /// The store a line without `--store` is meant for: the one `auto`
-    /// prefers on this platform.
-    pub fn platform_default() -> Kind {
-        Kind::on_this_platform()[0]
-    }
-}
-
-impl StoreChoice {
-    pub const ALL: [StoreChoice; 6] = [
-        StoreChoice::Auto,
-        StoreChoice::SecretService,
-        StoreChoice::Keyutils,
-        StoreChoice::Keychain,
-        StoreChoice::Windows,
-        StoreChoice::File,
-    ];
-
-    /// The choice a store's id names (`keyutils`), as `--store` reads it.
-    pub fn from_id(id: &str) -> Option<StoreChoice> {
-        StoreChoice::ALL
-            .into_iter()
-            .find(|choice| choice.id() == id)
-    }
-
-    pub fn id(self) -> &'static str {
-        self.kind().map_or("auto", Kind::id)
-    }
-
-    /// The store this choice names, `None` for `auto`.
-    pub fn kind(self) -> Option<Kind> {
-        match self {
-            StoreChoice::Auto => None,
-            StoreChoice::SecretService => Some(Kind::SecretService),
-            StoreChoice::Keyutils => Some(Kind::Keyutils),
-            StoreChoice::Keychain => Some(Kind::Keychain),
-            StoreChoice::Windows => Some(Kind::Windows),
-            StoreChoice::File => Some(Kind::File),
-        }
-    }
-}
-
 /// What else than a reboot loses a kernel keyring entry, as the end of a
 /// sentence (see keyutils::expiry_note); empty where there is no keyutils.
 pub fn keyutils_expiry_note() -> String {
@@ -140,8 +37,8 @@ pub fn keyutils_expiry_note() -> String {
 
 /// Another store of this platform that holds NAME, for messages that say
 /// where a key went.
-pub fn find_elsewhere(name: &str, except: Kind) -> Option<Kind> {
-    Kind::on_this_platform()
+pub fn find_elsewhere(name: &str, except: StoreKind) -> Option<StoreKind> {
+    StoreKind::on_this_platform()
         .iter()
         .copied()
         .filter(|&kind| kind != except)
@@ -180,7 +77,7 @@ type Value = Option<Zeroizing<Vec<u8>>>;
 
 /// An open store.
 pub struct Store {
-    kind: Kind,
+    kind: StoreKind,
     backend: Box<dyn Backend>,
     /// Which store `auto` picked and why, when it was not its first choice.
     auto: Option<String>,
@@ -197,7 +94,7 @@ pub struct Listed {
 }
 
 impl Store {
-    fn new(kind: Kind, backend: Box<dyn Backend>) -> Store {
+    fn new(kind: StoreKind, backend: Box<dyn Backend>) -> Store {
         Store {
             kind,
             backend,
@@ -214,7 +111,7 @@ impl Store {
         }
     }
 
-    pub fn kind(&self) -> Kind {
+    pub fn kind(&self) -> StoreKind {
         self.kind
     }
 
@@ -253,13 +150,13 @@ impl Store {
     ) -> Result<Credentials> {
         let creds = creds.ok_or_else(|| Error::NotFound {
             name: name.to_string(),
-            store: self.label(),
+            store: self.kind,
             auto: self.auto.clone(),
         })?;
         if creds.is_expired(now) {
             return Err(Error::Expired {
                 name: name.to_string(),
-                store: self.label(),
+                store: self.kind,
                 expiration: creds
                     .expiration
                     .map(crate::credentials::format_expiration)
@@ -287,7 +184,7 @@ impl Store {
             .map(Some)
             .map_err(|detail| Error::Corrupt {
                 name: name.to_string(),
-                store: self.label(),
+                store: self.kind,
                 detail,
             })
     }
@@ -314,7 +211,7 @@ impl Store {
         match self.load(name)? {
             Some(stored) if &stored == creds => Ok(()),
             _ => Err(Error::Store {
-                store: self.label(),
+                store: self.kind,
                 action: "keep the entry",
                 detail: format!("reading '{name}' back gave something else"),
             }),
@@ -328,7 +225,7 @@ impl Store {
         } else {
             Err(Error::NotFound {
                 name: name.to_string(),
-                store: self.label(),
+                store: self.kind,
                 auto: self.auto.clone(),
             })
         }
@@ -360,17 +257,17 @@ impl Store {
     }
 }
 
-fn open_kind(kind: Kind) -> Result<Store> {
+fn open_kind(kind: StoreKind) -> Result<Store> {
     let backend: Box<dyn Backend> = match kind {
         #[cfg(target_os = "linux")]
-        Kind::SecretService => Box::new(secret_service::SecretServiceBackend::connect()?),
+        StoreKind::SecretService => Box::new(secret_service::SecretServiceBackend::connect()?),
         #[cfg(target_os = "linux")]
-        Kind::Keyutils => Box::new(keyutils::KeyutilsBackend::open()?),
+        StoreKind::Keyutils => Box::new(keyutils::KeyutilsBackend::open()?),
         #[cfg(target_os = "macos")]
-        Kind::Keychain => Box::new(native::NativeBackend::open(kind)?),
+        StoreKind::Keychain => Box::new(native::NativeBackend::open(kind)?),
         #[cfg(windows)]
-        Kind::Windows => Box::new(native::NativeBackend::open(kind)?),
-        Kind::File => Box::new(file::FileBackend::open()?),
+        StoreKind::Windows => Box::new(native::NativeBackend::open(kind)?),
+        StoreKind::File => Box::new(file::FileBackend::open()?),
         #[allow(unreachable_patterns)]
         _ => return Err(Error::StoreNotHere { store: kind }),
     };
@@ -382,13 +279,13 @@ fn open_auto() -> Result<Store> {
     // The Secret Service when the session bus offers it, else the file
     // store once it has been created, else the kernel keyring.
     let why = match secret_service::SecretServiceBackend::connect_if_offered() {
-        Ok(backend) => return Ok(Store::new(Kind::SecretService, Box::new(backend))),
+        Ok(backend) => return Ok(Store::new(StoreKind::SecretService, Box::new(backend))),
         Err(why) => why,
     };
     let fallback = if file::exists() {
-        Kind::File
+        StoreKind::File
     } else {
-        Kind::Keyutils
+        StoreKind::Keyutils
     };
     let mut store = open_kind(fallback)?;
     store.auto = Some(format!("{} because {why}", fallback.id()));
@@ -397,15 +294,15 @@ fn open_auto() -> Result<Store> {
 
 #[cfg(target_os = "macos")]
 fn open_auto() -> Result<Store> {
-    open_kind(Kind::Keychain)
+    open_kind(StoreKind::Keychain)
 }
 
 #[cfg(windows)]
 fn open_auto() -> Result<Store> {
-    open_kind(Kind::Windows)
+    open_kind(StoreKind::Windows)
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
 fn open_auto() -> Result<Store> {
-    open_kind(Kind::SecretService)
+    open_kind(StoreKind::SecretService)
 }

@@ -55,8 +55,9 @@ mod client {
         E: ProvideErrorMetadata + std::error::Error + 'static,
         R: std::fmt::Debug + 'static,
     {
-        Error::invalid(
+        Error::aws(
             format!("{action} failed: {}", failure_detail("STS", endpoint, e)),
+            code(e),
             "check the key's permissions, the MFA code, the role's trust policy and the endpoint; nothing was cached",
         )
     }
@@ -284,11 +285,12 @@ mod client {
                     {
                         Ok(false)
                     }
-                    Err(e) => Err(Error::invalid(
+                    Err(e) => Err(Error::aws(
                         format!(
                             "GetCallerIdentity failed: {}",
                             failure_detail("STS", &endpoint(&client), &e)
                         ),
+                        code(&e),
                         "check the endpoint and the network",
                     )),
                 }
@@ -301,8 +303,9 @@ mod client {
         E: ProvideErrorMetadata + std::error::Error + 'static,
         R: std::fmt::Debug + 'static,
     {
-        Error::invalid(
+        Error::aws(
             format!("IAM {action} failed: {}", failure_detail("IAM", &iam_endpoint(), e)),
+            code(e),
             "check that the key may manage its own access keys (iam:CreateAccessKey, iam:DeleteAccessKey, iam:ListAccessKeys)",
         )
     }

@@ -5,7 +5,7 @@
 
 use crate::error::{Error, Result};
 use crate::ini::{is_config_header, Ini};
-use crate::store::Kind;
+use crate::store::StoreKind;
 
 /// What an awscreds-rs credential_process line asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,7 +41,7 @@ pub fn set_profile(ini: &mut Ini, profile: &str, command: &str, region: Option<&
 /// the line finds the key whatever `auto` would pick where it runs. The
 /// path is quoted so that botocore's shlex split and `sh -c` read it as one
 /// word.
-pub fn process_command(name: &str, store: Kind) -> Result<String> {
+pub fn process_command(name: &str, store: StoreKind) -> Result<String> {
     let exe = crate::paths::this_exe()?;
     let exe = exe.to_str().ok_or_else(|| {
         Error::invalid(
@@ -58,8 +58,8 @@ pub fn process_command(name: &str, store: Kind) -> Result<String> {
 
 /// ` --store STORE` for a store other than the platform's default, which a
 /// command without it would not read.
-pub fn store_flag(store: Kind) -> String {
-    if store == Kind::platform_default() {
+pub fn store_flag(store: StoreKind) -> String {
+    if store == StoreKind::platform_default() {
         String::new()
     } else {
         format!(" --store {}", store.id())

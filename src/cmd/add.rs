@@ -56,10 +56,10 @@ pub fn run(choice: StoreChoice, args: &AddArgs) -> Result<()> {
     if exists && !args.force {
         return Err(Error::Exists {
             name: name.clone(),
-            store: store.label(),
+            store: store.kind(),
         });
     }
-    let mut creds = read_credentials(args, mfa_only.then_some(store.label()))?;
+    let mut creds = read_credentials(args, mfa_only.then_some(store.kind()))?;
     let now = OffsetDateTime::now_utc();
     creds.validate(now)?;
     // A key's age counts from IAM's CreateDate when the input carries it
@@ -80,7 +80,7 @@ pub fn run(choice: StoreChoice, args: &AddArgs) -> Result<()> {
     if exists && !args.force {
         return Err(Error::Exists {
             name: name.clone(),
-            store: store.label(),
+            store: store.kind(),
         });
     }
     store.save(name, &creds)?;
@@ -112,10 +112,13 @@ pub fn run(choice: StoreChoice, args: &AddArgs) -> Result<()> {
     Ok(())
 }
 
-/// `mfa_only`: the store's label when `--mfa-serial` was the only thing
+/// `mfa_only`: the store when `--mfa-serial` was the only thing
 /// given, for a NAME that is not stored there; nothing on stdin then means
 /// the NAME was expected to exist.
-fn read_credentials(args: &AddArgs, mfa_only: Option<&'static str>) -> Result<Credentials> {
+fn read_credentials(
+    args: &AddArgs,
+    mfa_only: Option<crate::store::StoreKind>,
+) -> Result<Credentials> {
     if args.from_env {
         return from_env();
     }

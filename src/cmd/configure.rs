@@ -7,7 +7,7 @@ use crate::awsfiles::{self, AwsFiles};
 use crate::error::{Error, Result};
 use crate::ini::Ini;
 use crate::names::{validate_name, validate_profile_name};
-use crate::store::{self, Kind, Store, StoreChoice};
+use crate::store::{self, Store, StoreChoice, StoreKind};
 use crate::wiring::{config_header, process_command, set_profile, store_flag};
 
 pub fn run(choice: StoreChoice, profile: &str, name: &str, region: Option<&str>) -> Result<()> {
@@ -22,7 +22,7 @@ pub fn run(choice: StoreChoice, profile: &str, name: &str, region: Option<&str>)
     let store = Store::open(choice);
     let kind = match &store {
         Ok(store) => store.kind(),
-        Err(_) => choice.kind().unwrap_or_else(Kind::platform_default),
+        Err(_) => choice.kind().unwrap_or_else(StoreKind::platform_default),
     };
     let lock = awsfiles::lock(&[&files.config])?;
     let command = process_command(name, kind)?;

@@ -24,7 +24,7 @@ pub fn run(global: StoreChoice, args: &MoveArgs) -> Result<()> {
             if !source.contains(name)? {
                 return Err(Error::NotFound {
                     name: name.clone(),
-                    store: source.label(),
+                    store: source.kind(),
                     auto: None,
                 });
             }
@@ -58,7 +58,7 @@ pub fn run(global: StoreChoice, args: &MoveArgs) -> Result<()> {
     for name in &names {
         let creds = source.load(name)?.ok_or_else(|| Error::NotFound {
             name: name.clone(),
-            store: source.label(),
+            store: source.kind(),
             auto: None,
         })?;
         target.save(name, &creds)?;
@@ -66,7 +66,7 @@ pub fn run(global: StoreChoice, args: &MoveArgs) -> Result<()> {
         // store asks its passphrase here), before the source goes.
         if target.load(name)?.as_ref() != Some(&creds) {
             return Err(Error::Store {
-                store: target.label(),
+                store: target.kind(),
                 action: "keep the entry",
                 detail: format!(
                     "reading '{name}' back gave something else; it stays in {}",

@@ -25,7 +25,7 @@ use age::secrecy::{ExposeSecret, SecretString};
 use age::x25519::{Identity, Recipient};
 use zeroize::Zeroizing;
 
-use super::{Backend, Kind};
+use super::{Backend, StoreKind};
 use crate::error::{Error, Result};
 
 pub mod unlocked;
@@ -90,7 +90,9 @@ impl FileBackend {
         let identity = match unlocked::get(&recipient) {
             Some(identity) => identity,
             None => {
-                let passphrase = passphrase()?.ok_or(Error::StoreLocked { store: Kind::File })?;
+                let passphrase = passphrase()?.ok_or(Error::StoreLocked {
+                    store: StoreKind::File,
+                })?;
                 let identity = self.decrypt_identity(&passphrase, &recipient)?;
                 // Kept as `unlock` keeps it; where it cannot be kept, every
                 // read asks again, which is all that is lost.
@@ -111,10 +113,7 @@ impl FileBackend {
         let key = age::scrypt::Identity::new(passphrase.clone());
         let plain = Zeroizing::new(age::decrypt(&key, &sealed).map_err(|e| match e {
             age::DecryptError::DecryptionFailed | age::DecryptError::KeyDecryptionFailed => {
-                Error::invalid(
-                    "wrong passphrase for the encrypted file store (nothing was changed or kept)",
-                    "type it again; if it is lost, the entries are too: remove the store's folder and add the keys again",
-                )
+                Error::WrongPassphrase
             }
             _ => damaged(&path, "it is not a passphrase-encrypted age file"),
         })?);
@@ -177,7 +176,7 @@ impl FileBackend {
         ));
         let sealed = age::encrypt(&age::scrypt::Recipient::new(passphrase), plain.as_bytes())
             .map_err(|e| Error::Store {
-                store: Kind::File.label(),
+                store: StoreKind::File,
                 action: "encrypt its identity",
                 detail: e.to_string(),
             })?;
@@ -206,7 +205,7 @@ impl FileBackend {
     pub fn lock(&self) -> Result<bool> {
         let recipient = self.recipient()?;
         unlocked::forget(&recipient).map_err(|detail| Error::Store {
-            store: Kind::File.label(),
+            store: StoreKind::File,
             action: "lock",
             detail,
         })
@@ -246,7 +245,7 @@ impl Backend for FileBackend {
         let identity = self.identity()?;
         let corrupt = |detail: &str| Error::Corrupt {
             name: name.to_string(),
-            store: Kind::File.label(),
+            store: StoreKind::File,
             detail: format!("{}: {detail}", path.display()),
         };
         let plain = Zeroizing::new(age::decrypt(identity, &sealed).map_err(|_| {
@@ -277,7 +276,7 @@ impl Backend for FileBackend {
         let mut plain = Zeroizing::new(format!("{HEADER}{name}\n").into_bytes());
         plain.extend_from_slice(value);
         let sealed = age::encrypt(&recipient, &plain).map_err(|e| Error::Store {
-            store: Kind::File.label(),
+            store: StoreKind::File,
             action: "encrypt the entry",
             detail: e.to_string(),
         })?;
@@ -288,7 +287,7 @@ impl Backend for FileBackend {
         match fs::read(&path) {
             Ok(back) if back == sealed => Ok(()),
             _ => Err(Error::Store {
-                store: Kind::File.label(),
+                store: StoreKind::File,
                 action: "keep the entry",
                 detail: format!("reading {} back gave something else", path.display()),
             }),

@@ -7,7 +7,7 @@
 
 use linux_keyutils::{KeyError, KeyRing, KeyRingIdentifier};
 
-use super::{Backend, Kind, SERVICE};
+use super::{Backend, StoreKind, SERVICE};
 use crate::error::{Error, Result};
 
 /// How many links of a keyring `names` reads at most.
@@ -22,7 +22,7 @@ impl KeyutilsBackend {
     pub fn open() -> Result<Self> {
         let user = KeyRing::from_special_id(KeyRingIdentifier::User, true).map_err(|e| {
             Error::StoreUnavailable {
-                store: Kind::Keyutils,
+                store: StoreKind::Keyutils,
                 detail: format!("the user keyring cannot be opened: {e:?}"),
             }
         })?;
@@ -41,7 +41,7 @@ fn description(name: &str) -> String {
 
 fn failure(e: KeyError, action: &'static str) -> Error {
     Error::Store {
-        store: Kind::Keyutils.label(),
+        store: StoreKind::Keyutils,
         action,
         detail: format!("{e:?}"),
     }

@@ -7,16 +7,16 @@ use std::sync::Arc;
 
 use keyring_core::{CredentialStore, Error as KError};
 
-use super::{Backend, Kind, SERVICE};
+use super::{Backend, StoreKind, SERVICE};
 use crate::error::{Error, Result};
 
 pub struct NativeBackend {
-    kind: Kind,
+    kind: StoreKind,
     store: Arc<CredentialStore>,
 }
 
 impl NativeBackend {
-    pub fn open(kind: Kind) -> Result<Self> {
+    pub fn open(kind: StoreKind) -> Result<Self> {
         #[cfg(target_os = "macos")]
         let store = apple_native_keyring_store::keychain::Store::new();
         #[cfg(windows)]
@@ -32,7 +32,7 @@ impl NativeBackend {
         match e {
             KError::NoStorageAccess(_) => Error::StoreLocked { store: self.kind },
             other => Error::Store {
-                store: self.kind.label(),
+                store: self.kind,
                 action,
                 detail: other.to_string(),
             },
@@ -74,7 +74,7 @@ impl Backend for NativeBackend {
         // keyring-core's Windows store cannot search: enumerate the
         // Credential Manager, whose targets are `NAME.awscreds-rs`.
         credential_manager::names().map_err(|detail| Error::Store {
-            store: self.kind.label(),
+            store: self.kind,
             action: "list its entries",
             detail,
         })

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 
 use dbus_secret_service::{EncryptionType, Error as SsError, Item, SecretService};
 
-use super::{Backend, Kind, SERVICE};
+use super::{Backend, StoreKind, SERVICE};
 use crate::error::{Error, Result};
 use reader::{Found, Reader};
 
@@ -45,7 +45,7 @@ impl SecretServiceBackend {
     /// Connects, or says why the Secret Service is not available.
     pub fn connect() -> Result<Self> {
         Self::connect_if_offered().map_err(|detail| Error::StoreUnavailable {
-            store: Kind::SecretService,
+            store: StoreKind::SecretService,
             detail,
         })
     }
@@ -201,7 +201,7 @@ fn runtime_bus_exists() -> bool {
 }
 
 fn failure(e: SsError, action: &'static str) -> Error {
-    let store = Kind::SecretService;
+    let store = StoreKind::SecretService;
     match e {
         SsError::Locked | SsError::Prompt => Error::StoreLocked { store },
         SsError::Unavailable => Error::StoreUnavailable {
@@ -212,7 +212,7 @@ fn failure(e: SsError, action: &'static str) -> Error {
             Error::StoreLocked { store }
         }
         other => Error::Store {
-            store: store.label(),
+            store,
             action,
             detail: other.to_string(),
         },
