@@ -7,6 +7,7 @@ use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
 use crate::atomic;
+use crate::context::Env;
 use crate::error::{Error, Result};
 use crate::ini::Ini;
 use crate::paths::home_dir;
@@ -27,11 +28,11 @@ fn expand(value: &str, home: &Path) -> PathBuf {
 
 impl AwsFiles {
     /// `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/…`.
-    pub fn locate() -> Result<AwsFiles> {
-        let home = home_dir()?;
-        let pick = |var: &str, default: &str| match std::env::var(var) {
-            Ok(v) if !v.is_empty() => expand(&v, &home),
-            _ => home.join(".aws").join(default),
+    pub fn locate(env: &Env) -> Result<AwsFiles> {
+        let home = home_dir(env)?;
+        let pick = |var: &str, default: &str| match env.var(var) {
+            Some(v) => expand(&v, &home),
+            None => home.join(".aws").join(default),
         };
         Ok(AwsFiles {
             config: pick("AWS_CONFIG_FILE", "config"),
@@ -177,8 +178,8 @@ pub struct EditLock {
 /// different data directories (another `HOME` or `XDG_DATA_HOME`) still
 /// edit one file in turn. A folder's lock survives the rename that
 /// replaces the file, and leaves nothing behind in `~/.aws`.
-pub fn lock(paths: &[&Path]) -> Result<EditLock> {
-    let (file, path) = crate::paths::lock_file(Path::new("edit.lock"))?;
+pub fn lock(env: &Env, paths: &[&Path]) -> Result<EditLock> {
+    let (file, path) = crate::paths::lock_file(env, Path::new("edit.lock"))?;
     file.lock()
         .map_err(|e| Error::io(format!("cannot lock {}", path.display()), e))?;
     #[allow(unused_mut)]

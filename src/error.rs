@@ -241,8 +241,12 @@ mod tests {
 
     #[test]
     fn an_aws_code_is_found_below_any_context() {
-        let e = Error::aws("IAM CreateAccessKey failed: slow down", Some("Throttling"), "wait")
-            .context("rotate");
+        let e = Error::aws(
+            "IAM CreateAccessKey failed: slow down",
+            Some("Throttling"),
+            "wait",
+        )
+        .context("rotate");
         assert_eq!(e.aws_code(), Some("Throttling"));
         assert_eq!(Error::aws("offline", None, "check").aws_code(), None);
         assert_eq!(Error::invalid("a", "b").aws_code(), None);

@@ -10,6 +10,7 @@ pub mod awsenv;
 pub mod awsfiles;
 pub mod cli;
 pub mod cmd;
+pub mod context;
 pub mod credentials;
 pub mod doctor;
 pub mod duration;

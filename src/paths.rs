@@ -6,29 +6,31 @@
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
+use crate::context::Env;
 use crate::error::{Error, Result};
 
 /// Where a user's home is, for `~` and the defaults.
-pub fn home_dir() -> Result<PathBuf> {
-    std::env::var_os("HOME")
-        .or_else(|| std::env::var_os("USERPROFILE"))
+pub fn home_dir(env: &Env) -> Result<PathBuf> {
+    env.var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .or_else(|| env.var_os("USERPROFILE"))
         .filter(|h| !h.is_empty())
         .map(PathBuf::from)
         .ok_or_else(|| Error::invalid("HOME is not set", "set HOME to your home directory"))
 }
 
-pub fn data_dir() -> Result<PathBuf> {
-    match std::env::var_os("XDG_DATA_HOME") {
+pub fn data_dir(env: &Env) -> Result<PathBuf> {
+    match env.var_os("XDG_DATA_HOME") {
         Some(dir) if !dir.is_empty() => Ok(PathBuf::from(dir).join("awscreds-rs")),
-        _ => Ok(home_dir()?.join(".local/share/awscreds-rs")),
+        _ => Ok(home_dir(env)?.join(".local/share/awscreds-rs")),
     }
 }
 
 /// Opens (creating it and its folder) a lock file under the data directory;
 /// the caller takes the lock. The folders are this user's only (0700) and
 /// the file 0600: lock names say which NAMEs and sessions exist.
-pub fn lock_file(relative: &Path) -> Result<(File, PathBuf)> {
-    let path = data_dir()?.join(relative);
+pub fn lock_file(env: &Env, relative: &Path) -> Result<(File, PathBuf)> {
+    let path = data_dir(env)?.join(relative);
     if let Some(dir) = path.parent() {
         crate::atomic::create_private_dir(dir)?;
     }
@@ -49,7 +51,7 @@ const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 /// Takes the lock of one store entry (a NAME, or a NAME's cached session)
 /// among awscreds-rs processes, waiting up to two minutes; `doing` says
 /// what the holder does, for the message when it takes too long.
-pub fn lock_entry(entry: &str, doing: &str) -> Result<File> {
+pub fn lock_entry(env: &Env, entry: &str, doing: &str) -> Result<File> {
     let file_name: String = entry
         .chars()
         .map(|c| {
@@ -60,7 +62,7 @@ pub fn lock_entry(entry: &str, doing: &str) -> Result<File> {
             }
         })
         .collect();
-    let (file, path) = lock_file(&Path::new("locks").join(format!("{file_name}.lock")))?;
+    let (file, path) = lock_file(env, &Path::new("locks").join(format!("{file_name}.lock")))?;
     let started = std::time::Instant::now();
     loop {
         match file.try_lock() {
@@ -84,7 +86,7 @@ pub fn lock_entry(entry: &str, doing: &str) -> Result<File> {
 /// This program's canonical path, for the lines that run it again
 /// (credential_process, the shell hook), as a user would type it.
 pub fn this_exe() -> Result<PathBuf> {
-    std::env::current_exe()
+    crate::context::current_exe()
         .and_then(|p| p.canonicalize())
         .map(|p| PathBuf::from(plain_path(&p.to_string_lossy())))
         .map_err(|e| Error::io("cannot find the path of this program", e))

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 
+use crate::context::Env;
 use crate::credentials::{mask_access_key_id, Credentials};
 use crate::error::{Error, Result};
 use crate::session::{self, Options, Sts};
@@ -113,6 +114,7 @@ fn delete_command(id: &str) -> String {
 
 /// Rotates NAME's stored long-term key.
 pub fn rotate(
+    env: &Env,
     store: &Store,
     name: &str,
     options: &Options,
@@ -144,6 +146,7 @@ pub fn rotate(
         Some(serial) => {
             report(Step::Session(serial));
             Some(session::credentials(
+                env,
                 store,
                 name,
                 old.clone(),

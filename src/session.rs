@@ -10,6 +10,7 @@
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
+use crate::context::Env;
 use crate::credentials::{Credentials, REFRESH_MARGIN};
 use crate::error::{Error, Result};
 use crate::store::Store;
@@ -167,9 +168,8 @@ fn fresh(creds: &Credentials, now: OffsetDateTime) -> bool {
 
 /// How many awscreds-rs refreshes this process runs inside: the
 /// --mfa-command of a refresh gets `AWSCREDS_DEPTH` one higher.
-fn depth() -> u32 {
-    std::env::var("AWSCREDS_DEPTH")
-        .ok()
+fn depth(env: &Env) -> u32 {
+    env.var("AWSCREDS_DEPTH")
         .and_then(|d| d.parse().ok())
         .unwrap_or(0)
 }
@@ -182,8 +182,8 @@ fn loop_error(what: &str) -> Error {
 }
 
 /// Fails when awscreds-rs runs inside itself too deep.
-pub fn enter_guard() -> Result<()> {
-    let depth = depth();
+pub fn enter_guard(env: &Env) -> Result<()> {
+    let depth = depth(env);
     if depth >= MAX_DEPTH {
         return Err(loop_error(&format!("{depth} levels deep")));
     }
@@ -191,8 +191,8 @@ pub fn enter_guard() -> Result<()> {
 }
 
 /// The entries that the refreshes around this process are refreshing.
-fn refreshing() -> Vec<String> {
-    std::env::var("AWSCREDS_REFRESHING")
+fn refreshing(env: &Env) -> Vec<String> {
+    env.var("AWSCREDS_REFRESHING")
         .unwrap_or_default()
         .split(' ')
         .filter(|s| !s.is_empty())
@@ -203,6 +203,7 @@ fn refreshing() -> Vec<String> {
 /// The credentials for NAME with these options: a cached session while it
 /// is fresh, else a new one from STS (asking for an MFA code if needed).
 pub fn credentials(
+    env: &Env,
     store: &Store,
     name: &str,
     key: Credentials,
@@ -215,8 +216,9 @@ pub fn credentials(
 
     // The MFA session first: a role on a NAME with a device is assumed from it.
     let base = match &serial {
-        Some(serial) => cached_or(store, &mfa_cache_name(name), now, || {
+        Some(serial) => cached_or(env, store, &mfa_cache_name(name), now, || {
             let code = mfa_code(
+                env,
                 serial,
                 options.mfa_command.as_deref(),
                 &mfa_cache_name(name),
@@ -251,7 +253,7 @@ pub fn credentials(
         .role_session_name
         .clone()
         .unwrap_or_else(|| default_session_name(name));
-    cached_or(store, &cache, now, || {
+    cached_or(env, store, &cache, now, || {
         sts.assume_role(
             &base,
             role_arn,
@@ -266,6 +268,7 @@ pub fn credentials(
 /// The cached entry while fresh; else, under the entry's lock, the cache
 /// again (another process may have refreshed it), else `refresh`, cached.
 fn cached_or(
+    env: &Env,
     store: &Store,
     entry: &str,
     now: OffsetDateTime,
@@ -278,10 +281,10 @@ fn cached_or(
     }
     // A refresh of this entry around us is waiting for us: waiting for its
     // lock would never end.
-    if refreshing().iter().any(|e| e == entry) {
+    if refreshing(env).iter().any(|e| e == entry) {
         return Err(loop_error(&format!("it is refreshing '{entry}' already")));
     }
-    let _lock = crate::paths::lock_entry(entry, "refreshing")?;
+    let _lock = crate::paths::lock_entry(env, entry, "refreshing")?;
     if let Ok(Some(creds)) = store.load(entry) {
         if fresh(&creds, OffsetDateTime::now_utc()) {
             return Ok(creds);
@@ -294,9 +297,9 @@ fn cached_or(
 
 /// The MFA code: the first line of --mfa-command's output, or typed on the
 /// terminal (`/dev/tty` works even when the SDK captured stdin and stdout).
-fn mfa_code(serial: &str, command: Option<&str>, entry: &str) -> Result<String> {
+fn mfa_code(env: &Env, serial: &str, command: Option<&str>, entry: &str) -> Result<String> {
     let code = match command {
-        Some(command) => run_mfa_command(command, entry)?,
+        Some(command) => run_mfa_command(env, command, entry)?,
         None => ask_terminal(serial)?,
     };
     let code = code.trim().to_string();
@@ -309,11 +312,11 @@ fn mfa_code(serial: &str, command: Option<&str>, entry: &str) -> Result<String> 
     Ok(code)
 }
 
-fn run_mfa_command(command: &str, entry: &str) -> Result<String> {
-    let mut around = refreshing();
+fn run_mfa_command(env: &Env, command: &str, entry: &str) -> Result<String> {
+    let mut around = refreshing(env);
     around.push(entry.to_string());
     let env = [
-        ("AWSCREDS_DEPTH", (depth() + 1).to_string()),
+        ("AWSCREDS_DEPTH", (depth(env) + 1).to_string()),
         ("AWSCREDS_REFRESHING", around.join(" ")),
     ];
     Ok(crate::ask::command_line(command, "--mfa-command", &env)?.to_string())

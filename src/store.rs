@@ -11,6 +11,7 @@ use std::cell::RefCell;
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
+use crate::context::Env;
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 pub use crate::store_kind::{StoreChoice, StoreKind};
@@ -37,12 +38,12 @@ pub fn keyutils_expiry_note() -> String {
 
 /// Another store of this platform that holds NAME, for messages that say
 /// where a key went.
-pub fn find_elsewhere(name: &str, except: StoreKind) -> Option<StoreKind> {
+pub fn find_elsewhere(env: &Env, name: &str, except: StoreKind) -> Option<StoreKind> {
     StoreKind::on_this_platform()
         .iter()
         .copied()
         .filter(|&kind| kind != except)
-        .find(|&kind| open_kind(kind).is_ok_and(|store| store.contains(name).unwrap_or(false)))
+        .find(|&kind| open_kind(env, kind).is_ok_and(|store| store.contains(name).unwrap_or(false)))
 }
 
 /// The operations a platform store provides on raw values.
@@ -69,6 +70,11 @@ trait Backend {
     /// (a locked file store asks for its passphrase).
     fn reads_without_asking(&self) -> bool {
         true
+    }
+    /// The folder of a store this process has just created, which the
+    /// user should hear of (the file store's first `add`).
+    fn created(&self) -> Option<std::path::PathBuf> {
+        None
     }
 }
 
@@ -104,10 +110,10 @@ impl Store {
     }
 
     /// Opens the chosen store; `auto` picks the platform's default.
-    pub fn open(choice: StoreChoice) -> Result<Store> {
+    pub fn open(choice: StoreChoice, env: &Env) -> Result<Store> {
         match choice.kind() {
-            None => open_auto(),
-            Some(kind) => open_kind(kind),
+            None => open_auto(env),
+            Some(kind) => open_kind(env, kind),
         }
     }
 
@@ -200,6 +206,12 @@ impl Store {
         self.backend.reads_without_asking()
     }
 
+    /// The folder of a store this process has just created by writing to
+    /// it (the file store's first entry), for the command to tell.
+    pub fn created(&self) -> Option<std::path::PathBuf> {
+        self.backend.created()
+    }
+
     /// Writes NAME's entry (replacing any), then reads it back to make sure
     /// the store holds exactly what was meant. A locked file store checks
     /// the bytes it wrote instead: `add` works without its passphrase.
@@ -257,17 +269,17 @@ impl Store {
     }
 }
 
-fn open_kind(kind: StoreKind) -> Result<Store> {
+fn open_kind(env: &Env, kind: StoreKind) -> Result<Store> {
     let backend: Box<dyn Backend> = match kind {
         #[cfg(target_os = "linux")]
-        StoreKind::SecretService => Box::new(secret_service::SecretServiceBackend::connect()?),
+        StoreKind::SecretService => Box::new(secret_service::SecretServiceBackend::connect(env)?),
         #[cfg(target_os = "linux")]
         StoreKind::Keyutils => Box::new(keyutils::KeyutilsBackend::open()?),
         #[cfg(target_os = "macos")]
         StoreKind::Keychain => Box::new(native::NativeBackend::open(kind)?),
         #[cfg(windows)]
         StoreKind::Windows => Box::new(native::NativeBackend::open(kind)?),
-        StoreKind::File => Box::new(file::FileBackend::open()?),
+        StoreKind::File => Box::new(file::FileBackend::open(env)?),
         #[allow(unreachable_patterns)]
         _ => return Err(Error::StoreNotHere { store: kind }),
     };
@@ -275,34 +287,34 @@ fn open_kind(kind: StoreKind) -> Result<Store> {
 }
 
 #[cfg(target_os = "linux")]
-fn open_auto() -> Result<Store> {
+fn open_auto(env: &Env) -> Result<Store> {
     // The Secret Service when the session bus offers it, else the file
     // store once it has been created, else the kernel keyring.
-    let why = match secret_service::SecretServiceBackend::connect_if_offered() {
+    let why = match secret_service::SecretServiceBackend::connect_if_offered(env) {
         Ok(backend) => return Ok(Store::new(StoreKind::SecretService, Box::new(backend))),
         Err(why) => why,
     };
-    let fallback = if file::exists() {
+    let fallback = if file::exists(env) {
         StoreKind::File
     } else {
         StoreKind::Keyutils
     };
-    let mut store = open_kind(fallback)?;
+    let mut store = open_kind(env, fallback)?;
     store.auto = Some(format!("{} because {why}", fallback.id()));
     Ok(store)
 }
 
 #[cfg(target_os = "macos")]
-fn open_auto() -> Result<Store> {
-    open_kind(StoreKind::Keychain)
+fn open_auto(env: &Env) -> Result<Store> {
+    open_kind(env, StoreKind::Keychain)
 }
 
 #[cfg(windows)]
-fn open_auto() -> Result<Store> {
-    open_kind(StoreKind::Windows)
+fn open_auto(env: &Env) -> Result<Store> {
+    open_kind(env, StoreKind::Windows)
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
-fn open_auto() -> Result<Store> {
-    open_kind(StoreKind::SecretService)
+fn open_auto(env: &Env) -> Result<Store> {
+    open_kind(env, StoreKind::SecretService)
 }

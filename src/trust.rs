@@ -27,9 +27,9 @@ fn digest(path: &Path, content: &[u8]) -> String {
 
 impl Trust {
     /// `$XDG_DATA_HOME/awscreds-rs/allow/`.
-    pub fn open() -> Result<Trust> {
+    pub fn open(env: &crate::context::Env) -> Result<Trust> {
         Ok(Trust {
-            dir: crate::paths::data_dir()?.join("allow"),
+            dir: crate::paths::data_dir(env)?.join("allow"),
         })
     }
 

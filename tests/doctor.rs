@@ -136,6 +136,30 @@ fn text_output_has_no_colour_off_a_terminal_and_never_shows_secrets() {
     );
 }
 
+/// A variable that is not UTF-8 (any variable, an AWS one too) is
+/// reported, never a panic.
+#[test]
+fn doctor_reads_an_environment_that_is_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let t = TestEnv::with_key("helen");
+    t.write_config(&format!(
+        "[default]\nregion = us-east-1\ncredential_process = {} --username helen\n",
+        bin_path()
+    ));
+    let bad = std::ffi::OsStr::from_bytes(b"caf\xe9");
+    for name in ["AWS_DEFAULT_OUTPUT", "LANG_OF_SOMETHING"] {
+        let mut run = t.run(&["doctor", "--json"]);
+        run.cmd.env(name, bad);
+        let out = run.output();
+        assert_eq!(out.code, 0, "{name}: {out:?}");
+        let findings: Value = serde_json::from_str(&out.stdout).unwrap();
+        assert!(
+            findings.as_array().is_some_and(|f| !f.is_empty()),
+            "{out:?}"
+        );
+    }
+}
+
 #[test]
 fn profiles_lists_every_profile_with_its_source() {
     let t = TestEnv::secret_service();

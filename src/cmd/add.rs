@@ -5,6 +5,7 @@ use std::io::{BufRead, IsTerminal, Read, Write};
 use time::OffsetDateTime;
 
 use crate::cli::AddArgs;
+use crate::context::Env;
 use crate::credentials::{mask_access_key_id, parse_expiration, Credentials};
 use crate::error::{Error, Result};
 use crate::names::{validate_mfa_serial, validate_name};
@@ -20,7 +21,8 @@ pub fn run(choice: StoreChoice, args: &AddArgs) -> Result<()> {
     if let Some(serial) = &args.mfa_serial {
         validate_mfa_serial(serial)?;
     }
-    let store = Store::open(choice)?;
+    let env = Env::process();
+    let store = Store::open(choice, &env)?;
     // What is stored is read only when it is needed: a corrupt entry still
     // counts as stored (only --force replaces it) but cannot take a new MFA
     // device, and a locked file store takes a new NAME without its
@@ -75,7 +77,7 @@ pub fn run(choice: StoreChoice, args: &AddArgs) -> Result<()> {
     // Checked again under the NAME's lock, which every add takes to write:
     // of two adds of a new NAME at once, the second is refused rather than
     // replacing the first's key, and each reads back its own document.
-    let _lock = crate::paths::lock_entry(name, "writing")?;
+    let _lock = crate::paths::lock_entry(&env, name, "writing")?;
     let exists = exists || store.contains(name)?;
     if exists && !args.force {
         return Err(Error::Exists {
@@ -84,6 +86,7 @@ pub fn run(choice: StoreChoice, args: &AddArgs) -> Result<()> {
         });
     }
     store.save(name, &creds)?;
+    super::tell_created(&store);
     // Sessions made from the key this one replaces are not served again.
     if exists {
         crate::session::drop_sessions(&store, Some(name))?;

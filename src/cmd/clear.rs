@@ -1,6 +1,7 @@
 //! `awscreds-rs clear [--username NAME]`: drop cached STS sessions. The
 //! stored keys stay; the next call makes a new session.
 
+use crate::context::Env;
 use crate::error::Result;
 use crate::names::validate_name;
 use crate::session::drop_sessions;
@@ -10,7 +11,8 @@ pub fn run(choice: StoreChoice, name: Option<&str>) -> Result<()> {
     if let Some(name) = name {
         validate_name(name)?;
     }
-    let store = Store::open(choice)?;
+    let env = Env::process();
+    let store = Store::open(choice, &env)?;
     let dropped = drop_sessions(&store, name)?;
     let whose = name.map(|n| format!(" of '{n}'")).unwrap_or_default();
     eprintln!(

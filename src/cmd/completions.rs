@@ -7,6 +7,7 @@ use clap_complete::{generate, Shell as Target};
 
 use crate::awsfiles::AwsFiles;
 use crate::cli::{Cli, NameKind, Shell};
+use crate::context::Env;
 use crate::error::Result;
 use crate::store::{Store, StoreChoice};
 
@@ -48,12 +49,13 @@ pub fn run(shell: Shell) -> Result<()> {
 
 /// `complete-names profiles|usernames`: one candidate a line, nothing on error.
 pub fn names(choice: StoreChoice, kind: NameKind) -> Result<()> {
+    let env = Env::process();
     let mut names: Vec<String> = match kind {
-        NameKind::Profiles => match AwsFiles::locate() {
+        NameKind::Profiles => match AwsFiles::locate(&env) {
             Ok(files) => crate::profiles::names(&files).into_iter().collect(),
             Err(_) => return Ok(()),
         },
-        NameKind::Usernames => match Store::open(choice).and_then(|s| s.entries()) {
+        NameKind::Usernames => match Store::open(choice, &env).and_then(|s| s.entries()) {
             Ok(entries) => entries
                 .into_iter()
                 .map(|e| e.name)

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::awsfiles::{self, AwsFiles};
+use crate::context::Env;
 use crate::error::{Error, Result};
 use crate::ini::Ini;
 use crate::names::{validate_name, validate_profile_name};
@@ -16,15 +17,16 @@ pub fn run(choice: StoreChoice, profile: &str, name: &str, region: Option<&str>)
     if let Some(region) = region {
         validate_region(region)?;
     }
-    let files = AwsFiles::locate()?;
+    let env = Env::process();
+    let files = AwsFiles::locate(&env)?;
     // The store decides the line: one other than the platform's default is
     // named in it.
-    let store = Store::open(choice);
+    let store = Store::open(choice, &env);
     let kind = match &store {
         Ok(store) => store.kind(),
         Err(_) => choice.kind().unwrap_or_else(StoreKind::platform_default),
     };
-    let lock = awsfiles::lock(&[&files.config])?;
+    let lock = awsfiles::lock(&env, &[&files.config])?;
     let command = process_command(name, kind)?;
     let old = awsfiles::read_text(&files.config)?;
     let mut ini = Ini::parse(old.as_deref().unwrap_or(""));
@@ -71,7 +73,7 @@ pub fn run(choice: StoreChoice, profile: &str, name: &str, region: Option<&str>)
 
     match store.and_then(|store| Ok((store.contains(name)?, store.label()))) {
         Ok((true, _)) => {}
-        Ok((false, label)) => match store::find_elsewhere(name, kind) {
+        Ok((false, label)) => match store::find_elsewhere(&env, name, kind) {
             Some(other) => eprintln!(
                 "Warning: '{name}' is stored in {}, not in {label}, which this line reads; \
                  point the line there with: awscreds-rs configure --profile {profile} \

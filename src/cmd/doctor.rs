@@ -4,19 +4,21 @@
 use std::io::IsTerminal;
 
 use crate::awsfiles::AwsFiles;
+use crate::context::Env;
 use crate::doctor::{self, Context, Status};
 use crate::error::{Error, Result};
 use crate::store::StoreChoice;
 
 pub fn run(choice: StoreChoice, profile: Option<String>, json: bool, online: bool) -> Result<()> {
+    let os = Env::process();
     let ctx = Context {
-        env: std::env::vars()
-            .filter(|(k, _)| k.starts_with("AWS_") || k.starts_with("AWSCREDS_"))
-            .collect(),
-        files: AwsFiles::locate()?,
+        env: Context::aws_vars(&os),
+        files: AwsFiles::locate(&os)?,
+        os,
         profile,
         store: choice,
         cwd: std::env::current_dir().unwrap_or_default(),
+        now: time::OffsetDateTime::now_utc(),
         online,
     };
     let mut findings = doctor::run(&ctx);

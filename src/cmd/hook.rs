@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use crate::awsfiles::AwsFiles;
 use crate::cli::Shell;
+use crate::context::Env;
 use crate::error::Result;
 use crate::hook::{decide, emit_with_leave, leaving, Input, State};
 use crate::project;
@@ -45,9 +46,10 @@ pub fn run(shell: Shell) -> Result<()> {
     let cwd = std::env::current_dir()
         .or_else(|_| std::env::var("PWD").map(PathBuf::from))
         .unwrap_or_default();
-    let trust = Trust::open()?;
+    let env = Env::process();
+    let trust = Trust::open(&env)?;
     let target = project::judge(&cwd, &trust);
-    let files = AwsFiles::locate()?;
+    let files = AwsFiles::locate(&env)?;
     let input = input_from_env();
     let (aws_profile, shadowing) = (input.aws_profile.clone(), input.shadowing.clone());
     let outcome = decide(input, &target, shell, &|p| {

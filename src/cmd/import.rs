@@ -14,6 +14,7 @@ use time::OffsetDateTime;
 
 use crate::awsfiles::{self, AwsFiles};
 use crate::cli::ImportArgs;
+use crate::context::Env;
 use crate::credentials::{mask_access_key_id, Credentials};
 use crate::error::{Error, Result};
 use crate::ini::{is_config_header, Ini};
@@ -34,13 +35,14 @@ struct Move {
 }
 
 pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
-    let files = AwsFiles::locate()?;
-    let lock = awsfiles::lock(&[&files.config, &files.credentials])?;
+    let env = Env::process();
+    let files = AwsFiles::locate(&env)?;
+    let lock = awsfiles::lock(&env, &[&files.config, &files.credentials])?;
     let creds_old = awsfiles::read_text(&files.credentials)?;
     let config_old = awsfiles::read_text(&files.config)?;
     let mut creds_ini = Ini::parse(creds_old.as_deref().unwrap_or(""));
     let mut config_ini = Ini::parse(config_old.as_deref().unwrap_or(""));
-    let store = Store::open(choice)?;
+    let store = Store::open(choice, &env)?;
 
     // (1) Check everything before changing anything. A section or a key
     // written twice holds two keys for one profile: moving one and deleting
@@ -154,6 +156,7 @@ pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
     for m in to_store {
         store.save(&m.name, &m.credentials)?;
     }
+    super::tell_created(&store);
     crate::faults::stop_here_in_tests("stored");
 
     // (3) The profiles run awscreds-rs.

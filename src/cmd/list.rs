@@ -3,6 +3,7 @@
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use crate::context::Env;
 use crate::credentials::{format_expiration, mask_access_key_id, ROTATE_AFTER_DAYS};
 use crate::error::Result;
 use crate::store::{Listed, Store, StoreChoice};
@@ -52,7 +53,8 @@ fn row(entry: Listed, now: OffsetDateTime) -> Row {
 }
 
 pub fn run(choice: StoreChoice, json: bool) -> Result<()> {
-    let store = Store::open(choice)?;
+    let env = Env::process();
+    let store = Store::open(choice, &env)?;
     let now = OffsetDateTime::now_utc();
     let rows: Vec<Row> = store
         .entries()?

@@ -101,6 +101,19 @@ pub fn run_fast(fast: Fast) -> Result<()> {
     }
 }
 
+/// Tells of a store that the command created by writing to it (the file
+/// store's first entry), and how it is unlocked from then on.
+pub fn tell_created(store: &crate::store::Store) {
+    if let Some(dir) = store.created() {
+        eprintln!(
+            "Created {} in {}. Its passphrase is asked once per boot \
+             (awscreds-rs unlock); without it the keys cannot be read.",
+            store.label(),
+            dir.display()
+        );
+    }
+}
+
 /// Prints a value as pretty JSON and a newline.
 pub fn print_json(value: &impl serde::Serialize) -> Result<()> {
     let mut text = serde_json::to_string_pretty(value).expect("plain data always serializes");

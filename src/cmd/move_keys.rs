@@ -4,14 +4,16 @@
 //! store. Cached sessions are dropped, not moved.
 
 use crate::cli::MoveArgs;
+use crate::context::Env;
 use crate::error::{Error, Result};
 use crate::names::validate_name;
 use crate::session::{drop_sessions, is_cache_entry};
 use crate::store::{Store, StoreChoice};
 
 pub fn run(global: StoreChoice, args: &MoveArgs) -> Result<()> {
-    let source = Store::open(args.from.unwrap_or(global))?;
-    let target = Store::open(args.to)?;
+    let env = Env::process();
+    let source = Store::open(args.from.unwrap_or(global), &env)?;
+    let target = Store::open(args.to, &env)?;
     if source.kind() == target.kind() {
         return Err(Error::Usage(format!(
             "--to names the store the keys are in already ({}); pick another",
@@ -62,6 +64,7 @@ pub fn run(global: StoreChoice, args: &MoveArgs) -> Result<()> {
             auto: None,
         })?;
         target.save(name, &creds)?;
+        super::tell_created(&target);
         // Read back through the target's own decryption (a locked file
         // store asks its passphrase here), before the source goes.
         if target.load(name)?.as_ref() != Some(&creds) {

@@ -3,6 +3,7 @@
 
 use time::OffsetDateTime;
 
+use crate::context::Env;
 use crate::error::{Error, Result};
 use crate::names::validate_name;
 use crate::session::{self, Options};
@@ -18,7 +19,8 @@ pub fn run(choice: StoreChoice, name: &str, options: &Options) -> Result<()> {
         ));
     }
     let now = OffsetDateTime::now_utc();
-    let store = Store::open(choice).map_err(|e| name_it(e, name))?;
+    let env = Env::process();
+    let store = Store::open(choice, &env).map_err(|e| name_it(e, name))?;
     // A key with an MFA device needs its cached session too: where the
     // store reads both in one round trip, it does.
     let key = store
@@ -29,8 +31,8 @@ pub fn run(choice: StoreChoice, name: &str, options: &Options) -> Result<()> {
     let creds = if key.mfa_serial.is_none() && options.is_empty() {
         key
     } else {
-        session::enter_guard()?;
-        session::credentials(&store, name, key, options, &crate::sts::Client, now)
+        session::enter_guard(&env)?;
+        session::credentials(&env, &store, name, key, options, &crate::sts::Client, now)
             .map_err(|e| name_it(e, name))?
     };
     let mut json = creds.to_process_json();

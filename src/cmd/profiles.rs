@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::awsfiles::{self, AwsFiles};
+use crate::context::Env;
 use crate::error::Result;
 use crate::ini::Ini;
 use crate::profiles;
@@ -19,7 +20,7 @@ struct Row {
 }
 
 pub fn run(json: bool) -> Result<()> {
-    let files = AwsFiles::locate()?;
+    let files = AwsFiles::locate(&Env::process())?;
     let read = |path| -> Result<Ini> {
         let text = awsfiles::read_text(path)?.unwrap_or_default();
         let ini = Ini::parse(&text);

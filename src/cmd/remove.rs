@@ -1,12 +1,14 @@
 //! `awscreds-rs remove --username NAME`: delete one entry.
 
+use crate::context::Env;
 use crate::error::Result;
 use crate::names::validate_name;
 use crate::store::{Store, StoreChoice};
 
 pub fn run(choice: StoreChoice, name: &str) -> Result<()> {
     validate_name(name)?;
-    let store = Store::open(choice)?;
+    let env = Env::process();
+    let store = Store::open(choice, &env)?;
     store.remove(name)?;
     let sessions = crate::session::drop_sessions(&store, Some(name))?;
     let and = match sessions {

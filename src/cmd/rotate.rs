@@ -2,6 +2,7 @@
 //! place of the stored one, one progress line per step on stderr.
 
 use crate::cli::RotateArgs;
+use crate::context::Env;
 use crate::credentials::mask_access_key_id;
 use crate::error::Result;
 use crate::names::validate_name;
@@ -11,18 +12,27 @@ use crate::store::{Store, StoreChoice};
 pub fn run(choice: StoreChoice, args: &RotateArgs) -> Result<()> {
     let name = &args.username;
     validate_name(name)?;
-    let store = Store::open(choice)?;
+    let env = Env::process();
+    let store = Store::open(choice, &env)?;
     let options = Options {
         mfa_command: args.mfa_command.clone(),
         ..Options::default()
     };
     let client = crate::sts::Client;
-    let rotated = crate::rotate::rotate(&store, name, &options, &client, &client, &mut |step| {
-        eprintln!("{}", step.line());
-        if let Some(id) = step.id() {
-            crate::faults::stop_here_in_tests(id);
-        }
-    })?;
+    let rotated = crate::rotate::rotate(
+        &env,
+        &store,
+        name,
+        &options,
+        &client,
+        &client,
+        &mut |step| {
+            eprintln!("{}", step.line());
+            if let Some(id) = step.id() {
+                crate::faults::stop_here_in_tests(id);
+            }
+        },
+    )?;
     eprintln!(
         "Rotated '{name}' in {}: {} replaces {}, which is deleted.",
         store.label(),

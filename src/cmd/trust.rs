@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::awsfiles::AwsFiles;
+use crate::context::Env;
 use crate::error::{Error, Result};
 use crate::names::validate_profile_name;
 use crate::project::{self, one_line, FILE_NAME};
@@ -42,7 +43,7 @@ pub fn allow(dir: Option<&Path>) -> Result<()> {
             "fix the file first",
         )
     })?;
-    Trust::open()?.allow(&file.path, &file.content)?;
+    Trust::open(&Env::process())?.allow(&file.path, &file.content)?;
     eprintln!(
         "Allowed {} (profile '{}').",
         one_line(&file.path),
@@ -55,7 +56,7 @@ pub fn allow(dir: Option<&Path>) -> Result<()> {
 pub fn deny(dir: Option<&Path>) -> Result<()> {
     let found = nearest(dir)?;
     let path = found.canonicalize().unwrap_or(found);
-    if Trust::open()?.deny(&path)? {
+    if Trust::open(&Env::process())?.deny(&path)? {
         eprintln!("Denied {}: the shell hook ignores it now.", one_line(&path));
     } else {
         eprintln!("{} was not allowed; nothing changed.", one_line(&path));
@@ -76,7 +77,7 @@ pub fn use_profile(profile: &str) -> Result<()> {
     let path = path
         .canonicalize()
         .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
-    Trust::open()?.allow(&path, content.as_bytes())?;
+    Trust::open(&Env::process())?.allow(&path, content.as_bytes())?;
     eprintln!(
         "Wrote and allowed {} (profile '{profile}').",
         one_line(&path)
@@ -86,7 +87,7 @@ pub fn use_profile(profile: &str) -> Result<()> {
 }
 
 fn warn_if_undefined(profile: &str) -> Result<()> {
-    let files = AwsFiles::locate()?;
+    let files = AwsFiles::locate(&Env::process())?;
     if !crate::profiles::names(&files).contains(profile) {
         eprintln!(
             "Warning: profile '{profile}' is in neither {} nor {}; add it with: \

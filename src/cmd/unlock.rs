@@ -1,6 +1,7 @@
 //! `awscreds-rs unlock [--for DURATION]`, `lock` and `passwd`: the
 //! passphrase of the encrypted file store, asked once per boot.
 
+use crate::context::Env;
 use crate::error::{Error, Result};
 use crate::store::file::FileBackend;
 
@@ -9,7 +10,7 @@ pub fn unlock(duration: Option<&str>) -> Result<()> {
         .map(crate::duration::parse)
         .transpose()
         .map_err(|e| Error::Usage(format!("invalid --for: {e}")))?;
-    FileBackend::open()?.unlock(seconds)?;
+    FileBackend::open(&Env::process())?.unlock(seconds)?;
     let until = match seconds {
         Some(secs) => format!("for {}", crate::duration::describe(secs)),
         None => "until reboot or `awscreds-rs lock`".to_string(),
@@ -19,7 +20,7 @@ pub fn unlock(duration: Option<&str>) -> Result<()> {
 }
 
 pub fn lock() -> Result<()> {
-    if FileBackend::open()?.lock()? {
+    if FileBackend::open(&Env::process())?.lock()? {
         eprintln!("Locked the encrypted file store: the next read asks for its passphrase.");
     } else {
         eprintln!("The encrypted file store was not unlocked; nothing to do.");
@@ -28,7 +29,7 @@ pub fn lock() -> Result<()> {
 }
 
 pub fn passwd() -> Result<()> {
-    FileBackend::open()?.passwd()?;
+    FileBackend::open(&Env::process())?.passwd()?;
     eprintln!("Changed the passphrase of the encrypted file store.");
     Ok(())
 }

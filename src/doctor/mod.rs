@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::awsfiles::AwsFiles;
+use crate::context::Env;
 use crate::ini::Ini;
 use crate::profiles;
 use crate::store::StoreChoice;
@@ -43,13 +44,32 @@ pub struct Finding {
 /// What the doctor looks at, gathered once so the checks stay pure of the
 /// process environment.
 pub struct Context {
+    /// The variables of AWS and awscreds-rs ([`Context::aws_vars`]).
     pub env: BTreeMap<String, String>,
+    /// The environment the stores and the allow list are opened in.
+    pub os: Env,
     pub files: AwsFiles,
     pub profile: Option<String>,
     pub store: StoreChoice,
     pub cwd: PathBuf,
+    /// The time every check judges expiry and age by.
+    pub now: time::OffsetDateTime,
     /// `--online`: AWS may be asked (STS, and IAM for a key's age).
     pub online: bool,
+}
+
+impl Context {
+    /// The `AWS_*` and `AWSCREDS_*` variables of `env`, a value that is
+    /// not UTF-8 shown with `?` for what it cannot show (doctor reports
+    /// it; it is never a reason to stop).
+    pub fn aws_vars(env: &Env) -> BTreeMap<String, String> {
+        env.vars_os()
+            .into_iter()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v)))
+            .filter(|(k, _)| k.starts_with("AWS_") || k.starts_with("AWSCREDS_"))
+            .map(|(k, v)| (k, v.to_string_lossy().replace('\u{fffd}', "?")))
+            .collect()
+    }
 }
 
 /// The findings so far.

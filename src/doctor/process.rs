@@ -64,7 +64,8 @@ pub(super) fn check_process(
         let path = PathBuf::from(program);
         path.exists().then_some(path)
     } else {
-        which::which(program).ok()
+        let cwd = &ctx.cwd;
+        which::which_in(program, ctx.os.var_os("PATH"), cwd).ok()
     };
     let Some(resolved) = resolved else {
         return r.error(
@@ -95,7 +96,7 @@ pub(super) fn check_process(
             return;
         }
     }
-    run_process(r, &words);
+    run_process(r, &words, ctx.now);
 }
 
 /// Which store the line reads and whether NAME is there; false when there
@@ -129,7 +130,7 @@ fn check_entry(
             format!("no --store: AWSCREDS_STORE={}", ctx.store.id()),
         ),
     };
-    let store = match Store::open(choice) {
+    let store = match Store::open(choice, &ctx.os) {
         Ok(store) => store,
         Err(e) => {
             r.error(CHECK, e.to_string(), "see the store check below");
@@ -153,6 +154,7 @@ fn check_entry(
         Ok(Some(creds)) => {
             check_expiry(
                 r,
+                ctx.now,
                 &creds,
                 name,
                 &format!("{label}, which the line reads ({how})"),
@@ -161,7 +163,7 @@ fn check_entry(
             true
         }
         Ok(None) => {
-            match crate::store::find_elsewhere(name, store.kind()) {
+            match crate::store::find_elsewhere(&ctx.os, name, store.kind()) {
                 Some(other) => r.error(
                     CHECK,
                     format!(
@@ -201,7 +203,7 @@ fn check_age(r: &mut Report, ctx: &Context, store: &Store, mut creds: Credential
     if creds.is_temporary() {
         return;
     }
-    let now = OffsetDateTime::now_utc();
+    let now = ctx.now;
     let id = crate::credentials::mask_access_key_id(&creds.access_key_id);
     let mut from_iam = String::new();
     if creds.created.is_none() && ctx.online {
@@ -258,8 +260,7 @@ fn check_age(r: &mut Report, ctx: &Context, store: &Store, mut creds: Credential
 }
 
 /// `label` is the store the line reads, and how it was picked.
-fn check_expiry(r: &mut Report, creds: &Credentials, name: &str, label: &str) {
-    let now = OffsetDateTime::now_utc();
+fn check_expiry(r: &mut Report, now: OffsetDateTime, creds: &Credentials, name: &str, label: &str) {
     match creds.expiration {
         Some(at) if at <= now => r.error(
             "credential_process.entry",
@@ -294,7 +295,7 @@ fn check_expiry(r: &mut Report, creds: &Credentials, name: &str, label: &str) {
 
 /// Runs the command the way botocore does (no shell), with a time limit,
 /// and checks its JSON without showing any secret.
-fn run_process(r: &mut Report, words: &[String]) {
+fn run_process(r: &mut Report, words: &[String], now: OffsetDateTime) {
     let child = Command::new(&words[0])
         .args(&words[1..])
         .stdin(Stdio::null())
@@ -352,7 +353,7 @@ fn run_process(r: &mut Report, words: &[String]) {
         );
     }
     let read = Credentials::from_process_json(&stdout)
-        .and_then(|creds| creds.validate(OffsetDateTime::now_utc()).map(|()| creds));
+        .and_then(|creds| creds.validate(now).map(|()| creds));
     match read {
         Ok(creds) => {
             let expiry = creds

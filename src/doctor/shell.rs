@@ -8,7 +8,7 @@ use crate::trust::Trust;
 pub(super) fn check_shell(r: &mut Report, ctx: &Context) {
     let hook = var(ctx, "AWSCREDS_SHELL_HOOK");
     // The same judgment as the hook's, so doctor says what the hook does.
-    let target = match Trust::open() {
+    let target = match Trust::open(&ctx.os) {
         Ok(trust) => project::judge(&ctx.cwd, &trust),
         Err(_) => Target::None,
     };

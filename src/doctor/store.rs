@@ -5,7 +5,7 @@ use crate::store::Store;
 
 pub(super) fn check_store(r: &mut Report, ctx: &Context) {
     let entries = |n: usize| format!("{n} entr{}", if n == 1 { "y" } else { "ies" });
-    let store = match Store::open(ctx.store) {
+    let store = match Store::open(ctx.store, &ctx.os) {
         Ok(store) => store,
         Err(e) => return r.error("store", e.to_string(), "follow the message"),
     };

@@ -26,6 +26,7 @@ use age::x25519::{Identity, Recipient};
 use zeroize::Zeroizing;
 
 use super::{Backend, StoreKind};
+use crate::context::Env;
 use crate::error::{Error, Result};
 
 pub mod unlocked;
@@ -40,27 +41,32 @@ const SUFFIX: &str = ".age";
 const HEADER: &str = "awscreds-rs entry ";
 
 /// The store's folder.
-pub fn dir() -> Result<PathBuf> {
-    Ok(crate::paths::data_dir()?.join("store"))
+pub fn dir(env: &Env) -> Result<PathBuf> {
+    Ok(crate::paths::data_dir(env)?.join("store"))
 }
 
 /// Whether the file store has been created (its first `add`): Linux's
 /// `auto` then prefers it to the kernel keyring.
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-pub fn exists() -> bool {
-    dir().is_ok_and(|dir| dir.join(IDENTITY_FILE).is_file())
+pub fn exists(env: &Env) -> bool {
+    dir(env).is_ok_and(|dir| dir.join(IDENTITY_FILE).is_file())
 }
 
 pub struct FileBackend {
     dir: PathBuf,
+    env: Env,
+    /// Whether this process created the store (its first `add`).
+    created: std::cell::Cell<bool>,
     /// The identity once it has been read, so that `list` asks once.
     identity: OnceCell<Identity>,
 }
 
 impl FileBackend {
-    pub fn open() -> Result<Self> {
+    pub fn open(env: &Env) -> Result<Self> {
         Ok(FileBackend {
-            dir: dir()?,
+            dir: dir(env)?,
+            env: env.clone(),
+            created: std::cell::Cell::new(false),
             identity: OnceCell::new(),
         })
     }
@@ -90,7 +96,7 @@ impl FileBackend {
         let identity = match unlocked::get(&recipient) {
             Some(identity) => identity,
             None => {
-                let passphrase = passphrase()?.ok_or(Error::StoreLocked {
+                let passphrase = passphrase(&self.env)?.ok_or(Error::StoreLocked {
                     store: StoreKind::File,
                 })?;
                 let identity = self.decrypt_identity(&passphrase, &recipient)?;
@@ -135,13 +141,17 @@ impl FileBackend {
     /// twice. Another process creating it at the same moment wins cleanly:
     /// the lock makes the second one find the store made.
     fn create(&self) -> Result<()> {
-        let (lock, lock_path) = crate::paths::lock_file(Path::new("store.lock"))?;
+        let (lock, lock_path) = crate::paths::lock_file(&self.env, Path::new("store.lock"))?;
         lock.lock()
             .map_err(|e| Error::io(format!("cannot lock {}", lock_path.display()), e))?;
         if self.dir.join(IDENTITY_FILE).is_file() {
             return Ok(());
         }
-        let passphrase = new_passphrase("The encrypted file store does not exist yet", true)?;
+        let passphrase = new_passphrase(
+            &self.env,
+            "The encrypted file store does not exist yet",
+            true,
+        )?;
         crate::atomic::create_private_dir(&self.dir.join(ENTRIES))?;
         let identity = Identity::generate();
         let recipient = identity.to_public().to_string();
@@ -154,11 +164,7 @@ impl FileBackend {
         // The store exists once identity.age does: written last.
         self.seal_identity(&identity, &recipient, passphrase)?;
         let _ = unlocked::keep(&recipient, &identity, None);
-        eprintln!(
-            "Created the encrypted file store in {}. Its passphrase is asked once per boot \
-             (awscreds-rs unlock); without it the keys cannot be read.",
-            self.dir.display()
-        );
+        self.created.set(true);
         Ok(())
     }
 
@@ -188,7 +194,7 @@ impl FileBackend {
     /// otherwise promise what the next read does not keep.
     pub fn unlock(&self, seconds: Option<u64>) -> Result<()> {
         let recipient = self.recipient()?;
-        let passphrase = passphrase()?.ok_or_else(|| {
+        let passphrase = passphrase(&self.env)?.ok_or_else(|| {
             Error::invalid(
                 "there is no terminal to ask the passphrase of the encrypted file store",
                 format!("run awscreds-rs unlock on a terminal, or set {PASSPHRASE_COMMAND}"),
@@ -215,7 +221,7 @@ impl FileBackend {
     /// as they are.
     pub fn passwd(&self) -> Result<()> {
         let recipient = self.recipient()?;
-        let (lock, lock_path) = crate::paths::lock_file(Path::new("store.lock"))?;
+        let (lock, lock_path) = crate::paths::lock_file(&self.env, Path::new("store.lock"))?;
         lock.lock()
             .map_err(|e| Error::io(format!("cannot lock {}", lock_path.display()), e))?;
         let no_terminal = || {
@@ -227,9 +233,13 @@ impl FileBackend {
         if !crate::ask::has_terminal() {
             return Err(no_terminal());
         }
-        let old = passphrase()?.ok_or_else(no_terminal)?;
+        let old = passphrase(&self.env)?.ok_or_else(no_terminal)?;
         let identity = self.decrypt_identity(&old, &recipient)?;
-        let new = new_passphrase("Changing the passphrase of the encrypted file store", false)?;
+        let new = new_passphrase(
+            &self.env,
+            "Changing the passphrase of the encrypted file store",
+            false,
+        )?;
         self.seal_identity(&identity, &recipient, new)
     }
 }
@@ -331,6 +341,10 @@ impl Backend for FileBackend {
         Ok(names)
     }
 
+    fn created(&self) -> Option<PathBuf> {
+        self.created.get().then(|| self.dir.clone())
+    }
+
     fn reads_without_asking(&self) -> bool {
         !self.dir.join(IDENTITY_FILE).is_file()
             || self.identity.get().is_some()
@@ -342,8 +356,8 @@ impl Backend for FileBackend {
 
 /// The passphrase of an existing store: from the command, else the
 /// terminal; `None` when there is neither.
-fn passphrase() -> Result<Option<SecretString>> {
-    if let Some(command) = std::env::var_os(PASSPHRASE_COMMAND).filter(|c| !c.is_empty()) {
+fn passphrase(env: &Env) -> Result<Option<SecretString>> {
+    if let Some(command) = env.var_os(PASSPHRASE_COMMAND).filter(|c| !c.is_empty()) {
         let line = crate::ask::command_line(&command.to_string_lossy(), PASSPHRASE_COMMAND, &[])?;
         return Ok(Some(SecretString::from(line.to_string())));
     }
@@ -355,8 +369,10 @@ fn passphrase() -> Result<Option<SecretString>> {
 
 /// A new passphrase: the command's (when `from_command`), or typed twice
 /// on the terminal.
-fn new_passphrase(why: &str, from_command: bool) -> Result<SecretString> {
-    let command = std::env::var_os(PASSPHRASE_COMMAND).filter(|c| from_command && !c.is_empty());
+fn new_passphrase(env: &Env, why: &str, from_command: bool) -> Result<SecretString> {
+    let command = env
+        .var_os(PASSPHRASE_COMMAND)
+        .filter(|c| from_command && !c.is_empty());
     let passphrase = if let Some(command) = command {
         crate::ask::command_line(&command.to_string_lossy(), PASSPHRASE_COMMAND, &[])?
     } else {

@@ -23,6 +23,7 @@ use std::collections::HashMap;
 use dbus_secret_service::{EncryptionType, Error as SsError, Item, SecretService};
 
 use super::{Backend, StoreKind, SERVICE};
+use crate::context::Env;
 use crate::error::{Error, Result};
 use reader::{Found, Reader};
 
@@ -43,8 +44,8 @@ pub struct SecretServiceBackend {
 
 impl SecretServiceBackend {
     /// Connects, or says why the Secret Service is not available.
-    pub fn connect() -> Result<Self> {
-        Self::connect_if_offered().map_err(|detail| Error::StoreUnavailable {
+    pub fn connect(env: &Env) -> Result<Self> {
+        Self::connect_if_offered(env).map_err(|detail| Error::StoreUnavailable {
             store: StoreKind::SecretService,
             detail,
         })
@@ -52,8 +53,10 @@ impl SecretServiceBackend {
 
     /// Connects when the session bus offers the Secret Service; otherwise a
     /// short reason, for `auto` to pass on.
-    pub fn connect_if_offered() -> std::result::Result<Self, String> {
-        if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() && !runtime_bus_exists() {
+    /// libdbus reads `DBUS_SESSION_BUS_ADDRESS` from the process itself;
+    /// `env` is asked first so that a missing bus is said without trying.
+    pub fn connect_if_offered(env: &Env) -> std::result::Result<Self, String> {
+        if env.var_os("DBUS_SESSION_BUS_ADDRESS").is_none() && !runtime_bus_exists(env) {
             return Err("there is no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset)".into());
         }
         match Reader::open() {
@@ -194,8 +197,8 @@ impl Backend for SecretServiceBackend {
     }
 }
 
-fn runtime_bus_exists() -> bool {
-    std::env::var_os("XDG_RUNTIME_DIR")
+fn runtime_bus_exists(env: &Env) -> bool {
+    env.var_os("XDG_RUNTIME_DIR")
         .map(|dir| std::path::Path::new(&dir).join("bus").exists())
         .unwrap_or(false)
 }
