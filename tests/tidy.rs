@@ -1,0 +1,192 @@
+//! The layering that ARCHITECTURE.md draws, checked on the sources (in the
+//! spirit of rust-analyzer's tidy tests): no module imports one above it,
+//! and the process's environment, printing and exiting stay where the
+//! drawing puts them. It reads `src/` only; no binary is needed.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn project() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every `.rs` file under `dir`, sorted.
+fn sources(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(sources(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The top-level module a file belongs to: `src/store/file.rs` is `store`.
+fn module_of(file: &Path) -> String {
+    let relative = file.strip_prefix(project().join("src")).unwrap();
+    let first = relative.components().next().unwrap();
+    first
+        .as_os_str()
+        .to_str()
+        .unwrap()
+        .trim_end_matches(".rs")
+        .to_string()
+}
+
+/// A file's code as the checks read it: line comments and the unit tests
+/// (`#[cfg(test)] mod tests`, last in a file by habit) left out.
+fn code(file: &Path) -> String {
+    let text = fs::read_to_string(file).unwrap();
+    let text = match text.find("#[cfg(test)]\nmod tests") {
+        Some(at) => &text[..at],
+        None => &text,
+    };
+    text.lines()
+        .map(|line| match line.trim_start().starts_with("//") {
+            true => "",
+            false => line,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The layers of ARCHITECTURE.md's drawing, top first: each line of its
+/// first fenced block is one layer, and the words on it that end in `.rs`
+/// or `/` are its modules.
+fn layers() -> BTreeMap<String, usize> {
+    let text = fs::read_to_string(project().join("ARCHITECTURE.md")).unwrap();
+    let block = text
+        .split("```")
+        .nth(1)
+        .expect("ARCHITECTURE.md draws the layers in a fenced block");
+    let mut layers = BTreeMap::new();
+    for (depth, line) in block.lines().skip(1).enumerate() {
+        for word in line.split_whitespace() {
+            let module = word.trim_end_matches(',');
+            if let Some(name) = module
+                .strip_suffix(".rs")
+                .or_else(|| module.strip_suffix('/'))
+            {
+                let before = layers.insert(name.to_string(), depth);
+                assert!(before.is_none(), "{name} is drawn twice");
+            }
+        }
+    }
+    layers
+}
+
+/// The modules of the crate that `code` names: `crate::x`, `crate::{x, y}`,
+/// and in main.rs `awscreds_rs::`.
+fn imports(code: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for prefix in ["crate::", "awscreds_rs::"] {
+        for (at, _) in code.match_indices(prefix) {
+            let rest = &code[at + prefix.len()..];
+            let names: Vec<&str> = match rest.strip_prefix('{') {
+                // `crate::{a::B, c}`: the first name of each path.
+                Some(group) => group[..group.find('}').unwrap_or(group.len())]
+                    .split(',')
+                    .collect(),
+                None => vec![rest],
+            };
+            for name in names {
+                let name: String = name
+                    .trim()
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() {
+                    found.push(name);
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn every_module_is_drawn_and_imports_only_below_itself() {
+    let layers = layers();
+    let mut wrong = Vec::new();
+    for file in sources(&project().join("src")) {
+        let module = module_of(&file);
+        if module == "lib" {
+            continue;
+        }
+        let Some(&mine) = layers.get(&module) else {
+            wrong.push(format!("{module} is not in ARCHITECTURE.md's drawing"));
+            continue;
+        };
+        for used in imports(&code(&file)) {
+            match layers.get(&used) {
+                _ if used == module => {}
+                Some(&theirs) if theirs > mine => {}
+                Some(_) => wrong.push(format!(
+                    "{} uses {used}, which is not below it",
+                    file.display()
+                )),
+                None => wrong.push(format!(
+                    "{} uses {used}, which the drawing lacks",
+                    file.display()
+                )),
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// The modules that may use each of these, and why: what ARCHITECTURE.md's
+/// "Rules the tidy test keeps" lists.
+const CONFINED: &[(&str, &[&str])] = &[
+    // The process's variables: read by the commands, handed down as
+    // context::Env; sts.rs is where the AWS SDK reads them on its own, and
+    // reads the same to name its endpoints; faults.rs is test-only.
+    ("std::env", &["main", "cmd", "context", "sts", "faults"]),
+    // Printing: the commands, and the panic hook.
+    ("println!", &["main", "cmd"]),
+    ("print!", &["main", "cmd"]),
+    ("eprintln!", &["main", "cmd", "hardening"]),
+    ("eprint!", &["main", "cmd"]),
+    ("dbg!", &[]),
+    // Exiting: main, and the fault-injection build's stop.
+    ("process::exit", &["main", "faults"]),
+];
+
+#[test]
+fn the_environment_printing_and_exiting_stay_where_they_are_allowed() {
+    let mut wrong = Vec::new();
+    for file in sources(&project().join("src")) {
+        let module = module_of(&file);
+        let code = code(&file);
+        for (what, allowed) in CONFINED {
+            let found = code.match_indices(what).any(|(at, _)| {
+                // `eprintln!` is not `println!`, nor `eprint!` `print!`.
+                let before = code[..at].chars().next_back();
+                !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+            });
+            if found && !allowed.contains(&module.as_str()) {
+                wrong.push(format!("{} uses {what}", file.display()));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// The checks find what they look for: a test that could not fail would
+/// prove nothing.
+#[test]
+fn the_checks_see_what_they_look_for() {
+    assert_eq!(
+        imports("use crate::{error::Error, store};\nlet x = crate::paths::home();"),
+        ["error", "store", "paths"]
+    );
+    assert_eq!(imports("use awscreds_rs::{cli, cmd};"), ["cli", "cmd"]);
+    let layers = layers();
+    assert!(layers["main"] < layers["cmd"] && layers["cmd"] < layers["store"]);
+    assert!(layers["store"] < layers["error"]);
+}
