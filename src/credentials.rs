@@ -35,6 +35,37 @@ pub struct Credentials {
     pub created: Option<OffsetDateTime>,
 }
 
+/// How an access key id starts: `AKIA` for a long-term key, `ASIA` for
+/// temporary credentials (AWS's unique-id prefixes).
+pub const LONG_TERM_PREFIX: &str = "AKIA";
+pub const TEMPORARY_PREFIX: &str = "ASIA";
+
+/// Whether a key id is that of temporary credentials (`ASIA`).
+pub fn is_temporary_key_id(id: &str) -> bool {
+    id.starts_with(TEMPORARY_PREFIX)
+}
+
+/// Whether a key id is that of a long-term key (`AKIA`).
+pub fn is_long_term_key_id(id: &str) -> bool {
+    id.starts_with(LONG_TERM_PREFIX)
+}
+
+impl Credentials {
+    /// A key pair and nothing else; the other fields are set by name
+    /// (`Credentials { session_token, ..Credentials::new(id, secret) }`).
+    pub fn new(access_key_id: String, secret_access_key: Secret) -> Credentials {
+        Credentials {
+            access_key_id,
+            secret_access_key,
+            session_token: None,
+            expiration: None,
+            account_id: None,
+            mfa_serial: None,
+            created: None,
+        }
+    }
+}
+
 /// AWS's advice: rotate a long-term key at least every 90 days.
 pub const ROTATE_AFTER_DAYS: i64 = 90;
 
@@ -76,7 +107,7 @@ struct ProcessOutput<'a> {
 /// `ASIA` (temporary), then 16 upper-case letters or digits.
 pub fn is_valid_access_key_id(id: &str) -> bool {
     id.len() == 20
-        && (id.starts_with("AKIA") || id.starts_with("ASIA"))
+        && (is_long_term_key_id(id) || is_temporary_key_id(id))
         && id[4..]
             .bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
@@ -128,7 +159,7 @@ impl Credentials {
     }
 
     pub fn is_temporary(&self) -> bool {
-        self.session_token.is_some() || self.access_key_id.starts_with("ASIA")
+        self.session_token.is_some() || is_temporary_key_id(&self.access_key_id)
     }
 
     /// The checks `add` makes before anything is written: the shape of
@@ -139,7 +170,7 @@ impl Credentials {
         // A token beside a long-term key is a leftover of earlier keys (AWS
         // rejects the pair). Only refused here, on what users hand in: STS
         // look-alikes such as moto give sessions AKIA ids.
-        if self.session_token.is_some() && self.access_key_id.starts_with("AKIA") {
+        if self.session_token.is_some() && is_long_term_key_id(&self.access_key_id) {
             return Err(Error::invalid(
                 "a long-term key (AKIA...) came with a session token, which AWS rejects",
                 "leave the token out (for --from-env: unset AWS_SESSION_TOKEN, a leftover)",
@@ -178,7 +209,7 @@ impl Credentials {
                 "paste the secret exactly as AWS gave it",
             ));
         }
-        let temporary = self.access_key_id.starts_with("ASIA");
+        let temporary = is_temporary_key_id(&self.access_key_id);
         match &self.session_token {
             None if temporary => {
                 return Err((
@@ -367,15 +398,10 @@ mod tests {
     const NOW: OffsetDateTime = datetime!(2026-11-22 10:00:00 UTC);
 
     fn long_term() -> Credentials {
-        Credentials {
-            access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
-            secret_access_key: Secret::new("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".into()),
-            session_token: None,
-            expiration: None,
-            account_id: None,
-            mfa_serial: None,
-            created: None,
-        }
+        Credentials::new(
+            "AKIAIOSFODNN7EXAMPLE".into(),
+            Secret::new("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".into()),
+        )
     }
 
     fn temporary() -> Credentials {

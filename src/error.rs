@@ -220,8 +220,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Text from outside (a path, a value) made fit for a one-line message:
 /// control characters become `?`, so nothing it holds can break the line
 /// or drive the terminal.
-pub fn one_line(text: &str) -> String {
-    text.chars()
+pub fn one_line(text: impl fmt::Display) -> String {
+    text.to_string()
+        .chars()
         .map(|c| if c.is_control() { '?' } else { c })
         .collect()
 }

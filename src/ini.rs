@@ -132,8 +132,8 @@ pub fn syntax_problems(text: &str) -> Vec<String> {
 /// `None` for other sections. A quoted name, which botocore unquotes as a
 /// shell would, is not taken apart here: `None`.
 pub fn config_profile_name(header: &str) -> Option<&str> {
-    match header.strip_prefix("profile") {
-        Some(rest) if rest.starts_with([' ', '\t']) => {
+    match profile_header_rest(header) {
+        Some(rest) => {
             let name = rest.trim();
             let one_word = !name.is_empty()
                 && !name.contains(char::is_whitespace)
@@ -143,6 +143,14 @@ pub fn config_profile_name(header: &str) -> Option<&str> {
         _ if header == "default" => Some("default"),
         _ => None,
     }
+}
+
+/// What follows `profile` and a blank in a header written as a profile's,
+/// whether or not it names one (`[profile my app]` is written as one).
+pub fn profile_header_rest(header: &str) -> Option<&str> {
+    header
+        .strip_prefix("profile")
+        .filter(|rest| rest.starts_with([' ', '\t']))
 }
 
 /// Whether a config-file header names profile `profile`.

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod cmd;
 pub mod context;
 pub mod credentials;
+pub mod digest;
 pub mod doctor;
 pub mod duration;
 pub mod error;

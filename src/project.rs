@@ -5,6 +5,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use crate::error::one_line;
 use crate::names::validate_profile_name;
 use crate::trust::Trust;
 
@@ -68,11 +69,6 @@ pub fn read(path: &Path) -> Result<ProjectFile, String> {
     })
 }
 
-/// A path for a one-line message.
-pub fn one_line(path: &Path) -> String {
-    crate::error::one_line(&path.display().to_string())
-}
-
 /// The `.aws-profile` that governs the current directory, as judged.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -99,11 +95,11 @@ pub fn judge(cwd: &Path, trust: &Trust) -> Target {
     };
     match read(&found) {
         Err(reason) => Target::Refused {
-            path: one_line(&found),
+            path: one_line(found.display()),
             reason,
         },
         Ok(file) => {
-            let path = one_line(&file.path);
+            let path = one_line(file.path.display());
             if trust.is_allowed(&file.path, &file.content) {
                 Target::Allowed {
                     path,

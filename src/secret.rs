@@ -66,7 +66,7 @@ pub fn masked(text: &str) -> String {
         out.push(c);
     }
     out.pop();
-    crate::error::one_line(&out.chars().take(200).collect::<String>())
+    crate::error::one_line(out.chars().take(200).collect::<String>())
 }
 
 #[cfg(test)]

@@ -7,7 +7,6 @@
 //! refresh holds a lock per entry and reads the cache again once it has it,
 //! so that many processes at once (Terraform starts dozens) make one call.
 
-use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::context::Env;
@@ -55,7 +54,8 @@ pub fn parse_duration(text: &str) -> std::result::Result<u32, String> {
     let secs = crate::duration::parse(text)?;
     if !(1200..=43200).contains(&secs) {
         return Err(format!(
-            "{secs} seconds is outside 20 minutes to 12 hours (a shorter session would be stale at once: it is refreshed with 15 minutes left)"
+            "{secs} seconds is outside 20 minutes to 12 hours (a shorter session would be stale at once: it is refreshed with {} minutes left)",
+            REFRESH_MARGIN.whole_minutes()
         ));
     }
     u32::try_from(secs).map_err(|_| format!("'{text}' is too long"))
@@ -115,20 +115,16 @@ pub fn cache_name(name: &str, options: &Options, mfa_serial: Option<&str>) -> St
     match &options.role_arn {
         None => mfa_cache_name(name),
         Some(arn) => {
-            let mut hasher = Sha256::new();
+            let mut parts: Vec<&[u8]> = Vec::new();
             for part in [
                 arn.as_str(),
                 options.external_id.as_deref().unwrap_or(""),
                 options.role_session_name.as_deref().unwrap_or(""),
                 mfa_serial.unwrap_or(""),
             ] {
-                hasher.update(part.as_bytes());
-                hasher.update([0]);
+                parts.extend([part.as_bytes(), &[0]]);
             }
-            let hex: String = hasher.finalize()[..8]
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
+            let hex = crate::digest::sha256_hex(&parts, 8);
             format!("{name}#role-{hex}")
         }
     }
@@ -411,13 +407,12 @@ mod tests {
     fn freshness_keeps_a_15_minute_margin() {
         let now = OffsetDateTime::now_utc();
         let mut c = Credentials {
-            access_key_id: "ASIAIOSFODNN7EXAMPLE".into(),
-            secret_access_key: crate::secret::Secret::new("s".into()),
             session_token: Some(crate::secret::Secret::new("t".into())),
             expiration: Some(now + Duration::minutes(16)),
-            account_id: None,
-            mfa_serial: None,
-            created: None,
+            ..Credentials::new(
+                "ASIAIOSFODNN7EXAMPLE".into(),
+                crate::secret::Secret::new("s".into()),
+            )
         };
         assert!(fresh(&c, now));
         c.expiration = Some(now + Duration::minutes(15));

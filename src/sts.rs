@@ -220,13 +220,11 @@ mod client {
                     Error::invalid("CreateAccessKey returned no key", "try again")
                 })?;
                 Ok(Some(Credentials {
-                    access_key_id: key.access_key_id().to_string(),
-                    secret_access_key: Secret::new(key.secret_access_key().to_string()),
-                    session_token: None,
-                    expiration: None,
-                    account_id: None,
-                    mfa_serial: None,
                     created: date(key.create_date()),
+                    ..Credentials::new(
+                        key.access_key_id().to_string(),
+                        Secret::new(key.secret_access_key().to_string()),
+                    )
                 }))
             })
         }
@@ -319,13 +317,12 @@ mod client {
                 Error::invalid(format!("{action} returned a bad expiration"), "try again")
             })?;
         Ok(Credentials {
-            access_key_id: c.access_key_id().to_string(),
-            secret_access_key: Secret::new(c.secret_access_key().to_string()),
             session_token: Some(Secret::new(c.session_token().to_string())),
             expiration: Some(expiration),
-            account_id: None,
-            mfa_serial: None,
-            created: None,
+            ..Credentials::new(
+                c.access_key_id().to_string(),
+                Secret::new(c.secret_access_key().to_string()),
+            )
         })
     }
 

@@ -5,8 +5,6 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use crate::error::{Error, Result};
 
 pub struct Trust {
@@ -14,15 +12,7 @@ pub struct Trust {
 }
 
 fn digest(path: &Path, content: &[u8]) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(path.as_os_str().as_encoded_bytes());
-    hasher.update([0]);
-    hasher.update(content);
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::digest::sha256_hex(&[path.as_os_str().as_encoded_bytes(), &[0], content], 32)
 }
 
 impl Trust {

@@ -17,97 +17,182 @@ fn bin_path() -> String {
     fs::canonicalize(bin()).unwrap().display().to_string()
 }
 
+/// The files a fixture case may hold; any other is refused, so that a
+/// misspelt one cannot silently test nothing.
+const CASE_FILES: &[&str] = &[
+    "config",
+    "credentials",
+    "expect",
+    "env",
+    "aws-profile",
+    "mode",
+    "no-keyring",
+    "config-is-directory",
+    "huge",
+    "all-ok",
+];
+
+/// One test per directory of tests/fixtures/doctor, named after it, so
+/// that a case runs by name and one failure hides no other.
+macro_rules! cases {
+    ($($test:ident => $dir:literal,)*) => {
+        $(
+            #[test]
+            fn $test() {
+                fixture_case($dir);
+            }
+        )*
+        const CASES: &[&str] = &[$($dir),*];
+    };
+}
+
+cases! {
+    aws_profile_blocked => "aws-profile-blocked",
+    config_binary => "config-binary",
+    config_bom => "config-bom",
+    config_crlf => "config-crlf",
+    config_directory => "config-directory",
+    config_huge => "config-huge",
+    config_missing => "config-missing",
+    config_unterminated => "config-unterminated",
+    duplicate_default => "duplicate-default",
+    duplicate_key_case => "duplicate-key-case",
+    duplicates => "duplicates",
+    env_half_key => "env-half-key",
+    env_keys => "env-keys",
+    env_leftover_token => "env-leftover-token",
+    env_token_alone => "env-token-alone",
+    header_with_blanks => "header-with-blanks",
+    headers => "headers",
+    healthy => "healthy",
+    name_not_stored => "name-not-stored",
+    plaintext_as_botocore_reads => "plaintext-as-botocore-reads",
+    plaintext_private => "plaintext-private",
+    plaintext_readable => "plaintext-readable",
+    process_bad_json => "process-bad-json",
+    process_bad_key_id => "process-bad-key-id",
+    process_expired => "process-expired",
+    process_fails => "process-fails",
+    process_leaks_secret => "process-leaks-secret",
+    process_missing => "process-missing",
+    process_needs_shell => "process-needs-shell",
+    process_other_ok => "process-other-ok",
+    profile_undefined => "profile-undefined",
+    profiles_disagree => "profiles-disagree",
+    region_from_env => "region-from-env",
+    region_missing => "region-missing",
+    source_profile_loop => "source-profile-loop",
+    static_beats_process => "static-beats-process",
+    store_missing => "store-missing",
+}
+
 #[test]
-fn every_fixture_case() {
+fn every_fixture_directory_has_its_test() {
     let dir = project_dir().join("tests/fixtures/doctor");
-    let mut cases: Vec<_> = fs::read_dir(&dir)
+    let mut found: Vec<String> = fs::read_dir(&dir)
         .unwrap()
-        .map(|e| e.unwrap().path())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    cases.sort();
-    assert!(cases.len() >= 25, "{} cases", cases.len());
-    for case in cases {
-        let name = case.file_name().unwrap().to_string_lossy().into_owned();
-        let has = |file: &str| case.join(file).exists();
-        let read = |file: &str| fs::read(case.join(file)).ok();
-        let t = if has("no-keyring") {
-            TestEnv::bus_without_keyring()
-        } else {
-            TestEnv::with_key("helen")
-        };
-        let aws = t.home.join(".aws");
-        if let Some(config) = read("config") {
-            let text = String::from_utf8_lossy(&config).replace("{BIN}", &bin_path());
-            let bytes = if String::from_utf8(config.clone()).is_ok() {
-                text.into_bytes()
-            } else {
-                config
-            };
-            fs::write(aws.join("config"), bytes).unwrap();
-        }
-        if has("config-is-directory") {
-            fs::create_dir(aws.join("config")).unwrap();
-        }
-        if has("huge") {
-            fs::write(aws.join("config"), "# padding\n".repeat(600_000)).unwrap();
-        }
-        if let Some(creds) = read("credentials") {
-            let path = aws.join("credentials");
-            fs::write(&path, creds).unwrap();
-            let mode = read("mode")
-                .map(|m| u32::from_str_radix(String::from_utf8(m).unwrap().trim(), 8).unwrap());
-            fs::set_permissions(&path, fs::Permissions::from_mode(mode.unwrap_or(0o600))).unwrap();
-        }
-        if let Some(content) = read("aws-profile") {
-            fs::write(t.home.join(".aws-profile"), content).unwrap();
-        }
-        let mut run = t.run(&["doctor", "--json"]);
-        if has("no-keyring") {
-            run = run.env("AWSCREDS_STORE", "secret-service");
-        }
-        for line in String::from_utf8(read("env").unwrap_or_default())
-            .unwrap()
-            .lines()
-        {
-            let (key, value) = line.split_once('=').unwrap();
-            run = run.env(key, value);
-        }
-        let out = run.output();
-        let findings: Value =
-            serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{name}: {e}: {out:?}"));
-        let findings = findings.as_array().unwrap();
-        let status_of = |check: &str| -> Vec<&str> {
-            findings
-                .iter()
-                .filter(|f| f["check"] == check)
-                .map(|f| f["status"].as_str().unwrap())
-                .collect()
-        };
-        for line in String::from_utf8(read("expect").unwrap()).unwrap().lines() {
-            let (check, status) = line.split_once(' ').unwrap();
-            assert!(
-                status_of(check).contains(&status),
-                "{name}: expected {check} {status}, got {findings:#?}"
-            );
-        }
-        let any_error = findings.iter().any(|f| f["status"] == "error");
-        assert_eq!(out.code, if any_error { 1 } else { 0 }, "{name}: {out:?}");
-        if has("all-ok") {
-            let bad: Vec<_> = findings.iter().filter(|f| f["status"] != "ok").collect();
-            assert!(
-                bad.is_empty(),
-                "{name}: a healthy setup has no warnings: {bad:#?}"
-            );
-        }
-        for f in findings {
-            assert!(["ok", "warning", "error"].contains(&f["status"].as_str().unwrap()));
-            assert_eq!(f["fix"].is_null(), f["status"] == "ok", "{name}: {f}");
-        }
+    found.sort();
+    let mut listed: Vec<String> = CASES.iter().map(|c| c.to_string()).collect();
+    listed.sort();
+    assert_eq!(
+        found, listed,
+        "each case in tests/fixtures/doctor needs its line in cases!"
+    );
+}
+
+/// Runs `doctor --json` on one case: each `expect` line `CHECK STATUS` must
+/// be what every finding of that check says.
+fn fixture_case(name: &str) {
+    let case = project_dir().join("tests/fixtures/doctor").join(name);
+    for file in fs::read_dir(&case).unwrap() {
+        let file = file.unwrap().file_name().to_string_lossy().into_owned();
         assert!(
-            !out.stdout.contains(SECRET),
-            "{name}: a secret in the output"
+            CASE_FILES.contains(&file.as_str()),
+            "{name}: unknown fixture file {file} (known: {CASE_FILES:?})"
         );
     }
+    let has = |file: &str| case.join(file).exists();
+    let read = |file: &str| fs::read(case.join(file)).ok();
+    let t = if has("no-keyring") {
+        TestEnv::bus_without_keyring()
+    } else {
+        TestEnv::with_key("helen")
+    };
+    let aws = t.home.join(".aws");
+    if let Some(config) = read("config") {
+        let text = String::from_utf8_lossy(&config).replace("{BIN}", &bin_path());
+        let bytes = if String::from_utf8(config.clone()).is_ok() {
+            text.into_bytes()
+        } else {
+            config
+        };
+        fs::write(aws.join("config"), bytes).unwrap();
+    }
+    if has("config-is-directory") {
+        fs::create_dir(aws.join("config")).unwrap();
+    }
+    if has("huge") {
+        fs::write(aws.join("config"), "# padding\n".repeat(600_000)).unwrap();
+    }
+    if let Some(creds) = read("credentials") {
+        let path = aws.join("credentials");
+        fs::write(&path, creds).unwrap();
+        let mode = read("mode")
+            .map(|m| u32::from_str_radix(String::from_utf8(m).unwrap().trim(), 8).unwrap());
+        fs::set_permissions(&path, fs::Permissions::from_mode(mode.unwrap_or(0o600))).unwrap();
+    }
+    if let Some(content) = read("aws-profile") {
+        fs::write(t.home.join(".aws-profile"), content).unwrap();
+    }
+    let mut run = t.run(&["doctor", "--json"]);
+    if has("no-keyring") {
+        run = run.env("AWSCREDS_STORE", "secret-service");
+    }
+    for line in String::from_utf8(read("env").unwrap_or_default())
+        .unwrap()
+        .lines()
+    {
+        let (key, value) = line.split_once('=').unwrap();
+        run = run.env(key, value);
+    }
+    let out = run.output();
+    let findings: Value =
+        serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{name}: {e}: {out:?}"));
+    let findings = findings.as_array().unwrap();
+    let status_of = |check: &str| -> Vec<&str> {
+        findings
+            .iter()
+            .filter(|f| f["check"] == check)
+            .map(|f| f["status"].as_str().unwrap())
+            .collect()
+    };
+    for line in String::from_utf8(read("expect").unwrap()).unwrap().lines() {
+        let (check, status) = line.split_once(' ').unwrap();
+        let seen = status_of(check);
+        assert!(
+            !seen.is_empty() && seen.iter().all(|s| *s == status),
+            "{name}: expected {check} {status}, got {findings:#?}"
+        );
+    }
+    let any_error = findings.iter().any(|f| f["status"] == "error");
+    assert_eq!(out.code, if any_error { 1 } else { 0 }, "{name}: {out:?}");
+    if has("all-ok") {
+        let bad: Vec<_> = findings.iter().filter(|f| f["status"] != "ok").collect();
+        assert!(
+            bad.is_empty(),
+            "{name}: a healthy setup has no warnings: {bad:#?}"
+        );
+    }
+    for f in findings {
+        assert!(["ok", "warning", "error"].contains(&f["status"].as_str().unwrap()));
+        assert_eq!(f["fix"].is_null(), f["status"] == "ok", "{name}: {f}");
+    }
+    assert!(
+        !out.stdout.contains(SECRET),
+        "{name}: a secret in the output"
+    );
 }
 
 #[test]

@@ -134,7 +134,7 @@ fn read_credentials(
             } else {
                 first_line(&mut stdin.lock())?
             };
-            Ok(long_term(id.clone(), secret))
+            Ok(Credentials::new(id.clone(), secret))
         }
         None if interactive => prompt_all(),
         None => {
@@ -156,18 +156,6 @@ fn read_credentials(
     }
 }
 
-fn long_term(access_key_id: String, secret: Secret) -> Credentials {
-    Credentials {
-        access_key_id,
-        secret_access_key: secret,
-        session_token: None,
-        expiration: None,
-        account_id: None,
-        mfa_serial: None,
-        created: None,
-    }
-}
-
 fn from_env() -> Result<Credentials> {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let missing = |name: &str| {
@@ -178,7 +166,7 @@ fn from_env() -> Result<Credentials> {
     };
     let id = var("AWS_ACCESS_KEY_ID").ok_or_else(|| missing("AWS_ACCESS_KEY_ID"))?;
     let secret = var("AWS_SECRET_ACCESS_KEY").ok_or_else(|| missing("AWS_SECRET_ACCESS_KEY"))?;
-    let mut creds = long_term(id, Secret::new(secret));
+    let mut creds = Credentials::new(id, Secret::new(secret));
     creds.session_token = var("AWS_SESSION_TOKEN").map(Secret::new);
     if let Some(text) = var("AWS_CREDENTIAL_EXPIRATION") {
         creds.expiration = Some(parse_expiration(&text).ok_or_else(|| {
@@ -204,8 +192,8 @@ fn first_line(input: &mut impl BufRead) -> Result<Secret> {
 fn prompt_all() -> Result<Credentials> {
     let id = prompt_visible("Access key id: ")?;
     let secret = prompt_hidden("Secret access key: ")?;
-    let mut creds = long_term(id, secret);
-    if creds.access_key_id.starts_with("ASIA") {
+    let mut creds = Credentials::new(id, secret);
+    if crate::credentials::is_temporary_key_id(&creds.access_key_id) {
         creds.session_token = Some(prompt_hidden("Session token: ")?);
         let expiration = prompt_visible("Expiration (RFC 3339, empty if unknown): ")?;
         if !expiration.is_empty() {

@@ -248,13 +248,8 @@ fn read_keys(ini: &Ini, profile: &str, path: &Path) -> Result<Option<Credentials
         }
     };
     let credentials = Credentials {
-        access_key_id: id,
-        secret_access_key: Secret::new(secret),
         session_token: get(TOKEN).map(Secret::new),
-        expiration: None,
-        account_id: None,
-        mfa_serial: None,
-        created: None,
+        ..Credentials::new(id, Secret::new(secret))
     };
     credentials
         .validate(OffsetDateTime::now_utc())

@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 
 use crate::awsfiles::AwsFiles;
 use crate::context::Env;
+use crate::error::one_line;
 use crate::error::{Error, Result};
 use crate::names::validate_profile_name;
-use crate::project::{self, one_line, FILE_NAME};
+use crate::project::{self, FILE_NAME};
 use crate::trust::Trust;
 
 fn start_dir(dir: Option<&Path>) -> Result<PathBuf> {
@@ -28,7 +29,7 @@ fn nearest(dir: Option<&Path>) -> Result<PathBuf> {
         Error::invalid(
             format!(
                 "there is no {FILE_NAME} in {} or above it",
-                one_line(&start)
+                one_line(start.display())
             ),
             "create one with: awscreds-rs use PROFILE",
         )
@@ -39,14 +40,14 @@ pub fn allow(dir: Option<&Path>) -> Result<()> {
     let found = nearest(dir)?;
     let file = project::read(&found).map_err(|reason| {
         Error::invalid(
-            format!("cannot allow {}: {reason}", one_line(&found)),
+            format!("cannot allow {}: {reason}", one_line(found.display())),
             "fix the file first",
         )
     })?;
     Trust::open(&Env::process())?.allow(&file.path, &file.content)?;
     eprintln!(
         "Allowed {} (profile '{}').",
-        one_line(&file.path),
+        one_line(file.path.display()),
         file.profile
     );
     warn_if_undefined(&file.profile)?;
@@ -57,9 +58,15 @@ pub fn deny(dir: Option<&Path>) -> Result<()> {
     let found = nearest(dir)?;
     let path = found.canonicalize().unwrap_or(found);
     if Trust::open(&Env::process())?.deny(&path)? {
-        eprintln!("Denied {}: the shell hook ignores it now.", one_line(&path));
+        eprintln!(
+            "Denied {}: the shell hook ignores it now.",
+            one_line(path.display())
+        );
     } else {
-        eprintln!("{} was not allowed; nothing changed.", one_line(&path));
+        eprintln!(
+            "{} was not allowed; nothing changed.",
+            one_line(path.display())
+        );
     }
     Ok(())
 }
@@ -80,7 +87,7 @@ pub fn use_profile(profile: &str) -> Result<()> {
     Trust::open(&Env::process())?.allow(&path, content.as_bytes())?;
     eprintln!(
         "Wrote and allowed {} (profile '{profile}').",
-        one_line(&path)
+        one_line(path.display())
     );
     warn_if_undefined(profile)?;
     Ok(())

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::{Context, Report};
 use crate::awsfiles;
-use crate::ini::Ini;
+use crate::ini::{config_profile_name, profile_header_rest, Ini};
 
 /// A file larger than this is reported, not parsed.
 const MAX_FILE: u64 = 5 * 1024 * 1024;
@@ -88,16 +88,32 @@ pub(super) fn check_file(
 pub(super) fn check_headers(r: &mut Report, config: &Ini, credentials: &Ini, ctx: &Context) {
     let config_path = ctx.files.config.display();
     let mut bad = Vec::new();
+    let mut unnamed = Vec::new();
     for h in config.section_names() {
-        let known = h == "default"
-            || h.starts_with("profile ")
-            || h.starts_with("profile\t")
-            || ["sso-session", "services", "plugins", "preview"]
-                .iter()
-                .any(|k| h == *k || h.starts_with(&format!("{k} ")));
-        if !known {
-            bad.push(h);
+        let other = ["sso-session", "services", "plugins", "preview"]
+            .iter()
+            .any(|k| h == *k || h.starts_with(&format!("{k} ")));
+        if config_profile_name(&h).is_some() || other {
+            continue;
         }
+        match profile_header_rest(&h) {
+            Some(_) => unnamed.push(h),
+            None => bad.push(h),
+        }
+    }
+    if let Some(first) = unnamed.first() {
+        r.warn(
+            "config-file.headers",
+            format!(
+                "{config_path} has [{}]: a profile's name is one word (no blanks or \
+                quotes), and the SDKs ignore this section",
+                unnamed.join("], [")
+            ),
+            format!(
+                "name it in one word, for example [profile {}]",
+                one_word(first)
+            ),
+        );
     }
     if let Some(first) = bad.first() {
         r.warn(
@@ -113,7 +129,7 @@ pub(super) fn check_headers(r: &mut Report, config: &Ini, credentials: &Ini, ctx
     let misplaced: Vec<String> = credentials
         .section_names()
         .into_iter()
-        .filter(|h| h.starts_with("profile "))
+        .filter(|h| profile_header_rest(h).is_some())
         .collect();
     if let Some(first) = misplaced.first() {
         r.warn(
@@ -125,7 +141,7 @@ pub(super) fn check_headers(r: &mut Report, config: &Ini, credentials: &Ini, ctx
             ),
             format!(
                 "write it as [{}]",
-                first.trim_start_matches("profile ").trim()
+                profile_header_rest(first).unwrap_or_default().trim()
             ),
         );
     }
@@ -191,4 +207,15 @@ fn mode_is_open(path: &Path) -> bool {
 #[cfg(not(unix))]
 fn mode_is_open(_: &Path) -> bool {
     false
+}
+
+/// A header's words after `profile` joined by `-`, unquoted: a name the
+/// fix can suggest.
+fn one_word(header: &str) -> String {
+    let rest = profile_header_rest(header).unwrap_or(header);
+    rest.split_whitespace()
+        .map(|w| w.trim_matches(['"', '\'', '\\']))
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
 }

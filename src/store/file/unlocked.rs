@@ -11,7 +11,6 @@
 use std::str::FromStr;
 
 use age::x25519::Identity;
-use sha2::{Digest, Sha256};
 
 /// Why nothing can be kept, where that is known before trying.
 #[cfg(not(target_os = "linux"))]
@@ -19,8 +18,7 @@ pub const UNAVAILABLE: &str = "this system has no kernel keyring to keep the unl
 
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 fn description(recipient: &str) -> String {
-    let digest = Sha256::digest(recipient.as_bytes());
-    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let hex = crate::digest::sha256_hex(&[recipient.as_bytes()], 8);
     format!("awscreds-rs-unlocked:{hex}")
 }
 
