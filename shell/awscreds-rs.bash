@@ -6,16 +6,19 @@
 # A prompt where nothing changed costs no process, nor does a directory
 # change under the same .aws-profile (or under none), nor leaving a project
 # for a directory under none: only string compares and a stat of each
-# parent.
+# parent. Written for bash 3.2 (macOS's /bin/bash) and later.
+#
+# This is the template `awscreds-rs init bash` renders: each {{…}} is
+# put in from the Rust constant that owns it (src/shell.rs).
 
-__awscreds_bin='awscreds-rs'
+__awscreds_bin={{bin}}
 # Tells `awscreds-rs doctor` that the hook is loaded.
-export AWSCREDS_SHELL_HOOK=bash
+export {{hook_var}}=bash
 
 # What the hook's answer depends on, from expansions only (no subshell):
 # the AWS variables, then the directory.
 __awscreds_now() {
-  __awscreds_env="${AWS_PROFILE-$'\001'}|${AWS_ACCESS_KEY_ID:+a}${AWS_SECRET_ACCESS_KEY:+s}${AWS_SESSION_TOKEN:+t}"
+  __awscreds_env="${AWS_PROFILE-$'\001'}|{{key_flags}}"
   __awscreds_key="$PWD|$__awscreds_env"
 }
 
@@ -25,8 +28,8 @@ __awscreds_now() {
 __awscreds_near() {
   local dir=$PWD
   while :; do
-    if [[ -e $dir/.aws-profile || -L $dir/.aws-profile ]]; then
-      __awscreds_file=$dir/.aws-profile
+    if [[ -e $dir/{{file}} || -L $dir/{{file}} ]]; then
+      __awscreds_file=$dir/{{file}}
       return
     fi
     if [[ -z $dir ]]; then
@@ -44,31 +47,27 @@ __awscreds_near() {
 # A process runs only when the directory changed to one under another
 # .aws-profile, or an AWS variable changed. Leaving for a directory under
 # none replays the answer the last process gave for that in advance
-# (__awscreds_leave), while the AWS variables are as that process left them.
+# ({{leave}}), while the AWS variables are as that process left them.
 __awscreds_hook() {
   local rc=$? code
   __awscreds_now
   if [[ "$__awscreds_key" != "${__awscreds_seen-}" ]]; then
     __awscreds_near
     if [[ "$__awscreds_file|$__awscreds_env" != "${__awscreds_judged-}" ]]; then
-      if [[ -z $__awscreds_file && -n ${__awscreds_leave-} &&
-        $__awscreds_env == "${__awscreds_leave_env-}" ]]; then
-        code=$__awscreds_leave
-        __awscreds_leave=''
+      if [[ -z $__awscreds_file && -n ${{{leave}}-} &&
+        $__awscreds_env == "${{{leave}}_env-}" ]]; then
+        code=${{leave}}
+        {{leave}}=''
         eval "$code"
         __awscreds_now
       else
-        __awscreds_leave=''
+        {{leave}}=''
         if command -v "$__awscreds_bin" >/dev/null 2>&1 &&
-          code=$(AWSCREDS_HOOK_ACTIVE="${__awscreds_active-}" \
-            AWSCREDS_HOOK_SAVED="${__awscreds_saved-}" \
-            AWSCREDS_HOOK_SAVED_SET="${__awscreds_saved_set-0}" \
-            AWSCREDS_HOOK_ROOT="${__awscreds_root-}" \
-            AWSCREDS_HOOK_WARNED="${__awscreds_warned-}" \
+          code=$({{state_env}} \
             command "$__awscreds_bin" hook bash); then
           eval "$code"
           __awscreds_now
-          __awscreds_leave_env=$__awscreds_env
+          {{leave}}_env=$__awscreds_env
         fi
       fi
     fi
@@ -82,22 +81,23 @@ __awscreds_hook() {
 awscreds-rs() {
   local rc=0
   command "$__awscreds_bin" "$@" || rc=$?
-  __awscreds_seen='' __awscreds_judged='' __awscreds_leave=''
+  __awscreds_seen='' __awscreds_judged='' {{leave}}=''
   return "$rc"
 }
 
 # The active profile for a prompt, without a process: PS1='$(awscreds_prompt) \$ '
 awscreds_prompt() {
   if [[ -n "${AWS_PROFILE-}" ]]; then
-    printf 'aws:%s' "$AWS_PROFILE"
-    [[ -z "${AWS_ACCESS_KEY_ID-}${AWS_SECRET_ACCESS_KEY-}${AWS_SESSION_TOKEN-}" ]] || printf '!'
+    printf '{{prompt_prefix}}%s' "$AWS_PROFILE"
+    [[ -z "{{key_values}}" ]] || printf '{{prompt_shadowed}}'
   fi
 }
 
 # First in PROMPT_COMMAND, so that prompts drawn after it see the new
 # AWS_PROFILE; the hook returns the caller's $?. Both the string and the
-# bash 5.1 array form; added once however often this is sourced.
-if [[ -n ${PROMPT_COMMAND+set} && ${PROMPT_COMMAND@a} == *a* ]]; then
+# bash 5.1 array form (told apart by `declare -p`, which bash 3.2 has);
+# added once however often this is sourced.
+if [[ "$(declare -p PROMPT_COMMAND 2>/dev/null)" == "declare -a"* ]]; then
   [[ " ${PROMPT_COMMAND[*]} " == *" __awscreds_hook "* ]] ||
     PROMPT_COMMAND=(__awscreds_hook "${PROMPT_COMMAND[@]}")
 elif [[ "${PROMPT_COMMAND-}" != *__awscreds_hook* ]]; then

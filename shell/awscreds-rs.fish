@@ -8,18 +8,19 @@
 # for a directory under none: only string compares and a stat of each
 # parent.
 
-set -g __awscreds_bin 'awscreds-rs'
+# This is the template `awscreds-rs init fish` renders: each {{…}} is
+# put in from the Rust constant that owns it (src/shell.rs).
+
+set -g __awscreds_bin {{bin}}
 # Tells `awscreds-rs doctor` that the hook is loaded.
-set -gx AWSCREDS_SHELL_HOOK fish
+set -gx {{hook_var}} fish
 
 # What the hook's answer depends on: the AWS variables, then the directory.
 function __awscreds_now
     set -l profile \x01
     set -q AWS_PROFILE; and set profile "$AWS_PROFILE"
     set -l flags ''
-    test -n "$AWS_ACCESS_KEY_ID"; and set flags "$flags"a
-    test -n "$AWS_SECRET_ACCESS_KEY"; and set flags "$flags"s
-    test -n "$AWS_SESSION_TOKEN"; and set flags "$flags"t
+    {{key_flags}}
     set -g __awscreds_env "$profile|$flags"
     set -g __awscreds_key "$PWD|$__awscreds_env"
 end
@@ -30,8 +31,8 @@ end
 function __awscreds_near
     set -l dir $PWD
     while true
-        if test -e "$dir/.aws-profile"; or test -L "$dir/.aws-profile"
-            set -g __awscreds_file "$dir/.aws-profile"
+        if test -e "$dir/{{file}}"; or test -L "$dir/{{file}}"
+            set -g __awscreds_file "$dir/{{file}}"
             return
         end
         if test -z "$dir"
@@ -42,37 +43,34 @@ function __awscreds_near
             set -g __awscreds_file "?$PWD"
             return
         end
-        set dir (string replace -r '/[^/]*$' '' -- $dir)
+        # `string collect`: a name with a newline stays one value.
+        set dir (string replace -r '/[^/]*$' '' -- $dir | string collect)
     end
 end
 
 # A process runs only when the directory changed to one under another
 # .aws-profile, or an AWS variable changed. Leaving for a directory under
 # none replays the answer the last process gave for that in advance
-# (__awscreds_leave), while the AWS variables are as that process left them.
+# ({{leave}}), while the AWS variables are as that process left them.
 function __awscreds_hook --on-event fish_prompt --on-variable PWD
     set -l rc $status
     __awscreds_now
     if test "$__awscreds_key" != "$__awscreds_seen"
         __awscreds_near
         if test "$__awscreds_file|$__awscreds_env" != "$__awscreds_judged"
-            if test -z "$__awscreds_file"; and test -n "$__awscreds_leave"
-                and test "$__awscreds_env" = "$__awscreds_leave_env"
-                set -l code "$__awscreds_leave"
-                set -g __awscreds_leave ''
+            if test -z "$__awscreds_file"; and test -n "${{leave}}"
+                and test "$__awscreds_env" = "${{leave}}_env"
+                set -l code "${{leave}}"
+                set -g {{leave}} ''
                 eval $code
                 __awscreds_now
             else
-                set -g __awscreds_leave ''
+                set -g {{leave}} ''
                 if command -sq $__awscreds_bin
-                    AWSCREDS_HOOK_ACTIVE="$__awscreds_active" \
-                        AWSCREDS_HOOK_SAVED="$__awscreds_saved" \
-                        AWSCREDS_HOOK_SAVED_SET="$__awscreds_saved_set" \
-                        AWSCREDS_HOOK_ROOT="$__awscreds_root" \
-                        AWSCREDS_HOOK_WARNED="$__awscreds_warned" \
+                    {{state_env}} \
                         command $__awscreds_bin hook fish | source
                     __awscreds_now
-                    set -g __awscreds_leave_env "$__awscreds_env"
+                    set -g {{leave}}_env "$__awscreds_env"
                 end
             end
         end
@@ -88,19 +86,19 @@ function awscreds-rs --wraps awscreds-rs
     set -l rc $status
     set -g __awscreds_seen ''
     set -g __awscreds_judged ''
-    set -g __awscreds_leave ''
+    set -g {{leave}} ''
     return $rc
 end
 
 # The active profile for a prompt, without a process.
 function awscreds_prompt
     if test -n "$AWS_PROFILE"
-        printf 'aws:%s' $AWS_PROFILE
-        test -z "$AWS_ACCESS_KEY_ID$AWS_SECRET_ACCESS_KEY$AWS_SESSION_TOKEN"; or printf '!'
+        printf '{{prompt_prefix}}%s' $AWS_PROFILE
+        test -z "{{key_values}}"; or printf '{{prompt_shadowed}}'
     end
 end
 
 set -q __awscreds_seen; or set -g __awscreds_seen ''
 set -q __awscreds_judged; or set -g __awscreds_judged ''
-set -q __awscreds_leave; or set -g __awscreds_leave ''
-set -q __awscreds_leave_env; or set -g __awscreds_leave_env ''
+set -q {{leave}}; or set -g {{leave}} ''
+set -q {{leave}}_env; or set -g {{leave}}_env ''

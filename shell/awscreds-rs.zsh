@@ -2,18 +2,20 @@
 # nearest allowed .aws-profile, restores it when you leave, and warns when
 # AWS_ACCESS_KEY_ID and friends would shadow it. Load it with, in ~/.zshrc:
 #   eval "$(awscreds-rs init zsh)"
+# This is the template `awscreds-rs init zsh` renders: each {{…}} is
+# put in from the Rust constant that owns it (src/shell.rs).
 # A prompt where nothing changed costs no process, nor does a directory
 # change under the same .aws-profile (or under none), nor leaving a project
 # for a directory under none: only string compares and a stat of each
 # parent.
 
-typeset -g __awscreds_bin='awscreds-rs'
+typeset -g __awscreds_bin={{bin}}
 # Tells `awscreds-rs doctor` that the hook is loaded.
-export AWSCREDS_SHELL_HOOK=zsh
+export {{hook_var}}=zsh
 
 # What the hook's answer depends on: the AWS variables, then the directory.
 __awscreds_now() {
-  typeset -g __awscreds_env="${AWS_PROFILE-$'\001'}|${AWS_ACCESS_KEY_ID:+a}${AWS_SECRET_ACCESS_KEY:+s}${AWS_SESSION_TOKEN:+t}"
+  typeset -g __awscreds_env="${AWS_PROFILE-$'\001'}|{{key_flags}}"
   typeset -g __awscreds_key="$PWD|$__awscreds_env"
 }
 
@@ -23,8 +25,8 @@ __awscreds_now() {
 __awscreds_near() {
   local dir=$PWD
   while :; do
-    if [[ -e $dir/.aws-profile || -L $dir/.aws-profile ]]; then
-      typeset -g __awscreds_file=$dir/.aws-profile
+    if [[ -e $dir/{{file}} || -L $dir/{{file}} ]]; then
+      typeset -g __awscreds_file=$dir/{{file}}
       return
     fi
     if [[ -z $dir ]]; then
@@ -42,31 +44,27 @@ __awscreds_near() {
 # A process runs only when the directory changed to one under another
 # .aws-profile, or an AWS variable changed. Leaving for a directory under
 # none replays the answer the last process gave for that in advance
-# (__awscreds_leave), while the AWS variables are as that process left them.
+# ({{leave}}), while the AWS variables are as that process left them.
 __awscreds_hook() {
   local rc=$? code
   __awscreds_now
   if [[ "$__awscreds_key" != "${__awscreds_seen-}" ]]; then
     __awscreds_near
     if [[ "$__awscreds_file|$__awscreds_env" != "${__awscreds_judged-}" ]]; then
-      if [[ -z $__awscreds_file && -n ${__awscreds_leave-} &&
-        $__awscreds_env == "${__awscreds_leave_env-}" ]]; then
-        code=$__awscreds_leave
-        typeset -g __awscreds_leave=''
+      if [[ -z $__awscreds_file && -n ${{{leave}}-} &&
+        $__awscreds_env == "${{{leave}}_env-}" ]]; then
+        code=${{leave}}
+        typeset -g {{leave}}=''
         eval "$code"
         __awscreds_now
       else
-        typeset -g __awscreds_leave=''
+        typeset -g {{leave}}=''
         if { (( ${+commands[$__awscreds_bin]} )) || [[ -x "$__awscreds_bin" ]] } &&
-          code=$(AWSCREDS_HOOK_ACTIVE="${__awscreds_active-}" \
-            AWSCREDS_HOOK_SAVED="${__awscreds_saved-}" \
-            AWSCREDS_HOOK_SAVED_SET="${__awscreds_saved_set-0}" \
-            AWSCREDS_HOOK_ROOT="${__awscreds_root-}" \
-            AWSCREDS_HOOK_WARNED="${__awscreds_warned-}" \
+          code=$({{state_env}} \
             command "$__awscreds_bin" hook zsh); then
           eval "$code"
           __awscreds_now
-          typeset -g __awscreds_leave_env="$__awscreds_env"
+          typeset -g {{leave}}_env="$__awscreds_env"
         fi
       fi
     fi
@@ -80,7 +78,7 @@ __awscreds_hook() {
 awscreds-rs() {
   local rc=0
   command "$__awscreds_bin" "$@" || rc=$?
-  typeset -g __awscreds_seen='' __awscreds_judged='' __awscreds_leave=''
+  typeset -g __awscreds_seen='' __awscreds_judged='' {{leave}}=''
   return $rc
 }
 
@@ -88,8 +86,8 @@ awscreds-rs() {
 #   setopt prompt_subst; PROMPT='$(awscreds_prompt) %# '
 awscreds_prompt() {
   if [[ -n "${AWS_PROFILE-}" ]]; then
-    printf 'aws:%s' "$AWS_PROFILE"
-    [[ -z "${AWS_ACCESS_KEY_ID-}${AWS_SECRET_ACCESS_KEY-}${AWS_SESSION_TOKEN-}" ]] || printf '!'
+    printf '{{prompt_prefix}}%s' "$AWS_PROFILE"
+    [[ -z "{{key_values}}" ]] || printf '{{prompt_shadowed}}'
   fi
 }
 

@@ -7,6 +7,63 @@
 use crate::project::Target;
 use crate::shellwords::{quote, quote_sh, Shell};
 
+/// One piece of the hook's memory: the shell keeps it in `shell` between
+/// prompts and hands it to `awscreds-rs hook` in the environment variable
+/// `env` (`unset` when the shell has none yet).
+pub struct StateVar {
+    pub shell: &'static str,
+    pub env: &'static str,
+    pub unset: &'static str,
+}
+
+pub const ACTIVE: StateVar = StateVar {
+    shell: "__awscreds_active",
+    env: "AWSCREDS_HOOK_ACTIVE",
+    unset: "",
+};
+pub const SAVED: StateVar = StateVar {
+    shell: "__awscreds_saved",
+    env: "AWSCREDS_HOOK_SAVED",
+    unset: "",
+};
+/// `1` when SAVED holds a value (an empty one too), `0` when AWS_PROFILE
+/// was unset.
+pub const SAVED_SET: StateVar = StateVar {
+    shell: "__awscreds_saved_set",
+    env: "AWSCREDS_HOOK_SAVED_SET",
+    unset: "0",
+};
+pub const ROOT: StateVar = StateVar {
+    shell: "__awscreds_root",
+    env: "AWSCREDS_HOOK_ROOT",
+    unset: "",
+};
+/// The warnings shown, joined by [`WARNED_SEPARATOR`].
+pub const WARNED: StateVar = StateVar {
+    shell: "__awscreds_warned",
+    env: "AWSCREDS_HOOK_WARNED",
+    unset: "",
+};
+/// Every piece of the hook's memory, in the order the shells hand it over.
+pub const STATE_VARS: [&StateVar; 5] = [&ACTIVE, &SAVED, &SAVED_SET, &ROOT, &WARNED];
+pub const WARNED_SEPARATOR: char = '\x1f';
+/// The shell variable holding the code to replay on leaving for a
+/// directory under no `.aws-profile` ([`leaving`]).
+pub const LEAVE_VAR: &str = "__awscreds_leave";
+/// Set by a loaded hook to its shell's name, for doctor.
+pub const LOADED_VAR: &str = "AWSCREDS_SHELL_HOOK";
+
+/// The prompt segment for the active profile (`aws:NAME`, with `!` when
+/// key variables shadow it), as `awscreds-rs prompt` and each hook's
+/// `awscreds_prompt` print it.
+pub const PROMPT_PREFIX: &str = "aws:";
+pub const PROMPT_SHADOWED: &str = "!";
+
+pub fn prompt_segment(profile: &str, shadowed: bool) -> String {
+    let mark = if shadowed { PROMPT_SHADOWED } else { "" };
+    format!("{PROMPT_PREFIX}{profile}{mark}")
+}
+
 /// The hook's memory between prompts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct State {
@@ -170,7 +227,7 @@ pub fn emit_with_leave(outcome: &Outcome, leave: &Outcome, shell: Shell) -> Stri
         replay.push_str(&format!("printf '%s\\n' {} >&2;\n", quote(message, shell)));
     }
     replay.push_str(&emit(leave, shell));
-    code.push_str(&assign("__awscreds_leave", &replay, shell));
+    code.push_str(&assign(LEAVE_VAR, &replay, shell));
     code
 }
 
@@ -194,21 +251,22 @@ pub fn emit(outcome: &Outcome, shell: Shell) -> String {
         (None, _) => {}
     }
     let state = &outcome.state;
+    let warned: Vec<&str> = state.warned.iter().map(String::as_str).collect();
     let vars = [
+        (&ACTIVE, state.active.clone().unwrap_or_default()),
+        (&SAVED, state.saved.clone().unwrap_or_default()),
         (
-            "__awscreds_active",
-            state.active.clone().unwrap_or_default(),
-        ),
-        ("__awscreds_saved", state.saved.clone().unwrap_or_default()),
-        (
-            "__awscreds_saved_set",
+            &SAVED_SET,
             if state.saved.is_some() { "1" } else { "0" }.to_string(),
         ),
-        ("__awscreds_root", state.root.clone().unwrap_or_default()),
-        ("__awscreds_warned", state.warned.join("\x1f")),
+        (&ROOT, state.root.clone().unwrap_or_default()),
+        (
+            &WARNED,
+            warned.join(WARNED_SEPARATOR.encode_utf8(&mut [0; 4])),
+        ),
     ];
-    for (name, value) in vars {
-        code.push_str(&assign(name, &value, shell));
+    for (var, value) in vars {
+        code.push_str(&assign(var.shell, &value, shell));
     }
     code
 }
@@ -381,6 +439,39 @@ mod tests {
             fish.contains("set -g __awscreds_leave 'set -g __awscreds_active \\'\\';"),
             "{fish}"
         );
+    }
+
+    /// [`leaving`] answers in advance what `decide(Target::None)` will
+    /// answer, and the shell replays it while AWS_PROFILE and the key
+    /// variables stay as they were: that holds only while that decision
+    /// reads nothing but them and the state. Here asking anything else
+    /// (whether a profile exists) panics.
+    #[test]
+    fn deciding_for_no_project_reads_nothing_but_its_input() {
+        let states = [
+            State::default(),
+            step(None, &State::default(), &allowed("a")).state,
+            step(Some("mine"), &State::default(), &allowed("a")).state,
+            State {
+                warned: vec!["x".into()],
+                root: Some("/p/a/.aws-profile".into()),
+                ..State::default()
+            },
+        ];
+        for state in &states {
+            for aws_profile in [None, Some("a"), Some("mine"), Some("")] {
+                for shadowing in [vec![], vec!["AWS_ACCESS_KEY_ID"]] {
+                    let input = Input {
+                        aws_profile: aws_profile.map(String::from),
+                        shadowing,
+                        state: state.clone(),
+                    };
+                    decide(input, &Target::None, Shell::Bash, &|p| {
+                        panic!("decide(Target::None) asked whether profile {p} exists")
+                    });
+                }
+            }
+        }
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub mod project;
 pub mod rotate;
 pub mod secret;
 pub mod session;
+pub mod shell;
 pub mod shellwords;
 pub mod stdio;
 pub mod store;

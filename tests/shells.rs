@@ -499,37 +499,133 @@ fn a_missing_binary_never_breaks_the_prompt() {
     }
 }
 
+/// Runs `program args` on `text` (a file in `dir`) and fails with what it said.
+fn passes(dir: &Path, program: &str, args: &[&str], name: &str, text: &str) {
+    let file = dir.join(name);
+    fs::write(&file, text).unwrap();
+    let out = std::process::Command::new(program)
+        .args(args)
+        .arg(&file)
+        .output()
+        .unwrap_or_else(|e| panic!("{program}: {e}"));
+    assert!(
+        out.status.success(),
+        "{program} {name}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// shellcheck with every optional check but SC2250 (braces around every
+/// variable, a matter of taste).
+const SHELLCHECK: &[&str] = &["--enable=all", "--exclude=SC2250", "--shell=bash"];
+
+/// What users load (`init`) and what the hook evaluates (`hook`) pass
+/// shellcheck and each shell's own syntax check; so do the completions'
+/// extras.
 #[test]
-fn shellcheck_and_syntax_checks_pass() {
-    let dir = project_dir().join("shell");
-    let check = |program: &str, args: &[&str], file: &str| {
-        let out = std::process::Command::new(program)
-            .args(args)
-            .arg(dir.join(file))
-            .output()
-            .unwrap_or_else(|e| panic!("{program}: {e}"));
-        assert!(
-            out.status.success(),
-            "{program} {file}: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    check("shellcheck", &[], "awscreds-rs.bash");
-    check("shellcheck", &[], "completions-extra.bash");
-    check("zsh", &["-n"], "awscreds-rs.zsh");
-    check("zsh", &["-n"], "completions-extra.zsh");
-    check("fish", &["--no-execute"], "awscreds-rs.fish");
-    check("fish", &["--no-execute"], "completions-extra.fish");
-    let first = |file: &str| {
-        fs::read_to_string(dir.join(file))
-            .unwrap()
-            .lines()
-            .next()
-            .unwrap()
-            .to_string()
-    };
-    assert_eq!(first("awscreds-rs.bash"), "# shellcheck shell=bash");
+fn every_rendered_hook_and_the_code_it_evaluates_pass_the_checks() {
+    let t = TestEnv::keyutils();
+    let dir = t.root().join("checked");
+    fs::create_dir_all(&dir).unwrap();
+    let projects = projects(&t);
+    t.run(&["allow", &projects.app.display().to_string()]).ok();
+    for sh in SHELLS {
+        let hook = init(&t, sh);
+        let name = format!("hook.{}", sh.name());
+        match sh {
+            Sh::Bash => passes(&dir, "shellcheck", SHELLCHECK, &name, &hook),
+            Sh::Zsh => passes(&dir, "zsh", &["-n"], &name, &hook),
+            Sh::Fish => passes(&dir, "fish", &["--no-execute"], &name, &hook),
+        }
+        // What `hook` prints entering a project and leaving it, from no
+        // profile, the user's own, a key variable, and the hook's state.
+        let states = [
+            vec![],
+            vec![("AWS_PROFILE", "mine")],
+            vec![("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")],
+            vec![
+                ("AWS_PROFILE", "work"),
+                ("AWSCREDS_HOOK_ACTIVE", "work"),
+                ("AWSCREDS_HOOK_SAVED", "it's $(x)"),
+                ("AWSCREDS_HOOK_SAVED_SET", "1"),
+            ],
+        ];
+        for (i, vars) in states.iter().enumerate() {
+            for cwd in [&projects.app, &projects.fresh] {
+                let mut run = t.run(&["hook", sh.name()]);
+                run.cmd.current_dir(cwd);
+                for (key, value) in vars {
+                    run = run.env(key, value);
+                }
+                let code = run.ok().stdout;
+                let name = format!("emitted-{i}.{}", sh.name());
+                match sh {
+                    Sh::Fish => passes(&dir, "fish", &["--no-execute"], &name, &code),
+                    _ => {
+                        passes(&dir, "shellcheck", SHELLCHECK, &name, &code);
+                        passes(&dir, sh.name(), &["-n"], &name, &code);
+                    }
+                }
+            }
+        }
+    }
+    let extras = project_dir().join("shell");
+    let extra = |file: &str| fs::read_to_string(extras.join(file)).unwrap();
+    passes(
+        &dir,
+        "shellcheck",
+        &[],
+        "extra.bash",
+        &extra("completions-extra.bash"),
+    );
+    passes(
+        &dir,
+        "zsh",
+        &["-n"],
+        "extra.zsh",
+        &extra("completions-extra.zsh"),
+    );
+    passes(
+        &dir,
+        "fish",
+        &["--no-execute"],
+        "extra.fish",
+        &extra("completions-extra.fish"),
+    );
+}
+
+/// No bash 3.2 here to run the hook in (macOS's /bin/bash): the rendered
+/// bash hook is screened for the syntax bash 4 added.
+#[test]
+fn the_bash_hook_uses_no_syntax_newer_than_bash_3_2() {
+    let t = TestEnv::keyutils();
+    let hook = init(&t, Sh::Bash);
+    let code: String = hook
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for newer in [
+        "@a}",
+        "@Q}",
+        "@E}",
+        "@P}",
+        "declare -g",
+        "declare -A",
+        "local -n",
+        "mapfile",
+        "readarray",
+        ",,}",
+        "^^}",
+        "|&",
+        "&>>",
+        "coproc",
+        "${!",
+        "BASH_REMATCH",
+    ] {
+        assert!(!code.contains(newer), "bash 4 syntax in the hook: {newer}");
+    }
 }
 
 #[test]

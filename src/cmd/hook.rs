@@ -12,7 +12,7 @@ use crate::awsfiles::AwsFiles;
 use crate::cli::Shell;
 use crate::context::Env;
 use crate::error::Result;
-use crate::hook::{decide, emit_with_leave, leaving, Input, State};
+use crate::hook::{self, decide, emit_with_leave, leaving, Input, State};
 use crate::project;
 use crate::trust::Trust;
 
@@ -23,16 +23,16 @@ fn input_from_env() -> Input {
         aws_profile: var("AWS_PROFILE"),
         shadowing: crate::awsenv::shadowing(var),
         state: State {
-            active: non_empty("AWSCREDS_HOOK_ACTIVE"),
-            saved: if var("AWSCREDS_HOOK_SAVED_SET").as_deref() == Some("1") {
-                Some(var("AWSCREDS_HOOK_SAVED").unwrap_or_default())
+            active: non_empty(hook::ACTIVE.env),
+            saved: if var(hook::SAVED_SET.env).as_deref() == Some("1") {
+                Some(var(hook::SAVED.env).unwrap_or_default())
             } else {
                 None
             },
-            root: non_empty("AWSCREDS_HOOK_ROOT"),
-            warned: var("AWSCREDS_HOOK_WARNED")
+            root: non_empty(hook::ROOT.env),
+            warned: var(hook::WARNED.env)
                 .map(|w| {
-                    w.split('\x1f')
+                    w.split(hook::WARNED_SEPARATOR)
                         .filter(|s| !s.is_empty())
                         .map(String::from)
                         .collect()

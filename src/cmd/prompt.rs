@@ -10,7 +10,7 @@ pub fn run() -> Result<()> {
     };
     let shadowed = !crate::awsenv::shadowing(var).is_empty();
     super::print(&format!(
-        "aws:{profile}{}\n",
-        if shadowed { "!" } else { "" }
+        "{}\n",
+        crate::hook::prompt_segment(&profile, shadowed)
     ))
 }

@@ -6,7 +6,7 @@ use crate::shellwords;
 use crate::trust::Trust;
 
 pub(super) fn check_shell(r: &mut Report, ctx: &Context) {
-    let hook = var(ctx, "AWSCREDS_SHELL_HOOK");
+    let hook = var(ctx, crate::hook::LOADED_VAR);
     // The same judgment as the hook's, so doctor says what the hook does.
     let target = match Trust::open(&ctx.os) {
         Ok(trust) => project::judge(&ctx.cwd, &trust),
