@@ -12,9 +12,6 @@
 # put in from the Rust constant that owns it (src/shell.rs).
 
 __awscreds_bin={{bin}}
-# Tells `awscreds-rs doctor` that the hook is loaded.
-export {{hook_var}}=bash
-
 # What the hook's answer depends on, from expansions only (no subshell):
 # the AWS variables, then the directory.
 __awscreds_now() {
@@ -80,7 +77,10 @@ __awscreds_hook() {
 # After `awscreds-rs allow`, `deny` or `use`, the next prompt looks again.
 awscreds-rs() {
   local rc=0
-  command "$__awscreds_bin" "$@" || rc=$?
+  # Tells `awscreds-rs doctor` that the hook is loaded in this shell: said
+  # to the command alone, so that a child shell, which has no hook, is not
+  # told so.
+  {{hook_var}}=bash command "$__awscreds_bin" "$@" || rc=$?
   __awscreds_seen='' __awscreds_judged='' {{leave}}=''
   return "$rc"
 }

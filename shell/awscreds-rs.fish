@@ -12,9 +12,6 @@
 # put in from the Rust constant that owns it (src/shell.rs).
 
 set -g __awscreds_bin {{bin}}
-# Tells `awscreds-rs doctor` that the hook is loaded.
-set -gx {{hook_var}} fish
-
 # What the hook's answer depends on: the AWS variables, then the directory.
 function __awscreds_now
     set -l profile \x01
@@ -82,7 +79,10 @@ end
 
 # After `awscreds-rs allow`, `deny` or `use`, the next prompt looks again.
 function awscreds-rs --wraps awscreds-rs
-    command $__awscreds_bin $argv
+    # Tells `awscreds-rs doctor` that the hook is loaded in this shell: said
+    # to the command alone, so that a child shell, which has no hook, is not
+    # told so.
+    {{hook_var}}=fish command $__awscreds_bin $argv
     set -l rc $status
     set -g __awscreds_seen ''
     set -g __awscreds_judged ''

@@ -10,9 +10,6 @@
 # parent.
 
 typeset -g __awscreds_bin={{bin}}
-# Tells `awscreds-rs doctor` that the hook is loaded.
-export {{hook_var}}=zsh
-
 # What the hook's answer depends on: the AWS variables, then the directory.
 __awscreds_now() {
   typeset -g __awscreds_env="${AWS_PROFILE-$'\001'}|{{key_flags}}"
@@ -77,7 +74,10 @@ __awscreds_hook() {
 # After `awscreds-rs allow`, `deny` or `use`, the next prompt looks again.
 awscreds-rs() {
   local rc=0
-  command "$__awscreds_bin" "$@" || rc=$?
+  # Tells `awscreds-rs doctor` that the hook is loaded in this shell: said
+  # to the command alone, so that a child shell, which has no hook, is not
+  # told so.
+  {{hook_var}}=zsh command "$__awscreds_bin" "$@" || rc=$?
   typeset -g __awscreds_seen='' __awscreds_judged='' {{leave}}=''
   return $rc
 }

@@ -147,7 +147,9 @@ pub fn decide(
                     format!("blocked|{path}|{profile}"),
                     format!(
                         "{path} (profile '{profile}') is not allowed; review it, then run: awscreds-rs allow {}",
-                        quote_sh(dir)
+                        // The directory as typed, but never a control
+                        // character to the terminal.
+                        crate::error::one_line(quote_sh(dir))
                     ),
                 )),
                 Target::Refused { path, reason } => warnings.push((
@@ -438,6 +440,27 @@ mod tests {
         assert!(
             fish.contains("set -g __awscreds_leave 'set -g __awscreds_active \\'\\';"),
             "{fish}"
+        );
+    }
+
+    #[test]
+    fn a_warning_never_carries_a_control_character() {
+        let target = Target::Blocked {
+            path: "/p/x?[31m/.aws-profile".into(),
+            dir: "/p/x\x1b[31m\nnext".into(),
+            profile: "x".into(),
+        };
+        let out = step(None, &State::default(), &target);
+        assert_eq!(out.messages.len(), 1);
+        assert!(
+            !out.messages[0].contains(char::is_control),
+            "{:?}",
+            out.messages
+        );
+        assert!(
+            out.messages[0].contains("allow '/p/x?[31m?next'"),
+            "{:?}",
+            out.messages
         );
     }
 

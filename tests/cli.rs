@@ -397,7 +397,7 @@ fn terminal_prompts_never_echo_the_secret() {
     let out = add_on_a_terminal(
         &t,
         "helen",
-        &["Access key id: ", KEY_ID, "Secret access key: ", SECRET],
+        &["Access key id: ", KEY_ID, "*Secret access key: ", SECRET],
     );
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains(KEY_ID), "the key id is echoed: {out:?}");
@@ -418,9 +418,9 @@ fn terminal_prompts_never_echo_the_secret() {
         &[
             "Access key id: ",
             TEMP_KEY_ID,
-            "Secret access key: ",
+            "*Secret access key: ",
             SECRET,
-            "Session token: ",
+            "*Session token: ",
             TOKEN,
             "Expiration (RFC 3339, empty if unknown): ",
             &expiration,

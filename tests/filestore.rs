@@ -309,9 +309,9 @@ fn the_terminal_is_asked_on_a_pty_and_the_answer_kept() {
     let mut cmd = t.command(client(".venv/bin/python"));
     cmd.arg(project_dir().join("tests/py/pty_run.py"))
         .args([
-            "New passphrase",
+            "*New passphrase",
             "one",
-            "same passphrase again",
+            "*same passphrase again",
             "two",
             "--",
         ])
@@ -324,7 +324,13 @@ fn the_terminal_is_asked_on_a_pty_and_the_answer_kept() {
 
     let mut cmd = t.command(client(".venv/bin/python"));
     cmd.arg(project_dir().join("tests/py/pty_run.py"))
-        .args(["New passphrase", PASS, "same passphrase again", PASS, "--"])
+        .args([
+            "*New passphrase",
+            PASS,
+            "*same passphrase again",
+            PASS,
+            "--",
+        ])
         .arg(bin())
         .args(["add", "--username", "helen", "--from-env"]);
     let out = env_key(Run::new(cmd)).output();
@@ -337,7 +343,7 @@ fn the_terminal_is_asked_on_a_pty_and_the_answer_kept() {
     t.run(&["lock"]).ok();
     let out = on_pty(
         &t,
-        &["Passphrase of the awscreds-rs file store", PASS],
+        &["*Passphrase of the awscreds-rs file store", PASS],
         bin(),
         &["--username", "helen"],
     );
@@ -351,11 +357,11 @@ fn the_terminal_is_asked_on_a_pty_and_the_answer_kept() {
     let out = on_pty(
         &t,
         &[
-            "Passphrase of the awscreds-rs file store",
+            "*Passphrase of the awscreds-rs file store",
             PASS,
-            "New passphrase",
+            "*New passphrase",
             "new one",
-            "same passphrase again",
+            "*same passphrase again",
             "new one",
         ],
         bin(),
@@ -656,4 +662,56 @@ mod everywhere {
         assert!(reads(t.store) && !reads("file"));
         assert_eq!(t.files_containing(SECRET), Vec::<PathBuf>::new());
     }
+}
+
+/// A NAME may start with a dot (names.rs allows `.ci`): the store lists it
+/// like any other, so `list`, `move --all` and `clear` reach it.
+#[test]
+fn a_name_that_starts_with_a_dot_is_listed() {
+    let t = TestEnv::file_store();
+    let (id, doc) = doc_for(7);
+    add(&t, ".ci", &doc);
+    add(&t, "plain", &doc_for(8).1);
+    let out = t
+        .run(&["list", "--json"])
+        .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
+        .ok();
+    let rows: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let names: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["username"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&".ci") && names.contains(&"plain"),
+        "{out:?}"
+    );
+    let out = t
+        .run(&["--username", ".ci"])
+        .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
+        .ok();
+    assert!(out.stdout.contains(&id), "{out:?}");
+}
+
+/// keyctl keeps a time-out in 32 bits: a longer `--for` is refused before
+/// anything is asked or kept, never cut to a short one.
+#[test]
+fn unlock_for_longer_than_the_kernel_keeps_is_refused() {
+    let t = TestEnv::file_store();
+    add(&t, "helen", &doc_for(1).1);
+    t.run(&["lock"]).ok();
+    for long in ["4294967296s", "1193047h", "99999999999h"] {
+        let out = t
+            .run(&["unlock", "--for", long])
+            .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
+            .fails(2);
+        out.stderr_has(&["longer than the kernel keyring keeps a key"]);
+    }
+    // Still locked: nothing was kept.
+    detached(&t, &["--username", "helen"]).fails(1);
+    t.run(&["unlock", "--for", "4294967295s"])
+        .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
+        .ok();
+    detached(&t, &["--username", "helen"]).ok();
 }

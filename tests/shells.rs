@@ -473,6 +473,58 @@ fn leaving_a_project_replays_the_answer_given_in_advance() {
     }
 }
 
+/// doctor run through the hook's `awscreds-rs` function hears that the
+/// hook is loaded; the variable is not exported, so a child shell (which
+/// has no hook) is not told so.
+#[test]
+fn only_the_hooked_shell_tells_doctor_the_hook_is_loaded() {
+    for sh in SHELLS {
+        let t = TestEnv::keyutils();
+        let hook = init(&t, sh);
+        let steps = vec![
+            expect(
+                "awscreds-rs doctor --json; echo".into(),
+                vec![match sh {
+                    Sh::Bash => "the bash hook is loaded in this shell",
+                    Sh::Zsh => "the zsh hook is loaded in this shell",
+                    Sh::Fish => "the fish hook is loaded in this shell",
+                }],
+            ),
+            Step::Run(
+                format!("{} doctor --json; echo", q(bin())),
+                vec!["the shell hook is not loaded"],
+                vec!["hook is loaded"],
+            ),
+            Step::Run(
+                "env | grep AWSCREDS_; echo none-exported".into(),
+                vec!["none-exported"],
+                vec!["AWSCREDS_SHELL_HOOK"],
+            ),
+        ];
+        run_steps(&t, sh, &hook, &steps);
+    }
+}
+
+/// A directory whose name holds a newline (git allows it, so a clone can
+/// bring one): the walk up to `/` ends, and the project above it counts.
+#[test]
+fn a_directory_name_with_a_newline_ends_the_walk() {
+    for sh in SHELLS {
+        let t = TestEnv::keyutils();
+        let p = projects(&t);
+        t.run(&["allow", &p.app.display().to_string()]).ok();
+        let odd = p.app.join("a\nb");
+        fs::create_dir_all(odd.join("c")).unwrap();
+        let steps = vec![
+            run(format!("cd {}", path(&odd.join("c")))),
+            Step::Profile("app"),
+            run(format!("cd {}", path(&t.home))),
+            Step::Profile("unset"),
+        ];
+        run_steps(&t, sh, &init(&t, sh), &steps);
+    }
+}
+
 #[test]
 fn a_missing_binary_never_breaks_the_prompt() {
     for sh in SHELLS {

@@ -3,6 +3,7 @@
 
 use crate::context::Env;
 use crate::error::{Error, Result};
+use crate::store::file::unlocked::MAX_SECONDS;
 use crate::store::file::FileBackend;
 
 pub fn unlock(duration: Option<&str>) -> Result<()> {
@@ -10,6 +11,13 @@ pub fn unlock(duration: Option<&str>) -> Result<()> {
         .map(crate::duration::parse)
         .transpose()
         .map_err(|e| Error::Usage(format!("invalid --for: {e}")))?;
+    if let Some(secs) = seconds.filter(|&s| s > MAX_SECONDS) {
+        return Err(Error::Usage(format!(
+            "invalid --for: {secs} seconds is longer than the kernel keyring keeps a key \
+             (at most {MAX_SECONDS} seconds, about 136 years); leave --for out to keep it \
+             until reboot or `awscreds-rs lock`"
+        )));
+    }
     FileBackend::open(&Env::process())?.unlock(seconds)?;
     let until = match seconds {
         Some(secs) => format!("for {}", crate::duration::describe(secs)),

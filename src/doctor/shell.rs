@@ -44,7 +44,7 @@ pub(super) fn check_shell(r: &mut Report, ctx: &Context) {
             format!("{path} (profile '{profile}') is not allowed, so the hook ignores it"),
             format!(
                 "read it, then: awscreds-rs allow {}",
-                shellwords::quote_sh(&dir)
+                crate::error::one_line(shellwords::quote_sh(&dir))
             ),
         ),
     }

@@ -329,11 +329,13 @@ impl Backend for FileBackend {
             let entry =
                 entry.map_err(|e| Error::io(format!("cannot list {}", dir.display()), e))?;
             let file = entry.file_name();
-            // Temporary files of a write in progress start with a dot.
+            // A NAME may start with a dot (`.ci`); the temporary file of a
+            // write in progress ends in `.tmp`, not SUFFIX, and nothing
+            // that is not a NAME is listed.
             if let Some(name) = file
                 .to_str()
-                .filter(|f| !f.starts_with('.'))
                 .and_then(|f| f.strip_suffix(SUFFIX))
+                .filter(|name| crate::names::validate_name(name).is_ok())
             {
                 names.push(name.to_string());
             }

@@ -64,6 +64,9 @@ impl Keyring {
 /// started again (on the same files, so nothing stored is lost) and runs
 /// once more. Returns whether the keyring on the bus `address` had died,
 /// and says so on stderr; a keyring a test stopped on purpose stays stopped.
+/// How often [`revive`] started a keyring again in this test binary.
+static RESTARTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 pub fn revive(address: &str) -> bool {
     let keyring = KEYRINGS
         .lock()
@@ -80,6 +83,14 @@ pub fn revive(address: &str) -> bool {
         _ => return false,
     };
     let log = std::fs::read_to_string(&keyring.log).unwrap_or_default();
+    // Once in a run is the upstream race; more is a failure of ours (or a
+    // new one of the daemon's) that a restart would hide.
+    let restarts = RESTARTS.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+    assert!(
+        restarts <= 1,
+        "gnome-keyring-daemon died during a command again ({status}; stderr: {log:?}): \
+         {restarts} times in this run"
+    );
     eprintln!(
         "gnome-keyring-daemon died during the command ({status}; stderr: {log:?}); \
          starting it again and running the command once more"

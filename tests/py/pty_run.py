@@ -3,11 +3,15 @@ everything the terminal showed (base64-free, as text) on stdout.
 
 Usage: pty_run.py PROMPT ANSWER [PROMPT ANSWER ...] -- COMMAND [ARGS...]
 Each ANSWER is typed (with Enter) once PROMPT has appeared on the terminal.
+A PROMPT written `*PROMPT` asks for a secret: its ANSWER is typed only once
+the program has switched the terminal's echo off, and if it never does
+before the deadline the run fails (exit 3) without typing it.
 """
 import os
 import pty
 import select
 import sys
+import termios
 import time
 
 split = sys.argv.index("--")
@@ -19,14 +23,23 @@ pid, fd = pty.fork()
 if pid == 0:
     os.execvp(command[0], command)
 
+def echoing():
+    """Whether the terminal echoes what is typed (the master end sees the
+    settings the program made on its end)."""
+    return bool(termios.tcgetattr(fd)[3] & termios.ECHO)
+
+
 shown = b""
 deadline = time.monotonic() + 20
 while time.monotonic() < deadline:
-    if answers and answers[0][0].encode() in shown:
-        prompt, answer = answers.pop(0)
-        shown = shown.replace(prompt.encode(), b"<" + prompt.encode() + b">", 1)
-        time.sleep(0.05)  # let the program switch echo off before typing
-        os.write(fd, answer.encode() + b"\r")
+    if answers:
+        prompt, answer = answers[0]
+        hidden = prompt.startswith("*")
+        prompt = prompt[1:] if hidden else prompt
+        if prompt.encode() in shown and not (hidden and echoing()):
+            answers.pop(0)
+            shown = shown.replace(prompt.encode(), b"<" + prompt.encode() + b">", 1)
+            os.write(fd, answer.encode() + b"\r")
     ready, _, _ = select.select([fd], [], [], 0.1)
     if ready:
         try:
@@ -38,6 +51,11 @@ while time.monotonic() < deadline:
         shown += chunk
 else:  # the deadline passed with the terminal still open: stop the command
     os.kill(pid, 9)
+    if answers and answers[0][0].startswith("*"):
+        sys.stdout.write(shown.decode(errors="replace"))
+        sys.stdout.write("\npty_run: the echo stayed on at %r\n" % answers[0][0][1:])
+        os.waitpid(pid, 0)
+        sys.exit(3)
 _, status = os.waitpid(pid, 0)
 sys.stdout.write(shown.decode(errors="replace"))
 sys.exit(os.waitstatus_to_exitcode(status))

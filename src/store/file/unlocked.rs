@@ -42,11 +42,21 @@ pub fn get(recipient: &str) -> Option<Identity> {
     parse(&bytes).filter(|identity| belongs(identity, recipient))
 }
 
+/// The longest time-out the kernel keyring holds (keyctl's `unsigned`).
+pub const MAX_SECONDS: u64 = u32::MAX as u64;
+
 /// Keeps the identity for `seconds`, or until reboot or `lock` when `None`.
 #[cfg(target_os = "linux")]
 pub fn keep(recipient: &str, identity: &Identity, seconds: Option<u64>) -> Result<(), String> {
     use age::secrecy::ExposeSecret;
     use linux_keyutils::{KeyPermissionsBuilder, Permission};
+    // keyctl takes the time-out as 32 bits: what does not fit is refused,
+    // never cut.
+    if let Some(secs) = seconds.filter(|&s| s > MAX_SECONDS) {
+        return Err(format!(
+            "{secs} seconds is longer than the kernel keyring keeps a key"
+        ));
+    }
     let ring = user_ring()?;
     let text = identity.to_string();
     let key = ring
@@ -65,7 +75,7 @@ pub fn keep(recipient: &str, identity: &Identity, seconds: Option<u64>) -> Resul
         )
         .build();
     let set = key.set_perms(perms).and_then(|()| match seconds {
-        Some(secs) => key.set_timeout(usize::try_from(secs).unwrap_or(usize::MAX)),
+        Some(secs) => key.set_timeout(secs as usize),
         None => Ok(()),
     });
     if let Err(e) = set {
