@@ -322,7 +322,18 @@ fn doctor_online_asks_iam_the_age_of_an_imported_key() {
         "{out:?}"
     );
     assert_eq!(aws.count("ListAccessKeys"), 0, "offline asks nobody");
+    let raw = || {
+        let out = t
+            .command("secret-tool")
+            .args(["lookup", "service", "awscreds-rs", "username", "app"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        out.stdout
+    };
+    let stored = raw();
     let out = doctor(true);
+    assert_eq!(raw(), stored, "doctor --online wrote to the store");
     let age = out.finding("credential_process.key-age");
     assert_eq!(age["status"], "ok", "{out:?}");
     assert!(
@@ -332,10 +343,11 @@ fn doctor_online_asks_iam_the_age_of_an_imported_key() {
             .contains("0 days old (its creation date from IAM"),
         "{out:?}"
     );
+    // A diagnosis writes nothing: the entry is as import left it.
     let list = t.run(&["list", "--json"]).ok();
     assert!(
-        list.stdout.contains("\"age_days\": 0"),
-        "recorded: {list:?}"
+        list.stdout.contains("\"age_days\": null"),
+        "doctor --online changed the entry: {list:?}"
     );
 }
 

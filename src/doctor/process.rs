@@ -197,7 +197,7 @@ fn check_entry(
 
 /// A long-term key's age against AWS's 90 days. `--online` asks IAM for
 /// the creation date of a key that has none recorded (one imported from a
-/// file) and records it.
+/// file) and says it; the entry stays as it is.
 fn check_age(r: &mut Report, ctx: &Context, store: &Store, mut creds: Credentials, name: &str) {
     const CHECK: &str = "credential_process.key-age";
     if creds.is_temporary() {
@@ -214,11 +214,9 @@ fn check_age(r: &mut Report, ctx: &Context, store: &Store, mut creds: Credential
                     .into_iter()
                     .find(|(key, _)| *key == creds.access_key_id)
                     .and_then(|(_, created)| created);
+                // Said, not recorded: a diagnosis changes no stored entry.
                 if creds.created.is_some() {
-                    from_iam = match store.save(name, &creds) {
-                        Ok(()) => " (its creation date from IAM, now recorded)".into(),
-                        Err(e) => format!(" (its creation date from IAM; not recorded: {e})"),
-                    };
+                    from_iam = " (its creation date from IAM)".into();
                 }
             }
             Err(e) => {
