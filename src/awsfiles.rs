@@ -12,6 +12,20 @@ use crate::error::{Error, Result};
 use crate::ini::Ini;
 use crate::paths::home_dir;
 
+/// The settings of the AWS files that awscreds-rs reads or writes, named
+/// once (botocore's spelling; keys are matched lower-cased).
+pub mod key {
+    pub const ACCESS_KEY_ID: &str = "aws_access_key_id";
+    pub const SECRET_ACCESS_KEY: &str = "aws_secret_access_key";
+    pub const SESSION_TOKEN: &str = "aws_session_token";
+    pub const CREDENTIAL_PROCESS: &str = "credential_process";
+    pub const REGION: &str = "region";
+    pub const ROLE_ARN: &str = "role_arn";
+    pub const SOURCE_PROFILE: &str = "source_profile";
+    pub const CREDENTIAL_SOURCE: &str = "credential_source";
+    pub const SSO_SESSION: &str = "sso_session";
+}
+
 /// The two shared files, as the SDKs find them.
 pub struct AwsFiles {
     pub config: PathBuf,

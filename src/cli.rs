@@ -50,7 +50,7 @@ pub struct Cli {
     #[arg(
         long,
         global = true,
-        value_enum,
+        value_parser = StoreParser,
         env = "AWSCREDS_STORE",
         default_value = "auto",
         value_name = "STORE"
@@ -382,6 +382,36 @@ impl ValueEnum for Shell {
     }
 }
 
+/// The global `--store` and `AWSCREDS_STORE`: a store's id, and an empty
+/// value for `auto`, as the fast path reads an empty AWSCREDS_STORE (and
+/// the AWS SDKs an empty variable).
+#[derive(Clone)]
+struct StoreParser;
+
+impl clap::builder::TypedValueParser for StoreParser {
+    type Value = StoreChoice;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<StoreChoice, clap::Error> {
+        if value.is_empty() {
+            return Ok(StoreChoice::Auto);
+        }
+        clap::builder::EnumValueParser::<StoreChoice>::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            StoreChoice::value_variants()
+                .iter()
+                .filter_map(ValueEnum::to_possible_value),
+        ))
+    }
+}
+
 /// `--store` reads the store's id; the store layer itself knows nothing of
 /// the command line.
 impl ValueEnum for StoreChoice {
@@ -411,6 +441,20 @@ mod tests {
     use super::*;
     use clap::Parser;
 
+    /// Runs `f` with AWSCREDS_STORE set to `value` (unset for `None`),
+    /// one test at a time: the variable is the process's.
+    fn with_store_var<T>(value: Option<&str>, f: impl FnOnce() -> T) -> T {
+        static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _held = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        match value {
+            Some(v) => std::env::set_var("AWSCREDS_STORE", v),
+            None => std::env::remove_var("AWSCREDS_STORE"),
+        }
+        let out = f();
+        std::env::remove_var("AWSCREDS_STORE");
+        out
+    }
+
     /// Whatever the fast path reads, clap reads the same way.
     #[test]
     fn the_fast_path_agrees_with_clap() {
@@ -430,14 +474,10 @@ mod tests {
             let fast = fast(&argv, env.map(OsStr::new)).unwrap_or_else(|| panic!("{args:?}"));
             let mut clap_argv = vec![OsString::from("awscreds-rs")];
             clap_argv.extend(argv);
-            let mut cli = Cli::try_parse_from(&clap_argv).unwrap();
-            // clap reads AWSCREDS_STORE itself; without it here, give it the same.
-            if !args.iter().any(|a| a.starts_with("--store")) {
-                cli.store = match env {
-                    Some(id) if !id.is_empty() => StoreChoice::from_id(id).unwrap(),
-                    _ => StoreChoice::Auto,
-                };
-            }
+            // clap reads AWSCREDS_STORE from the process itself: give it the
+            // case's value, so that the cases with the variable alone test
+            // clap's reading, not a copy of ours.
+            let cli = with_store_var(*env, || Cli::try_parse_from(&clap_argv).unwrap());
             assert!(cli.command.is_none() && cli.role_arn.is_none());
             assert_eq!(
                 fast,

@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::awsfiles::key;
 use crate::awsfiles::AwsFiles;
 
 use crate::ini::Ini;
@@ -90,17 +91,20 @@ impl Profile {
     }
 
     pub fn has_static_keys_in_credentials(&self) -> bool {
-        self.credentials.contains_key("aws_access_key_id")
-            || self.credentials.contains_key("aws_secret_access_key")
+        self.credentials.contains_key(key::ACCESS_KEY_ID)
+            || self.credentials.contains_key(key::SECRET_ACCESS_KEY)
     }
 
     pub fn region(&self) -> Option<&str> {
-        self.get("region")
+        self.get(key::REGION)
     }
 
     pub fn source(&self) -> Source {
-        if let Some(role_arn) = self.get("role_arn") {
-            let source = match (self.get("source_profile"), self.get("credential_source")) {
+        if let Some(role_arn) = self.get(key::ROLE_ARN) {
+            let source = match (
+                self.get(key::SOURCE_PROFILE),
+                self.get(key::CREDENTIAL_SOURCE),
+            ) {
                 (Some(p), _) => format!("profile {p}"),
                 (None, Some(s)) => s.to_string(),
                 (None, None) if self.get("web_identity_token_file").is_some() => {
@@ -124,7 +128,7 @@ impl Profile {
                 in_credentials_file: true,
             };
         }
-        if let Some(command) = self.get("credential_process") {
+        if let Some(command) = self.get(key::CREDENTIAL_PROCESS) {
             return match crate::wiring::parse(command) {
                 Some(line) => Source::Awscreds {
                     name: line.name,
@@ -136,7 +140,7 @@ impl Profile {
                 },
             };
         }
-        if self.config.contains_key("aws_access_key_id") {
+        if self.config.contains_key(key::ACCESS_KEY_ID) {
             return Source::StaticKeys {
                 in_credentials_file: false,
             };
@@ -195,8 +199,8 @@ pub fn source_chain(
     let mut current = start.to_string();
     while let Some(next) = profiles
         .get(&current)
-        .filter(|p| p.get("role_arn").is_some())
-        .and_then(|p| p.get("source_profile"))
+        .filter(|p| p.get(key::ROLE_ARN).is_some())
+        .and_then(|p| p.get(key::SOURCE_PROFILE))
     {
         let next = next.to_string();
         let seen = chain.contains(&next);

@@ -392,14 +392,17 @@ mod client {
             ))
             .map_err(|e| chain(&e))?;
         Ok(set.get_profile(profile).map(|p| {
-            [
-                "credential_process",
-                "role_arn",
-                "source_profile",
-                "sso_session",
-                "aws_access_key_id",
-                "region",
-            ]
+            {
+                use crate::awsfiles::key::*;
+                [
+                    CREDENTIAL_PROCESS,
+                    ROLE_ARN,
+                    SOURCE_PROFILE,
+                    SSO_SESSION,
+                    ACCESS_KEY_ID,
+                    REGION,
+                ]
+            }
             .iter()
             .filter_map(|k| p.get(k).map(|v| (k.to_string(), v.to_string())))
             .collect()

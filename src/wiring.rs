@@ -29,9 +29,14 @@ pub fn config_header(profile: &str) -> String {
 pub fn set_profile(ini: &mut Ini, profile: &str, command: &str, region: Option<&str>) -> bool {
     let matches = |header: &str| is_config_header(header, profile);
     let header = config_header(profile);
-    let mut changed = ini.set(&matches, &header, "credential_process", command);
+    let mut changed = ini.set(
+        &matches,
+        &header,
+        crate::awsfiles::key::CREDENTIAL_PROCESS,
+        command,
+    );
     if let Some(region) = region {
-        changed |= ini.set(&matches, &header, "region", region);
+        changed |= ini.set(&matches, &header, crate::awsfiles::key::REGION, region);
     }
     changed
 }

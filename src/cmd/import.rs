@@ -23,9 +23,9 @@ use crate::secret::Secret;
 use crate::store::{Store, StoreChoice};
 use crate::wiring::{self, process_command, set_profile};
 
-const KEY_ID: &str = "aws_access_key_id";
-const SECRET_KEY: &str = "aws_secret_access_key";
-const TOKEN: &str = "aws_session_token";
+use crate::awsfiles::key::{
+    ACCESS_KEY_ID as KEY_ID, SECRET_ACCESS_KEY as SECRET_KEY, SESSION_TOKEN as TOKEN,
+};
 
 /// One profile's move.
 struct Move {

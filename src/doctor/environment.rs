@@ -28,7 +28,7 @@ pub(super) fn check_environment(
             "no AWS keys in the environment: profiles decide",
         ),
         (true, true, token) => {
-            if token && id.is_some_and(|id| crate::credentials::is_long_term_key_id(id)) {
+            if token && id.is_some_and(crate::credentials::is_long_term_key_id) {
                 r.error(
                     "environment.keys",
                     "AWS_SESSION_TOKEN is set with a long-term AKIA key: a token \

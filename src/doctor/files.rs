@@ -173,7 +173,11 @@ pub(super) fn check_plaintext(r: &mut Report, credentials: &Ini, path: &Path) {
     let mut with_keys: Vec<String> = credentials
         .sections()
         .into_iter()
-        .filter(|(_, props)| props.iter().any(|(k, _)| k == "aws_secret_access_key"))
+        .filter(|(_, props)| {
+            props
+                .iter()
+                .any(|(k, _)| k == crate::awsfiles::key::SECRET_ACCESS_KEY)
+        })
         .map(|(header, _)| header)
         .collect();
     with_keys.dedup();

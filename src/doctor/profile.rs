@@ -42,7 +42,10 @@ pub(super) fn check_profile(
         None,
     );
     check_rust_sdk(r, selected, profile);
-    if profile.has_static_keys_in_credentials() && profile.config.contains_key("credential_process")
+    if profile.has_static_keys_in_credentials()
+        && profile
+            .config
+            .contains_key(crate::awsfiles::key::CREDENTIAL_PROCESS)
     {
         r.warn(
             "profile.source",

@@ -329,13 +329,13 @@ impl Backend for FileBackend {
             let entry =
                 entry.map_err(|e| Error::io(format!("cannot list {}", dir.display()), e))?;
             let file = entry.file_name();
-            // A NAME may start with a dot (`.ci`); the temporary file of a
-            // write in progress ends in `.tmp`, not SUFFIX, and nothing
-            // that is not a NAME is listed.
+            // A NAME may start with a dot (`.ci`), and so may the entries
+            // of its sessions; the temporary file of a write in progress
+            // ends in `.tmp`, not SUFFIX.
             if let Some(name) = file
                 .to_str()
                 .and_then(|f| f.strip_suffix(SUFFIX))
-                .filter(|name| crate::names::validate_name(name).is_ok())
+                .filter(|name| !name.is_empty())
             {
                 names.push(name.to_string());
             }
