@@ -52,6 +52,28 @@ pub fn validate_mfa_serial(serial: &str) -> Result<()> {
     }
 }
 
+/// An AWS region's name (`us-west-2`), for `configure --region`.
+pub fn validate_region(region: &str) -> Result<()> {
+    let ok = !region.is_empty()
+        && region.len() <= 32
+        && region
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Usage(format!(
+            "invalid --region '{}': a region looks like us-west-2",
+            region.escape_default()
+        )))
+    }
+}
+
+/// A role's ARN (`arn:aws:iam::ACCOUNT:role/NAME`), as `--role-arn` takes it.
+pub fn is_role_arn(arn: &str) -> bool {
+    arn.starts_with("arn:") && arn.contains(":role/") && arn.len() <= 2048
+}
+
 /// STS's rule for an external id.
 pub fn is_external_id(id: &str) -> bool {
     is_word(id, "_+=,.@-:/", 2..=1224)
@@ -65,6 +87,19 @@ pub fn is_role_session_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn regions_and_role_arns() {
+        assert!(validate_region("us-west-2").is_ok());
+        assert!(validate_region("us west").is_err());
+        assert!(validate_region("").is_err());
+        assert!(is_role_arn("arn:aws:iam::123456789012:role/deploy"));
+        assert!(!is_role_arn("arn:aws:iam::123456789012:user/helen"));
+        assert!(!is_role_arn(&format!(
+            "arn:aws:iam::1:role/{}",
+            "x".repeat(2048)
+        )));
+    }
 
     #[test]
     fn words() {

@@ -70,7 +70,7 @@ impl Options {
     pub fn validate(&self) -> Result<()> {
         let usage = |what: String| Err(Error::Usage(what));
         if let Some(arn) = &self.role_arn {
-            if !(arn.starts_with("arn:") && arn.contains(":role/")) || arn.len() > 2048 {
+            if !crate::names::is_role_arn(arn) {
                 return usage(format!("invalid --role-arn '{}': a role ARN looks like arn:aws:iam::123456789012:role/NAME", arn.escape_default()));
             }
         }

@@ -15,7 +15,7 @@ pub fn run(choice: StoreChoice, profile: &str, name: &str, region: Option<&str>)
     validate_profile_name(profile)?;
     validate_name(name)?;
     if let Some(region) = region {
-        validate_region(region)?;
+        crate::names::validate_region(region)?;
     }
     let env = Env::process();
     let files = AwsFiles::locate(&env)?;
@@ -114,33 +114,5 @@ fn report(
         Some(backup) => eprintln!("  backup of the old file: {}", backup.display()),
         None if !existed => eprintln!("  (a new file)"),
         None => {}
-    }
-}
-
-fn validate_region(region: &str) -> Result<()> {
-    let ok = !region.is_empty()
-        && region.len() <= 32
-        && region
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::Usage(format!(
-            "invalid --region '{}': a region looks like us-west-2",
-            region.escape_default()
-        )))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn regions() {
-        assert!(validate_region("us-west-2").is_ok());
-        assert!(validate_region("us west").is_err());
-        assert!(validate_region("").is_err());
     }
 }
