@@ -715,3 +715,43 @@ fn unlock_for_longer_than_the_kernel_keeps_is_refused() {
         .ok();
     detached(&t, &["--username", "helen"]).ok();
 }
+
+/// An entry file that is a FIFO, or a link to a device, is refused at once
+/// and never read: the read, and `list`, end (under `timeout`, so that a
+/// hang fails the test instead of stopping the run).
+#[test]
+fn an_entry_that_is_not_a_regular_file_is_refused_not_read() {
+    let t = TestEnv::file_store();
+    add(&t, "helen", &doc_for(1).1);
+    assert!(std::process::Command::new("mkfifo")
+        .arg(entry(&t, "fifo"))
+        .status()
+        .unwrap()
+        .success());
+    std::os::unix::fs::symlink("/dev/zero", entry(&t, "zero")).unwrap();
+    let within = |args: &[&str]| {
+        let mut cmd = t.command("timeout");
+        cmd.arg("20").arg(bin()).args(args);
+        Run::new(cmd).env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
+    };
+    for name in ["fifo", "zero"] {
+        let out = within(&["--username", name]).fails(1);
+        out.stderr_has(&["is not a valid awscreds-rs entry", name]);
+    }
+    let list = within(&["list", "--json"]).ok();
+    let rows: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
+    let errors: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["error"].as_str())
+        .collect();
+    assert_eq!(errors.len(), 2, "{list:?}");
+    assert!(
+        errors.iter().any(|e| e.contains("not a regular file"))
+            && errors.iter().any(|e| e.contains("symbolic link")),
+        "{errors:?}"
+    );
+    // The good entry still reads.
+    within(&["--username", "helen"]).ok();
+}
