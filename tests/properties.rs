@@ -525,5 +525,9 @@ fn project_files_set_their_profile_or_nothing() {
         }
     }
     eprintln!("project_files: {n} cases: profile set {set}, file ignored {ignored}");
-    assert!(set * 5 >= n && ignored * 5 >= n, "{set} {ignored} of {n}");
+    // Both outcomes are common enough for the run to mean something. Four
+    // first lines in 14 are names, so `set` is about 23 of 80 with a
+    // spread of 4: a bound at a fifth failed about once in a hundred runs
+    // (13 of 80 once); a tenth is 3.7 spreads away.
+    assert!(set * 10 >= n && ignored * 10 >= n, "{set} {ignored} of {n}");
 }
