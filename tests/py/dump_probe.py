@@ -2,8 +2,8 @@
 device in that user's kernel keyring, starts credential_process on a
 pseudo-terminal, and while it waits at the MFA prompt tries what any
 process of the same user could: read /proc/PID/environ and /proc/PID/mem,
-and attach with ptrace. The same tries on a plain `sleep` of that user are
-the control. Prints {"awscreds": {...}, "control": {...}} as JSON.
+and attach with ptrace. The same tries on a plain Python process of that
+user are the control. Prints {"awscreds": {...}, "control": {...}} as JSON.
 
 Usage: dump_probe.py BINARY
 """
@@ -88,8 +88,13 @@ try:
     os.kill(pid, 9)
     os.waitpid(pid, 0)
 
-    # Popen returns once the child has exec'd sleep.
-    control = subprocess.Popen(["sleep", "30"], env=env)
+    # Popen can return before the kernel has set up the new program's
+    # environment (close-on-exec fds close early in execve), so the control
+    # says when it runs: by then /proc/PID/environ is there to read.
+    control = subprocess.Popen(
+        ["/usr/bin/python3", "-c", "import sys, time; print('ready', flush=True); time.sleep(30)"],
+        env=env, stdout=subprocess.PIPE)
+    control.stdout.readline()
     result["control"] = tries(control.pid)
     control.kill()
     control.wait()
