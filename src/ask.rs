@@ -5,16 +5,26 @@
 //! nobody to ask: without a terminal the answer is `None` at once.
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
+use std::process::Command;
+use std::time::Duration;
 
 use zeroize::Zeroizing;
 
+use crate::child::{self, Limits, Outcome};
 use crate::error::{Error, Result};
+
+/// What a helper command may take: a minute (a password manager may ask
+/// its user first) and 64 KiB of output.
+pub const COMMAND_LIMITS: Limits = Limits {
+    time: Duration::from_secs(60),
+    bytes: 64 * 1024,
+};
 
 /// Runs `command` through the platform shell, as the AWS SDKs run
 /// credential_process, and returns the first line of its stdout. `what`
 /// names the command in errors (`--mfa-command`); `env` is added to its
-/// environment.
+/// environment. It runs within `COMMAND_LIMITS` (`child.rs`), and a first
+/// line that is empty is an error, not an answer.
 pub fn command_line(
     command: &str,
     what: &str,
@@ -32,24 +42,48 @@ pub fn command_line(
     for (key, value) in env {
         cmd.env(key, value);
     }
-    let out = cmd
-        .stdin(Stdio::null())
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| Error::io(format!("cannot run {what}"), e))?;
-    let stdout = Zeroizing::new(out.stdout);
+    let by_hand = "run it by hand: it must print the answer on its first line and exit";
+    let out = match child::run(cmd, COMMAND_LIMITS, false)
+        .map_err(|e| Error::io(format!("cannot run {what}"), e))?
+    {
+        Outcome::Finished(out) => out,
+        Outcome::TimedOut => {
+            return Err(Error::invalid(
+                format!(
+                    "{what} did not finish within {} seconds, so it was stopped",
+                    COMMAND_LIMITS.time.as_secs()
+                ),
+                by_hand,
+            ))
+        }
+        Outcome::TooLong => {
+            return Err(Error::invalid(
+                format!(
+                    "{what} printed more than {} KiB, so it was stopped",
+                    COMMAND_LIMITS.bytes / 1024
+                ),
+                by_hand,
+            ))
+        }
+    };
     if !out.status.success() {
         return Err(Error::invalid(
             format!("{what} failed ({})", out.status),
-            "run it by hand: it must print the answer on its first line",
+            by_hand,
         ));
     }
-    let first = String::from_utf8_lossy(&stdout)
+    let first = String::from_utf8_lossy(&out.stdout)
         .lines()
         .next()
         .unwrap_or("")
         .trim_end_matches('\r')
         .to_string();
+    if first.is_empty() {
+        return Err(Error::invalid(
+            format!("{what} printed nothing on its first line"),
+            by_hand,
+        ));
+    }
     Ok(Zeroizing::new(first))
 }
 

@@ -755,3 +755,83 @@ fn an_entry_that_is_not_a_regular_file_is_refused_not_read() {
     // The good entry still reads.
     within(&["--username", "helen"]).ok();
 }
+
+#[test]
+fn a_passphrase_command_that_prints_nothing_or_without_end_is_stopped_and_named() {
+    let t = TestEnv::file_store();
+    add(&t, "helen", &long_term_doc());
+    t.run(&["lock"]).ok();
+    let before = snapshot(&t);
+    detached(&t, &["--username", "helen"])
+        .env("AWSCREDS_PASSPHRASE_COMMAND", "true")
+        .fails(1)
+        .stderr_has(&["AWSCREDS_PASSPHRASE_COMMAND printed nothing on its first line"]);
+    let marker = format!("33{}", std::process::id());
+    let start = Instant::now();
+    let out = detached(&t, &["--username", "helen"])
+        .env("AWSCREDS_PASSPHRASE_COMMAND", &format!("yes {marker}"))
+        .fails(1);
+    out.stderr_has(&["AWSCREDS_PASSPHRASE_COMMAND printed more than 64 KiB, so it was stopped"]);
+    assert!(!out.stderr.contains("wrong passphrase"), "{out:?}");
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(
+        processes_left(&marker, Duration::from_secs(5)),
+        Vec::<u32>::new()
+    );
+    assert_eq!(snapshot(&t), before);
+}
+
+#[test]
+fn a_passphrase_command_that_leaves_a_child_or_outlives_us_leaves_nothing_running() {
+    let t = TestEnv::file_store();
+    add(&t, "helen", &long_term_doc());
+    t.run(&["lock"]).ok();
+    // Its answer, and a background child that keeps stdout open.
+    let marker = format!("31{}", std::process::id());
+    let start = Instant::now();
+    detached(&t, &["--username", "helen"])
+        .env(
+            "AWSCREDS_PASSPHRASE_COMMAND",
+            &format!("{PASS_COMMAND}; sleep {marker} &"),
+        )
+        .ok();
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(
+        processes_left(&marker, Duration::from_secs(5)),
+        Vec::<u32>::new()
+    );
+    // A command still running when awscreds-rs is killed ends with it.
+    t.run(&["lock"]).ok();
+    let marker = format!("32{}", std::process::id());
+    let mut cmd = t.command("setsid");
+    cmd.arg(bin())
+        .args(["--username", "helen"])
+        .env("AWSCREDS_PASSPHRASE_COMMAND", format!("sleep {marker}"))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null());
+    let mut ours = cmd.spawn().unwrap();
+    let start = Instant::now();
+    while processes_with(&marker).is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the command never ran"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    ours.kill().unwrap();
+    ours.wait().unwrap();
+    let left = processes_left(&marker, Duration::from_secs(5));
+    let status: Vec<String> = left
+        .iter()
+        .map(|pid| std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default())
+        .collect();
+    assert_eq!(left, Vec::<u32>::new(), "{status:?}");
+}

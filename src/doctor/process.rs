@@ -2,14 +2,14 @@
 //! it need a shell, is its NAME stored where it looks, and does it answer
 //! valid JSON in time.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use time::OffsetDateTime;
 
 use super::{Context, Report};
+use crate::child::{Limits, Outcome};
 use crate::credentials::{format_expiration, mask_access_key_id, Credentials};
 use crate::shellwords;
 use crate::store::{Store, StoreChoice};
@@ -291,17 +291,32 @@ fn check_expiry(r: &mut Report, now: OffsetDateTime, creds: &Credentials, name: 
     }
 }
 
-/// Runs the command the way botocore does (no shell), with a time limit,
-/// and checks its JSON without showing any secret.
+/// Runs the command the way botocore does (no shell), within the time an
+/// AWS tool would give it (`child.rs` stops it and all it started), and
+/// checks its JSON without showing any secret.
 fn run_process(r: &mut Report, words: &[String], now: OffsetDateTime) {
-    let child = Command::new(&words[0])
-        .args(&words[1..])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
-    let mut child = match child {
-        Ok(child) => child,
+    let mut cmd = Command::new(&words[0]);
+    cmd.args(&words[1..]);
+    let limits = Limits {
+        time: PROCESS_TIMEOUT,
+        bytes: 1 << 20,
+    };
+    let done = match crate::child::run(cmd, limits, true) {
+        Ok(Outcome::Finished(done)) => done,
+        Ok(Outcome::TimedOut) => {
+            return r.error(
+                "credential_process.run",
+                "credential_process did not answer within 10 seconds: AWS tools will hang",
+                "run the command by hand to see what it waits for (a prompt? the network?)",
+            )
+        }
+        Ok(Outcome::TooLong) => {
+            return r.error(
+                "credential_process.run",
+                "credential_process printed more than 1 MiB, so doctor stopped it",
+                "it must print one JSON object with Version 1, AccessKeyId and SecretAccessKey",
+            )
+        }
         Err(e) => {
             return r.error(
                 "credential_process.run",
@@ -310,37 +325,9 @@ fn run_process(r: &mut Report, words: &[String], now: OffsetDateTime) {
             )
         }
     };
-    let start = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if start.elapsed() > PROCESS_TIMEOUT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return r.error(
-                    "credential_process.run",
-                    "credential_process did not answer within 10 seconds: AWS tools will hang",
-                    "run the command by hand to see what it waits for (a prompt? the network?)",
-                );
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(e) => {
-                return r.error(
-                    "credential_process.run",
-                    format!("cannot wait for credential_process: {e}"),
-                    "run it by hand",
-                )
-            }
-        }
-    };
-    let mut stdout = String::new();
-    let mut stderr = String::new();
-    if let Some(mut out) = child.stdout.take() {
-        let _ = out.read_to_string(&mut stdout);
-    }
-    if let Some(mut err) = child.stderr.take() {
-        let _ = err.read_to_string(&mut stderr);
-    }
+    let status = done.status;
+    let stdout = String::from_utf8_lossy(&done.stdout);
+    let stderr = String::from_utf8_lossy(&done.stderr);
     if !status.success() {
         // Another program's words: it may print a secret, so it is masked.
         let said = crate::secret::masked(stderr.lines().next().unwrap_or(""));
