@@ -114,6 +114,8 @@ pub fn terminal(prompt: &str, hidden: bool) -> Result<Option<Zeroizing<String>>>
     let fail = |e| Error::io("cannot read from the terminal", e);
     // Windows has no /dev/tty: its console prompt (no echo) serves both.
     let line = if hidden || cfg!(not(unix)) {
+        // Ctrl-C at the prompt gives the terminal its echo back.
+        let _terminal = crate::interrupt::Terminal::guard();
         Zeroizing::new(rpassword::prompt_password(prompt).map_err(fail)?)
     } else {
         let tty = std::fs::OpenOptions::new()

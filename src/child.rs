@@ -7,7 +7,9 @@
 //! On Unix the program runs in a process group of its own, and every end
 //! other than its own exit stops that whole group: `sh -c "sleep 9 & sleep
 //! 9"` leaves no sleep behind. On Linux the kernel also stops the program
-//! when awscreds-rs dies first (`PR_SET_PDEATHSIG`). Both pipes are read
+//! when awscreds-rs dies first (`PR_SET_PDEATHSIG`), and a SIGINT, SIGTERM
+//! or SIGHUP to awscreds-rs stops the whole group (`interrupt.rs`); only
+//! after a SIGKILL can what the program started itself live on. Both pipes are read
 //! while the program runs, so one that fills its stderr does not block.
 //! A program that exits while something it started still holds its
 //! stdout is done: what it printed is read for a moment more, then its
@@ -73,6 +75,8 @@ pub fn run(mut cmd: Command, limits: Limits, stderr: bool) -> std::io::Result<Ou
     });
     own_group(&mut cmd);
     let mut child = cmd.spawn()?;
+    // Ctrl-C or SIGTERM while it runs stops its whole group too.
+    let _group = crate::interrupt::Group::guard(child.id());
     let (send, reads) = mpsc::channel();
     let mut open = 0;
     if let Some(out) = child.stdout.take() {

@@ -21,6 +21,7 @@ pub mod faults;
 pub mod hardening;
 pub mod hook;
 pub mod ini;
+pub mod interrupt;
 pub mod names;
 pub mod paths;
 pub mod profiles;

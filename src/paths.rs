@@ -63,6 +63,18 @@ pub fn lock_entry(env: &Env, entry: &str, doing: &str) -> Result<File> {
         })
         .collect();
     let (file, path) = lock_file(env, &Path::new("locks").join(format!("{file_name}.lock")))?;
+    wait_for(file, &path, &format!("{doing} '{entry}'"))
+}
+
+/// Takes the lock that lets one process at a time ask for the file
+/// store's passphrase (`make -j` runs several reads on one terminal), as
+/// `lock_entry` waits.
+pub fn lock_passphrase_prompt(env: &Env) -> Result<File> {
+    let (file, path) = lock_file(env, Path::new("locks/file-store.prompt"))?;
+    wait_for(file, &path, "asking for the file store's passphrase")
+}
+
+fn wait_for(file: File, path: &Path, doing: &str) -> Result<File> {
     let started = std::time::Instant::now();
     loop {
         match file.try_lock() {
@@ -72,7 +84,7 @@ pub fn lock_entry(env: &Env, entry: &str, doing: &str) -> Result<File> {
             }
             Err(std::fs::TryLockError::WouldBlock) => {
                 return Err(Error::invalid(
-                    format!("another awscreds-rs has been {doing} '{entry}' for 2 minutes"),
+                    format!("another awscreds-rs has been {doing} for 2 minutes"),
                     format!("let it finish, or stop it; its lock is {}", path.display()),
                 ))
             }

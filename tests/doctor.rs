@@ -375,3 +375,54 @@ mod everywhere {
         assert!(!out.stdout.contains("credential_process.shell"), "{out:?}");
     }
 }
+
+/// The finding of `check` in `doctor --json`'s output.
+fn finding<'a>(findings: &'a Value, check: &str) -> &'a Value {
+    findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == check)
+        .unwrap_or_else(|| panic!("no {check} in {findings:#?}"))
+}
+
+#[test]
+fn a_slow_credential_process_is_stopped_with_all_it_started() {
+    let t = TestEnv::with_key("helen");
+    let marker = format!("34{}", std::process::id());
+    t.write_config(&format!(
+        "[default]\nregion = us-east-1\ncredential_process = sh -c \"sleep {marker} & sleep {marker}\"\n"
+    ));
+    let out = t.run(&["doctor", "--json"]).output();
+    let findings: Value = serde_json::from_str(&out.stdout).unwrap();
+    let run = finding(&findings, "credential_process.run");
+    assert_eq!(run["status"], "error", "{run}");
+    assert!(
+        run["message"]
+            .as_str()
+            .unwrap()
+            .contains("within 10 seconds"),
+        "{run}"
+    );
+    assert_eq!(
+        processes_left(&marker, std::time::Duration::from_secs(5)),
+        Vec::<u32>::new()
+    );
+}
+
+#[test]
+fn a_credential_process_that_fills_stderr_is_read_not_waited_on() {
+    let t = TestEnv::with_key("helen");
+    t.write_config(
+        "[default]\nregion = us-east-1\ncredential_process = sh -c \"head -c 300000 /dev/zero | tr '\\\\0' x >&2; exit 3\"\n",
+    );
+    let out = t.run(&["doctor", "--json"]).output();
+    let findings: Value = serde_json::from_str(&out.stdout).unwrap();
+    let run = finding(&findings, "credential_process.run");
+    assert_eq!(run["status"], "error", "{run}");
+    // The failure itself, not a time-out on a pipe nobody read.
+    assert!(
+        run["message"].as_str().unwrap().contains("exit status: 3"),
+        "{run}"
+    );
+}

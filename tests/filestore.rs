@@ -808,30 +808,73 @@ fn a_passphrase_command_that_leaves_a_child_or_outlives_us_leaves_nothing_runnin
         processes_left(&marker, Duration::from_secs(5)),
         Vec::<u32>::new()
     );
-    // A command still running when awscreds-rs is killed ends with it.
-    t.run(&["lock"]).ok();
-    let marker = format!("32{}", std::process::id());
-    let mut cmd = t.command("setsid");
-    cmd.arg(bin())
-        .args(["--username", "helen"])
-        .env("AWSCREDS_PASSPHRASE_COMMAND", format!("sleep {marker}"))
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null());
-    let mut ours = cmd.spawn().unwrap();
-    let start = Instant::now();
-    while processes_with(&marker).is_empty() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "the command never ran"
+    // A command still running when awscreds-rs is stopped ends with it:
+    // its whole group on SIGTERM, and the command itself on SIGKILL.
+    for (signal, script) in [("TERM", "sleep 9 & sleep"), ("KILL", "exec sleep")] {
+        t.run(&["lock"]).ok();
+        let marker = format!("32{}", std::process::id());
+        let mut cmd = t.command("setsid");
+        cmd.arg(bin())
+            .args(["--username", "helen"])
+            .env("AWSCREDS_PASSPHRASE_COMMAND", format!("{script} {marker}"))
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null());
+        let mut ours = cmd.spawn().unwrap();
+        let start = Instant::now();
+        while processes_with(&marker).is_empty() {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "the command never ran"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let killed = std::process::Command::new("kill")
+            .args([format!("-{signal}"), ours.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        ours.wait().unwrap();
+        assert_eq!(
+            processes_left(&marker, Duration::from_secs(5)),
+            Vec::<u32>::new(),
+            "SIG{signal}"
         );
-        std::thread::sleep(Duration::from_millis(20));
     }
-    ours.kill().unwrap();
-    ours.wait().unwrap();
-    let left = processes_left(&marker, Duration::from_secs(5));
-    let status: Vec<String> = left
-        .iter()
-        .map(|pid| std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default())
-        .collect();
-    assert_eq!(left, Vec::<u32>::new(), "{status:?}");
+}
+
+#[test]
+fn ctrl_c_at_the_passphrase_prompt_gives_the_echo_back() {
+    let t = TestEnv::file_store();
+    add(&t, "helen", &long_term_doc());
+    t.run(&["lock"]).ok();
+    let out = on_pty(
+        &t,
+        &["*Passphrase of the awscreds-rs file store", "^C"],
+        bin(),
+        &["--username", "helen"],
+    );
+    assert_ne!(out.code, 0, "{out:?}");
+    assert!(out.stdout.ends_with("pty_run: echo on\n"), "{out:?}");
+    assert!(!out.stdout.contains(SECRET), "{out:?}");
+}
+
+#[test]
+fn parallel_reads_on_one_terminal_ask_once_and_all_finish() {
+    let t = TestEnv::file_store();
+    add(&t, "helen", &long_term_doc());
+    t.run(&["lock"]).ok();
+    let script = format!(
+        "for i in 1 2 3 4; do '{}' --username helen & done; wait",
+        bin()
+    );
+    let out = on_pty(
+        &t,
+        &["*Passphrase of the awscreds-rs file store", PASS],
+        "sh",
+        &["-c", &script],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout.matches(SECRET).count(), 4, "{out:?}");
+    assert_eq!(out.stdout.matches("Passphrase of").count(), 1, "{out:?}");
+    assert!(out.stdout.ends_with("pty_run: echo on\n"), "{out:?}");
 }

@@ -96,14 +96,23 @@ impl FileBackend {
         let identity = match unlocked::get(&recipient) {
             Some(identity) => identity,
             None => {
-                let passphrase = passphrase(&self.env)?.ok_or(Error::StoreLocked {
-                    store: StoreKind::File,
-                })?;
-                let identity = self.decrypt_identity(&passphrase, &recipient)?;
-                // Kept as `unlock` keeps it; where it cannot be kept, every
-                // read asks again, which is all that is lost.
-                let _ = unlocked::keep(&recipient, &identity, None);
-                identity
+                // One prompt at a time: the others wait here, then find
+                // the identity kept by the one that asked.
+                let _prompt = crate::paths::lock_passphrase_prompt(&self.env)?;
+                match unlocked::get(&recipient) {
+                    Some(identity) => identity,
+                    None => {
+                        let passphrase = passphrase(&self.env)?.ok_or(Error::StoreLocked {
+                            store: StoreKind::File,
+                        })?;
+                        let identity = self.decrypt_identity(&passphrase, &recipient)?;
+                        // Kept as `unlock` keeps it; where it cannot be
+                        // kept, every read asks again, which is all that
+                        // is lost.
+                        let _ = unlocked::keep(&recipient, &identity, None);
+                        identity
+                    }
+                }
             }
         };
         Ok(self.identity.get_or_init(|| identity))

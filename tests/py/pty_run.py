@@ -5,7 +5,9 @@ Usage: pty_run.py PROMPT ANSWER [PROMPT ANSWER ...] -- COMMAND [ARGS...]
 Each ANSWER is typed (with Enter) once PROMPT has appeared on the terminal.
 A PROMPT written `*PROMPT` asks for a secret: its ANSWER is typed only once
 the program has switched the terminal's echo off, and if it never does
-before the deadline the run fails (exit 3) without typing it.
+before the deadline the run fails (exit 3) without typing it. An ANSWER
+written `^C` is Ctrl-C, typed without Enter. The last line printed says
+whether the terminal echoes at the end ("pty_run: echo on" or "off").
 """
 import os
 import pty
@@ -39,7 +41,7 @@ while time.monotonic() < deadline:
         if prompt.encode() in shown and not (hidden and echoing()):
             answers.pop(0)
             shown = shown.replace(prompt.encode(), b"<" + prompt.encode() + b">", 1)
-            os.write(fd, answer.encode() + b"\r")
+            os.write(fd, b"\x03" if answer == "^C" else answer.encode() + b"\r")
     ready, _, _ = select.select([fd], [], [], 0.1)
     if ready:
         try:
@@ -58,4 +60,8 @@ else:  # the deadline passed with the terminal still open: stop the command
         sys.exit(3)
 _, status = os.waitpid(pid, 0)
 sys.stdout.write(shown.decode(errors="replace"))
+try:
+    sys.stdout.write("\npty_run: echo %s\n" % ("on" if echoing() else "off"))
+except termios.error:
+    sys.stdout.write("\npty_run: echo unknown\n")
 sys.exit(os.waitstatus_to_exitcode(status))

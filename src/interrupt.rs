@@ -1,0 +1,157 @@
+//! What Ctrl-C (SIGINT), SIGTERM and SIGHUP do while awscreds-rs holds
+//! something that must not outlive it: a helper command's process group
+//! (`child.rs`) or a terminal with echo off (`ask.rs`). While a guard for
+//! it lives, the signal first stops the group and gives the terminal back
+//! its settings, then takes its default course: the process ends by that
+//! signal, as it would have. A signal that the process was started
+//! ignoring (`nohup`) stays ignored, and with no guard alive nothing
+//! changes.
+//!
+//! SIGKILL cannot be caught: then only the helper command itself ends
+//! with us (`PR_SET_PDEATHSIG` in `child.rs`, Linux), not what it started.
+//! On Windows the console sends Ctrl-C to every process on it, so the
+//! guards do nothing there.
+
+#[cfg(unix)]
+mod unix {
+    use std::os::fd::AsRawFd;
+    use std::sync::atomic::{AtomicI32, Ordering};
+    use std::sync::{Once, OnceLock};
+
+    /// The process group to stop, or 0.
+    static GROUP: AtomicI32 = AtomicI32::new(0);
+    /// The terminal to restore, or -1.
+    static TERMINAL: AtomicI32 = AtomicI32::new(-1);
+    /// Its settings before the first hidden prompt (they are the same for
+    /// every later one in this process).
+    static SETTINGS: OnceLock<libc::termios> = OnceLock::new();
+    static INSTALL: Once = Once::new();
+
+    const SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
+
+    /// Only async-signal-safe calls: atomics, killpg, tcsetattr, write.
+    extern "C" fn on_signal(signal: libc::c_int) {
+        let group = GROUP.load(Ordering::SeqCst);
+        let terminal = TERMINAL.load(Ordering::SeqCst);
+        // SAFETY: plain integers, and a termios that is never written
+        // again once set.
+        unsafe {
+            if group > 0 {
+                libc::killpg(group, libc::SIGKILL);
+            }
+            if terminal >= 0 {
+                if let Some(settings) = SETTINGS.get() {
+                    libc::tcsetattr(terminal, libc::TCSANOW, settings);
+                    libc::write(terminal, b"\n".as_ptr().cast(), 1);
+                }
+            }
+        }
+        // SA_RESETHAND put the default action back; the signal is blocked
+        // while this runs, so returning delivers the one raised here.
+        // SAFETY: raise takes a plain integer.
+        unsafe {
+            libc::raise(signal);
+        }
+    }
+
+    fn install() {
+        INSTALL.call_once(|| {
+            for signal in SIGNALS {
+                // SAFETY: sigaction reads and writes only the structs it is
+                // given; the handler makes async-signal-safe calls only.
+                unsafe {
+                    let mut old: libc::sigaction = std::mem::zeroed();
+                    if libc::sigaction(signal, std::ptr::null(), &mut old) != 0
+                        || old.sa_sigaction == libc::SIG_IGN
+                    {
+                        continue;
+                    }
+                    let mut new: libc::sigaction = std::mem::zeroed();
+                    new.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as usize;
+                    new.sa_flags = libc::SA_RESETHAND | libc::SA_RESTART;
+                    libc::sigemptyset(&mut new.sa_mask);
+                    libc::sigaction(signal, &new, std::ptr::null_mut());
+                }
+            }
+        });
+    }
+
+    /// While it lives, a signal stops the process group `pgid`.
+    pub struct Group(());
+
+    impl Group {
+        pub fn guard(pgid: u32) -> Group {
+            install();
+            GROUP.store(i32::try_from(pgid).unwrap_or(0), Ordering::SeqCst);
+            Group(())
+        }
+    }
+
+    impl Drop for Group {
+        fn drop(&mut self) {
+            GROUP.store(0, Ordering::SeqCst);
+        }
+    }
+
+    /// While it lives, a signal restores the terminal's settings as they
+    /// were when it was made.
+    pub struct Terminal {
+        tty_file: Option<std::fs::File>,
+    }
+
+    impl Terminal {
+        pub fn guard() -> Terminal {
+            let Ok(tty) = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open("/dev/tty")
+            else {
+                return Terminal { tty_file: None };
+            };
+            if SETTINGS.get().is_none() {
+                // SAFETY: tcgetattr writes only the struct it is given.
+                let mut settings: libc::termios = unsafe { std::mem::zeroed() };
+                if unsafe { libc::tcgetattr(tty.as_raw_fd(), &mut settings) } != 0 {
+                    return Terminal { tty_file: None };
+                }
+                let _ = SETTINGS.set(settings);
+            }
+            install();
+            TERMINAL.store(tty.as_raw_fd(), Ordering::SeqCst);
+            Terminal {
+                tty_file: Some(tty),
+            }
+        }
+    }
+
+    impl Drop for Terminal {
+        fn drop(&mut self) {
+            if self.tty_file.is_some() {
+                TERMINAL.store(-1, Ordering::SeqCst);
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+pub use unix::{Group, Terminal};
+
+#[cfg(not(unix))]
+pub struct Group(());
+
+#[cfg(not(unix))]
+impl Group {
+    pub fn guard(_pgid: u32) -> Group {
+        Group(())
+    }
+}
+
+#[cfg(not(unix))]
+pub struct Terminal(());
+
+#[cfg(not(unix))]
+impl Terminal {
+    pub fn guard() -> Terminal {
+        Terminal(())
+    }
+}
