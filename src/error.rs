@@ -134,7 +134,11 @@ impl fmt::Display for Error {
                         StoreKind::platform_default().id()
                     )?;
                 }
-                write!(f, "; store them with: awscreds-rs add --username {name}")
+                write!(
+                    f,
+                    "; store them with: awscreds-rs add --username {name}{}",
+                    store.flag()
+                )
             }
             Error::Expired {
                 name,
@@ -143,13 +147,15 @@ impl fmt::Display for Error {
             } => write!(
                 f,
                 "the credentials stored for '{name}' in {store} expired at {expiration}; \
-                 store fresh ones with: awscreds-rs add --username {name} --force"
+                 store fresh ones with: awscreds-rs add --username {name} --force{}",
+                store.flag()
             ),
             Error::Exists { name, store } => write!(
                 f,
                 "credentials for '{name}' are already stored in {store}; \
                  add --force to replace them, or remove them first with: \
-                 awscreds-rs remove --username {name}"
+                 awscreds-rs remove --username {name}{}",
+                store.flag()
             ),
             Error::StoreUnavailable { store, detail } => write!(
                 f,
@@ -188,7 +194,8 @@ impl fmt::Display for Error {
             } => write!(
                 f,
                 "the entry for '{name}' in {store} is not a valid awscreds-rs entry ({detail}); \
-                 replace it with: awscreds-rs add --username {name} --force"
+                 replace it with: awscreds-rs add --username {name} --force{}",
+                store.flag()
             ),
             Error::Invalid { what, fix } | Error::Aws { what, fix, .. } => {
                 write!(f, "{what}; {fix}")

@@ -80,6 +80,17 @@ impl StoreKind {
         StoreKind::on_this_platform()[0]
     }
 
+    /// The flag that picks this store in a command line we print or
+    /// write: empty for the platform's default, so that the common line
+    /// stays short, else ` --store ID`.
+    pub fn flag(self) -> String {
+        if self == StoreKind::platform_default() {
+            String::new()
+        } else {
+            format!(" --store {}", self.id())
+        }
+    }
+
     /// What to do when the store cannot be reached.
     pub fn unavailable_fix(self) -> &'static str {
         match self {

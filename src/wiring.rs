@@ -54,21 +54,7 @@ pub fn process_command(name: &str, store: StoreKind) -> Result<String> {
             "install awscreds-rs under a UTF-8 path",
         )
     })?;
-    Ok(format!(
-        "{} --username {name}{}",
-        quote(exe),
-        store_flag(store)
-    ))
-}
-
-/// ` --store STORE` for a store other than the platform's default, which a
-/// command without it would not read.
-pub fn store_flag(store: StoreKind) -> String {
-    if store == StoreKind::platform_default() {
-        String::new()
-    } else {
-        format!(" --store {}", store.id())
-    }
+    Ok(format!("{} --username {name}{}", quote(exe), store.flag()))
 }
 
 /// Reads a credential_process line back: `Some` when it runs awscreds-rs

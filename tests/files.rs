@@ -793,3 +793,33 @@ fn import_reads_keys_written_as_botocore_accepts_them() {
         "boto3 reads the stored key: {after:?}"
     );
 }
+
+#[test]
+fn a_write_removes_the_temporary_files_a_killed_write_left() {
+    let t = TestEnv::secret_service();
+    fs::write(t.config_path(), "[default]\nregion = us-east-1\n").unwrap();
+    let aws = t.home.join(".aws");
+    let stale = aws.join(".config.awscreds-rs.4000001.tmp");
+    let fresh = aws.join(".config.awscreds-rs.4000002.tmp");
+    let other = aws.join(".credentials.awscreds-rs.4000003.tmp");
+    for path in [&stale, &fresh, &other] {
+        fs::write(path, "[default]\naws_secret_access_key = left\n").unwrap();
+    }
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for path in [&stale, &other] {
+        fs::File::options()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_modified(hour_ago)
+            .unwrap();
+    }
+    t.run(&["configure", "--profile", "app", "--username", "helen"])
+        .ok();
+    assert!(
+        !stale.exists(),
+        "an old temporary file of config is removed"
+    );
+    assert!(fresh.exists(), "a new one may be a live write's");
+    assert!(other.exists(), "only the file written is swept");
+}

@@ -878,3 +878,20 @@ fn parallel_reads_on_one_terminal_ask_once_and_all_finish() {
     assert_eq!(out.stdout.matches("Passphrase of").count(), 1, "{out:?}");
     assert!(out.stdout.ends_with("pty_run: echo on\n"), "{out:?}");
 }
+
+#[test]
+fn fix_lines_for_a_file_store_entry_name_the_file_store() {
+    let t = TestEnv::file_store();
+    add(&t, "helen", &long_term_doc());
+    // Typed as printed, without --store file, each would go to the
+    // platform's keychain and leave the file store as it was.
+    t.run(&["add", "--username", "helen"])
+        .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
+        .stdin(&long_term_doc())
+        .fails(1)
+        .stderr_has(&["awscreds-rs remove --username helen --store file"]);
+    detached(&t, &["--username", "ghost"])
+        .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
+        .fails(1)
+        .stderr_has(&["awscreds-rs add --username ghost --store file"]);
+}

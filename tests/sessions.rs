@@ -531,3 +531,30 @@ mod everywhere {
         );
     }
 }
+
+#[test]
+fn doctor_runs_a_line_that_calls_sts_only_when_online() {
+    for (mfa, extra, call) in [
+        (false, format!(" --role-arn {ROLE}"), "AssumeRole"),
+        (true, String::new(), "GetSessionToken"),
+    ] {
+        let w = world(mfa);
+        w.t.write_config(&format!(
+            "[default]\nregion = us-east-1\ncredential_process = {bin} --username helen{extra}\n",
+            bin = bin()
+        ));
+        let out = w.run(&["doctor", "--json"]).output();
+        let run = out.finding("credential_process.run");
+        assert_eq!(run["status"], "ok", "{call}: {run}");
+        assert!(
+            run["message"].as_str().unwrap().starts_with("not run"),
+            "{call}: {run}"
+        );
+        assert_eq!(w.sts.count(call), 0, "{call}");
+        if !mfa {
+            // --online runs it, and so calls STS.
+            w.run(&["doctor", "--online", "--json"]).output();
+            assert_eq!(w.sts.count(call), 1, "{call}");
+        }
+    }
+}

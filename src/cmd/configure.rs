@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::ini::Ini;
 use crate::names::{validate_name, validate_profile_name};
 use crate::store::{self, Store, StoreChoice, StoreKind};
-use crate::wiring::{config_header, process_command, set_profile, store_flag};
+use crate::wiring::{config_header, process_command, set_profile};
 
 pub fn run(choice: StoreChoice, profile: &str, name: &str, region: Option<&str>) -> Result<()> {
     validate_profile_name(profile)?;
@@ -84,7 +84,7 @@ pub fn run(choice: StoreChoice, profile: &str, name: &str, region: Option<&str>)
             None => eprintln!(
                 "Warning: nothing is stored for '{name}' in {label} yet; \
                  store it with: awscreds-rs add --username {name}{}",
-                store_flag(kind)
+                kind.flag()
             ),
         },
         Err(e) => eprintln!("Warning: could not check that '{name}' is stored: {e}"),

@@ -13,6 +13,7 @@ use crate::child::{Limits, Outcome};
 use crate::credentials::{format_expiration, mask_access_key_id, Credentials};
 use crate::shellwords;
 use crate::store::{Store, StoreChoice};
+use crate::store_kind::StoreKind;
 
 /// How long a credential_process may take.
 const PROCESS_TIMEOUT: Duration = Duration::from_secs(10);
@@ -92,22 +93,40 @@ pub(super) fn check_process(
     );
 
     if let Some((profile, name, line_store)) = awscreds {
-        if !check_entry(r, ctx, profile, name, line_store) {
+        let Some(mfa) = check_entry(r, ctx, profile, name, line_store) else {
             return;
+        };
+        let role = words
+            .iter()
+            .any(|w| w == "--role-arn" || w.starts_with("--role-arn="));
+        if (role || mfa) && !ctx.online {
+            return r.ok(
+                "credential_process.run",
+                format!(
+                    "not run: the line opens an STS session ({}), and doctor calls AWS \
+                    only with --online",
+                    if role {
+                        "AssumeRole"
+                    } else {
+                        "GetSessionToken"
+                    }
+                ),
+            );
         }
     }
     run_process(r, &words, ctx.now);
 }
 
-/// Which store the line reads and whether NAME is there; false when there
-/// is no point in running the line.
+/// Which store the line reads and whether NAME is there: `None` when there
+/// is no point in running the line, else whether NAME has an MFA device
+/// (so that the line calls STS).
 fn check_entry(
     r: &mut Report,
     ctx: &Context,
     profile: &str,
     name: &str,
     line_store: Option<&str>,
-) -> bool {
+) -> Option<bool> {
     const CHECK: &str = "credential_process.entry";
     let (choice, how) = match line_store {
         Some(id) => match StoreChoice::from_id(id) {
@@ -121,7 +140,7 @@ fn check_entry(
                     ),
                     format!("awscreds-rs configure --profile {profile} --username {name}"),
                 );
-                return false;
+                return None;
             }
         },
         None if ctx.store == StoreChoice::Auto => (ctx.store, "no --store: auto's pick".into()),
@@ -130,11 +149,18 @@ fn check_entry(
             format!("no --store: AWSCREDS_STORE={}", ctx.store.id()),
         ),
     };
+    // The store check below looks at doctor's own store; a line that
+    // reads another is sent to the check of that one.
+    let see_store = if choice == ctx.store {
+        "see the store check below".to_string()
+    } else {
+        format!("awscreds-rs doctor --store {}", choice.id())
+    };
     let store = match Store::open(choice, &ctx.os) {
         Ok(store) => store,
         Err(e) => {
-            r.error(CHECK, e.to_string(), "see the store check below");
-            return false;
+            r.error(CHECK, e.to_string(), see_store);
+            return None;
         }
     };
     let label = store.label();
@@ -148,7 +174,7 @@ fn check_entry(
             ),
             "awscreds-rs unlock",
         );
-        return false;
+        return None;
     }
     match store.load(name) {
         Ok(Some(creds)) => {
@@ -158,9 +184,11 @@ fn check_entry(
                 &creds,
                 name,
                 &format!("{label}, which the line reads ({how})"),
+                store.kind(),
             );
+            let mfa = creds.mfa_serial.is_some();
             check_age(r, ctx, &store, creds, name);
-            true
+            Some(mfa)
         }
         Ok(None) => {
             match crate::store::find_elsewhere(&ctx.os, name, store.kind()) {
@@ -180,17 +208,14 @@ fn check_entry(
                 None => r.error(
                     CHECK,
                     format!("the line reads {label} ({how}), where nothing is stored for '{name}'"),
-                    format!(
-                        "awscreds-rs add --username {name}{}",
-                        crate::wiring::store_flag(store.kind())
-                    ),
+                    format!("awscreds-rs add --username {name}{}", store.kind().flag()),
                 ),
             }
-            false
+            None
         }
         Err(e) => {
-            r.error(CHECK, e.to_string(), "see the store check below");
-            false
+            r.error(CHECK, e.to_string(), see_store);
+            None
         }
     }
 }
@@ -238,10 +263,7 @@ fn check_age(r: &mut Report, ctx: &Context, store: &Store, mut creds: Credential
                 replacing long-term keys at least every {} days",
                 crate::credentials::ROTATE_AFTER_DAYS
             ),
-            format!(
-                "awscreds-rs rotate --username {name}{}",
-                crate::wiring::store_flag(kind)
-            ),
+            format!("awscreds-rs rotate --username {name}{}", kind.flag()),
         ),
         Some(days) => r.ok(
             CHECK,
@@ -258,7 +280,14 @@ fn check_age(r: &mut Report, ctx: &Context, store: &Store, mut creds: Credential
 }
 
 /// `label` is the store the line reads, and how it was picked.
-fn check_expiry(r: &mut Report, now: OffsetDateTime, creds: &Credentials, name: &str, label: &str) {
+fn check_expiry(
+    r: &mut Report,
+    now: OffsetDateTime,
+    creds: &Credentials,
+    name: &str,
+    label: &str,
+    store: StoreKind,
+) {
     match creds.expiration {
         Some(at) if at <= now => r.error(
             "credential_process.entry",
@@ -266,7 +295,7 @@ fn check_expiry(r: &mut Report, now: OffsetDateTime, creds: &Credentials, name: 
                 "the credentials of '{name}' expired at {}; they are in {label}",
                 format_expiration(at)
             ),
-            format!("awscreds-rs add --username {name} --force"),
+            format!("awscreds-rs add --username {name} --force{}", store.flag()),
         ),
         Some(at) if at - now < crate::credentials::REFRESH_MARGIN => r.warn(
             "credential_process.entry",
@@ -275,7 +304,10 @@ fn check_expiry(r: &mut Report, now: OffsetDateTime, creds: &Credentials, name: 
                     minutes; they are in {label}",
                 format_expiration(at)
             ),
-            format!("store fresh ones: awscreds-rs add --username {name} --force"),
+            format!(
+                "store fresh ones: awscreds-rs add --username {name} --force{}",
+                store.flag()
+            ),
         ),
         _ => r.ok(
             "credential_process.entry",
