@@ -195,34 +195,80 @@ pub fn cmd_features(line: &str) -> Vec<&'static str> {
     found
 }
 
-/// What sh reads outside single quotes.
+/// What `sh -c` would read as shell syntax where botocore's shlex passes
+/// the characters on as they are: the JS, Go and Rust SDKs run the line
+/// with sh, so it means one thing there and another in boto3. Quotes are
+/// read as both read them: inside single quotes nothing is special;
+/// inside double quotes sh still expands `$` and `` ` `` (shlex does not);
+/// outside quotes a backslash makes the next character plain for both.
+/// A character that both leave alone (`|` inside quotes, as in
+/// `sh -c "a | b"` or `--mfa-command "a|b"`) is no finding.
 pub fn sh_features(line: &str) -> Vec<&'static str> {
+    #[derive(PartialEq)]
+    enum In {
+        Plain,
+        Single,
+        Double,
+    }
     let mut found = Vec::new();
-    let mut in_single = false;
-    let mut previous = ' ';
-    for c in line.chars() {
-        if c == '\'' {
-            in_single = !in_single;
-        } else if !in_single {
-            let feature = match c {
+    let mut state = In::Plain;
+    // Whether the next plain character starts a word (`~` and `#` count
+    // only there).
+    let mut word_start = true;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        let feature = match state {
+            In::Single => {
+                if c == '\'' {
+                    state = In::Plain;
+                }
+                None
+            }
+            In::Double => match c {
+                '"' => {
+                    state = In::Plain;
+                    None
+                }
+                '\\' => {
+                    // `\"` and `\\` are one character for both; any
+                    // other pair is kept whole by both.
+                    chars.next();
+                    None
+                }
+                '$' => Some("$ (a variable)"),
+                '`' => Some("` (a command substitution)"),
+                _ => None,
+            },
+            In::Plain => match c {
+                '\'' => {
+                    state = In::Single;
+                    None
+                }
+                '"' => {
+                    state = In::Double;
+                    None
+                }
+                '\\' => {
+                    chars.next();
+                    None
+                }
                 '$' => Some("$ (a variable)"),
                 '`' => Some("` (a command substitution)"),
                 '|' => Some("| (a pipe)"),
                 ';' | '&' => Some("; or & (several commands)"),
                 '>' | '<' => Some("a redirection"),
-                '*' | '?' => Some("a wildcard"),
-                '~' if previous.is_whitespace() || previous == '=' => {
-                    Some("~ (the home directory)")
-                }
+                '(' | ')' => Some("( or ) (a subshell)"),
+                '*' | '?' | '[' => Some("a wildcard"),
+                '~' if word_start => Some("~ (the home directory)"),
+                '#' if word_start => Some("# (a comment)"),
                 _ => None,
-            };
-            if let Some(f) = feature {
-                if !found.contains(&f) {
-                    found.push(f);
-                }
-            }
+            },
+        };
+        // (`--k=~/x` is no assignment: sh leaves its `~` alone.)
+        word_start = state == In::Plain && c.is_whitespace();
+        if let Some(f) = feature.filter(|f| !found.contains(f)) {
+            found.push(f);
         }
-        previous = c;
     }
     found
 }
@@ -311,5 +357,29 @@ mod tests {
             shell_features("x $HOME | y"),
             ["$ (a variable)", "| (a pipe)"]
         );
+    }
+
+    #[test]
+    fn quoted_syntax_is_read_as_shlex_and_sh_both_read_it() {
+        // What boto3 runs as sh runs it: no finding.
+        for line in [
+            r#"sh -c "awscreds-rs --username a && true""#,
+            r#"/bin/x --mfa-command "a|b""#,
+            r#"/bin/x --mfa-command 'a|b;c'"#,
+            r"/bin/x a\|b",
+            r#"/bin/x "it's""#,
+            "/bin/x a#b --k=~x",
+        ] {
+            assert_eq!(sh_features(line), Vec::<&str>::new(), "{line}");
+        }
+        // A `'` inside double quotes opens nothing: the `;` after is real.
+        assert_eq!(
+            sh_features(r#"/bin/x "it's" ; y"#),
+            ["; or & (several commands)"]
+        );
+        // sh expands these inside double quotes, shlex does not.
+        assert_eq!(sh_features(r#"/bin/x "$HOME""#), ["$ (a variable)"]);
+        assert_eq!(sh_features("/bin/x # note"), ["# (a comment)"]);
+        assert_eq!(sh_features("/bin/x ~/y"), ["~ (the home directory)"]);
     }
 }

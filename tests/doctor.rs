@@ -376,16 +376,6 @@ mod everywhere {
     }
 }
 
-/// The finding of `check` in `doctor --json`'s output.
-fn finding<'a>(findings: &'a Value, check: &str) -> &'a Value {
-    findings
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["check"] == check)
-        .unwrap_or_else(|| panic!("no {check} in {findings:#?}"))
-}
-
 #[test]
 fn a_slow_credential_process_is_stopped_with_all_it_started() {
     let t = TestEnv::with_key("helen");
@@ -394,8 +384,7 @@ fn a_slow_credential_process_is_stopped_with_all_it_started() {
         "[default]\nregion = us-east-1\ncredential_process = sh -c \"sleep {marker} & sleep {marker}\"\n"
     ));
     let out = t.run(&["doctor", "--json"]).output();
-    let findings: Value = serde_json::from_str(&out.stdout).unwrap();
-    let run = finding(&findings, "credential_process.run");
+    let run = out.finding("credential_process.run");
     assert_eq!(run["status"], "error", "{run}");
     assert!(
         run["message"]
@@ -417,12 +406,37 @@ fn a_credential_process_that_fills_stderr_is_read_not_waited_on() {
         "[default]\nregion = us-east-1\ncredential_process = sh -c \"head -c 300000 /dev/zero | tr '\\\\0' x >&2; exit 3\"\n",
     );
     let out = t.run(&["doctor", "--json"]).output();
-    let findings: Value = serde_json::from_str(&out.stdout).unwrap();
-    let run = finding(&findings, "credential_process.run");
+    let run = out.finding("credential_process.run");
     assert_eq!(run["status"], "error", "{run}");
     // The failure itself, not a time-out on a pipe nobody read.
     assert!(
         run["message"].as_str().unwrap().contains("exit status: 3"),
         "{run}"
     );
+}
+
+#[test]
+fn quoted_shell_syntax_that_boto3_runs_as_sh_does_is_no_warning() {
+    let t = TestEnv::with_key("helen");
+    for (line, warned) in [
+        (
+            format!("sh -c \"{} --username helen && true\"", bin_path()),
+            false,
+        ),
+        (
+            format!("{} --username helen --mfa-command \"a|b\"", bin_path()),
+            false,
+        ),
+        (format!("{} --username \"it's\" ; true", bin_path()), true),
+    ] {
+        t.write_config(&format!(
+            "[default]\nregion = us-east-1\ncredential_process = {line}\n"
+        ));
+        let out = t.run(&["doctor", "--json"]).output();
+        assert_eq!(
+            out.stdout.contains("credential_process.shell"),
+            warned,
+            "{line}: {out:?}"
+        );
+    }
 }
