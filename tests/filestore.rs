@@ -895,3 +895,72 @@ fn fix_lines_for_a_file_store_entry_name_the_file_store() {
         .fails(1)
         .stderr_has(&["awscreds-rs add --username ghost --store file"]);
 }
+
+#[test]
+fn a_store_folder_that_others_could_change_is_refused() {
+    let t = TestEnv::file_store();
+    add(&t, "helen", &long_term_doc());
+    let dir = store_dir(&t);
+    let before = snapshot(&t);
+    let refused = |fix: &str| {
+        detached(&t, &["--username", "helen"])
+            .fails(1)
+            .stderr_has(&["the encrypted file store will not use", fix]);
+        t.run(&["add", "--username", "bob"])
+            .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
+            .stdin(&long_term_doc())
+            .fails(1);
+    };
+    // Open to others.
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    refused("chmod 700");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    assert_eq!(snapshot(&t), before);
+    // A symbolic link to a folder elsewhere.
+    let elsewhere = t.root().join("elsewhere");
+    std::fs::rename(&dir, &elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &dir).unwrap();
+    refused("mv ");
+    std::fs::remove_file(&dir).unwrap();
+    std::fs::rename(&elsewhere, &dir).unwrap();
+    // Another user's (root can hand it to the tests' ordinary user).
+    if std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout == b"0\n")
+    {
+        let status = std::process::Command::new("chown")
+            .args(["awscreds-test", dir.to_str().unwrap()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        refused("not by you");
+        std::os::unix::fs::chown(&dir, Some(0), None).unwrap();
+    }
+    assert!(!entry(&t, "bob").exists());
+    assert_eq!(snapshot(&t), before);
+}
+
+#[test]
+fn a_replaced_recipient_takes_no_key() {
+    let t = TestEnv::file_store();
+    add(&t, "helen", &long_term_doc());
+    let keygen = std::process::Command::new("age-keygen").output().unwrap();
+    let theirs = String::from_utf8(keygen.stderr).unwrap();
+    let theirs = theirs.trim().trim_start_matches("Public key: ").to_string();
+    assert!(theirs.starts_with("age1"), "{theirs}");
+    std::fs::write(store_dir(&t).join("recipient"), format!("{theirs}\n")).unwrap();
+    // Kept unlocked or locked, add checks the recipient against the
+    // identity before it seals a key for it.
+    for locked in [false, true] {
+        if locked {
+            t.run(&["lock"]).ok();
+        }
+        t.run(&["add", "--username", "bob"])
+            .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
+            .stdin(&long_term_doc())
+            .fails(1)
+            .stderr_has(&["recipient is damaged: it does not match identity.age"]);
+        assert!(!entry(&t, "bob").exists());
+    }
+}

@@ -62,9 +62,16 @@ pub struct FileBackend {
 }
 
 impl FileBackend {
+    /// Refuses a store whose folders another user could change (see
+    /// `check_private`) before anything is read or written.
     pub fn open(env: &Env) -> Result<Self> {
+        let data = crate::paths::data_dir(env)?;
+        let dir = dir(env)?;
+        for folder in [&data, &dir, &dir.join(ENTRIES)] {
+            check_private(folder)?;
+        }
         Ok(FileBackend {
-            dir: dir(env)?,
+            dir,
             env: env.clone(),
             created: std::cell::Cell::new(false),
             identity: OnceCell::new(),
@@ -173,6 +180,7 @@ impl FileBackend {
         // The store exists once identity.age does: written last.
         self.seal_identity(&identity, &recipient, passphrase)?;
         let _ = unlocked::keep(&recipient, &identity, None);
+        let _ = self.identity.set(identity);
         self.created.set(true);
         Ok(())
     }
@@ -293,6 +301,11 @@ impl Backend for FileBackend {
         if !self.dir.join(IDENTITY_FILE).is_file() {
             self.create()?;
         }
+        // An entry is sealed for `recipient` only once the identity has
+        // shown that it is its own (`identity` checks it: asking the
+        // passphrase when the store is locked), so that a replaced
+        // `recipient` takes no key.
+        self.identity()?;
         let recipient = Recipient::from_str(&self.recipient()?)
             .map_err(|_| damaged(&self.dir.join(RECIPIENT_FILE), "it holds no age recipient"))?;
         let mut plain = Zeroizing::new(format!("{HEADER}{name}\n").into_bytes());
@@ -470,6 +483,60 @@ fn new_passphrase(env: &Env, why: &str, from_command: bool) -> Result<SecretStri
         ));
     }
     Ok(SecretString::from(passphrase.to_string()))
+}
+
+/// A folder of the store that exists must be a real folder (not a
+/// symbolic link), this user's, and closed to others: one that another
+/// user can write lets them swap `recipient` for theirs, so that every
+/// key added after is theirs to read. A folder not made yet is fine: it
+/// is made 0700.
+fn check_private(folder: &Path) -> Result<()> {
+    let meta = match fs::symlink_metadata(folder) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(format!("cannot read {}", folder.display()), e)),
+    };
+    let refuse = |what: String, fix: String| {
+        Err(Error::invalid(
+            format!(
+                "the encrypted file store will not use {}: it is {what}",
+                folder.display()
+            ),
+            fix,
+        ))
+    };
+    if meta.file_type().is_symlink() || !meta.is_dir() {
+        return refuse(
+            "not a folder of its own (a symbolic link or a file)".into(),
+            format!(
+                "move it away and let awscreds-rs make the folder: mv {0} {0}.moved",
+                folder.display()
+            ),
+        );
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        if meta.uid() != me {
+            return refuse(
+                format!("owned by uid {}, not by you (uid {me})", meta.uid()),
+                format!(
+                    "move it away and let awscreds-rs make the folder: mv {0} {0}.moved",
+                    folder.display()
+                ),
+            );
+        }
+        let mode = meta.mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return refuse(
+                format!("open to other users (mode {mode:o})"),
+                format!("chmod 700 {}", folder.display()),
+            );
+        }
+    }
+    Ok(())
 }
 
 fn missing_store() -> Error {
