@@ -206,14 +206,14 @@ pub enum Command {
         json: bool,
     },
 
-    /// Ask the file store's passphrase once and keep the store unlocked (Linux: in the kernel keyring) until reboot, `lock`, or DURATION
+    /// Ask the file store's passphrase once and keep the store unlocked (Linux: in the kernel keyring) until reboot, `lock`, DURATION, or 12 hours unused
     #[command(
         after_help = "The passphrase is read from the terminal, or from the first line that \
         the command in AWSCREDS_PASSPHRASE_COMMAND prints.\n\n\
         Examples:\n  awscreds-rs unlock\n  awscreds-rs unlock --for 8h"
     )]
     Unlock {
-        /// How long to stay unlocked: seconds, or a number with s, m or h (default: until reboot or `lock`)
+        /// How long to stay unlocked: seconds, or a number with s, m or h (default: until 12 hours unused, reboot or `lock`; each read renews it)
         #[arg(long = "for", value_name = "DURATION")]
         duration: Option<String>,
     },

@@ -950,17 +950,91 @@ fn a_replaced_recipient_takes_no_key() {
     let theirs = theirs.trim().trim_start_matches("Public key: ").to_string();
     assert!(theirs.starts_with("age1"), "{theirs}");
     std::fs::write(store_dir(&t).join("recipient"), format!("{theirs}\n")).unwrap();
-    // Kept unlocked or locked, add checks the recipient against the
-    // identity before it seals a key for it.
-    for locked in [false, true] {
-        if locked {
-            t.run(&["lock"]).ok();
-        }
-        t.run(&["add", "--username", "bob"])
-            .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
-            .stdin(&long_term_doc())
-            .fails(1)
-            .stderr_has(&["recipient is damaged: it does not match identity.age"]);
-        assert!(!entry(&t, "bob").exists());
-    }
+    // Unlocked, add checks the recipient against the kept identity before
+    // it seals a key for it (locked, add needs no passphrase, by design:
+    // the folder check above keeps other users from the file).
+    t.run(&["add", "--username", "bob"])
+        .stdin(&long_term_doc())
+        .fails(1)
+        .stderr_has(&["recipient is damaged: it does not match identity.age"]);
+    assert!(!entry(&t, "bob").exists());
+    // Locked, the passphrase's identity shows it too.
+    t.run(&["lock"]).ok();
+    detached(&t, &["--username", "helen"])
+        .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
+        .fails(1)
+        .stderr_has(&["recipient is damaged: it does not match identity.age"]);
+}
+
+/// The serial of the kernel key this test's store is kept under.
+fn kept_serial(t: &TestEnv) -> u32 {
+    let dir = std::fs::canonicalize(store_dir(t)).unwrap();
+    let hex = awscreds_rs::digest::sha256_hex(&[dir.to_str().unwrap().as_bytes()], 8);
+    let out = std::process::Command::new("keyctl")
+        .args([
+            "search",
+            "@u",
+            "user",
+            &format!("awscreds-rs-unlocked:{hex}"),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "not kept: {out:?}");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// The time-out column of /proc/keys ("perm", "11h", "1m") for that key.
+fn kept_timeout(t: &TestEnv) -> String {
+    let serial = kept_serial(t);
+    let keys = std::fs::read_to_string("/proc/keys").unwrap();
+    let line = keys
+        .lines()
+        .find(|l| l.starts_with(&format!("{serial:08x} ")))
+        .unwrap_or_else(|| panic!("{serial:08x} is not in /proc/keys"));
+    line.split_whitespace().nth(3).unwrap().to_string()
+}
+
+#[test]
+fn an_unlocked_store_lasts_twelve_hours_unused_and_each_read_renews_it() {
+    let t = TestEnv::file_store();
+    add(&t, "helen", &long_term_doc());
+    t.run(&["lock"]).ok();
+    detached(&t, &["unlock"])
+        .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
+        .ok()
+        .stderr_has(&["until it goes unused for 12h"]);
+    let renewed = ["11h", "12h"];
+    assert!(
+        renewed.contains(&kept_timeout(&t).as_str()),
+        "{}",
+        kept_timeout(&t)
+    );
+    // Shortened by hand, then read: back to twelve hours.
+    let status = std::process::Command::new("keyctl")
+        .args(["timeout", &kept_serial(&t).to_string(), "100"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(kept_timeout(&t), "1m");
+    detached(&t, &["--username", "helen"]).ok();
+    assert!(
+        renewed.contains(&kept_timeout(&t).as_str()),
+        "{}",
+        kept_timeout(&t)
+    );
+    // --for keeps its own length, unrenewed.
+    t.run(&["lock"]).ok();
+    detached(&t, &["unlock", "--for", "30m"])
+        .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
+        .ok();
+    detached(&t, &["--username", "helen"]).ok();
+    assert!(
+        ["29m", "30m"].contains(&kept_timeout(&t).as_str()),
+        "{}",
+        kept_timeout(&t)
+    );
 }

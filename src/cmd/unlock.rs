@@ -15,13 +15,16 @@ pub fn unlock(duration: Option<&str>) -> Result<()> {
         return Err(Error::Usage(format!(
             "invalid --for: {secs} seconds is longer than the kernel keyring keeps a key \
              (at most {MAX_SECONDS} seconds, about 136 years); leave --for out to keep it \
-             until reboot or `awscreds-rs lock`"
+             until it goes unused for 12 hours"
         )));
     }
     FileBackend::open(&Env::process())?.unlock(seconds)?;
     let until = match seconds {
         Some(secs) => format!("for {}", crate::duration::describe(secs)),
-        None => "until reboot or `awscreds-rs lock`".to_string(),
+        None => format!(
+            "until it goes unused for {}, reboot or `awscreds-rs lock`",
+            crate::duration::describe(crate::store::file::unlocked::IDLE.as_secs())
+        ),
     };
     eprintln!("Unlocked the encrypted file store {until}.");
     Ok(())

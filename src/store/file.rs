@@ -100,13 +100,13 @@ impl FileBackend {
             return Ok(identity);
         }
         let recipient = self.recipient()?;
-        let identity = match unlocked::get(&recipient) {
+        let identity = match self.kept(&recipient)? {
             Some(identity) => identity,
             None => {
                 // One prompt at a time: the others wait here, then find
                 // the identity kept by the one that asked.
                 let _prompt = crate::paths::lock_passphrase_prompt(&self.env)?;
-                match unlocked::get(&recipient) {
+                match self.kept(&recipient)? {
                     Some(identity) => identity,
                     None => {
                         let passphrase = passphrase(&self.env)?.ok_or(Error::StoreLocked {
@@ -116,13 +116,34 @@ impl FileBackend {
                         // Kept as `unlock` keeps it; where it cannot be
                         // kept, every read asks again, which is all that
                         // is lost.
-                        let _ = unlocked::keep(&recipient, &identity, None);
+                        let _ = unlocked::keep(&self.kept_as(), &identity, None);
                         identity
                     }
                 }
             }
         };
         Ok(self.identity.get_or_init(|| identity))
+    }
+
+    /// How the kernel keyring knows this store: its folder.
+    fn kept_as(&self) -> String {
+        fs::canonicalize(&self.dir)
+            .unwrap_or_else(|_| self.dir.clone())
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    /// The identity `unlock` kept, checked against `recipient`: one that
+    /// does not match means `recipient` was replaced.
+    fn kept(&self, recipient: &str) -> Result<Option<Identity>> {
+        match unlocked::get(&self.kept_as()) {
+            Some(identity) if unlocked::belongs(&identity, recipient) => Ok(Some(identity)),
+            Some(_) => Err(damaged(
+                &self.dir.join(RECIPIENT_FILE),
+                "it does not match identity.age",
+            )),
+            None => Ok(None),
+        }
     }
 
     /// Decrypts `identity.age`; a wrong passphrase changes nothing.
@@ -179,7 +200,7 @@ impl FileBackend {
         )?;
         // The store exists once identity.age does: written last.
         self.seal_identity(&identity, &recipient, passphrase)?;
-        let _ = unlocked::keep(&recipient, &identity, None);
+        let _ = unlocked::keep(&self.kept_as(), &identity, None);
         let _ = self.identity.set(identity);
         self.created.set(true);
         Ok(())
@@ -218,7 +239,7 @@ impl FileBackend {
             )
         })?;
         let identity = self.decrypt_identity(&passphrase, &recipient)?;
-        unlocked::keep(&recipient, &identity, seconds).map_err(|detail| Error::invalid(
+        unlocked::keep(&self.kept_as(), &identity, seconds).map_err(|detail| Error::invalid(
             format!("cannot keep the encrypted file store unlocked: {detail}"),
             format!("here every read asks the passphrase, on the terminal or from {PASSPHRASE_COMMAND}"),
         ))
@@ -226,8 +247,7 @@ impl FileBackend {
 
     /// Forgets the kept identity; whether it was kept.
     pub fn lock(&self) -> Result<bool> {
-        let recipient = self.recipient()?;
-        unlocked::forget(&recipient).map_err(|detail| Error::Store {
+        unlocked::forget(&self.kept_as()).map_err(|detail| Error::Store {
             store: StoreKind::File,
             action: "lock",
             detail,
@@ -301,12 +321,12 @@ impl Backend for FileBackend {
         if !self.dir.join(IDENTITY_FILE).is_file() {
             self.create()?;
         }
-        // An entry is sealed for `recipient` only once the identity has
-        // shown that it is its own (`identity` checks it: asking the
-        // passphrase when the store is locked), so that a replaced
-        // `recipient` takes no key.
-        self.identity()?;
-        let recipient = Recipient::from_str(&self.recipient()?)
+        // `add` works while the store is locked (it needs the recipient
+        // only); unlocked, the kept identity first shows that `recipient`
+        // is its own, so that a replaced one takes no key.
+        let recipient = self.recipient()?;
+        self.kept(&recipient)?;
+        let recipient = Recipient::from_str(&recipient)
             .map_err(|_| damaged(&self.dir.join(RECIPIENT_FILE), "it holds no age recipient"))?;
         let mut plain = Zeroizing::new(format!("{HEADER}{name}\n").into_bytes());
         plain.extend_from_slice(value);
@@ -377,7 +397,7 @@ impl Backend for FileBackend {
             || self.identity.get().is_some()
             || self
                 .recipient()
-                .is_ok_and(|recipient| unlocked::get(&recipient).is_some())
+                .is_ok_and(|recipient| self.kept(&recipient).is_ok_and(|k| k.is_some()))
     }
 }
 

@@ -1,12 +1,16 @@
 //! The unlocked file store: its identity kept in the Linux kernel user
-//! keyring, readable by this user only, until reboot, `lock`, or the
-//! timeout `unlock --for` set. Other systems (and containers whose seccomp
-//! profile refuses keyctl) have nowhere to keep it: every read there asks
-//! for the passphrase again.
+//! keyring, readable by this user only, until reboot, `lock`, or a
+//! time-out: the one `unlock --for` set, else `IDLE`, which every use
+//! renews (so that a key does not outlive its user's account: the user
+//! keyring outlives `userdel`, and a new account with the same uid would
+//! find it). Other systems (and containers whose seccomp profile refuses
+//! keyctl) have nowhere to keep it: every read there asks for the
+//! passphrase again.
 //!
-//! The key's description carries a hash of the store's recipient, so two
-//! stores of one user (two HOMEs) never take each other's identity, and a
-//! kept identity is used only after checking that it is the recipient's.
+//! The key's description carries a hash of the store's folder, so two
+//! stores of one user (two HOMEs) never take each other's identity; the
+//! caller checks a kept identity against the store's `recipient` before
+//! it uses either (`belongs`).
 
 use std::str::FromStr;
 
@@ -17,37 +21,55 @@ use age::x25519::Identity;
 pub const UNAVAILABLE: &str = "this system has no kernel keyring to keep the unlocked store in";
 
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-fn description(recipient: &str) -> String {
-    let hex = crate::digest::sha256_hex(&[recipient.as_bytes()], 8);
+fn description(store: &str) -> String {
+    let hex = crate::digest::sha256_hex(&[store.as_bytes()], 8);
     format!("awscreds-rs-unlocked:{hex}")
 }
+
+/// How long a kept identity lasts unused when `unlock --for` gave no time.
+pub const IDLE: std::time::Duration = std::time::Duration::from_secs(12 * 3600);
+
+/// The first line of a kept identity that each use renews (`IDLE`).
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+const RENEWED: &str = "renewed on use";
 
 /// Whether `identity` is the one `recipient` names.
 pub fn belongs(identity: &Identity, recipient: &str) -> bool {
     identity.to_public().to_string() == recipient
 }
 
+/// A kept identity, and whether each use renews it.
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-fn parse(bytes: &[u8]) -> Option<Identity> {
+fn parse(bytes: &[u8]) -> Option<(Identity, bool)> {
     let text = std::str::from_utf8(bytes).ok()?;
-    Identity::from_str(text.trim()).ok()
+    let (renewed, key) = match text.split_once('\n') {
+        Some((RENEWED, key)) => (true, key),
+        _ => (false, text),
+    };
+    Some((Identity::from_str(key.trim()).ok()?, renewed))
 }
 
-/// The kept identity of the store with this recipient, if any.
+/// The kept identity of the store in folder `store`, if any; a use renews
+/// one kept for `IDLE`.
 #[cfg(target_os = "linux")]
-pub fn get(recipient: &str) -> Option<Identity> {
+pub fn get(store: &str) -> Option<Identity> {
     let ring = user_ring().ok()?;
-    let key = ring.search(&description(recipient)).ok()?;
+    let key = ring.search(&description(store)).ok()?;
     let bytes = zeroize::Zeroizing::new(key.read_to_vec().ok()?);
-    parse(&bytes).filter(|identity| belongs(identity, recipient))
+    let (identity, renewed) = parse(&bytes)?;
+    if renewed {
+        let _ = key.set_timeout(IDLE.as_secs() as usize);
+    }
+    Some(identity)
 }
 
 /// The longest time-out the kernel keyring holds (keyctl's `unsigned`).
 pub const MAX_SECONDS: u64 = u32::MAX as u64;
 
-/// Keeps the identity for `seconds`, or until reboot or `lock` when `None`.
+/// Keeps the identity of the store in folder `store` for `seconds`, or,
+/// when `None`, until it goes unused for `IDLE`.
 #[cfg(target_os = "linux")]
-pub fn keep(recipient: &str, identity: &Identity, seconds: Option<u64>) -> Result<(), String> {
+pub fn keep(store: &str, identity: &Identity, seconds: Option<u64>) -> Result<(), String> {
     use age::secrecy::ExposeSecret;
     use linux_keyutils::{KeyPermissionsBuilder, Permission};
     // keyctl takes the time-out as 32 bits: what does not fit is refused,
@@ -58,9 +80,13 @@ pub fn keep(recipient: &str, identity: &Identity, seconds: Option<u64>) -> Resul
         ));
     }
     let ring = user_ring()?;
-    let text = identity.to_string();
+    let secret = identity.to_string();
+    let text = zeroize::Zeroizing::new(match seconds {
+        Some(_) => secret.expose_secret().to_string(),
+        None => format!("{RENEWED}\n{}", secret.expose_secret()),
+    });
     let key = ring
-        .add_key(&description(recipient), text.expose_secret().as_bytes())
+        .add_key(&description(store), text.as_bytes())
         .map_err(|e| format!("the kernel keyring refused the key ({e:?})"))?;
     // The default lets the user only view it; this user's other processes
     // (the next credential_process) must read it, and nobody else may.
@@ -74,10 +100,10 @@ pub fn keep(recipient: &str, identity: &Identity, seconds: Option<u64>) -> Resul
                 | Permission::SETATTR,
         )
         .build();
-    let set = key.set_perms(perms).and_then(|()| match seconds {
-        Some(secs) => key.set_timeout(secs as usize),
-        None => Ok(()),
-    });
+    let secs = seconds.unwrap_or(IDLE.as_secs());
+    let set = key
+        .set_perms(perms)
+        .and_then(|()| key.set_timeout(secs as usize));
     if let Err(e) = set {
         let _ = key.invalidate();
         return Err(format!("the kernel keyring refused its settings ({e:?})"));
@@ -87,12 +113,12 @@ pub fn keep(recipient: &str, identity: &Identity, seconds: Option<u64>) -> Resul
 
 /// Forgets the kept identity; whether there was one.
 #[cfg(target_os = "linux")]
-pub fn forget(recipient: &str) -> Result<bool, String> {
+pub fn forget(store: &str) -> Result<bool, String> {
     let Ok(ring) = user_ring() else {
         return Ok(false);
     };
     let mut dropped = false;
-    while let Ok(key) = ring.search(&description(recipient)) {
+    while let Ok(key) = ring.search(&description(store)) {
         key.invalidate()
             .or_else(|_| ring.unlink_key(key))
             .map_err(|e| format!("the kernel keyring refused to drop the key ({e:?})"))?;
@@ -109,17 +135,17 @@ fn user_ring() -> Result<linux_keyutils::KeyRing, String> {
 }
 
 #[cfg(not(target_os = "linux"))]
-pub fn get(_recipient: &str) -> Option<Identity> {
+pub fn get(_store: &str) -> Option<Identity> {
     None
 }
 
 #[cfg(not(target_os = "linux"))]
-pub fn keep(_recipient: &str, _identity: &Identity, _seconds: Option<u64>) -> Result<(), String> {
+pub fn keep(_store: &str, _identity: &Identity, _seconds: Option<u64>) -> Result<(), String> {
     Err(UNAVAILABLE.to_string())
 }
 
 #[cfg(not(target_os = "linux"))]
-pub fn forget(_recipient: &str) -> Result<bool, String> {
+pub fn forget(_store: &str) -> Result<bool, String> {
     Ok(false)
 }
 
@@ -144,8 +170,11 @@ mod tests {
         assert!(belongs(&one, &recipient));
         assert!(!belongs(&other, &recipient));
         let text = one.to_string();
-        let parsed = parse(text.expose_secret().as_bytes()).expect("parses");
-        assert!(belongs(&parsed, &recipient));
+        let (parsed, renewed) = parse(text.expose_secret().as_bytes()).expect("parses");
+        assert!(belongs(&parsed, &recipient) && !renewed);
+        let text = format!("{RENEWED}\n{}", text.expose_secret());
+        let (parsed, renewed) = parse(text.as_bytes()).expect("parses");
+        assert!(belongs(&parsed, &recipient) && renewed);
         assert!(parse(b"not a key").is_none());
     }
 }
