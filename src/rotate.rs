@@ -3,14 +3,18 @@
 //!
 //! 1. IAM CreateAccessKey for the key's own user (signed from one MFA
 //!    session when NAME has an MFA device);
-//! 2. the new key is stored, and read back, under NAME;
-//! 3. wait until AWS accepts the new key (IAM is eventually consistent);
-//! 4. only then DeleteAccessKey of the old key, signed with the new key, or
-//!    with the same MFA session, so a rotation asks one code, never two;
+//! 2. wait until AWS accepts the new key (IAM is eventually consistent:
+//!    for some seconds a new key is refused), retrying when STS throttles;
+//!    meanwhile the old key is still the stored one, so the tools that
+//!    call credential_process keep working;
+//! 3. only then is the new key stored, and read back, under NAME;
+//! 4. DeleteAccessKey of the old key, signed with the new key, or with the
+//!    same MFA session, so a rotation asks one code, never two;
 //! 5. NAME's cached sessions are dropped.
 //!
 //! A failure says exactly what remains to do; a stop at any point leaves a
-//! stored key that IAM accepts.
+//! stored key that IAM accepts. A stop between 1 and 3 leaves the new key
+//! in IAM unstored: the next rotation's "two access keys" message names it.
 
 use std::time::{Duration, Instant};
 
@@ -142,6 +146,19 @@ pub fn rotate(
     };
     let user = user.as_deref();
     // One MFA session signs every IAM call: one code for the rotation.
+    if let Some(serial) = &old.mfa_serial {
+        if options.mfa_command.is_none() && !crate::ask::has_terminal() {
+            return Err(Error::invalid(
+                format!(
+                    "there is no terminal to ask for the MFA code of {serial} (nothing was changed)"
+                ),
+                format!(
+                    "run rotate on a terminal, or give the command that prints the code: \
+                     awscreds-rs rotate --username {name} --mfa-command CMD"
+                ),
+            ));
+        }
+    }
     let session = match &old.mfa_serial {
         Some(serial) => {
             report(Step::Session(serial));
@@ -171,32 +188,42 @@ pub fn rotate(
 
     new.mfa_serial = old.mfa_serial.clone();
     new.created = new.created.or(Some(crate::credentials::whole_seconds(now)));
-    if let Err(e) = store.save(name, &new) {
-        // Not stored: take the new key back, so the user keeps one key.
-        let undo = match iam.delete_access_key(signer, user, &new_id) {
+    // Until it is stored, a failure takes the new key back, so the user
+    // keeps one key, the old one, which still works.
+    let undo = |why: String| {
+        let undone = match iam.delete_access_key(signer, user, &new_id) {
             Ok(()) => "the new key was deleted again".to_string(),
             Err(_) => format!("delete the new key: {}", delete_command(&new_id)),
         };
-        return Err(e.context(format!(
-            "cannot store the new key for '{name}'; the old key {} stays stored and works, and {undo}",
+        format!(
+            "{why}; the old key {} stays stored and works, and {undone}",
             mask_access_key_id(&old_id)
-        )));
+        )
+    };
+
+    report(Step::Waiting);
+    if let Err(why) = wait_until_accepted(iam, &new) {
+        return Err(Error::invalid(
+            undo(why),
+            "rotate again later; IAM may be slow to accept new keys",
+        ));
+    }
+    report(Step::Working);
+
+    if let Err(e) = store.save(name, &new) {
+        return Err(e.context(undo(format!("cannot store the new key for '{name}'"))));
     }
     report(Step::Stored);
 
-    report(Step::Waiting);
     let remains = |why: String| {
         Error::invalid(
             format!(
                 "{why}; the new key {} is stored for '{name}', and the old key {old_id} is still active",
                 mask_access_key_id(&new_id)
             ),
-            format!("once the new key works, delete the old one: {}", delete_command(&old_id)),
+            format!("delete the old one: {}", delete_command(&old_id)),
         )
     };
-    wait_until_accepted(iam, &new).map_err(remains)?;
-    report(Step::Working);
-
     report(Step::Deleting(&old_id));
     let deleter = session.as_ref().unwrap_or(&new);
     iam.delete_access_key(deleter, user, &old_id)
@@ -215,6 +242,10 @@ fn wait_until_accepted(iam: &dyn Iam, key: &Credentials) -> std::result::Result<
         match iam.accepts(key) {
             Ok(true) => return Ok(()),
             Ok(false) if Instant::now() < deadline => std::thread::sleep(Duration::from_secs(1)),
+            // STS asks to slow down: that is no answer about the key.
+            Err(e) if throttled(&e) && Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_secs(1))
+            }
             Ok(false) => {
                 return Err(format!(
                     "AWS did not accept the new key within {} s",
@@ -224,6 +255,19 @@ fn wait_until_accepted(iam: &dyn Iam, key: &Credentials) -> std::result::Result<
             Err(e) => return Err(format!("cannot check the new key ({e})")),
         }
     }
+}
+
+/// Whether AWS refused a call for its rate, not for what it asked.
+fn throttled(e: &Error) -> bool {
+    matches!(
+        e.aws_code(),
+        Some(
+            "Throttling"
+                | "ThrottlingException"
+                | "RequestLimitExceeded"
+                | "TooManyRequestsException"
+        )
+    )
 }
 
 /// The refusal when the user has two keys: which one to delete.

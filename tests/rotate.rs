@@ -177,6 +177,29 @@ fn iam_being_slow_to_accept_the_new_key_is_waited_for() {
 }
 
 #[test]
+fn the_old_key_is_served_until_the_new_one_works_and_throttling_is_waited_out() {
+    let w = World::new(true);
+    let old = w.stored();
+    // Stopped once AWS accepts the new key, before it is stored: what the
+    // profile served all along is still the old key, which works.
+    let out = w.rotate_stopped_after("working").output();
+    assert_eq!(out.code, 99, "{out:?}");
+    assert_eq!(
+        w.stored(),
+        old,
+        "the new key was handed out before it worked"
+    );
+    assert!(w.accepts(&old));
+    w.prune();
+    // STS throttling the check is no answer about the key: retried.
+    w.aws.refuse("GetCallerIdentity", 3, 400, "Throttling");
+    w.rotate(&[]).env("AWS_MAX_ATTEMPTS", "1").ok();
+    let new = w.stored();
+    assert_ne!(new, old);
+    assert!(w.accepts(&new) && !w.accepts(&old));
+}
+
+#[test]
 fn a_refused_delete_keeps_the_new_key_and_says_what_remains() {
     let w = World::new(true);
     let old = w.stored();
@@ -211,9 +234,10 @@ fn with_an_mfa_device_one_code_serves_the_whole_rotation() {
     cmd.args(["-w", bin(), "rotate", "--username", "helen"])
         .env("AWS_ENDPOINT_URL_IAM", &w.aws.endpoint)
         .env("AWS_ENDPOINT_URL_STS", &w.aws.endpoint);
-    Run::new(cmd)
-        .fails(1)
-        .stderr_has(&["no terminal to ask for the MFA code", "--mfa-command"]);
+    Run::new(cmd).fails(1).stderr_has(&[
+        "no terminal to ask for the MFA code",
+        "awscreds-rs rotate --username helen --mfa-command CMD",
+    ]);
     let creates = w.aws.count("CreateAccessKey");
     assert_eq!(w.aws.count("GetSessionToken"), 0);
 
