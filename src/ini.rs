@@ -395,15 +395,15 @@ impl Ini {
             .into_iter()
             .map(|(i, k)| (i, k.eq_ignore_ascii_case(key)))
             .collect();
-        // New keys go after the last key and the lines that continue it.
+        // New keys go after the section's last line that is not blank or
+        // a comment (the last key and the lines that continue it, or an
+        // indented line with no key before it, which a key placed above
+        // would take as its own continuation).
         let mut last_property = span.header;
-        if let Some(&(first, _)) = settings.first() {
-            last_property = first;
-            for i in first + 1..span.end {
-                let text = &self.lines[i].text;
-                if !text.trim().is_empty() && !text.trim_start().starts_with(['#', ';']) {
-                    last_property = i;
-                }
+        for i in span.header + 1..span.end {
+            let text = &self.lines[i].text;
+            if !text.trim().is_empty() && !text.trim_start().starts_with(['#', ';']) {
+                last_property = i;
             }
         }
         // The old value goes whole: its line, and the deeper lines that
