@@ -316,5 +316,5 @@ fn open_auto(env: &Env) -> Result<Store> {
 
 #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
 fn open_auto(env: &Env) -> Result<Store> {
-    open_kind(env, StoreKind::SecretService)
+    open_kind(env, StoreKind::File)
 }
