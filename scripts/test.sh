@@ -24,8 +24,9 @@ step "installing the JavaScript SDK into tests/js/node_modules"
 (cd tests/js && npm ci --silent --no-audit --no-fund)
 
 step "adding the cross-check targets"
-rustup target add x86_64-pc-windows-gnu aarch64-apple-darwin >/dev/null 2>&1 ||
-  rustup target list --installed | grep -q aarch64-apple-darwin
+rustup target add x86_64-pc-windows-gnu aarch64-apple-darwin \
+  x86_64-unknown-freebsd >/dev/null 2>&1 ||
+  rustup target list --installed | grep -q x86_64-unknown-freebsd
 
 step "cargo fmt --check"
 cargo fmt --check
@@ -44,9 +45,10 @@ cargo clippy --quiet --no-default-features -- -D warnings
 
 # The AWS SDK's TLS stack compiles C for the target, which this machine
 # cannot do for macOS: the cross checks leave the sts feature out.
-step "cargo check for Windows and macOS (without sts)"
+step "cargo check for Windows, macOS and FreeBSD (without sts)"
 cargo check --quiet --no-default-features --target x86_64-pc-windows-gnu
 cargo check --quiet --no-default-features --target aarch64-apple-darwin
+cargo check --quiet --no-default-features --target x86_64-unknown-freebsd
 
 # The tests run the binary a user installs (tests/common reads it from
 # here), so no dev-dependency feature can reach what they test.
