@@ -53,6 +53,12 @@ impl Env {
             .filter(|v| !v.is_empty())
     }
 
+    /// A variable that is set and UTF-8, empty or not: for the hook's
+    /// state, where an empty value differs from an unset one.
+    pub fn var_set(&self, name: &str) -> Option<String> {
+        self.var_os(name).and_then(|v| v.into_string().ok())
+    }
+
     /// Every variable, names and values as the OS holds them (doctor
     /// lists what it finds; nothing here assumes UTF-8).
     pub fn vars_os(&self) -> Vec<(OsString, OsString)> {
@@ -61,6 +67,12 @@ impl Env {
             Some(vars) => vars.clone(),
         }
     }
+}
+
+/// The working directory; where it cannot be read (it was removed), the
+/// shell's `PWD`, else the error.
+pub fn current_dir(env: &Env) -> std::io::Result<PathBuf> {
+    std::env::current_dir().or_else(|e| env.var("PWD").map(PathBuf::from).ok_or(e))
 }
 
 /// This program's file, as the OS reports it.

@@ -4,6 +4,7 @@
 //! the shell code that makes it so. Free of I/O; `cmd/hook.rs` gathers the
 //! input and prints the result.
 
+use crate::context::Env;
 use crate::project::Target;
 use crate::shellwords::{quote, quote_sh, Shell};
 
@@ -83,6 +84,36 @@ pub struct Input {
     /// Which of the key variables are set and non-empty.
     pub shadowing: Vec<&'static str>,
     pub state: State,
+}
+
+impl Input {
+    /// What the hook hands over for one `awscreds-rs hook` call: the
+    /// user's AWS variables and the state in the `AWSCREDS_HOOK_*` ones.
+    pub fn from_env(env: &Env) -> Input {
+        let set = |name: &str| env.var_set(name);
+        let non_empty = |name: &str| env.var(name);
+        Input {
+            aws_profile: set("AWS_PROFILE"),
+            shadowing: crate::awsenv::shadowing(set),
+            state: State {
+                active: non_empty(ACTIVE.env),
+                saved: if set(SAVED_SET.env).as_deref() == Some("1") {
+                    Some(set(SAVED.env).unwrap_or_default())
+                } else {
+                    None
+                },
+                root: non_empty(ROOT.env),
+                warned: set(WARNED.env)
+                    .map(|w| {
+                        w.split(WARNED_SEPARATOR)
+                            .filter(|s| !s.is_empty())
+                            .map(String::from)
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            },
+        }
+    }
 }
 
 /// What to do.
@@ -291,6 +322,36 @@ mod tests {
             shadowing: vec![],
             state: state.clone(),
         }
+    }
+
+    #[test]
+    fn the_input_is_read_from_the_given_environment_alone() {
+        let warned = format!("a{WARNED_SEPARATOR}{WARNED_SEPARATOR}b");
+        let env = Env::given([
+            ("AWS_PROFILE", ""),
+            ("AWS_ACCESS_KEY_ID", "AKIA"),
+            ("AWS_SESSION_TOKEN", ""),
+            (ACTIVE.env, "app"),
+            (SAVED_SET.env, "1"),
+            (SAVED.env, ""),
+            (ROOT.env, ""),
+            (WARNED.env, warned.as_str()),
+        ]);
+        let input = Input::from_env(&env);
+        // An empty AWS_PROFILE is set, and an empty saved one was saved.
+        assert_eq!(input.aws_profile.as_deref(), Some(""));
+        assert_eq!(input.shadowing, vec!["AWS_ACCESS_KEY_ID"]);
+        assert_eq!(
+            input.state,
+            State {
+                active: Some("app".into()),
+                saved: Some(String::new()),
+                root: None,
+                warned: vec!["a".into(), "b".into()],
+            }
+        );
+        let none = Input::from_env(&Env::given::<&str, &str>([]));
+        assert_eq!((none.aws_profile, none.state), (None, State::default()));
     }
 
     fn step(aws_profile: Option<&str>, state: &State, target: &Target) -> Outcome {

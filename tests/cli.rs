@@ -222,9 +222,11 @@ fn a_keyring_that_died_is_started_again_with_its_keys() {
         .unwrap();
     // Dead (a zombie of the test's) before the command runs.
     let stat = format!("/proc/{pid}/stat");
-    while !std::fs::read_to_string(&stat).unwrap().contains(") Z ") {
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    wait_until(
+        "the killed keyring is a zombie",
+        std::time::Duration::from_secs(10),
+        || std::fs::read_to_string(&stat).unwrap().contains(") Z "),
+    );
     let out = t.run(&["--username", "helen"]).ok();
     assert!(out.stdout.contains(KEY_ID), "{out:?}");
     assert!(out.stderr.is_empty(), "{out:?}");

@@ -19,39 +19,92 @@ fn bin_path() -> String {
         .to_string()
 }
 
+/// One test per directory of tests/fixtures/configure, named after it,
+/// so that a case runs by name and one failure hides no other.
+macro_rules! configure_cases {
+    ($($test:ident => $dir:literal,)*) => {
+        $(
+            #[test]
+            fn $test() {
+                configure_case($dir);
+            }
+        )*
+        const CONFIGURE_CASES: &[&str] = &[$($dir),*];
+    };
+}
+
+configure_cases! {
+    configure_appends_after_an_unterminated_comment => "append-after-unterminated-comment",
+    configure_keeps_comments_and_crlf => "comments-crlf",
+    configure_writes_the_default_profile => "default-profile",
+    configure_reads_keys_in_any_case => "keys-in-any-case",
+    configure_creates_a_new_file => "new-file",
+    configure_keeps_a_missing_final_newline => "no-final-newline",
+    configure_keeps_nested_sso_services => "sso-services-nested",
+    configure_keeps_unicode_and_tabs => "unicode-tabs",
+    configure_updates_an_existing_profile => "update-existing",
+}
+
+/// The files a configure case may hold: `config` is left out for a case
+/// that starts without one.
+const CONFIGURE_CASE_FILES: &[&str] = &["config", "args", "expected"];
+
 #[test]
-fn configure_preserves_every_other_byte_of_the_corpus() {
+fn every_configure_fixture_directory_has_its_test() {
     let dir = project_dir().join("tests/fixtures/configure");
-    let mut cases = 0;
-    for case in fs::read_dir(&dir).unwrap() {
-        let case = case.unwrap().path();
-        let t = TestEnv::with_key("helen");
-        let input = case.join("config");
-        if input.exists() {
-            fs::copy(&input, t.config_path()).unwrap();
-        } else {
-            fs::remove_dir_all(t.home.join(".aws")).unwrap();
-        }
-        let args = fs::read_to_string(case.join("args")).unwrap();
-        let mut argv = vec!["configure"];
-        argv.extend(args.split_whitespace());
-        let out = t.run(&argv).ok();
-        let expected = fs::read_to_string(case.join("expected"))
-            .unwrap()
-            .replace("{BIN}", &bin_path());
-        let actual = fs::read_to_string(t.config_path()).unwrap();
-        assert_eq!(actual, expected, "case {}", case.display());
-        if input.exists() {
-            let backup = fs::read(t.home.join(".aws/config.bak")).unwrap();
-            assert_eq!(backup, fs::read(&input).unwrap(), "case {}", case.display());
-            out.stderr_has(&["config.bak"]);
-        }
-        // Twice changes nothing.
-        t.run(&argv).ok().stderr_has(&["nothing changed"]);
-        assert_eq!(fs::read_to_string(t.config_path()).unwrap(), expected);
-        cases += 1;
+    let mut found: Vec<String> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    found.sort();
+    let mut listed: Vec<String> = CONFIGURE_CASES.iter().map(|c| c.to_string()).collect();
+    listed.sort();
+    assert_eq!(
+        found, listed,
+        "each case in tests/fixtures/configure needs its line in configure_cases!"
+    );
+}
+
+/// `configure` with the case's `args` on its `config` must write exactly
+/// `expected`, keep the original as config.bak, and change nothing when
+/// run a second time.
+fn configure_case(name: &str) {
+    let case = project_dir().join("tests/fixtures/configure").join(name);
+    for file in fs::read_dir(&case).unwrap() {
+        let file = file.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            CONFIGURE_CASE_FILES.contains(&file.as_str()),
+            "{name}: unknown fixture file {file} (known: {CONFIGURE_CASE_FILES:?})"
+        );
     }
-    assert!(cases >= 8, "the corpus has {cases} cases");
+    let t = TestEnv::with_key("helen");
+    let input = case.join("config");
+    if input.exists() {
+        fs::copy(&input, t.config_path()).unwrap();
+    } else {
+        fs::remove_dir_all(t.home.join(".aws")).unwrap();
+    }
+    let args = fs::read_to_string(case.join("args")).unwrap();
+    let mut argv = vec!["configure"];
+    argv.extend(args.split_whitespace());
+    let out = t.run(&argv).ok();
+    let expected = fs::read_to_string(case.join("expected"))
+        .unwrap()
+        .replace("{BIN}", &bin_path());
+    let actual = fs::read_to_string(t.config_path()).unwrap();
+    assert_eq!(actual, expected, "{name}");
+    if input.exists() {
+        let backup = fs::read(t.home.join(".aws/config.bak")).unwrap();
+        assert_eq!(backup, fs::read(&input).unwrap(), "{name}");
+        out.stderr_has(&["config.bak"]);
+    }
+    // Twice changes nothing.
+    t.run(&argv).ok().stderr_has(&["nothing changed"]);
+    assert_eq!(
+        fs::read_to_string(t.config_path()).unwrap(),
+        expected,
+        "{name}"
+    );
 }
 
 fn python(t: &TestEnv, profile: &str) -> Out {

@@ -820,14 +820,11 @@ fn a_passphrase_command_that_leaves_a_child_or_outlives_us_leaves_nothing_runnin
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null());
         let mut ours = cmd.spawn().unwrap();
-        let start = Instant::now();
-        while processes_with(&marker).is_empty() {
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "the command never ran"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        wait_until(
+            "the passphrase command runs",
+            Duration::from_secs(20),
+            || !processes_with(&marker).is_empty(),
+        );
         let killed = std::process::Command::new("kill")
             .args([format!("-{signal}"), ours.id().to_string()])
             .status()

@@ -388,6 +388,11 @@ mod everywhere {
         let extra = py(&w.t, &["create-key", &w.aws.endpoint, &id, &secret]);
         assert_eq!(extra.code, 0, "{extra:?}");
         let extra = extra.stdout.trim().to_string();
+        // An empty id would make the stderr check below hold for anything.
+        assert!(
+            extra.len() == 20 && extra.starts_with("AKIA"),
+            "create-key printed no key id: {extra:?}"
+        );
         let out = w.rotate(&[]).fails(1);
         out.stderr_has(&[
             "two access keys",

@@ -157,7 +157,8 @@ fn read_credentials(
 }
 
 fn from_env() -> Result<Credentials> {
-    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let env = crate::context::Env::process();
+    let var = |name: &str| env.var(name);
     let missing = |name: &str| {
         Error::invalid(
             format!("--from-env needs {name}, which is not set"),

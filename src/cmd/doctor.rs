@@ -11,13 +11,14 @@ use crate::store::StoreChoice;
 
 pub fn run(choice: StoreChoice, profile: Option<String>, json: bool, online: bool) -> Result<()> {
     let os = Env::process();
+    let cwd = crate::context::current_dir(&os).unwrap_or_default();
     let ctx = Context {
         env: Context::aws_vars(&os),
         files: AwsFiles::locate(&os)?,
         os,
         profile,
         store: choice,
-        cwd: std::env::current_dir().unwrap_or_default(),
+        cwd,
         now: time::OffsetDateTime::now_utc(),
         online,
     };
@@ -30,7 +31,7 @@ pub fn run(choice: StoreChoice, profile: Option<String>, json: bool, online: boo
         super::print_json(&findings)?;
     } else {
         let colour = std::io::stdout().is_terminal()
-            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            && ctx.os.var_os("NO_COLOR").is_none_or(|v| v.is_empty());
         let paint = |status: Status| {
             let (word, code) = match status {
                 Status::Ok => ("ok", "32"),

@@ -4,11 +4,11 @@
 use crate::error::Result;
 
 pub fn run() -> Result<()> {
-    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let Some(profile) = var("AWS_PROFILE") else {
+    let env = crate::context::Env::process();
+    let Some(profile) = env.var("AWS_PROFILE") else {
         return Ok(());
     };
-    let shadowed = !crate::awsenv::shadowing(var).is_empty();
+    let shadowed = !crate::awsenv::shadowing(|name| env.var(name)).is_empty();
     super::print(&format!(
         "{}\n",
         crate::hook::prompt_segment(&profile, shadowed)

@@ -14,9 +14,8 @@ use crate::trust::Trust;
 fn start_dir(dir: Option<&Path>) -> Result<PathBuf> {
     match dir {
         Some(dir) => Ok(dir.to_path_buf()),
-        None => {
-            std::env::current_dir().map_err(|e| Error::io("cannot read the current directory", e))
-        }
+        None => crate::context::current_dir(&crate::context::Env::process())
+            .map_err(|e| Error::io("cannot read the current directory", e)),
     }
 }
 

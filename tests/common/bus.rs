@@ -132,12 +132,21 @@ impl SecretService {
             .stderr(Stdio::null())
             .spawn()
             .expect("dbus-daemon (Debian package dbus) must be installed");
-        let mut address = String::new();
+        // The daemon prints its address at once; a read that never ends
+        // would hang the test, so it reads on a thread, within a deadline.
         let mut stdout = bus.stdout.take().unwrap();
-        let mut byte = [0u8; 1];
-        while stdout.read(&mut byte).unwrap() == 1 && byte[0] != b'\n' {
-            address.push(byte[0] as char);
-        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut address = String::new();
+            let mut byte = [0u8; 1];
+            while stdout.read(&mut byte).unwrap_or(0) == 1 && byte[0] != b'\n' {
+                address.push(byte[0] as char);
+            }
+            let _ = tx.send(address);
+        });
+        let address = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("dbus-daemon printed its address within 20 s");
         let keyring = with_keyring.then(|| {
             let keyring = Arc::new(Keyring {
                 child: Mutex::new(None),

@@ -83,6 +83,16 @@ pub fn processes_with(marker: &str) -> Vec<u32> {
     found
 }
 
+/// Polls `ready` every 10 ms until it holds, and fails the test, naming
+/// `what`, once `limit` has passed: no poll in the tests waits for ever.
+pub fn wait_until(what: &str, limit: std::time::Duration, mut ready: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while !ready() {
+        assert!(start.elapsed() < limit, "{what} within {limit:?}");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
 /// Waits up to `limit` for no process to hold `marker`; the ones left.
 pub fn processes_left(marker: &str, limit: std::time::Duration) -> Vec<u32> {
     let start = std::time::Instant::now();

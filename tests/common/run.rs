@@ -202,8 +202,11 @@ impl Out {
             .unwrap_or_else(|| panic!("no {check} finding: {self:?}"))
     }
 
+    /// Every part must be in stderr; an empty part, which any stderr
+    /// contains, is a mistake in the test.
     pub fn stderr_has(&self, parts: &[&str]) -> &Self {
         for part in parts {
+            assert!(!part.is_empty(), "stderr_has was given an empty part");
             assert!(
                 self.stderr.contains(part),
                 "stderr lacks {part:?}: {}",
