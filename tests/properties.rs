@@ -3,7 +3,8 @@
 //! or 2 with one line that names the problem; never a panic, a hang, a
 //! secret in a message or an edit that changes what botocore reads
 //! elsewhere. The seed is printed; `AWSCREDS_PROPTEST_SEED=N` runs the same
-//! cases again, `AWSCREDS_PROPTEST_CASES=N` runs more.
+//! cases again, `AWSCREDS_PROPTEST_CASES=N` runs more. A failing case is
+//! shrunk to a smaller one that still fails ([`check_shrinking`]).
 
 mod common;
 
@@ -43,8 +44,102 @@ fn cases(default: usize) -> usize {
         .unwrap_or(default)
 }
 
-fn sample<S: Strategy>(runner: &mut TestRunner, strategy: &S) -> S::Value {
-    strategy.new_tree(runner).unwrap().current()
+/// A number for each batch of cases run, so that no two batches (the
+/// first run and each shrinking step) share a folder or a stored NAME.
+fn batch() -> usize {
+    static BATCHES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    BATCHES.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Runs `check` once on `n` generated cases (a batch, as the slow clients
+/// are best started once). When it fails, finds a case that fails alone
+/// and shrinks it as proptest's own runner does, simplifying while it
+/// fails and complicating back when it passes, then fails with the
+/// smallest case found and its message.
+fn check_shrinking<S, R>(
+    runner: &mut TestRunner,
+    strategy: &S,
+    n: usize,
+    check: impl Fn(&[S::Value]) -> R,
+) -> R
+where
+    S: Strategy,
+    S::Value: std::fmt::Debug,
+{
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+    quiet_while_shrinking();
+    let mut trees: Vec<S::Tree> = (0..n).map(|_| strategy.new_tree(runner).unwrap()).collect();
+    let values: Vec<S::Value> = trees.iter().map(|t| t.current()).collect();
+    let first = match catch_unwind(AssertUnwindSafe(|| check(&values))) {
+        Ok(result) => return result,
+        Err(panic) => message(&*panic),
+    };
+    let fails = |value: S::Value| {
+        SHRINKING.set(true);
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            check(std::slice::from_ref(&value));
+        }));
+        SHRINKING.set(false);
+        outcome.err().map(|panic| message(&*panic))
+    };
+    let Some((index, mut failing)) = trees
+        .iter()
+        .enumerate()
+        .find_map(|(i, t)| fails(t.current()).map(|m| (i, m)))
+    else {
+        panic!("the batch failed but no case fails alone: {first}");
+    };
+    let tree = &mut trees[index];
+    let mut smallest = format!("{:?}", tree.current());
+    let mut steps = 0;
+    if tree.simplify() {
+        while steps < 256 {
+            steps += 1;
+            match fails(tree.current()) {
+                Some(why) => {
+                    (smallest, failing) = (format!("{:?}", tree.current()), why);
+                    if !tree.simplify() {
+                        break;
+                    }
+                }
+                None => {
+                    if !tree.complicate() {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    panic!("case {index} fails; shrunk in {steps} steps to {smallest}:\n{failing}");
+}
+
+thread_local! {
+    /// Set while a shrinking step runs on this thread: its panics are
+    /// expected, and only the smallest one is reported.
+    static SHRINKING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Installs, once for the whole test binary, a panic hook that says
+/// nothing for a shrinking step's panic and hands every other panic to the
+/// hook that was there (the tests run on threads side by side).
+fn quiet_while_shrinking() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !SHRINKING.get() {
+                default(info)
+            }
+        }));
+    });
+}
+
+fn message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default()
 }
 
 /// A section header of the shapes AWS files have, including the ones
@@ -159,123 +254,126 @@ fn aws_files_are_read_and_edited_as_botocore_reads_them() {
     let t = TestEnv::keyutils();
     let mut runner = runner("aws_files");
     let n = cases(150);
-    let root = t.root().join("cases");
-    let mut folders = Vec::new();
-    let mut inputs = Vec::new();
-    for i in 0..n {
-        let (config, credentials) = sample(&mut runner, &(aws_file(), aws_file()));
-        for stage in ["before", "after"] {
-            let dir = root.join(format!("{i}-{stage}"));
-            fs::create_dir_all(&dir).unwrap();
-            fs::write(dir.join("config"), &config).unwrap();
-            fs::write(dir.join("credentials"), &credentials).unwrap();
-            folders.push(dir);
+    let check = |inputs: &[(String, String)]| {
+        let n = inputs.len();
+        let root = t.root().join(format!("cases{}", batch()));
+        let mut folders = Vec::new();
+        for (i, (config, credentials)) in inputs.iter().enumerate() {
+            for stage in ["before", "after"] {
+                let dir = root.join(format!("{i}-{stage}"));
+                fs::create_dir_all(&dir).unwrap();
+                fs::write(dir.join("config"), config).unwrap();
+                fs::write(dir.join("credentials"), credentials).unwrap();
+                folders.push(dir);
+            }
         }
-        inputs.push((config, credentials));
-    }
 
-    let run_in = |dir: &Path, args: &[&str]| {
-        t.run(args)
-            .env("AWS_CONFIG_FILE", dir.join("config").to_str().unwrap())
-            .env(
-                "AWS_SHARED_CREDENTIALS_FILE",
-                dir.join("credentials").to_str().unwrap(),
-            )
-            .output()
-    };
-    let mut listed = Vec::new();
-    let mut configured = Vec::new();
-    for i in 0..n {
-        listed.push(run_in(&folders[2 * i], &["profiles", "--json"]));
-        configured.push(run_in(
-            &folders[2 * i + 1],
-            &["configure", "--profile", "app", "--username", "helen"],
-        ));
-    }
-    let read = botocore_reads(&folders);
-
-    let (mut agreed, mut refused, mut edited) = (0, 0, 0);
-    for i in 0..n {
-        let case = || {
-            format!(
-                "case {i}:\n--- config\n{}--- credentials\n{}",
-                inputs[i].0, inputs[i].1
-            )
+        let run_in = |dir: &Path, args: &[&str]| {
+            t.run(args)
+                .env("AWS_CONFIG_FILE", dir.join("config").to_str().unwrap())
+                .env(
+                    "AWS_SHARED_CREDENTIALS_FILE",
+                    dir.join("credentials").to_str().unwrap(),
+                )
+                .output()
         };
-        let before = &read[2 * i]["both"];
-        let config_before = &read[2 * i]["config"];
-        let after = &read[2 * i + 1]["config"];
-        let out = &listed[i];
-        if out.code == 0 {
-            let rows: Vec<Value> = serde_json::from_str(&out.stdout).unwrap();
-            let ours: BTreeMap<String, Option<String>> = rows
-                .iter()
-                .map(|r| {
-                    (
-                        r["profile"].as_str().unwrap().to_string(),
-                        r["region"].as_str().map(String::from),
-                    )
-                })
-                .collect();
-            let profiles = before["profiles"].as_object().unwrap_or_else(|| {
-                panic!(
-                    "{}\nbotocore refused what profiles accepted: {before}",
-                    case()
-                )
-            });
-            let theirs: BTreeMap<String, Option<String>> = profiles
-                .iter()
-                .map(|(name, p)| (name.clone(), region_of(p)))
-                .collect();
-            assert_eq!(ours, theirs, "{}", case());
-            agreed += 1;
-        } else {
-            clean_failure(out, &case());
-            refused += 1;
+        let mut listed = Vec::new();
+        let mut configured = Vec::new();
+        for i in 0..n {
+            listed.push(run_in(&folders[2 * i], &["profiles", "--json"]));
+            configured.push(run_in(
+                &folders[2 * i + 1],
+                &["configure", "--profile", "app", "--username", "helen"],
+            ));
         }
+        let read = botocore_reads(&folders);
 
-        let out = &configured[i];
-        let dir = &folders[2 * i + 1];
-        if out.code == 0 {
-            assert!(!out.stderr.contains(SECRET), "{}: {out:?}", case());
-            let profiles = after["profiles"].as_object().unwrap_or_else(|| {
-                panic!(
-                    "{}\nbotocore cannot read what configure wrote: {after}",
-                    case()
+        let (mut agreed, mut refused, mut edited) = (0, 0, 0);
+        for i in 0..n {
+            let case = || {
+                format!(
+                    "case {i}:\n--- config\n{}--- credentials\n{}",
+                    inputs[i].0, inputs[i].1
                 )
-            });
-            let line = profiles["app"]["credential_process"]
-                .as_str()
-                .unwrap_or_default();
-            assert!(
-                line.ends_with("--username helen --store keyutils"),
-                "{}\nbotocore reads app's credential_process as {line:?}:\n{}",
-                case(),
-                fs::read_to_string(dir.join("config")).unwrap()
-            );
-            if let Some(old) = config_before["profiles"].as_object() {
-                for (name, p) in old {
-                    if name != "app" {
-                        assert_eq!(
-                            profiles.get(name).map(region_of),
-                            Some(region_of(p)),
-                            "{}\nconfigure changed profile {name}",
-                            case()
-                        );
+            };
+            let before = &read[2 * i]["both"];
+            let config_before = &read[2 * i]["config"];
+            let after = &read[2 * i + 1]["config"];
+            let out = &listed[i];
+            if out.code == 0 {
+                let rows: Vec<Value> = serde_json::from_str(&out.stdout).unwrap();
+                let ours: BTreeMap<String, Option<String>> = rows
+                    .iter()
+                    .map(|r| {
+                        (
+                            r["profile"].as_str().unwrap().to_string(),
+                            r["region"].as_str().map(String::from),
+                        )
+                    })
+                    .collect();
+                let profiles = before["profiles"].as_object().unwrap_or_else(|| {
+                    panic!(
+                        "{}\nbotocore refused what profiles accepted: {before}",
+                        case()
+                    )
+                });
+                let theirs: BTreeMap<String, Option<String>> = profiles
+                    .iter()
+                    .map(|(name, p)| (name.clone(), region_of(p)))
+                    .collect();
+                assert_eq!(ours, theirs, "{}", case());
+                agreed += 1;
+            } else {
+                clean_failure(out, &case());
+                refused += 1;
+            }
+
+            let out = &configured[i];
+            let dir = &folders[2 * i + 1];
+            if out.code == 0 {
+                assert!(!out.stderr.contains(SECRET), "{}: {out:?}", case());
+                let profiles = after["profiles"].as_object().unwrap_or_else(|| {
+                    panic!(
+                        "{}\nbotocore cannot read what configure wrote: {after}",
+                        case()
+                    )
+                });
+                let line = profiles["app"]["credential_process"]
+                    .as_str()
+                    .unwrap_or_default();
+                assert!(
+                    line.ends_with("--username helen --store keyutils"),
+                    "{}\nbotocore reads app's credential_process as {line:?}:\n{}",
+                    case(),
+                    fs::read_to_string(dir.join("config")).unwrap()
+                );
+                if let Some(old) = config_before["profiles"].as_object() {
+                    for (name, p) in old {
+                        if name != "app" {
+                            assert_eq!(
+                                profiles.get(name).map(region_of),
+                                Some(region_of(p)),
+                                "{}\nconfigure changed profile {name}",
+                                case()
+                            );
+                        }
                     }
                 }
+                edited += 1;
+            } else {
+                clean_failure(out, &case());
+                assert_eq!(
+                    fs::read_to_string(dir.join("config")).unwrap(),
+                    inputs[i].0,
+                    "{}",
+                    case()
+                );
             }
-            edited += 1;
-        } else {
-            clean_failure(out, &case());
-            assert_eq!(
-                fs::read_to_string(dir.join("config")).unwrap(),
-                inputs[i].0,
-                "{}",
-                case()
-            );
         }
-    }
+        (agreed, refused, edited)
+    };
+    let (agreed, refused, edited) =
+        check_shrinking(&mut runner, &(aws_file(), aws_file()), n, check);
     eprintln!(
         "aws_files: {n} cases: profiles agreed with botocore {agreed}, refused {refused}; \
          configure edited {edited}, refused {}",
@@ -367,51 +465,55 @@ fn documents_on_stdin_and_in_the_store_round_trip_or_are_refused() {
     let mut runner = runner("documents");
     let n = cases(60);
     let strategy = document(in_two_hours());
-    let (mut stored, mut refused) = (0, 0);
-    for i in 0..n {
-        let doc = sample(&mut runner, &strategy);
-        let parsed: Option<Value> = serde_json::from_str(&doc).ok();
-        let case = format!("case {i}: {doc}");
+    let check = |docs: &[String]| {
+        let b = batch();
+        let (mut stored, mut refused) = (0, 0);
+        for (i, doc) in docs.iter().enumerate() {
+            let parsed: Option<Value> = serde_json::from_str(doc).ok();
+            let case = format!("case {i}: {doc}");
 
-        let name = format!("in{i}");
-        let out = t.run(&["add", "--username", &name]).stdin(&doc).output();
-        let raw = format!("raw{i}");
-        t.store_raw(&raw, &doc);
-        for (what, out) in [
-            ("add", out),
-            (
-                "credential_process of a raw entry",
-                t.run(&["--username", &raw]).output(),
-            ),
-        ] {
-            if out.code != 0 {
-                clean_failure(&out, &format!("{what}, {case}"));
-                assert!(
-                    !out.stderr.contains(&SECRET[..12]),
-                    "{what}, {case}: {out:?}"
-                );
-                refused += 1;
-                continue;
+            let name = format!("in{b}-{i}");
+            let out = t.run(&["add", "--username", &name]).stdin(doc).output();
+            let raw = format!("raw{b}-{i}");
+            t.store_raw(&raw, doc);
+            for (what, out) in [
+                ("add", out),
+                (
+                    "credential_process of a raw entry",
+                    t.run(&["--username", &raw]).output(),
+                ),
+            ] {
+                if out.code != 0 {
+                    clean_failure(&out, &format!("{what}, {case}"));
+                    assert!(
+                        !out.stderr.contains(&SECRET[..12]),
+                        "{what}, {case}: {out:?}"
+                    );
+                    refused += 1;
+                    continue;
+                }
+                let printed = if what == "add" {
+                    t.run(&["--username", &name]).ok().stdout
+                } else {
+                    out.stdout.clone()
+                };
+                let printed: Value = serde_json::from_str(&printed).unwrap();
+                let input = parsed
+                    .as_ref()
+                    .unwrap_or_else(|| panic!("{what} accepted what is not JSON, {case}"));
+                for key in ["AccessKeyId", "SecretAccessKey", "SessionToken"] {
+                    assert_eq!(
+                        field_of(&printed, key),
+                        field_of(input, key).filter(|v| !v.is_empty()),
+                        "{what}, {key}, {case}"
+                    );
+                }
+                stored += 1;
             }
-            let printed = if what == "add" {
-                t.run(&["--username", &name]).ok().stdout
-            } else {
-                out.stdout.clone()
-            };
-            let printed: Value = serde_json::from_str(&printed).unwrap();
-            let input = parsed
-                .as_ref()
-                .unwrap_or_else(|| panic!("{what} accepted what is not JSON, {case}"));
-            for key in ["AccessKeyId", "SecretAccessKey", "SessionToken"] {
-                assert_eq!(
-                    field_of(&printed, key),
-                    field_of(input, key).filter(|v| !v.is_empty()),
-                    "{what}, {key}, {case}"
-                );
-            }
-            stored += 1;
         }
-    }
+        (stored, refused)
+    };
+    let (stored, refused) = check_shrinking(&mut runner, &strategy, n, check);
     eprintln!("documents: {n} cases, two ways each: printed back {stored}, refused {refused}");
     assert!(stored * 5 >= n, "{stored} of {n}");
 }
@@ -474,56 +576,60 @@ fn project_files_set_their_profile_or_nothing() {
     let t = TestEnv::keyutils();
     let mut runner = runner("project_files");
     let n = cases(80);
-    let (mut set, mut ignored) = (0, 0);
-    for i in 0..n {
-        let content = sample(&mut runner, &project_file());
-        let dir = t.home.join(format!("proj{i}"));
-        fs::create_dir_all(&dir).unwrap();
-        fs::write(dir.join(".aws-profile"), &content).unwrap();
-        let case = format!("case {i}: {:?}", String::from_utf8_lossy(&content));
+    let check = |contents: &[Vec<u8>]| {
+        let b = batch();
+        let (mut set, mut ignored) = (0, 0);
+        for (i, content) in contents.iter().enumerate() {
+            let dir = t.home.join(format!("proj{b}-{i}"));
+            fs::create_dir_all(&dir).unwrap();
+            fs::write(dir.join(".aws-profile"), content).unwrap();
+            let case = format!("case {i}: {:?}", String::from_utf8_lossy(content));
 
-        let mut allow = t.command(bin());
-        allow.arg("allow").current_dir(&dir);
-        let allowed = Run::new(allow).output();
-        if allowed.code != 0 {
-            clean_failure(&allowed, &case);
-        }
-        let mut cmd = t.command("bash");
-        cmd.args([
-            "--norc",
-            "-c",
-            "eval \"$(\"$0\" hook bash)\" || exit 9; printf '%s' \"${AWS_PROFILE-<unset>}\"",
-            bin(),
-        ])
-        .current_dir(&dir);
-        let out = Run::new(cmd).output();
-        assert_eq!(out.code, 0, "{case}: {out:?}");
-        assert!(
-            !out.stderr.chars().any(|c| c.is_control() && c != '\n'),
-            "{case}: a control character reached the terminal: {out:?}"
-        );
-        assert!(
-            !dir.join("pwned").exists() && !t.home.join("pwned").exists(),
-            "{case}"
-        );
+            let mut allow = t.command(bin());
+            allow.arg("allow").current_dir(&dir);
+            let allowed = Run::new(allow).output();
+            if allowed.code != 0 {
+                clean_failure(&allowed, &case);
+            }
+            let mut cmd = t.command("bash");
+            cmd.args([
+                "--norc",
+                "-c",
+                "eval \"$(\"$0\" hook bash)\" || exit 9; printf '%s' \"${AWS_PROFILE-<unset>}\"",
+                bin(),
+            ])
+            .current_dir(&dir);
+            let out = Run::new(cmd).output();
+            assert_eq!(out.code, 0, "{case}: {out:?}");
+            assert!(
+                !out.stderr.chars().any(|c| c.is_control() && c != '\n'),
+                "{case}: a control character reached the terminal: {out:?}"
+            );
+            assert!(
+                !dir.join("pwned").exists() && !t.home.join("pwned").exists(),
+                "{case}"
+            );
 
-        let first = content.split(|&b| b == b'\n').next().unwrap();
-        let wanted = std::str::from_utf8(first)
-            .ok()
-            .map(|s| s.trim_end_matches('\r').trim())
-            .filter(|s| is_profile_name(s));
-        match wanted {
-            Some(profile) => {
-                assert_eq!(allowed.code, 0, "{case}: {allowed:?}");
-                assert_eq!(out.stdout, profile, "{case}: {out:?}");
-                set += 1;
-            }
-            None => {
-                assert_eq!(out.stdout, "<unset>", "{case}: {out:?}");
-                ignored += 1;
+            let first = content.split(|&b| b == b'\n').next().unwrap();
+            let wanted = std::str::from_utf8(first)
+                .ok()
+                .map(|s| s.trim_end_matches('\r').trim())
+                .filter(|s| is_profile_name(s));
+            match wanted {
+                Some(profile) => {
+                    assert_eq!(allowed.code, 0, "{case}: {allowed:?}");
+                    assert_eq!(out.stdout, profile, "{case}: {out:?}");
+                    set += 1;
+                }
+                None => {
+                    assert_eq!(out.stdout, "<unset>", "{case}: {out:?}");
+                    ignored += 1;
+                }
             }
         }
-    }
+        (set, ignored)
+    };
+    let (set, ignored) = check_shrinking(&mut runner, &project_file(), n, check);
     eprintln!("project_files: {n} cases: profile set {set}, file ignored {ignored}");
     // Both outcomes are common enough for the run to mean something. Four
     // first lines in 14 are names, so `set` is about 23 of 80 with a
