@@ -715,3 +715,99 @@ fn bash_prompt_command_in_both_forms() {
     ));
     assert_eq!(out.trim(), "<__awscreds_hook\nhistory -a;>", "{out}");
 }
+
+/// The nearest `.aws-profile` has one owner, `project::find` with
+/// `project::FILE_NAME`: each shell's walk (which decides, without a
+/// process, whether the directory moved under another file) is rendered
+/// from that constant and must find what it finds, of any file type, under
+/// any name; where the walk meets a symbolic link it must give up (`?` and
+/// the directory), so that the process, which reads the real parents,
+/// decides.
+#[test]
+fn each_shells_walk_finds_the_file_project_find_finds() {
+    use awscreds_rs::project::{find, FILE_NAME};
+    let t = TestEnv::keyutils();
+    let base = t.root().canonicalize().unwrap().join("walk");
+    let make = |dir: &str| {
+        let d = base.join(dir);
+        fs::create_dir_all(&d).unwrap();
+        d
+    };
+    fs::write(make("plain").join(FILE_NAME), "app\n").unwrap();
+    make("plain/a/b");
+    make("none/x");
+    make(&format!("folder/{FILE_NAME}"));
+    make("folder/sub");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(make("fifo/sub").parent().unwrap().join(FILE_NAME))
+        .status()
+        .unwrap()
+        .success());
+    std::os::unix::fs::symlink(
+        "nowhere",
+        make("dangling/sub").parent().unwrap().join(FILE_NAME),
+    )
+    .unwrap();
+    fs::write(make("outer").join(FILE_NAME), "app\n").unwrap();
+    fs::write(make("outer/inner").join(FILE_NAME), "b\n").unwrap();
+    make("outer/inner/deep");
+    fs::write(make("odd").join(FILE_NAME), "app\n").unwrap();
+    make("odd/sp ace/*[x]?/a\nb/-n");
+    std::os::unix::fs::symlink(base.join("plain/a"), base.join("link")).unwrap();
+    make("link-parent");
+    std::os::unix::fs::symlink(base.join("plain"), base.join("link-parent/up")).unwrap();
+    // Its logical parent has a file; its real one, none/x, has none.
+    fs::write(make("logical").join(FILE_NAME), "app\n").unwrap();
+    std::os::unix::fs::symlink(base.join("none/x"), base.join("logical/in")).unwrap();
+
+    let real = [
+        "plain",
+        "plain/a/b",
+        "none/x",
+        "folder/sub",
+        "fifo/sub",
+        "dangling/sub",
+        "outer/inner/deep",
+        "outer",
+        "odd/sp ace/*[x]?/a\nb/-n",
+    ];
+    let through_links = ["link", "link-parent/up/a", "logical/in"];
+    for sh in SHELLS {
+        let hook = t.root().join(format!("hook.{}", sh.name()));
+        fs::write(&hook, init(&t, sh)).unwrap();
+        let script = match sh {
+            Sh::Fish => "source $WALK_HOOK; cd $WALK_DIR; and __awscreds_near; and printf '%s' \"$__awscreds_file\"",
+            _ => ". \"$WALK_HOOK\"; cd -- \"$WALK_DIR\" && __awscreds_near && printf '%s' \"$__awscreds_file\"",
+        };
+        let walk = |dir: &Path| {
+            let out = std::process::Command::new(sh.name())
+                .args(["-c", script])
+                .env("WALK_HOOK", &hook)
+                .env("WALK_DIR", dir)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{} in {dir:?}: {out:?}", sh.name());
+            String::from_utf8(out.stdout).unwrap()
+        };
+        for dir in real {
+            let dir = base.join(dir);
+            let owner = find(&dir)
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            assert_eq!(walk(&dir), owner, "{} in {dir:?}", sh.name());
+        }
+        // The walk may find the same file by the path $PWD names, or give
+        // up; never another file, nor none where there is one.
+        for dir in through_links {
+            let dir = base.join(dir);
+            let owner = find(&dir.canonicalize().unwrap()).map(|p| p.canonicalize().unwrap());
+            let found = walk(&dir);
+            let same = !found.is_empty() && Path::new(&found).canonicalize().ok() == owner;
+            assert!(
+                found == format!("?{}", dir.display()) || same,
+                "{} in {dir:?}: {found:?}, where awscreds-rs finds {owner:?}",
+                sh.name()
+            );
+        }
+    }
+}
