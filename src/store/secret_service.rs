@@ -15,31 +15,25 @@
 //! liblzma, libzstd, liblz4, libcap and libgpg-error, and loading those was
 //! a third of every call's start-up.
 
-mod reader;
-
-use std::cell::OnceCell;
-use std::collections::HashMap;
-
-use dbus_secret_service::{EncryptionType, Error as SsError, Item, SecretService};
+mod client;
 
 use super::{Backend, StoreKind, SERVICE};
 use crate::context::Env;
 use crate::error::{Error, Result};
-use reader::{Found, Reader};
-
-/// How long an unlock prompt of the desktop may wait for the user.
-const PROMPT_SECONDS: u64 = 60;
+use client::{Client, Failure, Found, OpenError};
 
 /// The D-Bus error of a name nobody owns (no Secret Service running).
 const SERVICE_UNKNOWN: &str = "org.freedesktop.DBus.Error.ServiceUnknown";
 
+/// The D-Bus errors of a service or bus that went away during the call.
+const GONE: [&str; 3] = [
+    SERVICE_UNKNOWN,
+    "org.freedesktop.DBus.Error.NoReply",
+    "org.freedesktop.DBus.Error.Disconnected",
+];
+
 pub struct SecretServiceBackend {
-    /// Reads, in few round trips (reader.rs).
-    reader: Reader,
-    /// The dbus-secret-service client, connected on first need: writes,
-    /// deletes, listing, and unlocking a locked item. The credential_process
-    /// path never opens it.
-    client: OnceCell<SecretService>,
+    client: Client,
 }
 
 impl SecretServiceBackend {
@@ -59,54 +53,46 @@ impl SecretServiceBackend {
         if env.var_os("DBUS_SESSION_BUS_ADDRESS").is_none() && !runtime_bus_exists(env) {
             return Err("there is no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset)".into());
         }
-        match Reader::open() {
-            Ok(reader) => Ok(SecretServiceBackend {
-                reader,
-                client: OnceCell::new(),
-            }),
-            Err(reader::OpenError::Bus(e)) => Err(format!(
+        match Client::open() {
+            Ok(client) => Ok(SecretServiceBackend { client }),
+            Err(OpenError::Bus(e)) => Err(format!(
                 "the session bus did not answer: {}",
                 e.message().unwrap_or("no reason given")
             )),
-            Err(reader::OpenError::Session(e)) if e.name() == Some(SERVICE_UNKNOWN) => {
+            Err(OpenError::Session(e)) if e.name() == Some(SERVICE_UNKNOWN) => {
                 Err("no Secret Service answers on the session bus".into())
             }
-            Err(reader::OpenError::Session(e)) => Err(format!(
+            Err(OpenError::Session(e)) => Err(format!(
                 "the Secret Service did not open a session: {}",
                 e.message().unwrap_or("no reason given")
             )),
         }
     }
 
-    /// The full client, connected the first time it is needed.
-    fn client(&self) -> Result<&SecretService> {
-        if let Some(client) = self.client.get() {
-            return Ok(client);
-        }
-        let client =
-            SecretService::connect_with_max_prompt_timeout(EncryptionType::Plain, PROMPT_SECONDS)
-                .map_err(|e| failure(e, "connect"))?;
-        Ok(self.client.get_or_init(|| client))
-    }
-
-    fn find(&self, name: &str) -> Result<Vec<Item<'_>>> {
-        let attributes = HashMap::from([("service", SERVICE), ("username", name)]);
-        let found = self
-            .client()?
-            .search_items(attributes)
-            .map_err(|e| failure(e, "search"))?;
-        Ok(found.unlocked.into_iter().chain(found.locked).collect())
-    }
-
     /// Reads NAME's locked item, which shows the desktop's unlock prompt.
     fn read_locked(&self, name: &str) -> Result<Option<Vec<u8>>> {
-        let Some(item) = self.find(name)?.into_iter().next() else {
+        let found = self
+            .client
+            .search(&[("service", SERVICE), ("username", name)])
+            .map_err(|e| failure(e, "search"))?;
+        let Some(item) = found.all().next().cloned() else {
             return Ok(None);
         };
-        item.ensure_unlocked().map_err(|e| failure(e, "unlock"))?;
-        item.get_secret()
-            .map(Some)
-            .map_err(|e| failure(e, "read the entry"))
+        self.client
+            .unlock(vec![item])
+            .map_err(|e| failure(e, "unlock"))?;
+        match self
+            .client
+            .read(&[name])
+            .map_err(|e| failure(e, "read the entry"))?
+            .pop()
+        {
+            Some(Found::Secret(value)) => Ok(Some(value)),
+            Some(Found::Missing) => Ok(None),
+            _ => Err(Error::StoreLocked {
+                store: StoreKind::SecretService,
+            }),
+        }
     }
 }
 
@@ -117,9 +103,9 @@ impl Backend for SecretServiceBackend {
 
     fn get_many(&self, names: &[&str]) -> Result<Vec<Option<Vec<u8>>>> {
         let found = self
-            .reader
+            .client
             .read(names)
-            .map_err(|e| failure(SsError::Dbus(e), "read the entry"))?;
+            .map_err(|e| failure(e, "read the entry"))?;
         // Only a locked item costs more calls (and the desktop's prompt).
         names
             .iter()
@@ -137,14 +123,13 @@ impl Backend for SecretServiceBackend {
     }
 
     fn set(&self, name: &str, value: &[u8]) -> Result<()> {
-        let client = self.client()?;
-        let collection = client
-            .get_default_collection()
-            .or_else(|_| client.get_any_collection())
+        let collection = self
+            .client
+            .collection()
             .map_err(|e| failure(e, "open a collection"))?;
         // gnome-keyring without a login keyring offers only this one, kept
         // in memory: an entry there is gone when the daemon stops.
-        if collection.path.ends_with("/collection/session") {
+        if collection.ends_with("/collection/session") {
             return Err(Error::invalid(
                 format!(
                     "the Secret Service has no keyring that lasts, only its in-memory \
@@ -155,45 +140,46 @@ impl Backend for SecretServiceBackend {
                  nothing was stored",
             ));
         }
-        collection
-            .ensure_unlocked()
+        self.client
+            .unlock(vec![collection.clone()])
             .map_err(|e| failure(e, "unlock"))?;
-        let attributes = HashMap::from([("service", SERVICE), ("username", name)]);
-        // `replace` swaps an existing item with the same attributes in one step.
-        collection
+        self.client
             .create_item(
+                &collection,
                 &format!("AWS credentials for {name} (awscreds-rs)"),
-                attributes,
+                &[("service", SERVICE), ("username", name)],
                 value,
-                true,
-                "text/plain",
             )
-            .map_err(|e| failure(e, "store the entry"))?;
-        Ok(())
+            .map_err(|e| failure(e, "store the entry"))
     }
 
     fn delete(&self, name: &str) -> Result<bool> {
-        let items = self.find(name)?;
-        for item in &items {
-            item.delete().map_err(|e| failure(e, "delete the entry"))?;
+        let found = self
+            .client
+            .search(&[("service", SERVICE), ("username", name)])
+            .map_err(|e| failure(e, "search"))?;
+        for item in found.all() {
+            self.client
+                .delete(item)
+                .map_err(|e| failure(e, "delete the entry"))?;
         }
-        Ok(!items.is_empty())
+        let any = found.all().next().is_some();
+        Ok(any)
     }
 
     fn names(&self) -> Result<Vec<String>> {
-        let attributes = HashMap::from([("service", SERVICE)]);
         let found = self
-            .client()?
-            .search_items(attributes)
+            .client
+            .search(&[("service", SERVICE)])
             .map_err(|e| failure(e, "search"))?;
-        let mut names = Vec::new();
-        for item in found.unlocked.iter().chain(&found.locked) {
-            let attributes = item.get_attributes().map_err(|e| failure(e, "search"))?;
-            if let Some(name) = attributes.get("username") {
-                names.push(name.clone());
-            }
-        }
-        Ok(names)
+        let attributes = self
+            .client
+            .attributes(found.all())
+            .map_err(|e| failure(e, "search"))?;
+        Ok(attributes
+            .into_iter()
+            .filter_map(|mut a| a.remove("username"))
+            .collect())
     }
 }
 
@@ -203,21 +189,28 @@ fn runtime_bus_exists(env: &Env) -> bool {
         .unwrap_or(false)
 }
 
-fn failure(e: SsError, action: &'static str) -> Error {
+fn failure(e: Failure, action: &'static str) -> Error {
     let store = StoreKind::SecretService;
     match e {
-        SsError::Locked | SsError::Prompt => Error::StoreLocked { store },
-        SsError::Unavailable => Error::StoreUnavailable {
-            store,
-            detail: "it went away".into(),
-        },
-        SsError::Dbus(e) if e.name() == Some("org.freedesktop.Secret.Error.IsLocked") => {
-            Error::StoreLocked { store }
-        }
-        other => Error::Store {
+        Failure::NotUnlocked => Error::StoreLocked { store },
+        Failure::NoCollection => Error::Store {
             store,
             action,
-            detail: other.to_string(),
+            detail: "it offers no collection to store into".into(),
+        },
+        Failure::Dbus(e) if e.name() == Some("org.freedesktop.Secret.Error.IsLocked") => {
+            Error::StoreLocked { store }
+        }
+        Failure::Dbus(e) if e.name().is_some_and(|n| GONE.contains(&n)) => {
+            Error::StoreUnavailable {
+                store,
+                detail: "it went away".into(),
+            }
+        }
+        Failure::Dbus(e) => Error::Store {
+            store,
+            action,
+            detail: e.message().unwrap_or("no reason given").to_string(),
         },
     }
 }
