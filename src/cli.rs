@@ -79,9 +79,9 @@ pub enum Command {
     },
 
     /// Point a profile of the AWS config file at a stored NAME
-    #[command(
-        after_help = "Example: awscreds-rs configure --profile my-app --username helen --region us-west-2"
-    )]
+    #[command(after_help = "Examples:\n  \
+            awscreds-rs configure --profile my-app --username helen --region us-west-2\n  \
+            awscreds-rs configure --profile prod --username helen --role-arn arn:aws:iam::123456789012:role/deploy")]
     Configure {
         /// The profile to add or update (`default` for [default])
         #[arg(long)]
@@ -92,6 +92,21 @@ pub enum Command {
         /// Also set the profile's region
         #[arg(long)]
         region: Option<String>,
+        /// The line assumes this role (a role in another account, as AWS Copilot's environments use)
+        #[arg(long, value_name = "ARN")]
+        role_arn: Option<String>,
+        /// The external id the role's trust policy asks for
+        #[arg(long, value_name = "ID", requires = "role_arn")]
+        external_id: Option<String>,
+        /// The role session name the line asks for (default: awscreds-rs-NAME)
+        #[arg(long, value_name = "S", requires = "role_arn")]
+        role_session_name: Option<String>,
+        /// How long the line's sessions last: seconds, or a number with s, m or h
+        #[arg(long, value_name = "D")]
+        duration: Option<String>,
+        /// The command the line runs for the MFA code (default: ask on the terminal)
+        #[arg(long, value_name = "CMD")]
+        mfa_command: Option<String>,
     },
 
     /// Move plaintext keys from the credentials file into the keychain

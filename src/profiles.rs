@@ -27,6 +27,8 @@ pub enum Source {
     Awscreds {
         name: String,
         store: Option<String>,
+        /// The role the line assumes.
+        role_arn: Option<String>,
         command: String,
     },
     /// Another `credential_process`.
@@ -61,7 +63,16 @@ impl Source {
 
     pub fn describe(&self) -> String {
         match self {
-            Source::Awscreds { name, .. } => format!("awscreds-rs {name}"),
+            Source::Awscreds {
+                name,
+                role_arn: None,
+                ..
+            } => format!("awscreds-rs {name}"),
+            Source::Awscreds {
+                name,
+                role_arn: Some(role_arn),
+                ..
+            } => format!("awscreds-rs {name} as role {role_arn}"),
             Source::Process { command } => format!("credential_process {command}"),
             Source::StaticKeys {
                 in_credentials_file: true,
@@ -133,6 +144,7 @@ impl Profile {
                 Some(line) => Source::Awscreds {
                     name: line.name,
                     store: line.store,
+                    role_arn: line.role_arn,
                     command: command.to_string(),
                 },
                 None => Source::Process {

@@ -13,6 +13,8 @@ pub struct Line {
     pub name: String,
     /// The `--store` the line names, as written (`None`: the default).
     pub store: Option<String>,
+    /// The `--role-arn` the line assumes, if any.
+    pub role_arn: Option<String>,
 }
 
 /// The section header for a profile in the config file.
@@ -46,7 +48,9 @@ pub fn set_profile(ini: &mut Ini, profile: &str, command: &str, region: Option<&
 /// the line finds the key whatever `auto` would pick where it runs. The
 /// path is quoted so that botocore's shlex split and `sh -c` read it as one
 /// word.
-pub fn process_command(name: &str, store: StoreKind) -> Result<String> {
+/// `flags` (the session flags, `--role-arn` and the rest) follow, each
+/// value quoted as the path is.
+pub fn process_command(name: &str, store: StoreKind, flags: &[(&str, String)]) -> Result<String> {
     let exe = crate::paths::this_exe()?;
     let exe = exe.to_str().ok_or_else(|| {
         Error::invalid(
@@ -54,7 +58,11 @@ pub fn process_command(name: &str, store: StoreKind) -> Result<String> {
             "install awscreds-rs under a UTF-8 path",
         )
     })?;
-    Ok(format!("{} --username {name}{}", quote(exe), store.flag()))
+    let mut line = format!("{} --username {name}{}", quote(exe), store.flag());
+    for (flag, value) in flags {
+        line.push_str(&format!(" {flag} {}", quote(value)));
+    }
+    Ok(line)
 }
 
 /// Reads a credential_process line back: `Some` when it runs awscreds-rs
@@ -79,6 +87,7 @@ pub fn parse(command: &str) -> Option<Line> {
     Some(Line {
         name: value("--username")?,
         store: value("--store"),
+        role_arn: value("--role-arn"),
     })
 }
 
@@ -121,6 +130,7 @@ mod tests {
             Some(Line {
                 name: name.into(),
                 store: store.map(String::from),
+                role_arn: None,
             })
         };
         assert_eq!(
@@ -134,6 +144,11 @@ mod tests {
         assert_eq!(
             parse("awscreds-rs --store=keyutils --username=x"),
             line("x", Some("keyutils"))
+        );
+        assert_eq!(
+            parse("awscreds-rs --username x --role-arn arn:aws:iam::1:role/r")
+                .and_then(|l| l.role_arn),
+            Some("arn:aws:iam::1:role/r".into())
         );
         assert_eq!(parse("/opt/other --username x"), None);
         assert_eq!(parse("/usr/bin/awscreds-rs list"), None);

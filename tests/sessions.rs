@@ -558,3 +558,99 @@ fn doctor_runs_a_line_that_calls_sts_only_when_online() {
         }
     }
 }
+
+/// `configure --role-arn` (what `copilot env init` needs for an
+/// environment in another account) writes a line that carries every
+/// session flag, quoted so that boto3 runs it: boto3 through the profile
+/// gets the role's session, made with those flags. Bad flags are usage
+/// errors that leave the file as it was.
+#[test]
+fn configure_writes_a_role_line_that_boto3_runs() {
+    let w = world(true);
+    let before = "# mine\n[profile other]\nregion = eu-west-1\n";
+    w.t.write_config(before);
+    for (bad, says) in [
+        (vec!["--role-arn", "deploy"], "invalid --role-arn"),
+        (vec!["--external-id", "ext-123"], "--role-arn"),
+        (
+            vec!["--role-arn", ROLE, "--duration", "5m"],
+            "invalid --duration",
+        ),
+        (
+            vec!["--role-arn", ROLE, "--external-id", "x"],
+            "invalid --external-id",
+        ),
+        (
+            vec!["--role-arn", ROLE, "--mfa-command", "a\nb"],
+            "invalid --mfa-command",
+        ),
+    ] {
+        let mut args = vec!["configure", "--profile", "prod", "--username", "helen"];
+        args.extend(bad);
+        w.run(&args).fails(2).stderr_has(&[says]);
+        assert_eq!(fs::read_to_string(w.t.config_path()).unwrap(), before);
+    }
+    w.run(&[
+        "configure",
+        "--profile",
+        "prod",
+        "--username",
+        "helen",
+        "--role-arn",
+        ROLE,
+        "--external-id",
+        "ext-123",
+        "--role-session-name",
+        "copilot-env",
+        "--duration",
+        "2h",
+        "--mfa-command",
+        "echo 123456 | cat",
+    ])
+    .ok();
+    let config = fs::read_to_string(w.t.config_path()).unwrap();
+    assert!(config.starts_with(before), "{config}");
+    let line = config
+        .lines()
+        .find(|l| l.starts_with("credential_process = "))
+        .unwrap();
+    for part in [
+        &format!("--role-arn {ROLE}") as &str,
+        "--external-id ext-123",
+        "--role-session-name copilot-env",
+        "--duration 7200",
+        "--mfa-command 'echo 123456 | cat'",
+    ] {
+        assert!(line.contains(part), "{part} in {line}");
+    }
+
+    let mut cmd = w.t.command(client(".venv/bin/python"));
+    cmd.arg(project_dir().join("tests/py/probe.py"))
+        .arg("prod")
+        .env("AWS_ENDPOINT_URL_STS", &w.sts.endpoint)
+        .env("AWS_REGION", "us-east-1");
+    let seen = doc(&Run::new(cmd).ok());
+    assert!(seen["AccessKeyId"].as_str().unwrap().starts_with("ASIA"));
+    assert!(seen["Expiration"].is_string());
+    assert_eq!(w.sts.count("GetSessionToken"), 1);
+    assert_eq!(w.sts.count("AssumeRole"), 1);
+    let calls = w.sts.calls();
+    assert!(calls[0].contains("TokenCode=123456"), "{}", calls[0]);
+    for part in [
+        "RoleSessionName=copilot-env",
+        "ExternalId=ext-123",
+        "DurationSeconds=7200",
+    ] {
+        assert!(calls[1].contains(part), "{part} in {}", calls[1]);
+    }
+
+    let profiles: Value =
+        serde_json::from_str(&w.run(&["profiles", "--json"]).ok().stdout).unwrap();
+    let prod = profiles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["profile"] == "prod")
+        .unwrap();
+    assert_eq!(prod["detail"], format!("awscreds-rs helen as role {ROLE}"));
+}

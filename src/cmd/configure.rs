@@ -8,14 +8,27 @@ use crate::context::Env;
 use crate::error::{Error, Result};
 use crate::ini::Ini;
 use crate::names::{validate_name, validate_profile_name};
+use crate::session::Options;
 use crate::store::{self, Store, StoreChoice, StoreKind};
 use crate::wiring::{config_header, process_command, set_profile};
 
-pub fn run(choice: StoreChoice, profile: &str, name: &str, region: Option<&str>) -> Result<()> {
+/// `options` are the session flags the line carries (`--role-arn` and the
+/// rest), checked as credential_process mode checks them.
+pub fn run(
+    choice: StoreChoice,
+    profile: &str,
+    name: &str,
+    region: Option<&str>,
+    options: &Options,
+) -> Result<()> {
     validate_profile_name(profile)?;
     validate_name(name)?;
     if let Some(region) = region {
         crate::names::validate_region(region)?;
+    }
+    options.validate()?;
+    if let Some(command) = &options.mfa_command {
+        check_mfa_command(command)?;
     }
     let env = Env::process();
     let files = AwsFiles::locate(&env)?;
@@ -27,7 +40,7 @@ pub fn run(choice: StoreChoice, profile: &str, name: &str, region: Option<&str>)
         Err(_) => choice.kind().unwrap_or_else(StoreKind::platform_default),
     };
     let lock = awsfiles::lock(&env, &[&files.config])?;
-    let command = process_command(name, kind)?;
+    let command = process_command(name, kind, &line_flags(options))?;
     let old = awsfiles::read_text(&files.config)?;
     let mut ini = Ini::parse(old.as_deref().unwrap_or(""));
     let copies = ini.count(&|h: &str| crate::ini::is_config_header(h, profile));
@@ -115,4 +128,31 @@ fn report(
         None if !existed => eprintln!("  (a new file)"),
         None => {}
     }
+}
+
+/// An MFA command goes into the line as one quoted word: one line of
+/// printable text, which the SDKs' splitters and `sh -c` all read back.
+fn check_mfa_command(command: &str) -> Result<()> {
+    if command.trim().is_empty() || command.chars().any(char::is_control) {
+        return Err(Error::Usage(
+            "invalid --mfa-command: give one line of text, a command whose output's first line is the code"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The session flags as the line carries them; the duration in seconds.
+fn line_flags(options: &Options) -> Vec<(&'static str, String)> {
+    let given = [
+        ("--role-arn", options.role_arn.clone()),
+        ("--external-id", options.external_id.clone()),
+        ("--role-session-name", options.role_session_name.clone()),
+        ("--duration", options.duration.map(|secs| secs.to_string())),
+        ("--mfa-command", options.mfa_command.clone()),
+    ];
+    given
+        .into_iter()
+        .filter_map(|(flag, value)| Some((flag, value?)))
+        .collect()
 }

@@ -161,7 +161,7 @@ pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
 
     // (3) The profiles run awscreds-rs.
     for m in &moves {
-        let command = process_command(&m.name, store.kind())?;
+        let command = process_command(&m.name, store.kind(), &[])?;
         set_profile(&mut config_ini, &m.profile, &command, None);
     }
     let config_new = config_ini.render();

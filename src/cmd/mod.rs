@@ -27,6 +27,27 @@ mod rotate;
 mod trust;
 mod unlock;
 
+/// The session flags of a credential_process line, as given on the command
+/// line (credential_process mode, or `configure` writing them).
+fn session_options(
+    role_arn: Option<String>,
+    external_id: Option<String>,
+    role_session_name: Option<String>,
+    duration: Option<&str>,
+    mfa_command: Option<String>,
+) -> Result<crate::session::Options> {
+    Ok(crate::session::Options {
+        role_arn,
+        external_id,
+        role_session_name,
+        duration: duration
+            .map(crate::session::parse_duration)
+            .transpose()
+            .map_err(|e| Error::Usage(format!("invalid --duration: {e}")))?,
+        mfa_command,
+    })
+}
+
 pub fn run(cli: Cli) -> Result<()> {
     if cli.command.is_some() && cli.username.is_some() {
         return Err(Error::Usage(
@@ -35,18 +56,13 @@ pub fn run(cli: Cli) -> Result<()> {
                 .into(),
         ));
     }
-    let options = crate::session::Options {
-        role_arn: cli.role_arn,
-        external_id: cli.external_id,
-        role_session_name: cli.role_session_name,
-        duration: cli
-            .duration
-            .as_deref()
-            .map(crate::session::parse_duration)
-            .transpose()
-            .map_err(|e| Error::Usage(format!("invalid --duration: {e}")))?,
-        mfa_command: cli.mfa_command,
-    };
+    let options = session_options(
+        cli.role_arn,
+        cli.external_id,
+        cli.role_session_name,
+        cli.duration.as_deref(),
+        cli.mfa_command,
+    )?;
     match cli.command {
         Some(Command::Add(args)) => add::run(cli.store, &args),
         Some(Command::Remove { username }) => remove::run(cli.store, &username),
@@ -55,7 +71,21 @@ pub fn run(cli: Cli) -> Result<()> {
             profile,
             username,
             region,
-        }) => configure::run(cli.store, &profile, &username, region.as_deref()),
+            role_arn,
+            external_id,
+            role_session_name,
+            duration,
+            mfa_command,
+        }) => {
+            let options = session_options(
+                role_arn,
+                external_id,
+                role_session_name,
+                duration.as_deref(),
+                mfa_command,
+            )?;
+            configure::run(cli.store, &profile, &username, region.as_deref(), &options)
+        }
         Some(Command::Import(args)) => import::run(cli.store, &args),
         Some(Command::Init { shell }) => init::run(shell),
         Some(Command::Hook { shell }) => hook::run(shell),

@@ -98,6 +98,7 @@ pub(super) fn check_profile(
             name,
             store,
             command,
+            ..
         } => check_process(r, ctx, command, Some((selected, name, store.as_deref()))),
         Source::Process { command } => check_process(r, ctx, command, None),
         _ => {}
