@@ -20,7 +20,7 @@ mod client;
 use super::{Backend, StoreKind, SERVICE};
 use crate::context::Env;
 use crate::error::{Error, Result};
-use client::{Client, Failure, Found, OpenError};
+use client::{entry_attributes, Client, Failure, Found, OpenError};
 
 /// The D-Bus error of a name nobody owns (no Secret Service running).
 const SERVICE_UNKNOWN: &str = "org.freedesktop.DBus.Error.ServiceUnknown";
@@ -73,7 +73,7 @@ impl SecretServiceBackend {
     fn read_locked(&self, name: &str) -> Result<Option<Vec<u8>>> {
         let found = self
             .client
-            .search(&[("service", SERVICE), ("username", name)])
+            .search(&entry_attributes(name))
             .map_err(|e| failure(e, "search"))?;
         let Some(item) = found.all().next().cloned() else {
             return Ok(None);
@@ -147,7 +147,7 @@ impl Backend for SecretServiceBackend {
             .create_item(
                 &collection,
                 &format!("AWS credentials for {name} (awscreds-rs)"),
-                &[("service", SERVICE), ("username", name)],
+                &entry_attributes(name),
                 value,
             )
             .map_err(|e| failure(e, "store the entry"))
@@ -156,15 +156,14 @@ impl Backend for SecretServiceBackend {
     fn delete(&self, name: &str) -> Result<bool> {
         let found = self
             .client
-            .search(&[("service", SERVICE), ("username", name)])
+            .search(&entry_attributes(name))
             .map_err(|e| failure(e, "search"))?;
         for item in found.all() {
             self.client
                 .delete(item)
                 .map_err(|e| failure(e, "delete the entry"))?;
         }
-        let any = found.all().next().is_some();
-        Ok(any)
+        Ok(!found.is_empty())
     }
 
     fn names(&self) -> Result<Vec<String>> {

@@ -94,6 +94,15 @@ impl Items {
     pub fn all(&self) -> impl Iterator<Item = &Path<'static>> {
         self.unlocked.iter().chain(&self.locked)
     }
+
+    pub fn is_empty(&self) -> bool {
+        self.unlocked.is_empty() && self.locked.is_empty()
+    }
+}
+
+/// The attributes of NAME's entry: what it is stored under and searched by.
+pub fn entry_attributes(name: &str) -> [(&'static str, &str); 2] {
+    [("service", SERVICE), ("username", name)]
 }
 
 impl Client {
@@ -118,11 +127,16 @@ impl Client {
         self.connection.channel()
     }
 
+    /// One call and its reply.
+    fn ask(&self, call: Message) -> Result<Message, dbus::Error> {
+        Ok(exchange(self.channel(), vec![call])?.remove(0))
+    }
+
     /// Each name's secret, searched for together and read together.
     pub fn read(&self, names: &[&str]) -> Result<Vec<Found>, Failure> {
         let searches = names
             .iter()
-            .map(|name| search_call(&[("service", SERVICE), ("username", name)]))
+            .map(|name| search_call(&entry_attributes(name)))
             .collect::<Result<Vec<_>, _>>()?;
         // Each name's first unlocked item, or what was found instead.
         let mut items: Vec<Result<Path<'static>, Found>> = Vec::with_capacity(names.len());
@@ -141,7 +155,7 @@ impl Client {
         let mut secrets: HashMap<Path<'static>, SecretStruct> = HashMap::new();
         if !wanted.is_empty() {
             let get = service_call("GetSecrets")?.append2(wanted, &self.session);
-            secrets = exchange(self.channel(), vec![get])?.remove(0).read1()?;
+            secrets = self.ask(get)?.read1()?;
         }
         Ok(items
             .into_iter()
@@ -157,7 +171,7 @@ impl Client {
 
     /// The items whose attributes include all of `attributes`.
     pub fn search(&self, attributes: &[(&str, &str)]) -> Result<Items, Failure> {
-        let reply = exchange(self.channel(), vec![search_call(attributes)?])?.remove(0);
+        let reply = self.ask(search_call(attributes)?)?;
         let (unlocked, locked) = reply.read2()?;
         Ok(Items { unlocked, locked })
     }
@@ -183,7 +197,7 @@ impl Client {
     /// prompt when the service asks for one.
     pub fn unlock(&self, objects: Vec<Path<'static>>) -> Result<(), Failure> {
         let call = service_call("Unlock")?.append1(objects);
-        let reply = exchange(self.channel(), vec![call])?.remove(0);
+        let reply = self.ask(call)?;
         let (_, prompt): (Vec<Path<'static>>, Path<'static>) = reply.read2()?;
         self.prompt(&prompt)
     }
@@ -191,7 +205,7 @@ impl Client {
     /// Deletes an item.
     pub fn delete(&self, item: &Path<'static>) -> Result<(), Failure> {
         let call = object_call(item, ITEM_INTERFACE, "Delete")?;
-        let prompt: Path<'static> = exchange(self.channel(), vec![call])?.remove(0).read1()?;
+        let prompt: Path<'static> = self.ask(call)?.read1()?;
         self.prompt(&prompt)
     }
 
@@ -209,8 +223,7 @@ impl Client {
             }
         }
         let listed = property_call(&Path::from(SERVICE_PATH), SERVICE_INTERFACE, "Collections")?;
-        let Variant(all): Variant<Vec<Path<'static>>> =
-            exchange(self.channel(), vec![listed])?.remove(0).read1()?;
+        let Variant(all): Variant<Vec<Path<'static>>> = self.ask(listed)?.read1()?;
         all.into_iter().next().ok_or(Failure::NoCollection)
     }
 
@@ -239,7 +252,7 @@ impl Client {
         let secret = (&self.session, Vec::<u8>::new(), value, "text/plain");
         let call = object_call(collection, COLLECTION_INTERFACE, "CreateItem")?
             .append3(properties, secret, true);
-        let reply = exchange(self.channel(), vec![call])?.remove(0);
+        let reply = self.ask(call)?;
         let (_, prompt): (Path<'static>, Path<'static>) = reply.read2()?;
         self.prompt(&prompt)
     }
@@ -256,12 +269,12 @@ impl Client {
             "type='signal',interface='{PROMPT_INTERFACE}',member='Completed',path='{prompt}'"
         );
         let add_match = bus_call("AddMatch")?.append1(&rule);
-        exchange(self.channel(), vec![add_match])?;
+        self.ask(add_match)?;
         let outcome = self.wait_for_prompt(prompt);
         // The rule goes whatever happened; a failure to remove it is moot,
         // as the connection ends with this process.
         if let Ok(remove) = bus_call("RemoveMatch") {
-            let _ = exchange(self.channel(), vec![remove.append1(&rule)]);
+            let _ = self.ask(remove.append1(&rule));
         }
         outcome
     }
