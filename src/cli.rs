@@ -260,6 +260,71 @@ pub enum Command {
         awscreds-rs rotate --username helen --mfa-command \"ykman oath accounts code --single aws\""
     )]
     Rotate(RotateArgs),
+
+    /// Open the session a profile's credential_process opens (MFA code asked here) and cache it, for tools with a short time limit
+    #[command(
+        after_help = "AWS Copilot gives a credential_process 10 seconds and the Go SDK 60: \
+        too short to type an MFA code. Open the session first; every call until 15 minutes \
+        before it expires is then a cache hit. A new session is opened even when one is cached.\n\n\
+        Examples:\n  awscreds-rs refresh --profile prod\n  awscreds-rs refresh && copilot env init"
+    )]
+    Refresh {
+        /// The profile whose line to run (default: AWS_PROFILE, else default)
+        #[arg(long)]
+        profile: Option<String>,
+    },
+
+    /// Run a command with AWS_PROFILE set and no raw key variables, or (--server) with a container credentials endpoint
+    #[command(
+        after_help = "CMD runs with AWS_PROFILE=P and without AWS_ACCESS_KEY_ID, \
+        AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_SECURITY_TOKEN and AWS_CREDENTIAL_EXPIRATION, \
+        so no variable shadows the profile. Its exit status is exec's (128+N for signal N).\n\n\
+        With --server, CMD gets AWS_CONTAINER_CREDENTIALS_FULL_URI and \
+        AWS_CONTAINER_AUTHORIZATION_TOKEN instead of AWS_PROFILE: an endpoint on 127.0.0.1 that \
+        lives as long as CMD and serves temporary credentials only (see serve).\n\n\
+        Examples:\n  awscreds-rs exec --profile prod -- terraform plan\n  \
+        awscreds-rs exec --server --profile prod -- docker run --network host \
+        -e AWS_CONTAINER_CREDENTIALS_FULL_URI -e AWS_CONTAINER_AUTHORIZATION_TOKEN amazon/aws-cli sts get-caller-identity"
+    )]
+    Exec(ExecArgs),
+
+    /// Serve a profile's temporary credentials on 127.0.0.1 to containers and tools (the ECS container credentials protocol)
+    #[command(
+        after_help = "Prints the two variables a client needs (export lines, or NAME=value \
+        lines with --env-file for docker run --env-file), then serves until Ctrl-C or SIGTERM. \
+        It serves temporary credentials only: the profile's role session, or for a long-term key a \
+        GetSessionToken session (the MFA code asked on this terminal, never in the container), \
+        cached in the store and renewed 15 minutes before they expire. Requests need the token, \
+        a Host of 127.0.0.1:PORT or localhost:PORT, GET and the path /credentials.\n\n\
+        Examples:\n  awscreds-rs serve --profile prod\n  awscreds-rs serve --profile prod --env-file > endpoint.env"
+    )]
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// The profile (default: AWS_PROFILE, else default)
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Give CMD a container credentials endpoint instead of AWS_PROFILE
+    #[arg(long)]
+    pub server: bool,
+    /// The command and its arguments, after --
+    #[arg(last = true, required = true, value_name = "CMD")]
+    pub command: Vec<OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The profile whose credentials to serve (default: AWS_PROFILE, else default)
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// The port on 127.0.0.1 (default: a free one)
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+    /// Print NAME=value lines (docker run --env-file) instead of export lines
+    #[arg(long)]
+    pub env_file: bool,
 }
 
 #[derive(Debug, Args)]

@@ -103,6 +103,18 @@ struct ProcessOutput<'a> {
     account_id: Option<&'a str>,
 }
 
+/// The container credentials document, borrowed from [`Credentials`].
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ContainerOutput<'a> {
+    access_key_id: &'a str,
+    secret_access_key: &'a str,
+    token: &'a str,
+    expiration: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account_id: Option<&'a str>,
+}
+
 /// Whether a key id has the shape AWS gives them: `AKIA` (long-term) or
 /// `ASIA` (temporary), then 16 upper-case letters or digits.
 pub fn is_valid_access_key_id(id: &str) -> bool {
@@ -324,6 +336,25 @@ impl Credentials {
             account_id: self.account_id.as_deref(),
         };
         Zeroizing::new(serde_json::to_string(&output).expect("plain strings always serialize"))
+    }
+
+    /// The document of the container credentials protocol (what ECS serves
+    /// and every SDK's container provider reads), wiped when dropped;
+    /// `None` unless these are temporary credentials with an expiry, the
+    /// only kind the endpoint serves.
+    pub fn to_container_json(&self) -> Option<Zeroizing<String>> {
+        let token = self.session_token.as_ref()?;
+        let expiration = self.expiration?;
+        let output = ContainerOutput {
+            access_key_id: &self.access_key_id,
+            secret_access_key: self.secret_access_key.expose(),
+            token: token.expose(),
+            expiration: format_expiration(expiration),
+            account_id: self.account_id.as_deref(),
+        };
+        Some(Zeroizing::new(
+            serde_json::to_string(&output).expect("plain strings always serialize"),
+        ))
     }
 
     /// The value kept in the store, wiped when dropped.

@@ -65,6 +65,9 @@ pub enum Error {
     /// The command's own output already says what failed (doctor's
     /// findings): exit 1 without another line.
     Reported,
+    /// A command that `exec` ran ended with this status (128+N for signal
+    /// N): exit with it, without a line of our own.
+    Exited(i32),
     /// A file or terminal could not be read or written.
     Io {
         context: String,
@@ -77,6 +80,7 @@ impl Error {
         match self {
             Error::Usage(_) => EXIT_USAGE,
             Error::Context { source, .. } => source.exit_code(),
+            Error::Exited(code) => *code,
             _ => EXIT_FAILURE,
         }
     }
@@ -207,6 +211,7 @@ impl fmt::Display for Error {
             ),
             Error::Context { context, source } => write!(f, "{context}: {source}"),
             Error::Reported => write!(f, "see the output above"),
+            Error::Exited(code) => write!(f, "the command exited with status {code}"),
             Error::Io { context, source } => write!(f, "{context}: {source}"),
         }
     }

@@ -3,6 +3,11 @@
 //! its memory or attach a debugger to it (what ssh-agent and gpg-agent
 //! do). And a panic is one line that names no value, then exit 101.
 
+/// The soft core-file limit the process started with, given back to the
+/// commands `exec` runs (a child inherits the lowered one otherwise).
+#[cfg(unix)]
+static STARTING_CORE_LIMIT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// Makes the process non-dumpable where the platform can:
 /// - Linux: `PR_SET_DUMPABLE` 0. The kernel then writes no core file, and
 ///   `/proc/PID/mem`, `/proc/PID/environ` and ptrace are refused to every
@@ -32,7 +37,37 @@ pub fn protect() -> std::io::Result<()> {
             if libc::getrlimit(libc::RLIMIT_CORE, &mut limit) != 0 {
                 return Err(std::io::Error::last_os_error());
             }
+            // rlim_t is u64 on Linux and macOS, i64 on the BSDs.
+            #[allow(clippy::unnecessary_cast)]
+            let start = limit.rlim_cur as u64;
+            STARTING_CORE_LIMIT.store(start, std::sync::atomic::Ordering::SeqCst);
             limit.rlim_cur = 0;
+            if libc::setrlimit(libc::RLIMIT_CORE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Puts the soft core-file limit back as the process found it, for a
+/// command about to be executed (the process itself holds no key then, or
+/// this runs in the child between fork and exec). Only async-signal-safe
+/// calls, so that it may run in `pre_exec`.
+pub fn give_back_core_limit() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: both calls read or write only the struct they are given.
+        unsafe {
+            if libc::getrlimit(libc::RLIMIT_CORE, &mut limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            let start = STARTING_CORE_LIMIT.load(std::sync::atomic::Ordering::SeqCst);
+            limit.rlim_cur = (start as libc::rlim_t).min(limit.rlim_max);
             if libc::setrlimit(libc::RLIMIT_CORE, &limit) != 0 {
                 return Err(std::io::Error::last_os_error());
             }

@@ -87,6 +87,77 @@ mod unix {
         }
     }
 
+    /// The command `exec` runs, to pass signals on to, or 0.
+    static CHILD: AtomicI32 = AtomicI32::new(0);
+    static INSTALL_FORWARD: Once = Once::new();
+    const FORWARDED: [libc::c_int; 6] = [
+        libc::SIGINT,
+        libc::SIGTERM,
+        libc::SIGHUP,
+        libc::SIGQUIT,
+        libc::SIGUSR1,
+        libc::SIGUSR2,
+    ];
+
+    /// `si_code` of a signal that kill(2) sent (the libc crate names it on
+    /// Linux only).
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    const SI_USER: libc::c_int = 0;
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    const SI_USER: libc::c_int = 0x10001;
+
+    /// Passes a signal that a process sent us (`kill`) on to the child. One
+    /// the terminal sent (Ctrl-C) reached the child's process group already:
+    /// passing it on would deliver it twice. Only async-signal-safe calls.
+    extern "C" fn forward(signal: libc::c_int, info: *mut libc::siginfo_t, _: *mut libc::c_void) {
+        let child = CHILD.load(Ordering::SeqCst);
+        // SAFETY: the kernel hands a valid siginfo to an SA_SIGINFO handler.
+        let sent = !info.is_null() && unsafe { (*info).si_code } == SI_USER;
+        if child > 0 && sent {
+            // SAFETY: kill takes plain integers.
+            unsafe {
+                libc::kill(child, signal);
+            }
+        }
+    }
+
+    /// While it lives, the signals a process sends us go on to `pid`, and
+    /// do not end us: we end when it does, with its status.
+    pub struct Forward(());
+
+    impl Forward {
+        pub fn to(pid: u32) -> Forward {
+            CHILD.store(i32::try_from(pid).unwrap_or(0), Ordering::SeqCst);
+            INSTALL_FORWARD.call_once(|| {
+                for signal in FORWARDED {
+                    // SAFETY: as in `install`; the handler calls kill only.
+                    unsafe {
+                        let mut old: libc::sigaction = std::mem::zeroed();
+                        if libc::sigaction(signal, std::ptr::null(), &mut old) != 0
+                            || old.sa_sigaction == libc::SIG_IGN
+                        {
+                            continue;
+                        }
+                        let mut new: libc::sigaction = std::mem::zeroed();
+                        new.sa_sigaction = forward
+                            as extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void)
+                            as usize;
+                        new.sa_flags = libc::SA_SIGINFO | libc::SA_RESTART;
+                        libc::sigemptyset(&mut new.sa_mask);
+                        libc::sigaction(signal, &new, std::ptr::null_mut());
+                    }
+                }
+            });
+            Forward(())
+        }
+    }
+
+    impl Drop for Forward {
+        fn drop(&mut self) {
+            CHILD.store(0, Ordering::SeqCst);
+        }
+    }
+
     impl Drop for Group {
         fn drop(&mut self) {
             GROUP.store(0, Ordering::SeqCst);
@@ -134,7 +205,7 @@ mod unix {
 }
 
 #[cfg(unix)]
-pub use unix::{Group, Terminal};
+pub use unix::{Forward, Group, Terminal};
 
 #[cfg(not(unix))]
 pub struct Group(());
@@ -143,6 +214,18 @@ pub struct Group(());
 impl Group {
     pub fn guard(_pgid: u32) -> Group {
         Group(())
+    }
+}
+
+#[cfg(not(unix))]
+pub struct Forward(());
+
+/// The console sends Ctrl-C to every process on it; there is nothing to
+/// pass on.
+#[cfg(not(unix))]
+impl Forward {
+    pub fn to(_pid: u32) -> Forward {
+        Forward(())
     }
 }
 

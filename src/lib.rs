@@ -16,6 +16,7 @@ pub mod credentials;
 pub mod digest;
 pub mod doctor;
 pub mod duration;
+pub mod endpoint;
 pub mod error;
 pub mod faults;
 pub mod hardening;

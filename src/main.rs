@@ -23,7 +23,7 @@ fn main() {
         Err(error::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
             0
         }
-        Err(e @ error::Error::Reported) => e.exit_code(),
+        Err(e @ (error::Error::Reported | error::Error::Exited(_))) => e.exit_code(),
         Err(e) => {
             eprintln!("awscreds-rs: {e}");
             e.exit_code()

@@ -181,6 +181,55 @@ pub fn collect(config: &Ini, credentials: &Ini) -> BTreeMap<String, Profile> {
     profiles
 }
 
+/// Every profile of both files, read and checked as the SDKs would read
+/// them: a file that cannot be read, or reads differently to an SDK, is an
+/// error that names it (a missing file is empty).
+pub fn read_all(files: &AwsFiles) -> crate::error::Result<BTreeMap<String, Profile>> {
+    let read = |path: &std::path::Path| -> crate::error::Result<Ini> {
+        let text = crate::awsfiles::read_text(path)?.unwrap_or_default();
+        let ini = Ini::parse(&text);
+        crate::awsfiles::check_readable(path, &text, &ini)?;
+        Ok(ini)
+    };
+    Ok(collect(&read(&files.config)?, &read(&files.credentials)?))
+}
+
+/// The awscreds-rs line behind `profile`: an error that says what to do
+/// when the profile is missing or gets its credentials elsewhere.
+pub fn awscreds_line(files: &AwsFiles, profile: &str) -> crate::error::Result<crate::wiring::Line> {
+    let all = read_all(files)?;
+    let Some(found) = all.get(profile) else {
+        return Err(missing_profile(files, profile));
+    };
+    let source = found.source();
+    match found
+        .get(key::CREDENTIAL_PROCESS)
+        .and_then(crate::wiring::parse)
+    {
+        Some(line) if matches!(source, Source::Awscreds { .. }) => Ok(line),
+        _ => Err(crate::error::Error::invalid(
+            format!(
+                "profile '{profile}' gets its credentials from {}, not from awscreds-rs",
+                source.describe()
+            ),
+            format!("wire it to a stored NAME with: awscreds-rs configure --profile {profile} --username NAME"),
+        )),
+    }
+}
+
+/// A profile that neither file defines: the error names both files and
+/// how to make one.
+pub fn missing_profile(files: &AwsFiles, profile: &str) -> crate::error::Error {
+    crate::error::Error::invalid(
+        format!(
+            "there is no profile '{profile}' in {} or {}",
+            files.config.display(),
+            files.credentials.display()
+        ),
+        format!("list them with: awscreds-rs profiles; or make it with: awscreds-rs configure --profile {profile} --username NAME"),
+    )
+}
+
 /// The names of every profile in both files; a file that cannot be read
 /// counts as empty (for warnings and completions, not for diagnosis).
 pub fn names(files: &AwsFiles) -> BTreeSet<String> {

@@ -31,12 +31,12 @@ pub struct Options {
 
 /// One call to STS.
 pub trait Sts {
+    /// With `mfa` (the device's serial and a code) or without.
     fn get_session_token(
         &self,
         key: &Credentials,
         duration: u32,
-        serial: &str,
-        code: &str,
+        mfa: Option<(&str, &str)>,
     ) -> Result<Credentials>;
     fn assume_role(
         &self,
@@ -101,6 +101,12 @@ impl Options {
 /// The store entry that caches NAME's MFA session (GetSessionToken).
 pub fn mfa_cache_name(name: &str) -> String {
     format!("{name}#mfa")
+}
+
+/// The store entry that caches NAME's session without MFA (GetSessionToken
+/// for the container endpoint, which serves temporary credentials only).
+pub fn plain_cache_name(name: &str) -> String {
+    format!("{name}#session")
 }
 
 /// Whether `entry` caches one of NAME's sessions.
@@ -207,12 +213,41 @@ pub fn credentials(
     sts: &dyn Sts,
     now: OffsetDateTime,
 ) -> Result<Credentials> {
+    open(env, store, name, key, options, sts, now, false)
+}
+
+/// Like [`credentials`], but new sessions whatever the cache holds
+/// (`refresh`): the MFA session asked for again, then the role's. Each
+/// replaces its cached entry only once STS has answered.
+pub fn renew(
+    env: &Env,
+    store: &Store,
+    name: &str,
+    key: Credentials,
+    options: &Options,
+    sts: &dyn Sts,
+    now: OffsetDateTime,
+) -> Result<Credentials> {
+    open(env, store, name, key, options, sts, now, true)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn open(
+    env: &Env,
+    store: &Store,
+    name: &str,
+    key: Credentials,
+    options: &Options,
+    sts: &dyn Sts,
+    now: OffsetDateTime,
+    renew: bool,
+) -> Result<Credentials> {
     let serial = key.mfa_serial.clone();
     let duration = options.duration.unwrap_or(DEFAULT_DURATION);
 
     // The MFA session first: a role on a NAME with a device is assumed from it.
     let base = match &serial {
-        Some(serial) => cached_or(env, store, &mfa_cache_name(name), now, || {
+        Some(serial) => cached_or(env, store, &mfa_cache_name(name), now, renew, || {
             let code = mfa_code(
                 env,
                 serial,
@@ -224,7 +259,7 @@ pub fn credentials(
             } else {
                 duration
             };
-            sts.get_session_token(&key, session_duration, serial, &code)
+            sts.get_session_token(&key, session_duration, Some((serial, &code)))
                 .map_err(|e| {
                     e.context(format!(
                         "STS GetSessionToken for '{name}' with MFA device {serial}"
@@ -249,7 +284,7 @@ pub fn credentials(
         .role_session_name
         .clone()
         .unwrap_or_else(|| default_session_name(name));
-    cached_or(env, store, &cache, now, || {
+    cached_or(env, store, &cache, now, renew, || {
         sts.assume_role(
             &base,
             role_arn,
@@ -261,18 +296,48 @@ pub fn credentials(
     })
 }
 
+/// Like [`credentials`], but never a long-term key: where the line would
+/// serve the stored key itself (no MFA device, no role), a GetSessionToken
+/// session of it, cached as `NAME#session`; stored temporary credentials
+/// as they are.
+pub fn temporary_credentials(
+    env: &Env,
+    store: &Store,
+    name: &str,
+    key: Credentials,
+    options: &Options,
+    sts: &dyn Sts,
+    now: OffsetDateTime,
+) -> Result<Credentials> {
+    if key.mfa_serial.is_some() || options.role_arn.is_some() {
+        return credentials(env, store, name, key, options, sts, now);
+    }
+    if key.is_temporary() {
+        return Ok(key);
+    }
+    let duration = options.duration.unwrap_or(DEFAULT_DURATION);
+    cached_or(env, store, &plain_cache_name(name), now, false, || {
+        sts.get_session_token(&key, duration, None)
+            .map_err(|e| e.context(format!("STS GetSessionToken for '{name}'")))
+    })
+}
+
 /// The cached entry while fresh; else, under the entry's lock, the cache
 /// again (another process may have refreshed it), else `refresh`, cached.
+/// With `renew`, `refresh` whatever the cache holds.
 fn cached_or(
     env: &Env,
     store: &Store,
     entry: &str,
     now: OffsetDateTime,
+    renew: bool,
     refresh: impl FnOnce() -> Result<Credentials>,
 ) -> Result<Credentials> {
-    if let Ok(Some(creds)) = store.load(entry) {
-        if fresh(&creds, now) {
-            return Ok(creds);
+    if !renew {
+        if let Ok(Some(creds)) = store.load(entry) {
+            if fresh(&creds, now) {
+                return Ok(creds);
+            }
         }
     }
     // A refresh of this entry around us is waiting for us: waiting for its
@@ -281,9 +346,11 @@ fn cached_or(
         return Err(loop_error(&format!("it is refreshing '{entry}' already")));
     }
     let _lock = crate::paths::lock_entry(env, entry, "refreshing")?;
-    if let Ok(Some(creds)) = store.load(entry) {
-        if fresh(&creds, OffsetDateTime::now_utc()) {
-            return Ok(creds);
+    if !renew {
+        if let Ok(Some(creds)) = store.load(entry) {
+            if fresh(&creds, OffsetDateTime::now_utc()) {
+                return Ok(creds);
+            }
         }
     }
     let creds = refresh()?;

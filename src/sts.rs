@@ -19,6 +19,16 @@ pub fn is_root(arn: &str) -> bool {
     arn.starts_with("arn:") && arn.ends_with(":root")
 }
 
+/// The profile whose settings (region, endpoint) STS is reached with,
+/// for a command that acts on a named profile (`refresh`, `serve`).
+static PROFILE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Reaches STS with `profile`'s settings from now on, as the line would when
+/// an SDK runs it for that profile. Set once, before the first call.
+pub fn use_profile(profile: &str) {
+    let _ = PROFILE.set(profile.to_string());
+}
+
 #[cfg(feature = "sts")]
 mod client {
     use super::*;
@@ -39,11 +49,17 @@ mod client {
             .map_err(|e| Error::io("cannot start the runtime for STS", e))
     }
 
-    fn region() -> RegionProviderChain {
+    /// `AWS_REGION`, else the profile's region (the named profile, else
+    /// the one AWS_PROFILE names), else us-east-1.
+    fn region(profile: Option<&str>) -> RegionProviderChain {
+        let mut from_file = aws_config::profile::ProfileFileRegionProvider::builder();
+        if let Some(profile) = profile {
+            from_file = from_file.profile_name(profile);
+        }
         RegionProviderChain::first_try(
             aws_config::environment::EnvironmentVariableRegionProvider::new(),
         )
-        .or_else(aws_config::profile::ProfileFileRegionProvider::new())
+        .or_else(from_file.build())
         .or_else(Region::new("us-east-1"))
     }
 
@@ -161,11 +177,12 @@ mod client {
     }
 
     async fn config(creds: Option<&Credentials>, profile: Option<&str>) -> aws_config::SdkConfig {
+        let profile = profile.or(super::PROFILE.get().map(String::as_str));
         let https = aws_smithy_http_client::Builder::new()
             .tls_provider(Provider::Rustls(CryptoMode::Ring))
             .build_https();
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .region(region())
+            .region(region(profile))
             .http_client(https);
         if let Some(creds) = creds {
             loader = loader.credentials_provider(key(creds));
@@ -331,16 +348,15 @@ mod client {
             &self,
             key: &Credentials,
             duration: u32,
-            serial: &str,
-            code: &str,
+            mfa: Option<(&str, &str)>,
         ) -> Result<Credentials> {
             runtime()?.block_on(async {
                 let client = sts(Some(key), None).await;
                 let out = client
                     .get_session_token()
                     .duration_seconds(duration as i32)
-                    .serial_number(serial)
-                    .token_code(code)
+                    .set_serial_number(mfa.map(|(serial, _)| serial.to_string()))
+                    .set_token_code(mfa.map(|(_, code)| code.to_string()))
                     .send()
                     .await
                     .map_err(|e| failure("GetSessionToken", &endpoint(&client), &e))?;
@@ -444,8 +460,7 @@ mod client {
             &self,
             _: &Credentials,
             _: u32,
-            _: &str,
-            _: &str,
+            _: Option<(&str, &str)>,
         ) -> Result<Credentials> {
             Err(missing())
         }

@@ -15,6 +15,11 @@ pub struct Line {
     pub store: Option<String>,
     /// The `--role-arn` the line assumes, if any.
     pub role_arn: Option<String>,
+    /// The other session flags, as written.
+    pub external_id: Option<String>,
+    pub role_session_name: Option<String>,
+    pub duration: Option<String>,
+    pub mfa_command: Option<String>,
 }
 
 /// The section header for a profile in the config file.
@@ -88,6 +93,10 @@ pub fn parse(command: &str) -> Option<Line> {
         name: value("--username")?,
         store: value("--store"),
         role_arn: value("--role-arn"),
+        external_id: value("--external-id"),
+        role_session_name: value("--role-session-name"),
+        duration: value("--duration"),
+        mfa_command: value("--mfa-command"),
     })
 }
 
@@ -131,6 +140,10 @@ mod tests {
                 name: name.into(),
                 store: store.map(String::from),
                 role_arn: None,
+                external_id: None,
+                role_session_name: None,
+                duration: None,
+                mfa_command: None,
             })
         };
         assert_eq!(
@@ -149,6 +162,18 @@ mod tests {
             parse("awscreds-rs --username x --role-arn arn:aws:iam::1:role/r")
                 .and_then(|l| l.role_arn),
             Some("arn:aws:iam::1:role/r".into())
+        );
+        let full = parse("awscreds-rs --username x --role-arn r --external-id e --role-session-name s --duration 2h --mfa-command 'ykman oath code'").unwrap();
+        assert_eq!(
+            (
+                full.external_id.as_deref(),
+                full.role_session_name.as_deref()
+            ),
+            (Some("e"), Some("s"))
+        );
+        assert_eq!(
+            (full.duration.as_deref(), full.mfa_command.as_deref()),
+            (Some("2h"), Some("ykman oath code"))
         );
         assert_eq!(parse("/opt/other --username x"), None);
         assert_eq!(parse("/usr/bin/awscreds-rs list"), None);

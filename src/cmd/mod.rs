@@ -13,17 +13,21 @@ mod clear;
 mod completions;
 mod configure;
 mod doctor;
+mod exec;
 mod hook;
 mod import;
 mod init;
+mod line;
 mod list;
 mod man;
 mod move_keys;
 mod process;
 mod profiles;
 mod prompt;
+mod refresh;
 mod remove;
 mod rotate;
+mod serve;
 mod trust;
 mod unlock;
 
@@ -108,6 +112,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Passwd) => unlock::passwd(),
         Some(Command::Move(args)) => move_keys::run(cli.store, &args),
         Some(Command::Rotate(args)) => rotate::run(cli.store, &args),
+        Some(Command::Refresh { profile }) => refresh::run(cli.store, profile.as_deref()),
+        Some(Command::Exec(args)) => exec::run(cli.store, &args),
+        Some(Command::Serve(args)) => serve::run(cli.store, &args),
         None => match cli.username {
             Some(name) => process::run(cli.store, &name, &options),
             None => {

@@ -3,10 +3,9 @@
 
 use serde::Serialize;
 
-use crate::awsfiles::{self, AwsFiles};
+use crate::awsfiles::AwsFiles;
 use crate::context::Env;
 use crate::error::Result;
-use crate::ini::Ini;
 use crate::profiles;
 
 #[derive(Serialize)]
@@ -21,13 +20,7 @@ struct Row {
 
 pub fn run(json: bool) -> Result<()> {
     let files = AwsFiles::locate(&Env::process())?;
-    let read = |path| -> Result<Ini> {
-        let text = awsfiles::read_text(path)?.unwrap_or_default();
-        let ini = Ini::parse(&text);
-        awsfiles::check_readable(path, &text, &ini)?;
-        Ok(ini)
-    };
-    let all = profiles::collect(&read(&files.config)?, &read(&files.credentials)?);
+    let all = profiles::read_all(&files)?;
     let rows: Vec<Row> = all
         .into_iter()
         .map(|(name, p)| {

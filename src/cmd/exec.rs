@@ -1,0 +1,148 @@
+//! `awscreds-rs exec [--profile P] [--server] -- CMD [ARGS...]`: runs CMD
+//! with the profile in effect and no raw key variable that could shadow
+//! it; with `--server`, with a container credentials endpoint instead.
+
+use std::ffi::OsString;
+use std::process::Command;
+
+use super::line;
+use crate::context::Env;
+use crate::error::{Error, Result};
+use crate::store::StoreChoice;
+
+/// The variables the SDKs read before any profile: removed, so that the
+/// profile is what CMD uses.
+pub const RAW_KEYS: [&str; 5] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+];
+
+/// What would send an SDK to another container endpoint (the relative URI
+/// and the token file come first in the SDKs).
+const CONTAINER_VARS: [&str; 4] = [
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+];
+
+pub fn run(choice: StoreChoice, args: &crate::cli::ExecArgs) -> Result<()> {
+    let env = Env::process();
+    let profile = line::chosen_profile(&env, args.profile.as_deref());
+    let Some((program, rest)) = args.command.split_first() else {
+        return Err(Error::Usage(
+            "give the command to run after --: awscreds-rs exec -- aws s3 ls".into(),
+        ));
+    };
+    let mut cmd = Command::new(program);
+    cmd.args(rest);
+    for var in RAW_KEYS {
+        cmd.env_remove(var);
+    }
+    if args.server {
+        let endpoint = super::serve::prepare(choice, &env, &profile, 0)?;
+        for var in CONTAINER_VARS
+            .iter()
+            .chain(&["AWS_PROFILE", "AWS_DEFAULT_PROFILE"])
+        {
+            cmd.env_remove(var);
+        }
+        cmd.envs(endpoint.variables());
+        if let Some(region) = profile_region(&env, &profile) {
+            cmd.env("AWS_REGION", &region)
+                .env("AWS_DEFAULT_REGION", &region);
+        }
+        std::thread::Builder::new()
+            .name("endpoint".into())
+            .spawn(move || endpoint.serve())
+            .map_err(|e| Error::io("cannot start the endpoint's thread", e))?;
+        return wait(cmd, program);
+    }
+    let files = crate::awsfiles::AwsFiles::locate(&env)?;
+    if !crate::profiles::read_all(&files)?.contains_key(&profile) {
+        return Err(crate::profiles::missing_profile(&files, &profile));
+    }
+    cmd.env("AWS_PROFILE", &profile);
+    replace_with(cmd, program)
+}
+
+/// The profile's region, for a command that no longer names the profile,
+/// unless the environment names one already.
+fn profile_region(env: &Env, profile: &str) -> Option<String> {
+    if env.var_set("AWS_REGION").is_some() || env.var_set("AWS_DEFAULT_REGION").is_some() {
+        return None;
+    }
+    let files = crate::awsfiles::AwsFiles::locate(env).ok()?;
+    let all = crate::profiles::read_all(&files).ok()?;
+    all.get(profile)?.region().map(String::from)
+}
+
+fn cannot_run(program: &OsString, e: std::io::Error) -> Error {
+    Error::io(
+        format!(
+            "cannot run '{}' (check its name, and that it is on PATH)",
+            crate::error::one_line(program.to_string_lossy())
+        ),
+        e,
+    )
+}
+
+/// Unix: becomes CMD (`exec`), holding nothing that needs cleaning up, so
+/// its status and signals are ours without a word. Elsewhere: runs it and
+/// exits with its status.
+#[cfg_attr(not(unix), allow(unused_mut))]
+fn replace_with(mut cmd: Command, program: &OsString) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        crate::hardening::give_back_core_limit().map_err(|e| {
+            Error::io(
+                "cannot give the command the core-file limit we started with",
+                e,
+            )
+        })?;
+        let e = cmd.exec();
+        Err(cannot_run(program, e))
+    }
+    #[cfg(not(unix))]
+    {
+        wait(cmd, program)
+    }
+}
+
+/// Runs CMD as a child, passes on the signals sent to us, and ends with its
+/// status: its exit code, or 128+N for a signal N.
+fn wait(mut cmd: Command, program: &OsString) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: setrlimit is async-signal-safe, and the closure touches
+        // nothing else between fork and exec.
+        unsafe {
+            cmd.pre_exec(crate::hardening::give_back_core_limit);
+        }
+    }
+    let mut child = cmd.spawn().map_err(|e| cannot_run(program, e))?;
+    let _forward = crate::interrupt::Forward::to(child.id());
+    let status = child
+        .wait()
+        .map_err(|e| Error::io("cannot wait for the command", e))?;
+    match status.code() {
+        Some(0) => Ok(()),
+        Some(code) => Err(Error::Exited(code)),
+        None => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::process::ExitStatusExt;
+                Err(Error::Exited(128 + status.signal().unwrap_or(0)))
+            }
+            #[cfg(not(unix))]
+            {
+                Err(Error::Exited(1))
+            }
+        }
+    }
+}

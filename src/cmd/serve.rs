@@ -1,0 +1,64 @@
+//! `awscreds-rs serve [--profile P] [--port N] [--env-file]`: the
+//! container credentials endpoint for a profile, in the foreground until
+//! interrupted; `exec --server` starts the same one for a command.
+
+use time::OffsetDateTime;
+
+use super::line;
+use crate::context::Env;
+use crate::endpoint::Endpoint;
+use crate::error::Result;
+use crate::session;
+use crate::store::{Store, StoreChoice};
+
+/// Binds the endpoint for `profile`'s line and gets its first session
+/// (an MFA code is asked now, on this terminal). A failure there (a locked
+/// store, STS down) is a warning: the endpoint answers 500 and tries again
+/// on the next request.
+pub fn prepare(choice: StoreChoice, env: &Env, profile: &str, port: u16) -> Result<Endpoint> {
+    crate::sts::use_profile(profile);
+    let opened = line::open(choice, env, profile)?;
+    let store_choice = StoreChoice::Only(opened.store.kind());
+    let name = opened.line.name.clone();
+    let options = opened.options.clone();
+    let env = env.clone();
+    // The store is opened again for each new session: they are rare (the
+    // endpoint keeps the session while it is fresh), and a keyring that
+    // was restarted or unlocked meanwhile is found.
+    let source = move || {
+        let now = OffsetDateTime::now_utc();
+        let store = Store::open(store_choice, &env)?;
+        let key = store.load_current(&name, now)?;
+        session::enter_guard(&env)?;
+        session::temporary_credentials(&env, &store, &name, key, &options, &crate::sts::Client, now)
+    };
+    let endpoint = Endpoint::bind(port, Box::new(source))?;
+    if let Err(e) = endpoint.warm() {
+        eprintln!(
+            "awscreds-rs: warning: no credentials to serve yet: {e}\n\
+             The endpoint answers 500 with this message, and tries again on the next request."
+        );
+    }
+    Ok(endpoint)
+}
+
+pub fn run(choice: StoreChoice, args: &crate::cli::ServeArgs) -> Result<()> {
+    let env = Env::process();
+    let profile = line::chosen_profile(&env, args.profile.as_deref());
+    let endpoint = prepare(choice, &env, &profile, args.port.unwrap_or(0))?;
+    let mut lines = String::new();
+    for (name, value) in endpoint.variables() {
+        if args.env_file {
+            lines.push_str(&format!("{name}={value}\n"));
+        } else {
+            lines.push_str(&format!("export {name}={value}\n"));
+        }
+    }
+    super::print(&lines)?;
+    eprintln!(
+        "Serving the temporary credentials of profile '{profile}' on {} until Ctrl-C or SIGTERM.",
+        endpoint.url()
+    );
+    endpoint.serve();
+    Ok(())
+}

@@ -1,0 +1,409 @@
+//! The container credentials endpoint (`serve`, `exec --server`): the
+//! protocol ECS serves to tasks, which every SDK's default chain reads
+//! through `AWS_CONTAINER_CREDENTIALS_FULL_URI` and
+//! `AWS_CONTAINER_AUTHORIZATION_TOKEN`.
+//!
+//! std's `TcpListener` and a thread per connection: the endpoint answers
+//! one GET on one path with a small JSON document, so an HTTP crate would
+//! bring more parsing than it saves, and an async runtime would be a second
+//! one beside the SDK's (which stays off the credential_process path).
+//!
+//! What it refuses, in this order: a `Host` other than `127.0.0.1:PORT` or
+//! `localhost:PORT` (403, a web page's DNS rebinding), a missing token
+//! (401) or a wrong one (403, compared in constant time), another path
+//! (404), another method (405). None of them carries a credential.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use time::OffsetDateTime;
+use zeroize::Zeroizing;
+
+use crate::credentials::{Credentials, REFRESH_MARGIN};
+use crate::error::{Error, Result};
+
+/// The one path it answers.
+pub const PATH: &str = "/credentials";
+/// The two variables a client needs.
+pub const URI_VAR: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
+pub const TOKEN_VAR: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
+/// Random bytes in the token: 256 bits, printed as hex.
+const TOKEN_BYTES: usize = 32;
+/// A request head larger than this is refused.
+const MAX_HEAD: usize = 16 * 1024;
+/// Connections handled at once; more are closed unanswered.
+const MAX_CONNECTIONS: usize = 256;
+/// How long a client may take to send its request or read the answer.
+const IO_LIMIT: Duration = Duration::from_secs(5);
+
+/// Where the credentials come from: called with the lock held, so that
+/// concurrent requests share one call.
+pub type Source = dyn Fn() -> Result<Credentials> + Send + Sync;
+
+/// A bound endpoint, not serving yet.
+pub struct Endpoint {
+    listener: TcpListener,
+    shared: Arc<Shared>,
+}
+
+/// What one request gets.
+struct Answer {
+    status: u16,
+    reason: &'static str,
+    body: Zeroizing<String>,
+}
+
+impl Answer {
+    fn refusal(status: u16, reason: &'static str, code: &str, message: &str) -> Answer {
+        let body = serde_json::json!({ "Code": code, "Message": message }).to_string();
+        Answer {
+            status,
+            reason,
+            body: Zeroizing::new(body),
+        }
+    }
+}
+
+impl Endpoint {
+    /// Binds 127.0.0.1 on `port` (0: a free one) and draws the token.
+    /// `source` gives the credentials to serve.
+    pub fn bind(port: u16, source: Box<Source>) -> Result<Endpoint> {
+        let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
+            Error::io(
+                format!("cannot listen on 127.0.0.1:{port} (pass another --port, or none for a free one)"),
+                e,
+            )
+        })?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| Error::io("cannot read the endpoint's port", e))?
+            .port();
+        let mut bytes = Zeroizing::new([0u8; TOKEN_BYTES]);
+        getrandom::fill(bytes.as_mut()).map_err(|e| {
+            Error::invalid(
+                format!("the system gave no random bytes for the endpoint's token ({e})"),
+                "check the system's random source (getrandom, /dev/urandom)",
+            )
+        })?;
+        let mut token = Zeroizing::new(String::with_capacity(TOKEN_BYTES * 2));
+        for b in bytes.iter() {
+            token.push_str(&format!("{b:02x}"));
+        }
+        Ok(Endpoint {
+            listener,
+            shared: Arc::new(Shared {
+                port,
+                token,
+                source,
+                cached: Mutex::new(None),
+                open: AtomicUsize::new(0),
+            }),
+        })
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}{PATH}", self.shared.port)
+    }
+
+    pub fn token(&self) -> &str {
+        &self.shared.token
+    }
+
+    /// Gets the first credentials now, before anything asks (an MFA code
+    /// is then asked while the user is looking).
+    pub fn warm(&self) -> Result<()> {
+        self.shared.credentials().map(drop)
+    }
+
+    /// The two variables a client is given, as (name, value).
+    pub fn variables(&self) -> [(&'static str, String); 2] {
+        [
+            (URI_VAR, self.url()),
+            (TOKEN_VAR, self.shared.token.to_string()),
+        ]
+    }
+
+    /// Answers requests until the process ends. The credentials are kept
+    /// in memory while they have more than the refresh margin left; after
+    /// that `source` is asked again (it reads the store's cache, or STS).
+    pub fn serve(self) {
+        let shared = self.shared;
+        for stream in self.listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            if shared.open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+                shared.open.fetch_sub(1, Ordering::SeqCst);
+                continue;
+            }
+            let shared = shared.clone();
+            let spawned = std::thread::Builder::new()
+                .name("endpoint".into())
+                .spawn(move || {
+                    shared.handle(stream);
+                    shared.open.fetch_sub(1, Ordering::SeqCst);
+                });
+            if spawned.is_err() {
+                // No thread to answer with: the connection is closed.
+                continue;
+            }
+        }
+    }
+}
+
+struct Shared {
+    port: u16,
+    token: Zeroizing<String>,
+    source: Box<Source>,
+    cached: Mutex<Option<Credentials>>,
+    open: AtomicUsize,
+}
+
+impl Shared {
+    fn handle(&self, mut stream: TcpStream) {
+        let _ = stream.set_read_timeout(Some(IO_LIMIT));
+        let _ = stream.set_write_timeout(Some(IO_LIMIT));
+        let answer = match read_head(&mut stream) {
+            Some(head) => self.answer(&head),
+            None => Answer::refusal(400, "Bad Request", "BadRequest", "not an HTTP request"),
+        };
+        let mut response = Zeroizing::new(format!(
+            "HTTP/1.1 {} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+             Cache-Control: no-store\r\nConnection: close\r\n{}\r\n",
+            answer.status,
+            answer.reason,
+            answer.body.len(),
+            if answer.status == 405 {
+                "Allow: GET\r\n"
+            } else {
+                ""
+            },
+        ));
+        response.push_str(&answer.body);
+        let _ = stream.write_all(response.as_bytes());
+        let _ = stream.flush();
+        let _ = stream.shutdown(std::net::Shutdown::Both);
+    }
+
+    fn answer(&self, head: &str) -> Answer {
+        let request = match Request::parse(head) {
+            Ok(request) => request,
+            Err(why) => return Answer::refusal(400, "Bad Request", "BadRequest", why),
+        };
+        if !request.host.is_some_and(|h| is_own_host(h, self.port)) {
+            return Answer::refusal(
+                403,
+                "Forbidden",
+                "ForeignHost",
+                "the Host header must be 127.0.0.1:PORT or localhost:PORT",
+            );
+        }
+        match request.authorization {
+            None => return Answer::refusal(
+                401,
+                "Unauthorized",
+                "MissingToken",
+                "send the token of AWS_CONTAINER_AUTHORIZATION_TOKEN in the Authorization header",
+            ),
+            Some(given) if !same(given.as_bytes(), self.token.as_bytes()) => {
+                return Answer::refusal(
+                    403,
+                    "Forbidden",
+                    "WrongToken",
+                    "the token is not this endpoint's",
+                )
+            }
+            Some(_) => {}
+        }
+        if request.path != PATH {
+            return Answer::refusal(
+                404,
+                "Not Found",
+                "NotFound",
+                "the credentials are at /credentials",
+            );
+        }
+        if request.method != "GET" {
+            return Answer::refusal(
+                405,
+                "Method Not Allowed",
+                "MethodNotAllowed",
+                "only GET is answered",
+            );
+        }
+        match self.credentials() {
+            Ok(body) => Answer {
+                status: 200,
+                reason: "OK",
+                body,
+            },
+            Err(e) => Answer::refusal(
+                500,
+                "Internal Server Error",
+                "CredentialsUnavailable",
+                &crate::error::one_line(e),
+            ),
+        }
+    }
+
+    /// The cached credentials while fresh, else the source's, under the lock.
+    fn credentials(&self) -> Result<Zeroizing<String>> {
+        let mut cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
+        let now = OffsetDateTime::now_utc();
+        let fresh = |c: &Credentials| c.expiration.is_some_and(|at| at - now > REFRESH_MARGIN);
+        if !cached.as_ref().is_some_and(fresh) {
+            *cached = None;
+            let creds = (self.source)()?;
+            if !fresh(&creds) {
+                return Err(Error::invalid(
+                    "the credentials at hand expire within 15 minutes, or are not temporary",
+                    "store a long-term key or a role for this NAME: the endpoint serves sessions made from it",
+                ));
+            }
+            *cached = Some(creds);
+        }
+        let creds = cached.as_ref().expect("set above");
+        creds.to_container_json().ok_or_else(|| {
+            Error::invalid(
+                "the credentials at hand are not temporary",
+                "the endpoint serves sessions only",
+            )
+        })
+    }
+}
+
+/// The parts of a request head the endpoint looks at.
+#[derive(Debug, PartialEq, Eq)]
+struct Request<'a> {
+    method: &'a str,
+    path: &'a str,
+    host: Option<&'a str>,
+    authorization: Option<&'a str>,
+}
+
+impl<'a> Request<'a> {
+    fn parse(head: &'a str) -> std::result::Result<Request<'a>, &'static str> {
+        let mut lines = head.split("\r\n");
+        let mut first = lines.next().unwrap_or("").split(' ');
+        let (Some(method), Some(target), Some(version), None) =
+            (first.next(), first.next(), first.next(), first.next())
+        else {
+            return Err("the request line is not METHOD PATH HTTP/1.x");
+        };
+        if !version.starts_with("HTTP/1.") {
+            return Err("only HTTP/1.x is spoken");
+        }
+        let path = target.split('?').next().unwrap_or(target);
+        let mut request = Request {
+            method,
+            path,
+            host: None,
+            authorization: None,
+        };
+        for line in lines.filter(|l| !l.is_empty()) {
+            let Some((name, value)) = line.split_once(':') else {
+                return Err("a header line has no colon");
+            };
+            let slot = if name.eq_ignore_ascii_case("host") {
+                &mut request.host
+            } else if name.eq_ignore_ascii_case("authorization") {
+                &mut request.authorization
+            } else {
+                continue;
+            };
+            // Two of either is a request built to confuse: refused.
+            if slot.replace(value.trim()).is_some() {
+                return Err("a Host or Authorization header is given twice");
+            }
+        }
+        Ok(request)
+    }
+}
+
+/// Reads up to the blank line that ends the head; `None` for anything
+/// that is not a complete, small, UTF-8 request head.
+fn read_head(stream: &mut TcpStream) -> Option<String> {
+    let mut head = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 1024];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = stream.read(&mut chunk).ok()?;
+        if n == 0 || head.len() + n > MAX_HEAD {
+            return None;
+        }
+        head.extend_from_slice(&chunk[..n]);
+    }
+    let end = head.windows(4).position(|w| w == b"\r\n\r\n")?;
+    head.truncate(end);
+    String::from_utf8(head).ok()
+}
+
+fn is_own_host(host: &str, port: u16) -> bool {
+    let Some((name, given_port)) = host.rsplit_once(':') else {
+        return false;
+    };
+    given_port == port.to_string()
+        && (name == "127.0.0.1" || name.eq_ignore_ascii_case("localhost"))
+}
+
+/// Equal bytes, in time that depends on the lengths alone (the token's
+/// length is no secret: it is always 64 hex digits).
+fn same(given: &[u8], token: &[u8]) -> bool {
+    if given.len() != token.len() {
+        return false;
+    }
+    let diff = given
+        .iter()
+        .zip(token)
+        .fold(0u8, |acc, (a, b)| acc | (a ^ b));
+    std::hint::black_box(diff) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_heads() {
+        let r = Request::parse(
+            "GET /credentials?x=1 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nauthorization:  abc \r\nUser-Agent: x",
+        )
+        .unwrap();
+        assert_eq!(
+            r,
+            Request {
+                method: "GET",
+                path: "/credentials",
+                host: Some("127.0.0.1:8080"),
+                authorization: Some("abc"),
+            }
+        );
+        assert!(Request::parse("GET /credentials").is_err());
+        assert!(Request::parse("GET / HTTP/2").is_err());
+        assert!(Request::parse("GET / HTTP/1.1\r\nHost: a\r\nhost: b").is_err());
+        assert!(Request::parse("GET / HTTP/1.1\r\nbroken").is_err());
+    }
+
+    #[test]
+    fn hosts() {
+        assert!(is_own_host("127.0.0.1:8080", 8080));
+        assert!(is_own_host("LOCALHOST:8080", 8080));
+        assert!(!is_own_host("127.0.0.1:8081", 8080));
+        assert!(!is_own_host("evil.example:8080", 8080));
+        assert!(!is_own_host("127.0.0.1", 8080));
+        assert!(!is_own_host("127.0.0.1.evil.example:8080", 8080));
+    }
+
+    #[test]
+    fn tokens() {
+        assert!(same(b"abcd", b"abcd"));
+        assert!(!same(b"abce", b"abcd"));
+        assert!(!same(b"abc", b"abcd"));
+        assert!(!same(b"", b"abcd"));
+        let bind = || Endpoint::bind(0, Box::new(|| Err(Error::Reported))).unwrap();
+        let e = bind();
+        assert_eq!(e.token().len(), 64);
+        assert!(e.token().bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_ne!(e.token(), bind().token());
+    }
+}
