@@ -14,7 +14,8 @@ step() { printf '\n==> %s\n' "$*"; }
 # shellcheck source=scripts/packages.sh
 . scripts/packages.sh
 install_packages "Debian packages" dbus gnome-keyring libsecret-tools keyutils gcc hyperfine \
-  zsh fish shellcheck direnv mandoc man-db bash-completion age util-linux binutils
+  zsh fish shellcheck direnv mandoc man-db bash-completion age util-linux binutils \
+  golang-go golang-github-aws-aws-sdk-go-dev golang-github-aws-aws-sdk-go-v2-dev
 
 step "installing the Python clients into .venv"
 [ -x .venv/bin/python ] || python3 -m venv .venv
@@ -22,6 +23,14 @@ step "installing the Python clients into .venv"
 
 step "installing the JavaScript SDK into tests/js/node_modules"
 (cd tests/js && npm ci --silent --no-audit --no-fund)
+
+# tests/exec.rs reads credentials with the Go SDKs (v1 as AWS Copilot
+# loads a session, v2 as Terraform does), from Debian's source packages:
+# offline, no module download.
+step "building the Go SDK probes into target/go"
+for probe in v1probe v2probe; do
+  GO111MODULE=off GOPATH=/usr/share/gocode go build -o "target/go/$probe" "./tests/go/$probe"
+done
 
 step "adding the cross-check targets"
 rustup target add x86_64-pc-windows-gnu aarch64-apple-darwin \

@@ -164,7 +164,8 @@ pub fn default_session_name(name: &str) -> String {
     format!("awscreds-rs-{name}").chars().take(64).collect()
 }
 
-fn fresh(creds: &Credentials, now: OffsetDateTime) -> bool {
+/// Whether a cached session is served at `now` (more than the margin left).
+pub fn fresh(creds: &Credentials, now: OffsetDateTime) -> bool {
     creds.expiration.is_some_and(|at| at - now > REFRESH_MARGIN)
 }
 

@@ -1,10 +1,12 @@
 //! The Rust SDK's own profile provider (aws-config) runs the binary through
-//! `sh -c` and reads its answer. One test in its own file: it has to set the
+//! `sh -c` and reads its answer; its default chain reads the container
+//! endpoint of `serve`. One test in its own file: it has to set the
 //! process environment that aws-config and the child read.
 
 mod common;
 
-use std::process::Command;
+use std::io::BufRead;
+use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime};
 
 use aws_config::profile::ProfileFileCredentialsProvider;
@@ -56,4 +58,32 @@ async fn aws_config_reads_stored_keys() {
         message.contains("no credentials stored for 'nobody'"),
         "{message}"
     );
+
+    // The default chain, with no profile of that name, reads the endpoint
+    // that serves `tmp` (stored temporary credentials, served as they are).
+    let mut serve = t.command(bin());
+    serve
+        .args(["serve", "--profile", "tmp"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut serve = serve.spawn().unwrap();
+    let mut lines = std::io::BufReader::new(serve.stdout.take().unwrap()).lines();
+    for _ in 0..2 {
+        let line = lines.next().expect("serve prints two lines").unwrap();
+        let (name, value) = line
+            .strip_prefix("export ")
+            .and_then(|l| l.split_once('='))
+            .unwrap_or_else(|| panic!("not an export line: {line}"));
+        std::env::set_var(name, value);
+    }
+    std::env::set_var("AWS_PROFILE", "no-such-profile");
+    let chain = aws_config::default_provider::credentials::DefaultCredentialsChain::builder()
+        .build()
+        .await;
+    let creds = chain.provide_credentials().await;
+    serve.kill().unwrap();
+    serve.wait().unwrap();
+    let creds = creds.unwrap();
+    assert_eq!(creds.access_key_id(), TEMP_KEY_ID);
+    assert_eq!(creds.session_token(), Some(TOKEN));
 }

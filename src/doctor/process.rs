@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 use super::{Context, Report};
 use crate::child::{Limits, Outcome};
 use crate::credentials::{format_expiration, mask_access_key_id, Credentials};
+use crate::session;
 use crate::shellwords;
 use crate::store::{Store, StoreChoice};
 use crate::store_kind::StoreKind;
@@ -93,7 +94,7 @@ pub(super) fn check_process(
     );
 
     if let Some((profile, name, line_store)) = awscreds {
-        let Some(mfa) = check_entry(r, ctx, profile, name, line_store) else {
+        let Some(mfa) = check_entry(r, ctx, profile, name, line_store, command) else {
             return;
         };
         let role = words
@@ -126,6 +127,7 @@ fn check_entry(
     profile: &str,
     name: &str,
     line_store: Option<&str>,
+    command: &str,
 ) -> Option<bool> {
     const CHECK: &str = "credential_process.entry";
     let (choice, how) = match line_store {
@@ -187,6 +189,7 @@ fn check_entry(
                 store.kind(),
             );
             let mfa = creds.mfa_serial.is_some();
+            check_mfa_prompt(r, ctx, &store, profile, &creds, command);
             check_age(r, ctx, &store, creds, name);
             Some(mfa)
         }
@@ -217,6 +220,60 @@ fn check_entry(
             r.error(CHECK, e.to_string(), see_store);
             None
         }
+    }
+}
+
+/// A line that asks the MFA code on the terminal while no session is
+/// cached: a tool with a short limit on credential_process fails while the
+/// prompt waits, and `refresh` opens the session ahead.
+fn check_mfa_prompt(
+    r: &mut Report,
+    ctx: &Context,
+    store: &Store,
+    profile: &str,
+    creds: &Credentials,
+    command: &str,
+) {
+    const CHECK: &str = "credential_process.mfa-prompt";
+    let (Some(serial), Some(line)) = (creds.mfa_serial.as_deref(), crate::wiring::parse(command))
+    else {
+        return;
+    };
+    if line.mfa_command.is_some() {
+        return;
+    }
+    let name = &line.name;
+    let mut entries = vec![session::mfa_cache_name(name)];
+    if line.role_arn.is_some() {
+        let options = session::Options {
+            role_arn: line.role_arn.clone(),
+            external_id: line.external_id.clone(),
+            role_session_name: line.role_session_name.clone(),
+            ..session::Options::default()
+        };
+        entries.push(session::cache_name(name, &options, Some(serial)));
+    }
+    let cached = entries
+        .iter()
+        .filter_map(|entry| store.load(entry).ok().flatten())
+        .find(|c| session::fresh(c, ctx.now));
+    match cached.and_then(|c| c.expiration) {
+        Some(at) => r.ok(
+            CHECK,
+            format!(
+                "a session is cached until {}: the line asks no MFA code until then",
+                format_expiration(at)
+            ),
+        ),
+        None => r.warn(
+            CHECK,
+            format!(
+                "'{name}' has an MFA device and no session is cached: the line asks the code \
+                on the terminal, and tools with a short limit on credential_process \
+                (AWS Copilot 10 s, the Go SDK 60 s) fail while the prompt waits"
+            ),
+            format!("open the session ahead: awscreds-rs refresh --profile {profile}"),
+        ),
     }
 }
 

@@ -107,6 +107,21 @@ impl LocalSts {
             .collect()
     }
 
+    /// The region each call of `action` was signed for.
+    pub fn regions(&self, action: &str) -> Vec<String> {
+        self.calls()
+            .iter()
+            .filter(|c| c.contains(&format!("Action={action}")))
+            .map(|c| {
+                c.split("region=")
+                    .nth(1)
+                    .and_then(|rest| rest.split_whitespace().next())
+                    .unwrap_or("")
+                    .to_string()
+            })
+            .collect()
+    }
+
     /// The bodies of the requests STS saw (form-encoded: `Action=...&...`).
     pub fn calls(&self) -> Vec<String> {
         self.calls.lock().unwrap().clone()
@@ -132,6 +147,7 @@ fn forward(
     let mut head = Vec::new();
     let mut length = 0;
     let mut signer = String::new();
+    let mut region = String::new();
     let mut token = false;
     loop {
         let mut line = String::new();
@@ -147,7 +163,9 @@ fn forward(
         }
         if lower.starts_with("authorization:") {
             if let Some(rest) = line.split("Credential=").nth(1) {
-                signer = rest.split('/').next().unwrap_or("").to_string();
+                let scope: Vec<&str> = rest.split('/').collect();
+                signer = scope[0].to_string();
+                region = scope.get(2).unwrap_or(&"").to_string();
             }
         }
         token |= lower.starts_with("x-amz-security-token:");
@@ -159,7 +177,7 @@ fn forward(
     reader.read_exact(&mut body).unwrap();
     let text = String::from_utf8_lossy(&body).into_owned();
     seen.lock().unwrap().push(format!(
-        "{text} signer={signer} token={}",
+        "{text} signer={signer} region={region} token={}",
         if token { "yes" } else { "no" }
     ));
     let refusal = {

@@ -1,9 +1,16 @@
 // Resolves a profile's credentials with the AWS SDK for JavaScript v3 and
-// prints them as JSON. Usage: node probe.mjs ini|process PROFILE
-import { fromIni, fromProcess } from "@aws-sdk/credential-providers";
+// prints them as JSON. Usage: node probe.mjs ini|process|chain PROFILE
+// (chain: the default chain of Node.js, with PROFILE "" for none, so that
+// a container endpoint in the environment is read).
+import { fromIni, fromNodeProviderChain, fromProcess } from "@aws-sdk/credential-providers";
 
 const [, , kind, profile] = process.argv;
-const provider = kind === "ini" ? fromIni({ profile }) : fromProcess({ profile });
+const providers = {
+  ini: () => fromIni({ profile }),
+  process: () => fromProcess({ profile }),
+  chain: () => fromNodeProviderChain(profile ? { profile } : {}),
+};
+const provider = providers[kind]();
 try {
   const c = await provider();
   console.log(JSON.stringify({

@@ -1,6 +1,6 @@
 """Resolves a profile's credentials with boto3 and prints them as JSON.
 
-Usage: probe.py PROFILE. On failure: the exception on stderr, exit 1.
+Usage: probe.py PROFILE ("": the default chain). On failure: the exception on stderr, exit 1.
 """
 import json
 import sys
@@ -10,7 +10,7 @@ import boto3
 
 def main() -> int:
     try:
-        credentials = boto3.Session(profile_name=sys.argv[1]).get_credentials()
+        credentials = boto3.Session(profile_name=sys.argv[1] or None).get_credentials()
         if credentials is None:
             raise RuntimeError("boto3 found no credentials")
         frozen = credentials.get_frozen_credentials()
