@@ -71,11 +71,27 @@ mod client {
         E: ProvideErrorMetadata + std::error::Error + 'static,
         R: std::fmt::Debug + 'static,
     {
+        let fix = match unreachable("STS", endpoint, e) {
+            Some(fix) => fix + "; nothing was cached",
+            None => "check the key's permissions, the MFA code, the role's trust policy and the endpoint; nothing was cached".into(),
+        };
         Error::aws(
             format!("{action} failed: {}", failure_detail("STS", endpoint, e)),
             code(e),
-            "check the key's permissions, the MFA code, the role's trust policy and the endpoint; nothing was cached",
+            fix,
         )
+    }
+
+    /// For a call that never reached the service (no network, DNS, a
+    /// time-out): the fix to give instead of permission advice.
+    fn unreachable<E, R>(service: &str, endpoint: &str, e: &SdkError<E, R>) -> Option<String> {
+        matches!(e, SdkError::DispatchFailure(_) | SdkError::TimeoutError(_)).then(|| {
+            format!(
+                "awscreds-rs could not reach {service} at {endpoint}: check the network, \
+                 DNS and any proxy (HTTPS_PROXY), or the AWS_ENDPOINT_URL_{} variable",
+                service.to_ascii_uppercase()
+            )
+        })
     }
 
     /// What went wrong with a call to `service`, in one line.
@@ -318,10 +334,16 @@ mod client {
         E: ProvideErrorMetadata + std::error::Error + 'static,
         R: std::fmt::Debug + 'static,
     {
+        let fix = unreachable("IAM", &iam_endpoint(), e).map(|fix| fix + "; nothing was changed").unwrap_or_else(|| {
+            "check that the key may manage its own access keys (iam:CreateAccessKey, iam:DeleteAccessKey, iam:ListAccessKeys)".into()
+        });
         Error::aws(
-            format!("IAM {action} failed: {}", failure_detail("IAM", &iam_endpoint(), e)),
+            format!(
+                "IAM {action} failed: {}",
+                failure_detail("IAM", &iam_endpoint(), e)
+            ),
             code(e),
-            "check that the key may manage its own access keys (iam:CreateAccessKey, iam:DeleteAccessKey, iam:ListAccessKeys)",
+            fix,
         )
     }
 
