@@ -19,10 +19,11 @@ install_packages "Debian packages" dbus gnome-keyring libsecret-tools keyutils g
 
 step "installing the Python clients into .venv"
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/pip install -q --disable-pip-version-check -r tests/py/requirements.txt
+.venv/bin/pip install --disable-pip-version-check --progress-bar off -r tests/py/requirements.txt |
+  sed '/^Requirement already satisfied/d'
 
 step "installing the JavaScript SDK into tests/js/node_modules"
-(cd tests/js && npm ci --silent --no-audit --no-fund)
+(cd tests/js && npm ci --no-audit --no-fund --no-progress)
 
 # tests/exec.rs reads credentials with the Go SDKs (v1 as AWS Copilot
 # loads a session, v2 as Terraform does), from Debian's source packages:
@@ -41,7 +42,7 @@ step "cargo fmt --check"
 cargo fmt --check
 
 step "cargo clippy --all-targets -- -D warnings"
-cargo clippy --all-targets --quiet -- -D warnings
+cargo clippy --all-targets -- -D warnings
 
 # The hooks are templates: tests/shells.rs checks each rendered hook and
 # the code it evaluates.
@@ -62,13 +63,15 @@ cargo check --quiet --no-default-features --target x86_64-unknown-freebsd
 # The tests run the binary a user installs (tests/common reads it from
 # here), so no dev-dependency feature can reach what they test.
 step "cargo install --locked --path . --root target/installed"
-cargo install --locked --force --path . --root target/installed
+# (target/installed/bin on PATH for the one command keeps cargo's "add it
+# to your PATH" note away: only the tests run that copy.)
+PATH="$PWD/target/installed/bin:$PATH" cargo install --locked --force --path . --root target/installed
 
 # The tests that stop a command half-way (AWSCREDS_TEST_STOP_AFTER) run a
 # build of their own with the fault-injection feature; only the program's
 # crate is built again.
 step "cargo install --locked --features fault-injection --root target/faults"
-cargo install --locked --force --path . --features fault-injection --root target/faults
+PATH="$PWD/target/faults/bin:$PATH" cargo install --locked --force --path . --features fault-injection --root target/faults
 
 # tests/binary.rs checks the same program linked by GNU ld, lld and mold.
 bash scripts/linkers.sh

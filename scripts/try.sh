@@ -11,8 +11,12 @@ cd "$(dirname "$0")/.."
 install_packages "the build packages" gcc
 
 echo "==> cargo install --locked --path .  (a few minutes the first time)"
-cargo install --locked --path .
-bin=$(command -v awscreds-rs || echo "${CARGO_HOME:-$HOME/.cargo}/bin/awscreds-rs")
+# Where cargo puts it: CARGO_INSTALL_ROOT, else CARGO_HOME, else ~/.cargo.
+root=${CARGO_INSTALL_ROOT:-${CARGO_HOME:-$HOME/.cargo}}
+# With its bin directory on PATH for the one command, cargo's "add it to
+# your PATH" note (which the lines below already answer) stays away.
+PATH="$root/bin:$PATH" cargo install --locked --path .
+bin=$root/bin/awscreds-rs
 echo "installed: $bin"
 
 # A NAME no user picks: `add` without --force refuses an existing one, so
@@ -29,7 +33,11 @@ trap - EXIT
 
 # What to type next: the bare name when the shell finds it.
 cmd=$bin
-[ "$(command -v awscreds-rs)" = "$bin" ] && cmd=awscreds-rs
+if [ "$(command -v awscreds-rs)" = "$bin" ]; then
+  cmd=awscreds-rs
+else
+  echo "note: $root/bin is not on your PATH; the commands below use the full path."
+fi
 cat <<EOF
 
 awscreds-rs works. Next, with your own key:

@@ -18,38 +18,40 @@ use crate::store_kind::{StoreChoice, StoreKind};
     long_about = "Keep AWS keys in the OS keychain and hand them to AWS tools through credential_process.\n\n\
         With --username NAME and no command, prints the credentials stored for NAME as the \
         credential_process JSON document (Version 1) that the AWS CLI and SDKs read:\n\n    \
-        [profile my-app]\n    credential_process = /usr/local/bin/awscreds-rs --username helen",
+        [profile my-app]\n    credential_process = /home/helen/.cargo/bin/awscreds-rs --username helen\n\n\
+        (awscreds-rs configure writes the line with the binary's real path.)",
     after_help = "Example: awscreds-rs --username helen"
 )]
 pub struct Cli {
     /// Print the credentials stored for NAME as credential_process JSON
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, help_heading = "credential_process mode (no command)", value_name = "NAME")]
     pub username: Option<String>,
 
     /// Return credentials of this role (STS AssumeRole), cached until 15 minutes are left
-    #[arg(long, value_name = "ARN", requires = "username")]
+    #[arg(long, help_heading = "credential_process mode (no command)", value_name = "ARN", requires = "username")]
     pub role_arn: Option<String>,
 
     /// The external id the role's trust policy asks for
-    #[arg(long, value_name = "ID", requires = "role_arn")]
+    #[arg(long, help_heading = "credential_process mode (no command)", value_name = "ID", requires = "role_arn")]
     pub external_id: Option<String>,
 
     /// The role session name (default: awscreds-rs-NAME)
-    #[arg(long, value_name = "S", requires = "role_arn")]
+    #[arg(long, help_heading = "credential_process mode (no command)", value_name = "S", requires = "role_arn")]
     pub role_session_name: Option<String>,
 
     /// How long a new session lasts: seconds, or a number with s, m or h (default: 1h)
-    #[arg(long, value_name = "D", requires = "username")]
+    #[arg(long, help_heading = "credential_process mode (no command)", value_name = "D", requires = "username")]
     pub duration: Option<String>,
 
     /// A command whose first line of output is the MFA code (run with sh -c); default: ask on the terminal
-    #[arg(long, value_name = "CMD", requires = "username")]
+    #[arg(long, help_heading = "credential_process mode (no command)", value_name = "CMD", requires = "username")]
     pub mfa_command: Option<String>,
 
-    /// The keychain to use
+    /// The keychain: auto (the platform's default), secret-service, keyutils (lost at reboot), keychain (macOS), windows, file (encrypted files, a passphrase once per boot)
     #[arg(
         long,
         global = true,
+        hide_possible_values = true,
         value_parser = StoreParser,
         env = "AWSCREDS_STORE",
         default_value = "auto",
@@ -68,10 +70,12 @@ pub enum Command {
         awscreds-rs add --username helen\n  \
         aws configure export-credentials --format process | awscreds-rs add --username helen\n  \
         awscreds-rs add --username ci --from-env")]
+    #[command(display_order = 1)]
     Add(AddArgs),
 
     /// Delete the entry stored for NAME
     #[command(after_help = "Example: awscreds-rs remove --username helen")]
+    #[command(display_order = 3)]
     Remove {
         /// The entry to delete
         #[arg(long, value_name = "NAME")]
@@ -82,6 +86,7 @@ pub enum Command {
     #[command(after_help = "Examples:\n  \
             awscreds-rs configure --profile my-app --username helen --region us-west-2\n  \
             awscreds-rs configure --profile prod --username helen --role-arn arn:aws:iam::123456789012:role/deploy")]
+    #[command(display_order = 8)]
     Configure {
         /// The profile to add or update (`default` for [default])
         #[arg(long)]
@@ -113,12 +118,14 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  awscreds-rs import --profile my-app\n  awscreds-rs import --all"
     )]
+    #[command(display_order = 6)]
     Import(ImportArgs),
 
     /// Print the shell hook that sets AWS_PROFILE per project directory
     #[command(
         after_help = "Examples:\n  eval \"$(awscreds-rs init bash)\"     # ~/.bashrc\n  eval \"$(awscreds-rs init zsh)\"      # ~/.zshrc\n  awscreds-rs init fish | source       # ~/.config/fish/config.fish"
     )]
+    #[command(display_order = 14)]
     Init {
         /// The shell to print the hook for
         shell: Shell,
@@ -133,6 +140,7 @@ pub enum Command {
 
     /// Let the shell hook use the nearest .aws-profile (after you have read it)
     #[command(after_help = "Example: awscreds-rs allow ~/src/my-app")]
+    #[command(display_order = 15)]
     Allow {
         /// Where to look for .aws-profile, upwards (default: the current directory)
         dir: Option<PathBuf>,
@@ -140,6 +148,7 @@ pub enum Command {
 
     /// Stop the shell hook from using the nearest .aws-profile
     #[command(after_help = "Example: awscreds-rs deny ~/src/my-app")]
+    #[command(display_order = 16)]
     Deny {
         /// Where to look for .aws-profile, upwards (default: the current directory)
         dir: Option<PathBuf>,
@@ -147,6 +156,7 @@ pub enum Command {
 
     /// Write ./.aws-profile naming PROFILE, and allow it
     #[command(after_help = "Example: awscreds-rs use my-app")]
+    #[command(display_order = 17)]
     Use {
         /// The profile this directory works with
         profile: String,
@@ -156,12 +166,14 @@ pub enum Command {
     #[command(
         after_help = "Example (starship): [custom.aws]\n  command = \"awscreds-rs prompt\"\n  when = \"test -n \\\"$AWS_PROFILE\\\"\""
     )]
+    #[command(display_order = 18)]
     Prompt,
 
     /// Explain the credential setup AWS tools will see, and how to fix it
     #[command(
         after_help = "Examples:\n  awscreds-rs doctor\n  awscreds-rs doctor --profile my-app --json"
     )]
+    #[command(display_order = 10)]
     Doctor {
         /// The profile to check (default: AWS_PROFILE, else AWS_DEFAULT_PROFILE, else default)
         #[arg(long)]
@@ -176,6 +188,7 @@ pub enum Command {
 
     /// List the profiles of the AWS files with their credential source and region
     #[command(after_help = "Example: awscreds-rs profiles --json")]
+    #[command(display_order = 9)]
     Profiles {
         /// Print a JSON array instead of a table
         #[arg(long)]
@@ -189,6 +202,7 @@ pub enum Command {
         mkdir -p ~/.config/fish/completions && awscreds-rs completions fish > ~/.config/fish/completions/awscreds-rs.fish\n\n\
         bash needs the bash-completion package, loaded from ~/.bashrc (Debian's default ~/.bashrc does).\n\
         zsh needs `fpath=(~/.zfunc $fpath)` in ~/.zshrc before `compinit`.")]
+    #[command(display_order = 19)]
     Completions {
         /// The shell to print completions for
         shell: Shell,
@@ -207,6 +221,7 @@ pub enum Command {
 
     /// Drop cached STS sessions (all, or NAME's)
     #[command(after_help = "Example: awscreds-rs clear --username helen")]
+    #[command(display_order = 7)]
     Clear {
         /// Only the sessions of this NAME
         #[arg(long, value_name = "NAME")]
@@ -215,6 +230,7 @@ pub enum Command {
 
     /// List the stored NAMEs with their masked key ids, never a secret
     #[command(after_help = "Example: awscreds-rs list --json")]
+    #[command(display_order = 2)]
     List {
         /// Print a JSON array instead of a table
         #[arg(long)]
@@ -227,6 +243,7 @@ pub enum Command {
         the command in AWSCREDS_PASSPHRASE_COMMAND prints.\n\n\
         Examples:\n  awscreds-rs unlock\n  awscreds-rs unlock --for 8h"
     )]
+    #[command(display_order = 20)]
     Unlock {
         /// How long to stay unlocked: seconds, or a number with s, m or h (default: until 12 hours unused, reboot or `lock`; each read renews it)
         #[arg(long = "for", value_name = "DURATION")]
@@ -235,12 +252,14 @@ pub enum Command {
 
     /// Lock the file store again: the next read asks for its passphrase
     #[command(after_help = "Example: awscreds-rs lock")]
+    #[command(display_order = 21)]
     Lock,
 
     /// Change the file store's passphrase (the entries stay as they are)
     #[command(
         after_help = "Asks the current passphrase, then the new one twice, on the terminal.\n\nExample: awscreds-rs passwd"
     )]
+    #[command(display_order = 22)]
     Passwd,
 
     /// Move long-term keys to another store: written, read back and compared, then deleted from the source
@@ -249,6 +268,7 @@ pub enum Command {
         Examples:\n  awscreds-rs move --username helen --to file\n  \
         awscreds-rs move --all --from keyutils --to file"
     )]
+    #[command(display_order = 4)]
     Move(MoveArgs),
 
     /// Replace NAME's long-term key with a new one (IAM), as AWS advises every 90 days
@@ -259,6 +279,7 @@ pub enum Command {
         Examples:\n  awscreds-rs rotate --username helen\n  \
         awscreds-rs rotate --username helen --mfa-command \"ykman oath accounts code --single aws\""
     )]
+    #[command(display_order = 5)]
     Rotate(RotateArgs),
 
     /// Open the session a profile's credential_process opens (MFA code asked here) and cache it, for tools with a short time limit
@@ -268,6 +289,7 @@ pub enum Command {
         before it expires is then a cache hit. A new session is opened even when one is cached.\n\n\
         Examples:\n  awscreds-rs refresh --profile prod\n  awscreds-rs refresh && copilot env init"
     )]
+    #[command(display_order = 11)]
     Refresh {
         /// The profile whose line to run (default: AWS_PROFILE, else default)
         #[arg(long)]
@@ -286,6 +308,7 @@ pub enum Command {
         awscreds-rs exec --server --profile prod -- docker run --network host \
         -e AWS_CONTAINER_CREDENTIALS_FULL_URI -e AWS_CONTAINER_AUTHORIZATION_TOKEN amazon/aws-cli sts get-caller-identity"
     )]
+    #[command(display_order = 12)]
     Exec(ExecArgs),
 
     /// Serve a profile's temporary credentials on 127.0.0.1 to containers and tools (the ECS container credentials protocol)
@@ -298,6 +321,7 @@ pub enum Command {
         a Host of 127.0.0.1:PORT or localhost:PORT, GET and the path /credentials.\n\n\
         Examples:\n  awscreds-rs serve --profile prod\n  awscreds-rs serve --profile prod --env-file > endpoint.env"
     )]
+    #[command(display_order = 13)]
     Serve(ServeArgs),
 }
 

@@ -46,6 +46,29 @@ pub fn find_elsewhere(env: &Env, name: &str, except: StoreKind) -> Option<StoreK
         .find(|&kind| open_kind(env, kind).is_ok_and(|store| store.contains(name).unwrap_or(false)))
 }
 
+/// The other stores of this platform that hold NAMEs (cached sessions not
+/// counted), with how many: for `list`, which shows one store. Only the
+/// stores that open without starting anything are looked at: the kernel
+/// keyring and a file store that exists (opening the Secret Service can
+/// start a keyring daemon through D-Bus activation).
+pub fn held_elsewhere(env: &Env, except: StoreKind) -> Vec<(StoreKind, usize)> {
+    StoreKind::on_this_platform()
+        .iter()
+        .copied()
+        .filter(|&kind| kind != except)
+        .filter(|&kind| match kind {
+            StoreKind::Keyutils => true,
+            StoreKind::File => file::exists(env),
+            _ => false,
+        })
+        .filter_map(|kind| {
+            let names = open_kind(env, kind).and_then(|store| store.names()).ok()?;
+            let count = names.iter().filter(|name| !name.contains('#')).count();
+            (count > 0).then_some((kind, count))
+        })
+        .collect()
+}
+
 /// The operations a platform store provides on raw values.
 trait Backend {
     fn get(&self, name: &str) -> Result<Option<Vec<u8>>>;

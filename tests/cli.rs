@@ -713,7 +713,11 @@ mod everywhere {
         let table = t.run(&["list"]).ok().stdout;
         assert!(!table.contains(SECRET) && !table.contains(TOKEN) && !table.contains(KEY_ID));
         let lines: Vec<&str> = table.lines().collect();
-        assert!(lines[0].starts_with("NAME"), "{table}");
+        assert!(
+            lines[0].starts_with("NAME") && lines[0].contains("STORE"),
+            "{table}"
+        );
+        assert!(lines[1].contains(&format!("  {}", t.store)), "{table}");
         assert!(
             lines[1].starts_with("ci ") && lines[1].contains("ASIA************MPLE  temporary"),
             "{table}"
@@ -729,6 +733,7 @@ mod everywhere {
         assert_eq!(json[1]["access_key_id"], "AKIA************MPLE");
         assert_eq!(json[0]["type"], "temporary");
         assert_eq!(json[0]["expired"], false);
+        assert_eq!(json[0]["store"], t.store, "each row names its store");
 
         t.run(&["remove", "--username", "helen"]).ok();
         t.run(&["--username", "helen"]).fails(1);

@@ -161,6 +161,83 @@ fn bash_completions_offer_profiles_and_names() {
     assert!(complete("awscreds-rs").contains("configure"));
 }
 
+/// A TAB on a pty, in each real shell with the completions loaded as the
+/// install lines load them: after a subcommand, its flags; after the
+/// binary's name, the commands, without the hidden ones.
+#[test]
+fn a_tab_on_a_terminal_offers_each_commands_flags_in_every_shell() {
+    let t = completion_env();
+    let rc = t.root().join("tab");
+    fs::create_dir_all(rc.join("zfunc")).unwrap();
+    fs::create_dir_all(rc.join("config/fish/completions")).unwrap();
+    let generated = |shell: &str| t.run(&["completions", shell]).ok().stdout;
+    fs::write(rc.join("completions.bash"), generated("bash")).unwrap();
+    fs::write(rc.join("zfunc/_awscreds-rs"), generated("zsh")).unwrap();
+    fs::write(
+        rc.join("config/fish/completions/awscreds-rs.fish"),
+        generated("fish"),
+    )
+    .unwrap();
+    fs::write(
+        rc.join("bashrc"),
+        format!(
+            "PS1='$ '\nsource /usr/share/bash-completion/bash_completion\nsource {}\n",
+            rc.join("completions.bash").display()
+        ),
+    )
+    .unwrap();
+    fs::write(
+        rc.join(".zshrc"),
+        format!(
+            "PS1='$ '\nfpath=({} $fpath)\nautoload -Uz compinit && compinit -u\n",
+            rc.join("zfunc").display()
+        ),
+    )
+    .unwrap();
+    let bashrc = rc.join("bashrc").display().to_string();
+    let shells: [(&str, Vec<&str>); 3] = [
+        ("bash", vec!["bash", "--rcfile", &bashrc, "-i"]),
+        ("zsh", vec!["zsh", "-i"]),
+        ("fish", vec!["fish", "-i"]),
+    ];
+    for (name, argv) in shells {
+        let tab = |line: &str| {
+            let mut cmd = with_bin_on_path(&t, t.command(client(".venv/bin/python")));
+            cmd.arg(project_dir().join("tests/py/tab.py"))
+                .arg(serde_json::to_string(&argv).unwrap())
+                .arg(line)
+                .env("ZDOTDIR", &rc)
+                .env("XDG_CONFIG_HOME", rc.join("config"))
+                .env("TERM", "xterm");
+            Run::new(cmd).ok().stdout
+        };
+        for (line, flags) in [
+            ("awscreds-rs doctor --", ["--online", "--json"]),
+            ("awscreds-rs list --", ["--json", "--help"]),
+            ("awscreds-rs add --", ["--mfa-serial", "--from-env"]),
+        ] {
+            let shown = tab(line);
+            for flag in flags {
+                assert!(
+                    shown.contains(flag),
+                    "{name}: {line}<TAB> shows no {flag}:\n{shown}"
+                );
+            }
+        }
+        let shown = tab("awscreds-rs ");
+        assert!(
+            shown.contains("refresh") && shown.contains("configure"),
+            "{name}:\n{shown}"
+        );
+        // (The other hidden ones, hook and man, are words of the shown
+        // commands' descriptions.)
+        assert!(
+            !shown.contains("complete-names"),
+            "{name} offers a hidden command:\n{shown}"
+        );
+    }
+}
+
 #[test]
 fn fish_completions_offer_profiles_and_names() {
     let t = completion_env();
@@ -297,12 +374,16 @@ fn the_install_lines_work_in_a_fresh_home() {
         assert!(man.contains(line), "the man page lacks {line}");
     }
 
+    // A fresh HOME as rustup leaves it: ~/.cargo/bin on PATH, holding the
+    // binary that `cargo install` put there; nothing else of ours.
     let t = TestEnv::with_key("helen");
-    let local_bin = t.home.join(".local/bin");
-    fs::create_dir_all(&local_bin).unwrap();
+    let cargo_bin = t.home.join(".cargo/bin");
+    fs::create_dir_all(&cargo_bin).unwrap();
+    fs::copy(bin(), cargo_bin.join("awscreds-rs")).unwrap();
     let shell = |program: &str, args: &[&str]| {
         let mut cmd = t.command(program);
-        cmd.env("PATH", path_with_bin(&[&local_bin])).args(args);
+        let path = format!("{}:{}", cargo_bin.display(), std::env::var("PATH").unwrap());
+        cmd.env("PATH", path).args(args);
         cmd
     };
     let mut install = shell("sh", &["-ec", block]);
@@ -351,7 +432,7 @@ fn the_install_lines_work_in_a_fresh_home() {
     assert_eq!(
         found.stdout.trim(),
         t.home
-            .join(".local/share/man/man1/awscreds-rs.1")
+            .join(".cargo/share/man/man1/awscreds-rs.1")
             .display()
             .to_string()
     );

@@ -66,6 +66,7 @@ cases! {
     headers => "headers",
     healthy => "healthy",
     name_not_stored => "name-not-stored",
+    named_profiles_no_default => "named-profiles-no-default",
     plaintext_as_botocore_reads => "plaintext-as-botocore-reads",
     plaintext_private => "plaintext-private",
     plaintext_readable => "plaintext-readable",

@@ -449,11 +449,88 @@ fn auto_uses_the_file_store_once_it_exists_and_says_how_to_make_one() {
         ])
         .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
         .ok();
-    moved.stderr_has(&["Moved", "--store file"]);
+    moved.stderr_has(&["Moved"]);
     let out = t.run(&["--store", "auto", "--username", &name]).ok();
     assert!(out.stdout.contains(SECRET));
     t.run(&["--store", "keyutils", "--username", &name])
         .fails(1);
+}
+
+#[test]
+fn list_names_each_rows_store_and_the_other_store_that_holds_names() {
+    let t = TestEnv::file_store();
+    add(&t, "helen", &long_term_doc());
+    let elsewhere = t.name("other");
+    t.run(&["add", "--store", "keyutils", "--username", &elsewhere])
+        .stdin(&long_term_doc())
+        .ok();
+    let out = t.run(&["--store", "auto", "list"]).ok();
+    let row = out.stdout.lines().nth(1).unwrap();
+    assert!(
+        row.starts_with("helen") && row.contains("  file "),
+        "{out:?}"
+    );
+    out.stderr_has(&[
+        "Also in the kernel keyring (keyutils)",
+        "awscreds-rs list --store keyutils",
+    ]);
+}
+
+#[test]
+fn move_points_the_profiles_that_read_the_name_at_the_new_store() {
+    let t = TestEnv::keyutils();
+    let name = t.name("mvp");
+    let stays = t.name("mvq");
+    for n in [&name, &stays] {
+        t.run(&["add", "--username", n])
+            .stdin(&long_term_doc())
+            .ok();
+    }
+    let config = format!(
+        "# my profiles\n[profile shop]\ncredential_process = {bin} --username {name} --store keyutils\n\
+         region = eu-west-1 ; kept\n\n[profile shop-mfa]\n\
+         credential_process = {bin} --username {name} --store keyutils --mfa-command 'echo 123456'\n\n\
+         [profile other]\ncredential_process = {bin} --username {stays} --store keyutils\n",
+        bin = bin()
+    );
+    t.write_config(&config);
+    t.run(&[
+        "move",
+        "--username",
+        &name,
+        "--from",
+        "keyutils",
+        "--to",
+        "file",
+    ])
+    .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
+    .ok()
+    .stderr_has(&[
+        "'shop', 'shop-mfa'",
+        "now read the encrypted file store",
+        "backup",
+    ]);
+    let text = std::fs::read_to_string(t.config_path()).unwrap();
+    let want = config
+        .replace(
+            &format!("{name} --store keyutils\n"),
+            &format!("{name} --store file\n"),
+        )
+        .replace(
+            &format!("{name} --store keyutils --mfa-command"),
+            &format!("{name} --store file --mfa-command"),
+        );
+    assert_eq!(
+        text, want,
+        "only the moved NAME's lines changed, byte for byte"
+    );
+    // boto3 reads the moved key through the rewritten line.
+    let mut cmd = t.command(client(".venv/bin/python"));
+    cmd.arg(project_dir().join("tests/py/probe.py"))
+        .arg("shop")
+        .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND);
+    let v: serde_json::Value = serde_json::from_str(&Run::new(cmd).ok().stdout).unwrap();
+    assert_eq!(v["AccessKeyId"], KEY_ID);
 }
 
 #[test]

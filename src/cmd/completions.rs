@@ -23,8 +23,17 @@ pub fn run(shell: Shell) -> Result<()> {
         Shell::Zsh => Target::Zsh,
         Shell::Fish => Target::Fish,
     };
+    let hidden: Vec<String> = cmd
+        .get_subcommands()
+        .filter(|c| c.is_hide_set())
+        .map(|c| c.get_name().to_string())
+        .collect();
     generate(target, &mut cmd, "awscreds-rs", &mut out);
-    let generated = String::from_utf8(out).expect("completions are text");
+    let generated = without_hidden(
+        shell,
+        &String::from_utf8(out).expect("completions are text"),
+        &hidden,
+    );
     let text = match shell {
         Shell::Bash => format!("{generated}\n{BASH_EXTRA}"),
         // zsh: `#compdef` must stay the first line, or compinit does not
@@ -45,6 +54,37 @@ pub fn run(shell: Shell) -> Result<()> {
         Shell::Fish => format!("{generated}\n{FISH_EXTRA}"),
     };
     super::print(&text)
+}
+
+/// clap's completions, mended: they offer the hidden commands (which
+/// --help does not show), and clap_complete's bash script names its
+/// functions for a binary with a hyphen two ways (`awscreds__rs__subcmd__add`
+/// where it sets them, `awscreds__subcmd__rs__subcmd__add` where it matches
+/// them), so no subcommand's flags were ever offered.
+fn without_hidden(shell: Shell, text: &str, hidden: &[String]) -> String {
+    let offers_hidden = |line: &str| {
+        hidden.iter().any(|name| match shell {
+            Shell::Bash => false,
+            Shell::Zsh => line.starts_with(&format!("'{name}:")),
+            Shell::Fish => line.contains(&format!(" -a \"{name}\" ")),
+        })
+    };
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines().filter(|l| !offers_hidden(l)) {
+        match shell {
+            Shell::Bash if line.trim_start().starts_with("opts=\"") => {
+                let kept: Vec<&str> = line
+                    .split(' ')
+                    .filter(|word| !hidden.iter().any(|h| h == word))
+                    .collect();
+                out.push_str(&kept.join(" "));
+            }
+            Shell::Bash => out.push_str(&line.replace("awscreds__subcmd__rs__", "awscreds__rs__")),
+            _ => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// `complete-names profiles|usernames`: one candidate a line, nothing on error.

@@ -105,6 +105,91 @@ pub fn run(
     Ok(())
 }
 
+/// After `move`: points the lines that read `names` from the store `from`
+/// at the store `to`, through the same checked, backed-up edit as
+/// `configure`. `default` is the store a line without `--store` reads here.
+/// Returns the profiles rewritten; what it cannot rewrite, it names with
+/// the command that would.
+pub(super) fn repoint(
+    env: &Env,
+    names: &[String],
+    from: StoreKind,
+    default: Option<StoreKind>,
+    to: StoreKind,
+) -> Result<Vec<String>> {
+    let files = AwsFiles::locate(env)?;
+    let lock = awsfiles::lock(env, &[&files.config])?;
+    let Some(old) = awsfiles::read_text(&files.config)? else {
+        return Ok(Vec::new());
+    };
+    let mut ini = Ini::parse(&old);
+    awsfiles::check_readable(&files.config, &old, &ini)?;
+    let profiles = crate::profiles::collect(&ini, &Ini::parse(""));
+    let mut rewritten = Vec::new();
+    for (profile, settings) in &profiles {
+        let Some(line) = settings
+            .config
+            .get(crate::awsfiles::key::CREDENTIAL_PROCESS)
+            .and_then(|command| crate::wiring::parse(command))
+        else {
+            continue;
+        };
+        let reads = match &line.store {
+            Some(id) => StoreChoice::from_id(id).and_then(StoreChoice::kind) == Some(from),
+            None => default == Some(from),
+        };
+        if !names.contains(&line.name) || !reads {
+            continue;
+        }
+        let by_hand = format!(
+            "awscreds-rs configure --profile {profile} --username {} --store {}",
+            line.name,
+            to.id()
+        );
+        let options = super::session_options(
+            line.role_arn.clone(),
+            line.external_id.clone(),
+            line.role_session_name.clone(),
+            line.duration.as_deref(),
+            line.mfa_command.clone(),
+        );
+        let single = ini.count(&|h: &str| crate::ini::is_config_header(h, profile)) == 1;
+        match options {
+            Ok(options) if single => {
+                let command = process_command(&line.name, to, &line_flags(&options))?;
+                set_profile(&mut ini, profile, &command, None);
+                rewritten.push(profile.clone());
+            }
+            _ => eprintln!(
+                "Profile '{profile}' still reads '{}' from {}: its line or section is not one \
+                 awscreds-rs rewrites; point it at {} with: {by_hand}",
+                line.name,
+                from.label(),
+                to.label()
+            ),
+        }
+    }
+    if rewritten.is_empty() {
+        return Ok(rewritten);
+    }
+    let new = ini.render();
+    let backup = awsfiles::replace(&files.config, Some(&old), &new, &lock)?;
+    eprintln!(
+        "The credential_process lines of {} in {} now read {}.",
+        rewritten
+            .iter()
+            .map(|p| format!("'{p}'"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        files.config.display(),
+        to.label()
+    );
+    if let Some(backup) = backup {
+        eprintln!("  backup of the old file: {}", backup.display());
+    }
+    Ok(rewritten)
+}
+
 /// Says what happened to the config file.
 fn report(
     path: &Path,

@@ -11,6 +11,8 @@ use crate::store::{Listed, Store, StoreChoice};
 #[derive(Serialize)]
 struct Row {
     username: String,
+    /// The store the entry is in (its `--store` id).
+    store: &'static str,
     access_key_id: Option<String>,
     #[serde(rename = "type")]
     kind: Option<&'static str>,
@@ -23,10 +25,11 @@ struct Row {
     error: Option<String>,
 }
 
-fn row(entry: Listed, now: OffsetDateTime) -> Row {
+fn row(entry: Listed, store: &'static str, now: OffsetDateTime) -> Row {
     match entry.credentials {
         Ok(creds) => Row {
             username: entry.name,
+            store,
             access_key_id: Some(mask_access_key_id(&creds.access_key_id)),
             kind: Some(if creds.is_temporary() {
                 "temporary"
@@ -41,6 +44,7 @@ fn row(entry: Listed, now: OffsetDateTime) -> Row {
         },
         Err(reason) => Row {
             username: entry.name,
+            store,
             access_key_id: None,
             kind: None,
             expiration: None,
@@ -60,8 +64,18 @@ pub fn run(choice: StoreChoice, json: bool) -> Result<()> {
         .entries()?
         .into_iter()
         .filter(|entry| !crate::session::is_cache_entry(&entry.name))
-        .map(|entry| row(entry, now))
+        .map(|entry| row(entry, store.kind().id(), now))
         .collect();
+    // The NAMEs of another store would otherwise vanish without a word
+    // (auto picks the file store once it exists).
+    for (kind, count) in crate::store::held_elsewhere(&env, store.kind()) {
+        eprintln!(
+            "Also in {}: {count} NAME{}, not listed here (awscreds-rs list --store {})",
+            kind.label(),
+            if count == 1 { "" } else { "s" },
+            kind.id()
+        );
+    }
     if json {
         return super::print_json(&rows);
     }
@@ -79,8 +93,8 @@ pub fn run(choice: StoreChoice, json: bool) -> Result<()> {
         .unwrap_or(0)
         .max(4);
     let mut text = format!(
-        "{:width$}  {:20}  {:10}  {:6}  EXPIRES\n",
-        "NAME", "ACCESS KEY ID", "TYPE", "AGE"
+        "{:width$}  {:20}  {:10}  {:6}  {:14}  EXPIRES\n",
+        "NAME", "ACCESS KEY ID", "TYPE", "AGE", "STORE"
     );
     for r in &rows {
         let expires = match (&r.error, &r.expiration) {
@@ -96,10 +110,11 @@ pub fn run(choice: StoreChoice, json: bool) -> Result<()> {
             None => "-".into(),
         };
         text.push_str(&format!(
-            "{:width$}  {:20}  {:10}  {age:6}  {expires}\n",
+            "{:width$}  {:20}  {:10}  {age:6}  {:14}  {expires}\n",
             r.username,
             r.access_key_id.as_deref().unwrap_or("-"),
             r.kind.unwrap_or("-"),
+            r.store,
         ));
     }
     super::print(&text)

@@ -57,45 +57,61 @@ pub fn run(global: StoreChoice, args: &MoveArgs) -> Result<()> {
             ),
         ));
     }
-    for name in &names {
-        let creds = source.load(name)?.ok_or_else(|| Error::NotFound {
-            name: name.clone(),
-            store: source.kind(),
-            auto: None,
-        })?;
-        target.save(name, &creds)?;
-        super::tell_created(&target);
-        // Read back through the target's own decryption (a locked file
-        // store asks its passphrase here), before the source goes.
-        if target.load(name)?.as_ref() != Some(&creds) {
-            return Err(Error::Store {
-                store: target.kind(),
-                action: "keep the entry",
-                detail: format!(
-                    "reading '{name}' back gave something else; it stays in {}",
-                    source.label()
-                ),
-            });
+    let mut moved = Vec::new();
+    let result = names
+        .iter()
+        .try_for_each(|name| move_one(&source, &target, name).map(|()| moved.push(name.clone())));
+    // The profiles that read a moved NAME from the old store follow it,
+    // also when a later NAME failed.
+    if !moved.is_empty() {
+        let default = Store::open(global, &env).ok().map(|s| s.kind());
+        if let Err(e) =
+            super::configure::repoint(&env, &moved, source.kind(), default, target.kind())
+        {
+            eprintln!(
+                "awscreds-rs: the profiles that read the moved NAMEs were not rewritten: {e}\n\
+                 Point each at {} with: awscreds-rs configure --profile PROFILE --username NAME --store {}",
+                target.label(),
+                target.kind().id()
+            );
         }
-        crate::faults::stop_here_in_tests("written");
-        drop_sessions(&source, Some(name))?;
-        source.remove(name)?;
-        crate::faults::stop_here_in_tests("deleted");
-        eprintln!(
-            "Moved '{name}' from {} to {}.",
-            source.label(),
-            target.label()
-        );
     }
+    result?;
     if names.is_empty() {
         eprintln!("{} holds no keys to move.", source.label());
-    } else {
-        eprintln!(
-            "Lines that read these NAMEs need --store {}: rewrite them with \
-             awscreds-rs configure --profile PROFILE --username NAME --store {}",
-            target.kind().id(),
-            target.kind().id()
-        );
     }
+    Ok(())
+}
+
+/// One NAME: written, read back and compared, then deleted at the source.
+fn move_one(source: &Store, target: &Store, name: &str) -> Result<()> {
+    let creds = source.load(name)?.ok_or_else(|| Error::NotFound {
+        name: name.to_string(),
+        store: source.kind(),
+        auto: None,
+    })?;
+    target.save(name, &creds)?;
+    super::tell_created(target);
+    // Read back through the target's own decryption (a locked file
+    // store asks its passphrase here), before the source goes.
+    if target.load(name)?.as_ref() != Some(&creds) {
+        return Err(Error::Store {
+            store: target.kind(),
+            action: "keep the entry",
+            detail: format!(
+                "reading '{name}' back gave something else; it stays in {}",
+                source.label()
+            ),
+        });
+    }
+    crate::faults::stop_here_in_tests("written");
+    drop_sessions(source, Some(name))?;
+    source.remove(name)?;
+    crate::faults::stop_here_in_tests("deleted");
+    eprintln!(
+        "Moved '{name}' from {} to {}.",
+        source.label(),
+        target.label()
+    );
     Ok(())
 }

@@ -15,7 +15,31 @@ pub(super) fn check_profile(
 ) {
     let Some(profile) = all.get(selected) else {
         let status_fix = format!("awscreds-rs configure --profile {selected} --username NAME");
-        if selected == "default" && var(ctx, "AWS_ACCESS_KEY_ID").is_none() {
+        let chosen = ctx.profile.is_some()
+            || var(ctx, "AWS_PROFILE").is_some()
+            || var(ctx, "AWS_DEFAULT_PROFILE").is_some();
+        let others: Vec<&String> = all.keys().collect();
+        if selected == "default" && !chosen && !others.is_empty() {
+            // Named profiles and no default is a setup, not a fault: the
+            // tools are given a profile each time. Say which to check.
+            let ours: Vec<&String> = all
+                .iter()
+                .filter(|(_, p)| matches!(p.source(), Source::Awscreds { .. }))
+                .map(|(name, _)| name)
+                .collect();
+            let first = ours.first().or(others.first()).expect("not empty");
+            let shown: Vec<&str> = others.iter().take(5).map(|s| s.as_str()).collect();
+            r.warn(
+                "profile",
+                format!(
+                    "no profile is selected and there is no [default]: AWS tools need \
+                    --profile or AWS_PROFILE (profiles here: {}{})",
+                    shown.join(", "),
+                    if others.len() > 5 { ", ..." } else { "" }
+                ),
+                format!("check one with: awscreds-rs doctor --profile {first}"),
+            );
+        } else if selected == "default" && var(ctx, "AWS_ACCESS_KEY_ID").is_none() {
             r.error(
                 "profile",
                 "no profile is selected and there is no [default]: AWS tools \
