@@ -24,27 +24,56 @@ use crate::store_kind::{StoreChoice, StoreKind};
 )]
 pub struct Cli {
     /// Print the credentials stored for NAME as credential_process JSON
-    #[arg(long, help_heading = "credential_process mode (no command)", value_name = "NAME")]
+    #[arg(
+        long,
+        help_heading = "credential_process mode (no command)",
+        value_name = "NAME"
+    )]
     pub username: Option<String>,
 
     /// Return credentials of this role (STS AssumeRole), cached until 15 minutes are left
-    #[arg(long, help_heading = "credential_process mode (no command)", value_name = "ARN", requires = "username")]
+    #[arg(
+        long,
+        help_heading = "credential_process mode (no command)",
+        value_name = "ARN",
+        requires = "username"
+    )]
     pub role_arn: Option<String>,
 
     /// The external id the role's trust policy asks for
-    #[arg(long, help_heading = "credential_process mode (no command)", value_name = "ID", requires = "role_arn")]
+    #[arg(
+        long,
+        help_heading = "credential_process mode (no command)",
+        value_name = "ID",
+        requires = "role_arn"
+    )]
     pub external_id: Option<String>,
 
     /// The role session name (default: awscreds-rs-NAME)
-    #[arg(long, help_heading = "credential_process mode (no command)", value_name = "S", requires = "role_arn")]
+    #[arg(
+        long,
+        help_heading = "credential_process mode (no command)",
+        value_name = "S",
+        requires = "role_arn"
+    )]
     pub role_session_name: Option<String>,
 
     /// How long a new session lasts: seconds, or a number with s, m or h (default: 1h)
-    #[arg(long, help_heading = "credential_process mode (no command)", value_name = "D", requires = "username")]
+    #[arg(
+        long,
+        help_heading = "credential_process mode (no command)",
+        value_name = "D",
+        requires = "username"
+    )]
     pub duration: Option<String>,
 
     /// A command whose first line of output is the MFA code (run with sh -c); default: ask on the terminal
-    #[arg(long, help_heading = "credential_process mode (no command)", value_name = "CMD", requires = "username")]
+    #[arg(
+        long,
+        help_heading = "credential_process mode (no command)",
+        value_name = "CMD",
+        requires = "username"
+    )]
     pub mfa_command: Option<String>,
 
     /// The keychain: auto (the platform's default), secret-service, keyutils (lost at reboot), keychain (macOS), windows, file (encrypted files, a passphrase once per boot)

@@ -99,6 +99,11 @@ trait Backend {
     fn created(&self) -> Option<std::path::PathBuf> {
         None
     }
+    /// Whether a write would land somewhere lasting, checked as `set`
+    /// checks it but writing nothing (doctor says what `add` would meet).
+    fn check_writable(&self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// An entry's stored bytes, if it has one.
@@ -227,6 +232,13 @@ impl Store {
     /// file store asks for its passphrase).
     pub fn reads_without_asking(&self) -> bool {
         self.backend.reads_without_asking()
+    }
+
+    /// What `add` would meet, without writing: an error where a write
+    /// would be refused or lost (the Secret Service's in-memory session
+    /// collection, a default collection that is not there).
+    pub fn check_writable(&self) -> Result<()> {
+        self.backend.check_writable()
     }
 
     /// The folder of a store this process has just created by writing to

@@ -273,12 +273,54 @@ fn a_secret_service_that_keeps_nothing_is_refused() {
         echo "add=$?"
         "$0" import --all --store secret-service
         echo "import=$?"
-        kill "$daemon"
+        "$0" doctor --store secret-service --json > doctor-before.json
+        kill -0 "$daemon" && echo "first daemon up"
+        # The README's unlock line (in the foreground here, so that the
+        # test can stop it), followed after the daemon that D-Bus (here:
+        # the script) started: it takes that daemon's place.
+        printf '%s' pw | gnome-keyring-daemon --replace --foreground --unlock \
+          --components=secrets >/dev/null 2>&1 &
+        unlocked=$!
+        for _ in $(seq 100); do kill -0 "$daemon" 2>/dev/null || break; sleep 0.1; done
+        for _ in $(seq 100); do
+          dbus-send --session --print-reply --dest=org.freedesktop.DBus / \
+            org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets | grep -q true && break
+          sleep 0.1
+        done
+        printf '%s' "$1" | "$0" add --username x --store secret-service
+        echo "add-after-unlock=$?"
+        "$0" doctor --store secret-service --json > doctor-after.json
+        kill "$unlocked"
     "#;
     let mut cmd = t.command("dbus-run-session");
     cmd.args(["--", "bash", "-c", script, bin(), &long_term_doc()]);
     let out = Run::new(cmd).output();
-    assert!(out.stdout.contains("add=1\nimport=1\n"), "{out:?}");
+    assert!(
+        out.stdout
+            .contains("add=1\nimport=1\nfirst daemon up\nadd-after-unlock=0\n"),
+        "{out:?}"
+    );
+    // doctor saw what add saw: an error before, ok once unlocked.
+    let store_finding = |file: &str| -> serde_json::Value {
+        let text = std::fs::read_to_string(t.home.join(file)).unwrap();
+        let all: serde_json::Value = serde_json::from_str(&text).unwrap();
+        all.as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["check"] == "store")
+            .cloned()
+            .unwrap()
+    };
+    let before = store_finding("doctor-before.json");
+    assert_eq!(before["status"], "error", "{before}");
+    assert!(
+        before["message"]
+            .as_str()
+            .unwrap()
+            .contains("in-memory session collection"),
+        "{before}"
+    );
+    assert_eq!(store_finding("doctor-after.json")["status"], "ok");
     let refusals = out
         .stderr
         .lines()

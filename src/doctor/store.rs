@@ -33,13 +33,22 @@ pub(super) fn check_store(r: &mut Report, ctx: &Context) {
             "move them to the encrypted file store (one passphrase per boot): \
              awscreds-rs move --all --from keyutils --to file",
         ),
-        Ok(rows) => r.ok(
-            "store",
-            format!(
-                "{label} is reachable and unlocked, with {}",
-                entries(rows.len())
+        // What `add` would meet: a store that reads may still refuse or
+        // lose a write (gnome-keyring with only its session collection).
+        Ok(rows) => match store.check_writable() {
+            Ok(()) => r.ok(
+                "store",
+                format!(
+                    "{label} is reachable and unlocked, with {}",
+                    entries(rows.len())
+                ),
             ),
-        ),
+            Err(e) => r.error(
+                "store",
+                format!("{label} answers, but `add` would fail: {e}"),
+                "follow the message",
+            ),
+        },
         Err(e) => r.error("store", e.to_string(), "follow the message"),
     }
 }

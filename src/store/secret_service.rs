@@ -96,6 +96,36 @@ impl SecretServiceBackend {
     }
 }
 
+impl SecretServiceBackend {
+    /// The collection a new entry goes to, when it is one that lasts and
+    /// is there: gnome-keyring without a login keyring offers only its
+    /// in-memory `session` collection (an entry there is gone when the
+    /// daemon stops), and an alias can name a collection that a second
+    /// daemon does not have.
+    fn lasting_collection(&self, name: Option<&str>) -> Result<dbus::Path<'static>> {
+        let collection = self
+            .client
+            .collection()
+            .map_err(|e| failure(e, "open a collection"))?;
+        let entry = name.map_or("a key".to_string(), |n| format!("'{n}'"));
+        if collection.ends_with("/collection/session") {
+            return Err(Error::invalid(
+                format!(
+                    "the Secret Service has no keyring that lasts, only its in-memory \
+                     session collection, which would forget {entry} when it stops"
+                ),
+                "create a login keyring (gnome-keyring-daemon --replace --unlock, see \"Without a \
+                 desktop\" in the README), or use the encrypted file store: --store file; \
+                 nothing was stored",
+            ));
+        }
+        self.client
+            .collection_exists(&collection)
+            .map_err(|e| failure(e, "open its default collection"))?;
+        Ok(collection)
+    }
+}
+
 impl Backend for SecretServiceBackend {
     fn get(&self, name: &str) -> Result<Option<Vec<u8>>> {
         Ok(self.get_many(&[name])?.pop().flatten())
@@ -123,23 +153,7 @@ impl Backend for SecretServiceBackend {
     }
 
     fn set(&self, name: &str, value: &[u8]) -> Result<()> {
-        let collection = self
-            .client
-            .collection()
-            .map_err(|e| failure(e, "open a collection"))?;
-        // gnome-keyring without a login keyring offers only this one, kept
-        // in memory: an entry there is gone when the daemon stops.
-        if collection.ends_with("/collection/session") {
-            return Err(Error::invalid(
-                format!(
-                    "the Secret Service has no keyring that lasts, only its in-memory \
-                     session collection, which would forget '{name}' when it stops"
-                ),
-                "create a login keyring (gnome-keyring-daemon --unlock, see \"Without a \
-                 desktop\" in the README), or use the encrypted file store: --store file; \
-                 nothing was stored",
-            ));
-        }
+        let collection = self.lasting_collection(Some(name))?;
         self.client
             .unlock(vec![collection.clone()])
             .map_err(|e| failure(e, "unlock"))?;
@@ -151,6 +165,10 @@ impl Backend for SecretServiceBackend {
                 value,
             )
             .map_err(|e| failure(e, "store the entry"))
+    }
+
+    fn check_writable(&self) -> Result<()> {
+        self.lasting_collection(None).map(drop)
     }
 
     fn delete(&self, name: &str) -> Result<bool> {

@@ -227,6 +227,13 @@ impl Client {
         all.into_iter().next().ok_or(Failure::NoCollection)
     }
 
+    /// Whether the service has `collection` (reads its `Label`): an alias
+    /// can name one that this daemon does not hold.
+    pub fn collection_exists(&self, collection: &Path<'static>) -> Result<(), Failure> {
+        self.ask(property_call(collection, COLLECTION_INTERFACE, "Label")?)?;
+        Ok(())
+    }
+
     /// Stores `value` in `collection` under `attributes`, replacing an item
     /// with the same attributes in one step.
     pub fn create_item(
