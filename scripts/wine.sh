@@ -67,6 +67,6 @@ done
 step "the tests that make sense on Windows, under Wine"
 status=0
 AWSCREDS_TEST_WINE=$dir cargo test --no-fail-fast \
-  --test cli --test sessions --test doctor --test rotate --test filestore -- everywhere:: || status=$?
+  --test cli --test sessions --test doctor --test rotate --test filestore --test exec -- everywhere:: || status=$?
 /usr/lib/wine/wineserver -k 2>/dev/null || true
 exit "$status"

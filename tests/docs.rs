@@ -336,16 +336,34 @@ fn path_with_bin(extra: &[&std::path::Path]) -> String {
 fn every_runnable_readme_block_runs() {
     let blocks = readme_blocks("sh runnable");
     assert!(blocks.len() >= 3, "only {} runnable blocks", blocks.len());
-    // One HOME for the whole README, as a reader would have.
-    let t = TestEnv::secret_service();
+    // One HOME for the whole README, as a reader would have: on a desktop
+    // (the Secret Service), and on a server after the README's
+    // `export AWSCREDS_STORE=file` (no bus at all; the passphrase from a
+    // command, where a reader types it once).
+    let worlds = [
+        (TestEnv::secret_service(), None),
+        (
+            TestEnv::file_store(),
+            Some("echo 'a passphrase for the readme'"),
+        ),
+    ];
     let venv = client(".venv/bin");
-    for block in blocks {
-        let mut cmd = t.command("sh");
-        cmd.env("PATH", path_with_bin(&[&venv]))
-            .args(["-exc", &block]);
-        let out = Run::new(cmd).output();
-        assert_eq!(out.code, 0, "README block failed:\n{block}\n{out:?}");
-        assert!(!out.stdout.contains("Traceback"), "{out:?}");
+    for (t, passphrase) in &worlds {
+        for block in &blocks {
+            let mut cmd = t.command("sh");
+            cmd.env("PATH", path_with_bin(&[&venv]))
+                .args(["-exc", block]);
+            if let Some(command) = passphrase {
+                cmd.env("AWSCREDS_PASSPHRASE_COMMAND", command);
+            }
+            let out = Run::new(cmd).output();
+            assert_eq!(
+                out.code, 0,
+                "README block failed with {}:\n{block}\n{out:?}",
+                t.store
+            );
+            assert!(!out.stdout.contains("Traceback"), "{out:?}");
+        }
     }
 }
 

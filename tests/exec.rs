@@ -10,6 +10,7 @@ mod common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
+use std::time::Duration;
 
 use common::*;
 use serde_json::Value;
@@ -625,4 +626,61 @@ fn the_go_sdks_read_the_plain_line_and_the_role_line() {
         1,
         "the second probe read the cache"
     );
+}
+
+/// The tests that run on every platform: on Linux against the Secret
+/// Service, under Wine (scripts/wine.sh) against the Windows Credential
+/// Manager and Windows sockets.
+mod everywhere {
+    use super::*;
+
+    /// Stored temporary credentials are served as they are (no STS): the
+    /// endpoint's listener, token and Host checks on the platform's own
+    /// sockets, read by boto3.
+    #[test]
+    fn the_endpoint_serves_stored_temporary_credentials_behind_its_token() {
+        let t = TestEnv::native();
+        let expiration = in_two_hours();
+        t.run(&["add", "--username", "ci"])
+            .stdin(&temporary_doc(&expiration))
+            .ok();
+        t.write_config(&format!(
+            "[profile ci]\ncredential_process = {} --username ci\n",
+            bin()
+        ));
+        let w = World {
+            t,
+            sts: LocalSts::start(),
+        };
+        let s = Served::start(&w, &["--profile", "ci"], &[]);
+        let (status, body) = s.get();
+        assert_eq!(status, 200, "{body}");
+        let v: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["AccessKeyId"], TEMP_KEY_ID);
+        assert_eq!(v["Token"], TOKEN);
+        assert_eq!(v["Expiration"], expiration.as_str());
+        let host = s.host();
+        assert_eq!(request(s.port, "GET", "/credentials", &host, None).0, 401);
+        let wrong = format!("{}0", &s.token[..63]);
+        assert_eq!(
+            request(s.port, "GET", "/credentials", &host, Some(&wrong)).0,
+            403
+        );
+        let foreign = format!("evil.example:{}", s.port);
+        assert_eq!(
+            request(s.port, "GET", "/credentials", &foreign, Some(&s.token)).0,
+            403
+        );
+        let seen = w.boto3("", &s.env());
+        assert_eq!(seen["AccessKeyId"], TEMP_KEY_ID);
+        assert_eq!(seen["Method"], "container-role");
+        assert_eq!(
+            w.sts.calls().len(),
+            0,
+            "no STS call for stored temporary credentials"
+        );
+        let port = s.port;
+        drop(s);
+        wait_until("the port closes", Duration::from_secs(10), || closed(port));
+    }
 }

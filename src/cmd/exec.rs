@@ -51,6 +51,7 @@ pub fn run(choice: StoreChoice, args: &crate::cli::ExecArgs) -> Result<()> {
             cmd.env_remove(var);
         }
         cmd.envs(endpoint.variables());
+        warn_if_default_shadows(&env);
         if let Some(region) = profile_region(&env, &profile) {
             cmd.env("AWS_REGION", &region)
                 .env("AWS_DEFAULT_REGION", &region);
@@ -67,6 +68,25 @@ pub fn run(choice: StoreChoice, args: &crate::cli::ExecArgs) -> Result<()> {
     }
     cmd.env("AWS_PROFILE", &profile);
     replace_with(cmd, program)
+}
+
+/// The SDKs read a `[default]` profile's credentials before a container
+/// endpoint: say so when there is one.
+fn warn_if_default_shadows(env: &Env) {
+    let Ok(files) = crate::awsfiles::AwsFiles::locate(env) else {
+        return;
+    };
+    let all = crate::profiles::read_all(&files).unwrap_or_default();
+    if let Some(default) = all.get("default") {
+        let source = default.source();
+        if source != crate::profiles::Source::None {
+            eprintln!(
+                "awscreds-rs: warning: profile 'default' gets credentials from {}, which the SDKs \
+                 use before the endpoint; the command may use those instead",
+                source.describe()
+            );
+        }
+    }
 }
 
 /// The profile's region, for a command that no longer names the profile,

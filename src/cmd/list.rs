@@ -76,6 +76,11 @@ pub fn run(choice: StoreChoice, json: bool) -> Result<()> {
             kind.id()
         );
     }
+    if store.kind() == crate::store_kind::StoreKind::Keyutils && !rows.is_empty() {
+        eprintln!(
+            "(The kernel keyring is your user's, not this HOME's: every HOME of the same user sees these NAMEs.)"
+        );
+    }
     if json {
         return super::print_json(&rows);
     }
