@@ -460,11 +460,14 @@ fn auto_uses_the_file_store_once_it_exists_and_says_how_to_make_one() {
 fn list_names_each_rows_store_and_the_other_store_that_holds_names() {
     let t = TestEnv::file_store();
     add(&t, "helen", &long_term_doc());
-    let elsewhere = t.name("other");
+    // The kernel keyring is shared by every test: a NAME of this run's own.
+    let elsewhere = format!("other-{}", std::process::id());
     t.run(&["add", "--store", "keyutils", "--username", &elsewhere])
         .stdin(&long_term_doc())
         .ok();
     let out = t.run(&["--store", "auto", "list"]).ok();
+    t.run(&["remove", "--store", "keyutils", "--username", &elsewhere])
+        .ok();
     let row = out.stdout.lines().nth(1).unwrap();
     assert!(
         row.starts_with("helen") && row.contains("  file "),
@@ -711,6 +714,10 @@ mod everywhere {
     #[test]
     fn move_into_the_file_store_and_back() {
         let t = TestEnv::with_key("helen");
+        t.write_config(&format!(
+            "[profile app]\ncredential_process = {} --username helen\n",
+            bin()
+        ));
         let pass = "echo correct horse battery staple";
         let reads = |store: &str| {
             t.run(&["--store", store, "--username", "helen"])
@@ -730,13 +737,21 @@ mod everywhere {
         ])
         .env("AWSCREDS_PASSPHRASE_COMMAND", pass)
         .ok()
-        .stderr_has(&["Moved", "--store file"]);
+        .stderr_has(&["Moved", "'app'", "now read the encrypted file store"]);
         assert!(reads("file") && !reads(t.store));
+        let config = || std::fs::read_to_string(t.config_path()).unwrap();
+        assert!(
+            config().contains("--username helen --store file"),
+            "{}",
+            config()
+        );
         t.run(&["move", "--all", "--from", "file", "--to", t.store])
             .env("AWSCREDS_PASSPHRASE_COMMAND", pass)
             .ok()
-            .stderr_has(&["Moved 'helen'"]);
+            .stderr_has(&["Moved 'helen'", "'app'"]);
         assert!(reads(t.store) && !reads("file"));
+        // Back in the platform's default store, the line needs no --store.
+        assert!(!config().contains("--store"), "{}", config());
         assert_eq!(t.files_containing(SECRET), Vec::<PathBuf>::new());
     }
 }
