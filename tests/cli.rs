@@ -332,6 +332,49 @@ fn a_secret_service_that_keeps_nothing_is_refused() {
     assert_eq!(std::fs::read_to_string(&creds).unwrap(), text);
 }
 
+/// Help that fits: `--store` is one line in every subcommand's help (the
+/// stores named in it, no block of possible values), the credential_process
+/// flags have a heading of their own, and the example path is where
+/// `cargo install` puts the binary.
+#[test]
+fn help_is_short_where_a_flag_means_little_and_groups_the_process_flags() {
+    let t = TestEnv::native();
+    for command in ["init", "allow", "deny", "use", "prompt"] {
+        let help = t.run(&[command, "--help"]).ok().stdout;
+        assert!(!help.contains("Possible values"), "{command}: {help}");
+        let store_lines = help
+            .lines()
+            .skip_while(|l| !l.contains("--store"))
+            .take_while(|l| !l.trim_start().starts_with("-h"))
+            .filter(|l| !l.trim().is_empty())
+            .count();
+        assert!(
+            store_lines <= 4,
+            "{command}: --store takes {store_lines} lines:\n{help}"
+        );
+    }
+    let help = t.run(&["--help"]).ok().stdout;
+    assert!(
+        help.contains("credential_process mode (no command):"),
+        "{help}"
+    );
+    let heading = help.find("credential_process mode (no command):").unwrap();
+    assert!(help.find("--role-arn").unwrap() > heading, "{help}");
+    assert!(help.find("--store").unwrap() < heading, "{help}");
+    assert!(
+        help.contains(".cargo/bin/awscreds-rs --username helen"),
+        "{help}"
+    );
+    // The commands come in groups: the keys, then the profiles, then the shell.
+    let at = |name: &str| {
+        help.find(&format!("\n  {name} "))
+            .unwrap_or_else(|| panic!("{name}: {help}"))
+    };
+    assert!(at("add") < at("list") && at("list") < at("configure"));
+    assert!(at("configure") < at("doctor") && at("doctor") < at("exec"));
+    assert!(at("exec") < at("init") && at("init") < at("unlock"));
+}
+
 #[test]
 fn unknown_store_names_are_usage_errors() {
     let t = TestEnv::secret_service();
