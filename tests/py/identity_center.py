@@ -1,0 +1,208 @@
+"""A local IAM Identity Center for the tests: the OIDC service (sso-oidc:
+RegisterClient, StartDeviceAuthorization, CreateToken) and the portal (sso:
+GetRoleCredentials, ListAccounts, ListAccountRoles, Logout), spoken as AWS
+speaks them (restJson1; errors with `x-amzn-ErrorType` and the OAuth
+`error` field), on 127.0.0.1. boto3's own sso-oidc and sso clients are the
+check that it does (tests/sso.rs).
+
+Usage: identity_center.py PORTFILE
+Writes the port it listens on to PORTFILE, then serves until killed.
+
+The test's controls, beside the API:
+  POST /test/approve {"userCode": C}      the user approves the device code
+  POST /test/expire-access-tokens         every access token expires now
+  GET  /test/calls                        [operation, ...] in order
+"""
+import json
+import secrets
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+LOCK = threading.Lock()
+CLIENTS = {}      # clientId -> {secret, scopes}
+DEVICES = {}      # deviceCode -> {userCode, clientId, approved, expires, lastPoll}
+ACCESS = {}       # accessToken -> expires (epoch seconds)
+REFRESH = {}      # refreshToken -> clientId
+CALLS = []
+ACCOUNTS = [
+    {"accountId": f"1111111111{i:02d}", "accountName": f"account-{i}",
+     "emailAddress": f"a{i}@example.com"}
+    for i in range(3)
+]
+ROLES = ["ReadOnly", "Admin"]
+PAGE = 2          # small pages, so that a client must follow nextToken
+INTERVAL = 1      # seconds between polls that StartDeviceAuthorization asks
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def answer(self, status, body, error_type=None):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("x-amzn-RequestId", secrets.token_hex(8))
+        if error_type:
+            self.send_header("x-amzn-ErrorType", error_type)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def oauth_error(self, status, kind, code, description):
+        # sso-oidc's errors carry the OAuth `error` field and the
+        # exception's name in x-amzn-ErrorType, as AWS sends them.
+        self.answer(status, {"error": code, "error_description": description}, kind)
+
+    def unauthorized(self, message):
+        self.answer(401, {"message": message}, "UnauthorizedException")
+
+    def body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        return json.loads(raw or b"{}")
+
+    def do_POST(self):
+        path = urllib.parse.urlsplit(self.path).path
+        body = self.body()
+        with LOCK:
+            if path == "/client/register":
+                CALLS.append("RegisterClient")
+                client_id = "client-" + secrets.token_hex(6)
+                CLIENTS[client_id] = {"secret": "secret-" + secrets.token_hex(16),
+                                      "scopes": body.get("scopes") or []}
+                now = int(time.time())
+                return self.answer(200, {
+                    "clientId": client_id,
+                    "clientSecret": CLIENTS[client_id]["secret"],
+                    "clientIdIssuedAt": now,
+                    "clientSecretExpiresAt": now + 90 * 86400,
+                })
+            if path == "/device_authorization":
+                CALLS.append("StartDeviceAuthorization")
+                if not self.client_ok(body):
+                    return self.oauth_error(401, "InvalidClientException", "invalid_client",
+                                            "unknown client")
+                code = "device-" + secrets.token_hex(8)
+                user_code = secrets.token_hex(2).upper() + "-" + secrets.token_hex(2).upper()
+                DEVICES[code] = {"userCode": user_code, "clientId": body["clientId"],
+                                 "approved": False, "expires": time.time() + 600,
+                                 "lastPoll": 0.0}
+                uri = f"http://127.0.0.1:{self.server.server_port}/start/#/device"
+                return self.answer(200, {
+                    "deviceCode": code, "userCode": user_code,
+                    "verificationUri": uri,
+                    "verificationUriComplete": f"{uri}?user_code={user_code}",
+                    "expiresIn": 600, "interval": INTERVAL,
+                })
+            if path == "/token":
+                CALLS.append("CreateToken")
+                return self.create_token(body)
+            if path == "/logout":
+                CALLS.append("Logout")
+                ACCESS.pop(self.headers.get("x-amz-sso_bearer_token", ""), None)
+                return self.answer(200, {})
+            if path == "/test/approve":
+                for device in DEVICES.values():
+                    if device["userCode"] == body.get("userCode"):
+                        device["approved"] = True
+                        return self.answer(200, {})
+                return self.answer(404, {"message": "no such user code"})
+            if path == "/test/expire-access-tokens":
+                for token in ACCESS:
+                    ACCESS[token] = 0
+                return self.answer(200, {})
+        self.answer(404, {"message": f"no operation at {path}"}, "ResourceNotFoundException")
+
+    def client_ok(self, body):
+        client = CLIENTS.get(body.get("clientId"))
+        return client is not None and client["secret"] == body.get("clientSecret")
+
+    def create_token(self, body):
+        if not self.client_ok(body):
+            return self.oauth_error(401, "InvalidClientException", "invalid_client", "unknown client")
+        grant = body.get("grantType")
+        if grant == "urn:ietf:params:oauth:grant-type:device_code":
+            device = DEVICES.get(body.get("deviceCode"))
+            if device is None or time.time() > device["expires"]:
+                return self.oauth_error(400, "ExpiredTokenException", "expired_token",
+                                        "the device code expired")
+            if not device["approved"]:
+                too_soon = time.time() - device["lastPoll"] < INTERVAL - 0.2
+                device["lastPoll"] = time.time()
+                if too_soon:
+                    return self.oauth_error(400, "SlowDownException", "slow_down", "slow down")
+                return self.oauth_error(400, "AuthorizationPendingException",
+                                        "authorization_pending", "not approved yet")
+            del DEVICES[body["deviceCode"]]
+            client_id = body["clientId"]
+        elif grant == "refresh_token":
+            client_id = REFRESH.pop(body.get("refreshToken"), None)
+            if client_id != body.get("clientId"):
+                return self.oauth_error(400, "InvalidGrantException", "invalid_grant",
+                                        "unknown refresh token")
+        else:
+            return self.oauth_error(400, "UnsupportedGrantTypeException",
+                                    "unsupported_grant_type", str(grant))
+        access = "access-" + secrets.token_hex(16)
+        ACCESS[access] = time.time() + 3600
+        answer = {"accessToken": access, "tokenType": "Bearer", "expiresIn": 3600}
+        # A refresh token only for a client registered with scopes, as
+        # Identity Center issues one (sso_registration_scopes).
+        if CLIENTS[client_id]["scopes"]:
+            refresh = "refresh-" + secrets.token_hex(16)
+            REFRESH[refresh] = client_id
+            answer["refreshToken"] = refresh
+        return self.answer(200, answer)
+
+    def token_ok(self):
+        token = self.headers.get("x-amz-sso_bearer_token", "")
+        return ACCESS.get(token, 0) > time.time()
+
+    def do_GET(self):
+        url = urllib.parse.urlsplit(self.path)
+        query = dict(urllib.parse.parse_qsl(url.query))
+        with LOCK:
+            if url.path == "/test/calls":
+                return self.answer(200, CALLS)
+            operation = {"/federation/credentials": "GetRoleCredentials",
+                         "/assignment/accounts": "ListAccounts",
+                         "/assignment/roles": "ListAccountRoles"}.get(url.path)
+            if operation is None:
+                return self.answer(404, {"message": f"no operation at {url.path}"},
+                                   "ResourceNotFoundException")
+            CALLS.append(operation)
+            if not self.token_ok():
+                return self.unauthorized("Session token not found or invalid")
+            if operation == "GetRoleCredentials":
+                if query.get("role_name") not in ROLES or not any(
+                        a["accountId"] == query.get("account_id") for a in ACCOUNTS):
+                    return self.answer(403, {"message": "No access"}, "ForbiddenException")
+                return self.answer(200, {"roleCredentials": {
+                    "accessKeyId": "ASIA" + secrets.token_hex(8).upper(),
+                    "secretAccessKey": secrets.token_urlsafe(30),
+                    "sessionToken": secrets.token_urlsafe(60),
+                    "expiration": int((time.time() + 3600) * 1000),
+                }})
+            if operation == "ListAccounts":
+                items = ACCOUNTS
+                key = "accountList"
+            else:
+                items = [{"roleName": r, "accountId": query.get("account_id")} for r in ROLES]
+                key = "roleList"
+            start = int(query.get("next_token") or 0)
+            page = {key: items[start:start + PAGE]}
+            if start + PAGE < len(items):
+                page["nextToken"] = str(start + PAGE)
+            return self.answer(200, page)
+
+
+server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+with open(sys.argv[1], "w") as f:
+    f.write(str(server.server_port))
+server.serve_forever()
