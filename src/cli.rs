@@ -76,6 +76,28 @@ pub struct Cli {
     )]
     pub mfa_command: Option<String>,
 
+    /// Print the credentials of an IAM Identity Center role, from the login of session S (awscreds-rs sso login)
+    #[arg(long, help_heading = "credential_process mode (no command)", value_name = "S", requires_all = ["account_id", "role_name"], conflicts_with = "username")]
+    pub sso_session: Option<String>,
+
+    /// The account of the Identity Center role
+    #[arg(
+        long,
+        help_heading = "credential_process mode (no command)",
+        value_name = "ID",
+        requires = "sso_session"
+    )]
+    pub account_id: Option<String>,
+
+    /// The Identity Center role (permission set) name
+    #[arg(
+        long,
+        help_heading = "credential_process mode (no command)",
+        value_name = "R",
+        requires = "sso_session"
+    )]
+    pub role_name: Option<String>,
+
     /// The keychain: auto (the platform's default), secret-service, keyutils (lost at reboot), keychain (macOS), windows, file (encrypted files, a passphrase once per boot)
     #[arg(
         long,
@@ -352,6 +374,64 @@ pub enum Command {
     )]
     #[command(display_order = 13)]
     Serve(ServeArgs),
+
+    /// IAM Identity Center: log in with the device flow, keeping the tokens in the keychain; list and configure its roles
+    #[command(display_order = 14, subcommand)]
+    Sso(SsoCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SsoCommand {
+    /// Log in (OIDC device flow): the URL and code on the terminal, the browser opened, the tokens into the store
+    #[command(after_help = "Reads [sso-session S] (sso_start_url, sso_region, \
+        sso_registration_scopes) from the AWS config file. With sso_registration_scopes \
+        (sso:account:access) Identity Center issues a refresh token, and the profiles' lines renew \
+        the access token on their own until it ends.\n\n\
+        Examples:\n  awscreds-rs sso login --session corp\n  awscreds-rs sso login --profile dev --no-browser")]
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["session", "profile"])))]
+    Login {
+        /// The [sso-session S] to log in to
+        #[arg(long, value_name = "S")]
+        session: Option<String>,
+        /// The session of this profile (its sso_session)
+        #[arg(long)]
+        profile: Option<String>,
+        /// Show the URL and the code only; open no browser
+        #[arg(long)]
+        no_browser: bool,
+    },
+    /// Drop the session's tokens and cached role credentials (and call Logout)
+    #[command(after_help = "Example: awscreds-rs sso logout --session corp")]
+    Logout {
+        /// The session
+        #[arg(long, value_name = "S")]
+        session: String,
+    },
+    /// List the accounts and roles the session may use (ListAccounts, ListAccountRoles)
+    #[command(after_help = "Example: awscreds-rs sso accounts --session corp --json")]
+    Accounts {
+        /// The session
+        #[arg(long, value_name = "S")]
+        session: String,
+        /// Print a JSON array of {account_id, account_name, role_name}
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write one profile per account and role, each running awscreds-rs for its role
+    #[command(after_help = "Profiles are named PREFIX + account name + '-' + role, \
+        written through the same checked, backed-up edit as configure.\n\n\
+        Example: awscreds-rs sso configure --session corp --prefix corp-")]
+    Configure {
+        /// The session
+        #[arg(long, value_name = "S")]
+        session: String,
+        /// Put before each profile's name
+        #[arg(long, value_name = "X", default_value = "")]
+        prefix: String,
+        /// Also set each profile's region
+        #[arg(long)]
+        region: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -462,7 +542,17 @@ pub enum NameKind {
 pub enum Fast {
     Version,
     Hook(Shell),
-    Process { name: String, store: StoreChoice },
+    Process {
+        name: String,
+        store: StoreChoice,
+    },
+    /// `--sso-session S --account-id ID --role-name R [--store S]`.
+    Sso {
+        session: String,
+        account: String,
+        role: String,
+        store: StoreChoice,
+    },
 }
 
 /// `args` without the program name; `env_store` is `AWSCREDS_STORE`.
@@ -477,6 +567,7 @@ pub fn fast(args: &[OsString], env_store: Option<&OsStr>) -> Option<Fast> {
     }
     let mut name = None;
     let mut store = None;
+    let (mut session, mut account, mut role) = (None, None, None);
     let mut words = args.iter();
     while let Some(word) = words.next() {
         let word = word.to_str()?;
@@ -487,6 +578,9 @@ pub fn fast(args: &[OsString], env_store: Option<&OsStr>) -> Option<Fast> {
         let slot = match flag {
             "--username" => &mut name,
             "--store" => &mut store,
+            "--sso-session" => &mut session,
+            "--account-id" => &mut account,
+            "--role-name" => &mut role,
             _ => return None,
         };
         if slot.replace(value).is_some() || value.starts_with('-') || value.is_empty() {
@@ -498,10 +592,20 @@ pub fn fast(args: &[OsString], env_store: Option<&OsStr>) -> Option<Fast> {
         (None, Some(id)) if !id.is_empty() => StoreChoice::from_id(id.to_str()?)?,
         (None, _) => StoreChoice::Auto,
     };
-    Some(Fast::Process {
-        name: name?.to_string(),
-        store,
-    })
+    match (name, session, account, role) {
+        (Some(name), None, None, None) => Some(Fast::Process {
+            name: name.to_string(),
+            store,
+        }),
+        (None, Some(session), Some(account), Some(role)) => Some(Fast::Sso {
+            session: session.to_string(),
+            account: account.to_string(),
+            role: role.to_string(),
+            store,
+        }),
+        // Anything else is clap's to explain.
+        _ => None,
+    }
 }
 
 /// The shells `init`, `hook` and `completions` take.

@@ -32,6 +32,7 @@ pub mod secret;
 pub mod session;
 pub mod shell;
 pub mod shellwords;
+pub mod sso;
 pub mod stdio;
 pub mod store;
 pub mod store_kind;

@@ -265,6 +265,28 @@ impl Store {
         }
     }
 
+    /// Stores a document of another kind under NAME (an Identity Center
+    /// session's tokens), read back and compared where that asks nothing.
+    pub fn save_document(&self, name: &str, bytes: &[u8]) -> Result<()> {
+        self.backend.set(name, bytes)?;
+        if !self.backend.reads_without_asking() {
+            return Ok(());
+        }
+        match self.load_document(name)? {
+            Some(stored) if stored.as_slice() == bytes => Ok(()),
+            _ => Err(Error::Store {
+                store: self.kind,
+                action: "keep the entry",
+                detail: format!("reading '{name}' back gave something else"),
+            }),
+        }
+    }
+
+    /// The document stored under NAME, as it was given to `save_document`.
+    pub fn load_document(&self, name: &str) -> Result<Option<Zeroizing<Vec<u8>>>> {
+        Ok(self.backend.get(name)?.map(Zeroizing::new))
+    }
+
     /// Deletes NAME's entry; an error when there is none.
     pub fn remove(&self, name: &str) -> Result<()> {
         if self.backend.delete(name)? {

@@ -462,6 +462,264 @@ mod client {
             })
         })
     }
+    /// The SDK's configuration for Identity Center in `region`: no
+    /// credentials (its calls are unsigned or carry the access token), the
+    /// endpoints the SDKs take (AWS_ENDPOINT_URL_SSO_OIDC, _SSO, AWS_ENDPOINT_URL).
+    async fn sso_config(region: &str) -> aws_config::SdkConfig {
+        let https = aws_smithy_http_client::Builder::new()
+            .tls_provider(Provider::Rustls(CryptoMode::Ring))
+            .build_https();
+        aws_config::defaults(BehaviorVersion::latest())
+            .region(Region::new(region.to_string()))
+            .no_credentials()
+            .http_client(https)
+            .load()
+            .await
+    }
+
+    fn sso_endpoint(service: &str, region: &str) -> String {
+        let specific = if service == "OIDC" {
+            "AWS_ENDPOINT_URL_SSO_OIDC"
+        } else {
+            "AWS_ENDPOINT_URL_SSO"
+        };
+        var(specific)
+            .or_else(|| var("AWS_ENDPOINT_URL"))
+            .unwrap_or_else(|| match service {
+                "OIDC" => format!("https://oidc.{region}.amazonaws.com"),
+                _ => format!("https://portal.sso.{region}.amazonaws.com"),
+            })
+    }
+
+    fn sso_failure<E, R>(service: &str, action: &str, region: &str, e: &SdkError<E, R>) -> Error
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug + 'static,
+    {
+        let endpoint = sso_endpoint(service, region);
+        let label = if service == "OIDC" {
+            "IAM Identity Center (OIDC)"
+        } else {
+            "the IAM Identity Center portal"
+        };
+        let fix = unreachable(label, &endpoint, e).unwrap_or_else(|| {
+            "check the session's sso_start_url and sso_region, and that your user may use the account and role".into()
+        });
+        Error::aws(
+            format!("{action} failed: {}", failure_detail(label, &endpoint, e)),
+            code(e),
+            fix,
+        )
+    }
+
+    fn secret(text: Option<&str>, what: &str) -> Result<Secret> {
+        text.map(|t| Secret::new(t.to_string())).ok_or_else(|| {
+            Error::invalid(
+                format!("IAM Identity Center returned no {what}"),
+                "try again",
+            )
+        })
+    }
+
+    impl crate::sso::Oidc for Client {
+        fn register_client(&self, region: &str, scopes: &[String]) -> Result<crate::sso::Client> {
+            runtime()?.block_on(async {
+                let client = aws_sdk_ssooidc::Client::new(&sso_config(region).await);
+                let out = client
+                    .register_client()
+                    .client_name(crate::sso::CLIENT_NAME)
+                    .client_type("public")
+                    .set_scopes((!scopes.is_empty()).then(|| scopes.to_vec()))
+                    .send()
+                    .await
+                    .map_err(|e| sso_failure("OIDC", "RegisterClient", region, &e))?;
+                Ok(crate::sso::Client {
+                    id: out.client_id().unwrap_or_default().to_string(),
+                    secret: secret(out.client_secret(), "client secret")?,
+                    expires_at: out.client_secret_expires_at(),
+                })
+            })
+        }
+
+        fn start_device_authorization(
+            &self,
+            region: &str,
+            registered: &crate::sso::Client,
+            start_url: &str,
+        ) -> Result<crate::sso::Device> {
+            runtime()?.block_on(async {
+                let client = aws_sdk_ssooidc::Client::new(&sso_config(region).await);
+                let out = client
+                    .start_device_authorization()
+                    .client_id(&registered.id)
+                    .client_secret(registered.secret.expose())
+                    .start_url(start_url)
+                    .send()
+                    .await
+                    .map_err(|e| sso_failure("OIDC", "StartDeviceAuthorization", region, &e))?;
+                Ok(crate::sso::Device {
+                    device_code: secret(out.device_code(), "device code")?,
+                    user_code: out.user_code().unwrap_or_default().to_string(),
+                    verification_uri: out.verification_uri().unwrap_or_default().to_string(),
+                    verification_uri_complete: out.verification_uri_complete().map(String::from),
+                    expires_in: i64::from(out.expires_in()),
+                    interval: i64::from(out.interval()),
+                })
+            })
+        }
+
+        fn create_token(
+            &self,
+            region: &str,
+            registered: &crate::sso::Client,
+            grant: crate::sso::Grant<'_>,
+        ) -> std::result::Result<crate::sso::Issued, crate::sso::TokenError> {
+            use crate::sso::{Grant, TokenError};
+            let runtime = runtime().map_err(TokenError::Failed)?;
+            runtime.block_on(async {
+                let client = aws_sdk_ssooidc::Client::new(&sso_config(region).await);
+                let call = client
+                    .create_token()
+                    .client_id(&registered.id)
+                    .client_secret(registered.secret.expose());
+                let call = match grant {
+                    Grant::Device(code) => {
+                        call.grant_type(crate::sso::DEVICE_GRANT).device_code(code)
+                    }
+                    Grant::Refresh(token) => call.grant_type("refresh_token").refresh_token(token),
+                };
+                match call.send().await {
+                    Ok(out) => Ok(crate::sso::Issued {
+                        access_token: secret(out.access_token(), "access token")
+                            .map_err(TokenError::Failed)?,
+                        expires_in: i64::from(out.expires_in()),
+                        refresh_token: out.refresh_token().map(|t| Secret::new(t.to_string())),
+                    }),
+                    Err(e) => match e.as_service_error() {
+                        Some(s) if s.is_authorization_pending_exception() => {
+                            Err(TokenError::Pending)
+                        }
+                        Some(s) if s.is_slow_down_exception() => Err(TokenError::SlowDown),
+                        Some(s)
+                            if s.is_expired_token_exception() || s.is_invalid_grant_exception() =>
+                        {
+                            Err(TokenError::Expired)
+                        }
+                        _ => Err(TokenError::Failed(sso_failure(
+                            "OIDC",
+                            "CreateToken",
+                            region,
+                            &e,
+                        ))),
+                    },
+                }
+            })
+        }
+    }
+
+    impl crate::sso::Portal for Client {
+        fn role_credentials(
+            &self,
+            region: &str,
+            access_token: &str,
+            account: &str,
+            role: &str,
+        ) -> Result<Option<Credentials>> {
+            runtime()?.block_on(async {
+                let client = aws_sdk_sso::Client::new(&sso_config(region).await);
+                let out = match client
+                    .get_role_credentials()
+                    .access_token(access_token)
+                    .account_id(account)
+                    .role_name(role)
+                    .send()
+                    .await
+                {
+                    Ok(out) => out,
+                    Err(e)
+                        if e.as_service_error()
+                            .is_some_and(|s| s.is_unauthorized_exception()) =>
+                    {
+                        return Ok(None)
+                    }
+                    Err(e) => return Err(sso_failure("SSO", "GetRoleCredentials", region, &e)),
+                };
+                let c = out.role_credentials().ok_or_else(|| {
+                    Error::invalid("GetRoleCredentials returned no credentials", "try again")
+                })?;
+                let expiration = OffsetDateTime::from_unix_timestamp(c.expiration() / 1000)
+                    .map_err(|_| {
+                        Error::invalid("GetRoleCredentials returned a bad expiration", "try again")
+                    })?;
+                Ok(Some(Credentials {
+                    session_token: Some(secret(c.session_token(), "session token")?),
+                    expiration: Some(expiration),
+                    account_id: Some(account.to_string()),
+                    ..Credentials::new(
+                        c.access_key_id().unwrap_or_default().to_string(),
+                        secret(c.secret_access_key(), "secret access key")?,
+                    )
+                }))
+            })
+        }
+
+        fn accounts(&self, region: &str, access_token: &str) -> Result<Vec<(String, String)>> {
+            runtime()?.block_on(async {
+                let client = aws_sdk_sso::Client::new(&sso_config(region).await);
+                let all = client
+                    .list_accounts()
+                    .access_token(access_token)
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .try_collect()
+                    .await
+                    .map_err(|e| sso_failure("SSO", "ListAccounts", region, &e))?;
+                Ok(all
+                    .into_iter()
+                    .map(|a| {
+                        (
+                            a.account_id().unwrap_or_default().to_string(),
+                            a.account_name().unwrap_or_default().to_string(),
+                        )
+                    })
+                    .collect())
+            })
+        }
+
+        fn roles(&self, region: &str, access_token: &str, account: &str) -> Result<Vec<String>> {
+            runtime()?.block_on(async {
+                let client = aws_sdk_sso::Client::new(&sso_config(region).await);
+                let all = client
+                    .list_account_roles()
+                    .access_token(access_token)
+                    .account_id(account)
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .try_collect()
+                    .await
+                    .map_err(|e| sso_failure("SSO", "ListAccountRoles", region, &e))?;
+                Ok(all
+                    .into_iter()
+                    .filter_map(|r| r.role_name().map(String::from))
+                    .collect())
+            })
+        }
+
+        fn logout(&self, region: &str, access_token: &str) -> Result<()> {
+            runtime()?.block_on(async {
+                let client = aws_sdk_sso::Client::new(&sso_config(region).await);
+                client
+                    .logout()
+                    .access_token(access_token)
+                    .send()
+                    .await
+                    .map_err(|e| sso_failure("SSO", "Logout", region, &e))?;
+                Ok(())
+            })
+        }
+    }
 }
 
 #[cfg(not(feature = "sts"))]
@@ -500,6 +758,49 @@ mod client {
 
     pub fn caller_identity(_: &str) -> Result<Identity> {
         Err(missing())
+    }
+
+    impl crate::sso::Oidc for Client {
+        fn register_client(&self, _: &str, _: &[String]) -> Result<crate::sso::Client> {
+            Err(missing())
+        }
+        fn start_device_authorization(
+            &self,
+            _: &str,
+            _: &crate::sso::Client,
+            _: &str,
+        ) -> Result<crate::sso::Device> {
+            Err(missing())
+        }
+        fn create_token(
+            &self,
+            _: &str,
+            _: &crate::sso::Client,
+            _: crate::sso::Grant<'_>,
+        ) -> std::result::Result<crate::sso::Issued, crate::sso::TokenError> {
+            Err(crate::sso::TokenError::Failed(missing()))
+        }
+    }
+
+    impl crate::sso::Portal for Client {
+        fn role_credentials(
+            &self,
+            _: &str,
+            _: &str,
+            _: &str,
+            _: &str,
+        ) -> Result<Option<Credentials>> {
+            Err(missing())
+        }
+        fn accounts(&self, _: &str, _: &str) -> Result<Vec<(String, String)>> {
+            Err(missing())
+        }
+        fn roles(&self, _: &str, _: &str, _: &str) -> Result<Vec<String>> {
+            Err(missing())
+        }
+        fn logout(&self, _: &str, _: &str) -> Result<()> {
+            Err(missing())
+        }
     }
 
     impl crate::rotate::Iam for Client {

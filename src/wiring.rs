@@ -70,6 +70,31 @@ pub fn process_command(name: &str, store: StoreKind, flags: &[(&str, String)]) -
     Ok(line)
 }
 
+/// The line for an IAM Identity Center role: `<this binary>
+/// --sso-session S --account-id ID --role-name R`, plus `--store` as for a
+/// NAME.
+pub fn sso_process_command(
+    session: &str,
+    account: &str,
+    role: &str,
+    store: StoreKind,
+) -> Result<String> {
+    let exe = crate::paths::this_exe()?;
+    let exe = exe.to_str().ok_or_else(|| {
+        Error::invalid(
+            format!("the path of this program ({}) is not UTF-8", exe.display()),
+            "install awscreds-rs under a UTF-8 path",
+        )
+    })?;
+    Ok(format!(
+        "{} --sso-session {} --account-id {account} --role-name {}{}",
+        quote(exe),
+        quote(session),
+        quote(role),
+        store.flag()
+    ))
+}
+
 /// Reads a credential_process line back: `Some` when it runs awscreds-rs
 /// for a NAME.
 pub fn parse(command: &str) -> Option<Line> {

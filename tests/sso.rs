@@ -1,6 +1,9 @@
 //! IAM Identity Center: the harness's own local Identity Center
 //! (tests/py/identity_center.py), checked against boto3's sso-oidc and sso
-//! clients so that it speaks what AWS speaks.
+//! clients so that it speaks what AWS speaks; then `sso login` (with a fake
+//! browser that approves the code), the role's credential_process line read
+//! by boto3, the JS SDK and the Go SDKs, one renewal for 20 callers, and
+//! no token in any file.
 
 mod common;
 
@@ -38,6 +41,37 @@ impl IdentityCenter {
     }
 }
 
+impl IdentityCenter {
+    fn get(&self, path: &str) -> Value {
+        let mut cmd = Command::new(client(".venv/bin/python"));
+        cmd.args([
+            "-c",
+            "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())",
+            &format!("{}{path}", self.endpoint),
+        ]);
+        serde_json::from_str(&Run::new(cmd).ok().stdout).unwrap()
+    }
+
+    fn post(&self, path: &str) {
+        let mut cmd = Command::new(client(".venv/bin/python"));
+        cmd.args([
+            "-c",
+            "import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=b'{}'))",
+            &format!("{}{path}", self.endpoint),
+        ]);
+        Run::new(cmd).ok();
+    }
+
+    fn calls(&self, operation: &str) -> usize {
+        self.get("/test/calls")
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c.as_str() == Some(operation))
+            .count()
+    }
+}
+
 impl Drop for IdentityCenter {
     fn drop(&mut self) {
         self.child.kill().ok();
@@ -69,4 +103,302 @@ fn the_local_identity_center_speaks_what_boto3_speaks() {
     assert_eq!(seen["role_key"], "ASIA");
     assert_eq!(seen["expiration_ms"], true);
     assert_eq!(seen["unauthorized"], "UnauthorizedException");
+}
+
+const SESSION_CONFIG: &str =
+    "[sso-session corp]\nsso_start_url = https://example.awsapps.com/start\n\
+    sso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n";
+
+/// A world with the local Identity Center, the session `corp` in the
+/// config file, and a fake browser on PATH (xdg-open, with a display) that
+/// records each URL it is given and approves the code in it two seconds
+/// later, as a person would in a browser (login polls in the meantime).
+struct World {
+    t: TestEnv,
+    center: IdentityCenter,
+    browser_log: std::path::PathBuf,
+    path: String,
+}
+
+fn world() -> World {
+    let t = TestEnv::native();
+    let center = IdentityCenter::start(t.root());
+    t.write_config(SESSION_CONFIG);
+    let bin_dir = t.root().join("browsers");
+    std::fs::create_dir_all(&bin_dir).unwrap();
+    let browser_log = t.root().join("browser.log");
+    let approve = format!(
+        "#!/bin/sh\necho \"$1\" >> '{log}'\ncode=${{1##*user_code=}}\nsleep 2\n\
+         exec '{python}' -c \"import sys, json, urllib.request; \
+         urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=json.dumps({{'userCode': sys.argv[2]}}).encode()))\" \
+         '{endpoint}/test/approve' \"$code\"\n",
+        log = browser_log.display(),
+        python = client(".venv/bin/python").display(),
+        endpoint = center.endpoint
+    );
+    for name in ["xdg-open", "firefox", "sensible-browser", "www-browser"] {
+        let path = bin_dir.join(name);
+        std::fs::write(&path, &approve).unwrap();
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+    }
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
+    World {
+        t,
+        center,
+        browser_log,
+        path,
+    }
+}
+
+impl World {
+    fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut cmd = self.t.command(program);
+        cmd.env("PATH", &self.path)
+            .env("DISPLAY", ":99")
+            .env("AWS_ENDPOINT_URL_SSO_OIDC", &self.center.endpoint)
+            .env("AWS_ENDPOINT_URL_SSO", &self.center.endpoint)
+            .env("AWS_REGION", "eu-west-1");
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        let mut cmd = self.command(bin());
+        cmd.args(args);
+        Run::new(cmd)
+    }
+
+    fn browser_calls(&self) -> Vec<String> {
+        std::fs::read_to_string(&self.browser_log)
+            .unwrap_or_default()
+            .lines()
+            .map(String::from)
+            .collect()
+    }
+
+    fn probe(&self, program: &std::path::Path, args: &[&str]) -> Value {
+        let mut cmd = self.command(program);
+        cmd.args(args);
+        let out = Run::new(cmd).ok();
+        serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {out:?}"))
+    }
+
+    /// Nothing the Identity Center issued is in a file under the test's
+    /// root (HOME, the temp dir, the runtime dir), and there is no AWS CLI
+    /// cache.
+    fn no_secret_in_any_file(&self) {
+        for secret in self.center.get("/test/secrets").as_array().unwrap() {
+            let secret = secret.as_str().unwrap();
+            assert_eq!(
+                self.t.files_containing(secret),
+                Vec::<std::path::PathBuf>::new(),
+                "{secret}"
+            );
+        }
+        assert!(!self.t.home.join(".aws/sso/cache").exists());
+    }
+}
+
+#[test]
+fn login_keeps_the_tokens_in_the_store_and_the_role_line_serves_every_sdk() {
+    let w = world();
+    let out = w.run(&["sso", "login", "--session", "corp"]).ok();
+    out.stderr_has(&[
+        "/start/#/device?user_code=",
+        "Logged in to 'corp'",
+        "refresh token",
+    ]);
+    let opened = w.browser_calls();
+    assert_eq!(opened.len(), 1, "{opened:?}");
+    assert!(
+        out.stderr.contains(&opened[0]),
+        "the URL shown is the one opened"
+    );
+    assert_eq!(w.center.calls("RegisterClient"), 1);
+    assert!(
+        w.center.calls("CreateToken:device_code") >= 2,
+        "polled while pending"
+    );
+
+    // One profile per account and role, through the byte-preserving editor.
+    w.run(&[
+        "sso",
+        "configure",
+        "--session",
+        "corp",
+        "--prefix",
+        "corp-",
+        "--region",
+        "eu-west-1",
+    ])
+    .ok();
+    let config = std::fs::read_to_string(w.t.config_path()).unwrap();
+    assert!(config.starts_with(SESSION_CONFIG), "{config}");
+    assert_eq!(
+        config.matches("--sso-session corp --account-id").count(),
+        6,
+        "{config}"
+    );
+    assert!(
+        config.contains("[profile corp-account-2-Admin]"),
+        "{config}"
+    );
+    assert!(
+        !config.contains("sso_account_id"),
+        "no sso_* key: the SDKs would take SSO first"
+    );
+    let accounts: Value = serde_json::from_str(
+        &w.run(&["sso", "accounts", "--session", "corp", "--json"])
+            .ok()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(
+        accounts.as_array().unwrap().len(),
+        6,
+        "every page: {accounts}"
+    );
+
+    // The SDKs read the role through the line; one GetRoleCredentials.
+    let python = client(".venv/bin/python");
+    let boto3 = w.probe(
+        &python,
+        &[
+            project_dir().join("tests/py/probe.py").to_str().unwrap(),
+            "corp-account-1-Admin",
+        ],
+    );
+    let key = boto3["AccessKeyId"].as_str().unwrap().to_string();
+    assert!(key.starts_with("ASIA"), "{boto3}");
+    client("tests/js/node_modules/@aws-sdk/credential-providers");
+    let node = w.probe(
+        std::path::Path::new("node"),
+        &[
+            project_dir().join("tests/js/probe.mjs").to_str().unwrap(),
+            "ini",
+            "corp-account-1-Admin",
+        ],
+    );
+    assert_eq!(node["AccessKeyId"], key.as_str());
+    for probe in ["v1probe", "v2probe"] {
+        let seen = w.probe(
+            &client(&format!("target/go/{probe}")),
+            &["corp-account-1-Admin"],
+        );
+        assert_eq!(seen["AccessKeyId"], key.as_str(), "{probe}");
+    }
+    assert_eq!(
+        w.center.calls("GetRoleCredentials"),
+        1,
+        "the others were cache hits"
+    );
+    w.no_secret_in_any_file();
+
+    // Logged out: the line fails at once, names the fix, opens nothing.
+    w.run(&["sso", "logout", "--session", "corp"])
+        .ok()
+        .stderr_has(&["Logged out"]);
+    assert_eq!(w.center.calls("Logout"), 1);
+    let before = w.browser_calls().len();
+    let started = std::time::Instant::now();
+    w.run(&[
+        "--sso-session",
+        "corp",
+        "--account-id",
+        "111111111101",
+        "--role-name",
+        "Admin",
+    ])
+    .fails(1)
+    .stderr_has(&["awscreds-rs sso login --session corp"]);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(
+        w.browser_calls().len(),
+        before,
+        "no browser from credential_process"
+    );
+    w.no_secret_in_any_file();
+}
+
+#[test]
+fn twenty_callers_on_an_expired_access_token_make_one_renewal() {
+    let w = world();
+    // --no-browser: nobody approves, so approve as the user would.
+    let out = {
+        let mut cmd = w.command(bin());
+        cmd.args(["sso", "login", "--session", "corp", "--no-browser"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut code = String::new();
+        let mut seen = String::new();
+        while code.is_empty() {
+            let mut line = String::new();
+            assert!(
+                std::io::BufRead::read_line(&mut stderr, &mut line).unwrap() > 0,
+                "{seen}"
+            );
+            seen.push_str(&line);
+            if let Some(rest) = line.trim().split("user_code=").nth(1) {
+                code = rest.to_string();
+            }
+        }
+        let mut approve = Command::new(client(".venv/bin/python"));
+        approve.args([
+            "-c",
+            "import sys, json, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=json.dumps({'userCode': sys.argv[2]}).encode()))",
+            &format!("{}/test/approve", w.center.endpoint),
+            &code,
+        ]);
+        Run::new(approve).ok();
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+        (child.wait().unwrap(), seen + &rest)
+    };
+    assert!(out.0.success(), "{}", out.1);
+    assert!(w.browser_calls().is_empty(), "--no-browser opened one");
+
+    // The access token expires at Identity Center (as a revoked one
+    // does): the line learns it from the portal's refusal.
+    w.center.post("/test/expire-access-tokens");
+    let line = [
+        "--sso-session",
+        "corp",
+        "--account-id",
+        "111111111100",
+        "--role-name",
+        "ReadOnly",
+    ];
+    let children: Vec<_> = (0..20)
+        .map(|_| {
+            let mut cmd = w.command(bin());
+            cmd.args(line).stdout(Stdio::piped()).stderr(Stdio::piped());
+            cmd.spawn().unwrap()
+        })
+        .collect();
+    let outputs: Vec<String> = children
+        .into_iter()
+        .map(|c| {
+            let out = c.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8(out.stdout).unwrap()
+        })
+        .collect();
+    assert!(outputs.iter().all(|o| o == &outputs[0]));
+    assert_eq!(
+        w.center.calls("CreateToken:refresh_token"),
+        1,
+        "{}",
+        w.center.get("/test/calls")
+    );
+    // The first caller's GetRoleCredentials was refused (the token had
+    // expired at Identity Center), the second answered; the other 19 read
+    // the cache.
+    assert_eq!(w.center.calls("GetRoleCredentials"), 2);
+    w.no_secret_in_any_file();
 }

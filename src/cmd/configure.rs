@@ -190,6 +190,42 @@ pub(super) fn repoint(
     Ok(rewritten)
 }
 
+/// Sets the credential_process line (and the region) of several profiles
+/// in one checked, backed-up edit of the config file (`sso configure`).
+/// A profile with two sections is left alone and named.
+pub(super) fn write_lines(
+    env: &Env,
+    lines: &[(String, String)],
+    region: Option<&str>,
+) -> Result<Vec<String>> {
+    for (profile, _) in lines {
+        validate_profile_name(profile)?;
+    }
+    let files = AwsFiles::locate(env)?;
+    let lock = awsfiles::lock(env, &[&files.config])?;
+    let old = awsfiles::read_text(&files.config)?;
+    let mut ini = Ini::parse(old.as_deref().unwrap_or(""));
+    awsfiles::check_readable(&files.config, old.as_deref().unwrap_or(""), &ini)?;
+    let mut written = Vec::new();
+    for (profile, command) in lines {
+        if ini.count(&|h: &str| crate::ini::is_config_header(h, profile)) > 1 {
+            eprintln!(
+                "Skipped profile '{profile}': {} has two sections for it; merge them first",
+                files.config.display()
+            );
+            continue;
+        }
+        set_profile(&mut ini, profile, command, region);
+        written.push(profile.clone());
+    }
+    let new = ini.render();
+    let backup = awsfiles::replace(&files.config, old.as_deref(), &new, &lock)?;
+    if let Some(backup) = backup {
+        eprintln!("  backup of the old file: {}", backup.display());
+    }
+    Ok(written)
+}
+
 /// Says what happened to the config file.
 fn report(
     path: &Path,

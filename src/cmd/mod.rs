@@ -28,6 +28,7 @@ mod refresh;
 mod remove;
 mod rotate;
 mod serve;
+mod sso;
 mod trust;
 mod unlock;
 
@@ -53,7 +54,7 @@ fn session_options(
 }
 
 pub fn run(cli: Cli) -> Result<()> {
-    if cli.command.is_some() && cli.username.is_some() {
+    if cli.command.is_some() && (cli.username.is_some() || cli.sso_session.is_some()) {
         return Err(Error::Usage(
             "--username and the session flags before a command only belong to credential_process mode; \
              give --username after the command instead (awscreds-rs add --username NAME)"
@@ -115,9 +116,16 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Refresh { profile }) => refresh::run(cli.store, profile.as_deref()),
         Some(Command::Exec(args)) => exec::run(cli.store, &args),
         Some(Command::Serve(args)) => serve::run(cli.store, &args),
-        None => match cli.username {
-            Some(name) => process::run(cli.store, &name, &options),
-            None => {
+        Some(Command::Sso(command)) => sso::run(cli.store, command),
+        None => match (cli.username, cli.sso_session) {
+            (None, Some(session)) => process::run_sso(
+                cli.store,
+                &session,
+                cli.account_id.as_deref().unwrap_or_default(),
+                cli.role_name.as_deref().unwrap_or_default(),
+            ),
+            (Some(name), _) => process::run(cli.store, &name, &options),
+            (None, None) => {
                 let help = Cli::command().render_help().to_string();
                 Err(Error::Usage(format!(
                     "say which credentials to print with --username NAME, or give a command\n\n{help}"
@@ -135,6 +143,12 @@ pub fn run_fast(fast: Fast) -> Result<()> {
         Fast::Process { name, store } => {
             process::run(store, &name, &crate::session::Options::default())
         }
+        Fast::Sso {
+            session,
+            account,
+            role,
+            store,
+        } => process::run_sso(store, &session, &account, &role),
     }
 }
 

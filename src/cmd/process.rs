@@ -40,6 +40,33 @@ pub fn run(choice: StoreChoice, name: &str, options: &Options) -> Result<()> {
     super::print(json.as_str())
 }
 
+/// `awscreds-rs --sso-session S --account-id ID --role-name R`: an IAM
+/// Identity Center role's credentials, from the cache while fresh (one
+/// store read, like a stored key), else from the portal with the session's
+/// access token, renewed with the refresh token when needed. Never a
+/// browser, never a wait, never a prompt: without a usable login it fails
+/// at once and names `sso login`.
+pub fn run_sso(choice: StoreChoice, session: &str, account: &str, role: &str) -> Result<()> {
+    crate::sso::validate(session, Some(account), Some(role))?;
+    let env = Env::process();
+    let what = format!("the Identity Center role {role} in {account}");
+    let store = Store::open(choice, &env).map_err(|e| e.context(format!("cannot read {what}")))?;
+    let client = crate::sts::Client;
+    let creds = crate::sso::role_credentials(
+        &env,
+        &store,
+        session,
+        account,
+        role,
+        &client,
+        &client,
+        OffsetDateTime::now_utc(),
+    )?;
+    let mut json = creds.to_process_json();
+    json.push('\n');
+    super::print(json.as_str())
+}
+
 /// Store failures do not know which NAME was asked for; the SDKs show only
 /// our stderr line, so it has to say.
 fn name_it(e: Error, name: &str) -> Error {

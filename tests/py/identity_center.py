@@ -12,6 +12,8 @@ The test's controls, beside the API:
   POST /test/approve {"userCode": C}      the user approves the device code
   POST /test/expire-access-tokens         every access token expires now
   GET  /test/calls                        [operation, ...] in order
+                                          (CreateToken:GRANT for CreateToken)
+  GET  /test/secrets                      every token and client secret issued
 """
 import json
 import secrets
@@ -27,6 +29,7 @@ DEVICES = {}      # deviceCode -> {userCode, clientId, approved, expires, lastPo
 ACCESS = {}       # accessToken -> expires (epoch seconds)
 REFRESH = {}      # refreshToken -> clientId
 CALLS = []
+SECRETS = []      # every token and client secret handed out
 ACCOUNTS = [
     {"accountId": f"1111111111{i:02d}", "accountName": f"account-{i}",
      "emailAddress": f"a{i}@example.com"}
@@ -76,6 +79,7 @@ class Handler(BaseHTTPRequestHandler):
                 client_id = "client-" + secrets.token_hex(6)
                 CLIENTS[client_id] = {"secret": "secret-" + secrets.token_hex(16),
                                       "scopes": body.get("scopes") or []}
+                SECRETS.append(CLIENTS[client_id]["secret"])
                 now = int(time.time())
                 return self.answer(200, {
                     "clientId": client_id,
@@ -101,7 +105,8 @@ class Handler(BaseHTTPRequestHandler):
                     "expiresIn": 600, "interval": INTERVAL,
                 })
             if path == "/token":
-                CALLS.append("CreateToken")
+                grant = body.get("grantType", "")
+                CALLS.append("CreateToken:" + ("device_code" if grant.endswith("device_code") else grant))
                 return self.create_token(body)
             if path == "/logout":
                 CALLS.append("Logout")
@@ -151,12 +156,14 @@ class Handler(BaseHTTPRequestHandler):
                                     "unsupported_grant_type", str(grant))
         access = "access-" + secrets.token_hex(16)
         ACCESS[access] = time.time() + 3600
+        SECRETS.append(access)
         answer = {"accessToken": access, "tokenType": "Bearer", "expiresIn": 3600}
         # A refresh token only for a client registered with scopes, as
         # Identity Center issues one (sso_registration_scopes).
         if CLIENTS[client_id]["scopes"]:
             refresh = "refresh-" + secrets.token_hex(16)
             REFRESH[refresh] = client_id
+            SECRETS.append(refresh)
             answer["refreshToken"] = refresh
         return self.answer(200, answer)
 
@@ -170,6 +177,8 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             if url.path == "/test/calls":
                 return self.answer(200, CALLS)
+            if url.path == "/test/secrets":
+                return self.answer(200, SECRETS)
             operation = {"/federation/credentials": "GetRoleCredentials",
                          "/assignment/accounts": "ListAccounts",
                          "/assignment/roles": "ListAccountRoles"}.get(url.path)
@@ -183,12 +192,14 @@ class Handler(BaseHTTPRequestHandler):
                 if query.get("role_name") not in ROLES or not any(
                         a["accountId"] == query.get("account_id") for a in ACCOUNTS):
                     return self.answer(403, {"message": "No access"}, "ForbiddenException")
-                return self.answer(200, {"roleCredentials": {
+                role = {
                     "accessKeyId": "ASIA" + secrets.token_hex(8).upper(),
                     "secretAccessKey": secrets.token_urlsafe(30),
                     "sessionToken": secrets.token_urlsafe(60),
                     "expiration": int((time.time() + 3600) * 1000),
-                }})
+                }
+                SECRETS.extend([role["secretAccessKey"], role["sessionToken"]])
+                return self.answer(200, {"roleCredentials": role})
             if operation == "ListAccounts":
                 items = ACCOUNTS
                 key = "accountList"

@@ -1,0 +1,268 @@
+//! `awscreds-rs sso login|logout|accounts|configure`: IAM Identity Center
+//! with its tokens in the store (src/sso.rs), never in ~/.aws/sso/cache.
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::awsfiles::{self, AwsFiles};
+use crate::cli::SsoCommand;
+use crate::context::Env;
+use crate::error::{Error, Result};
+use crate::ini::Ini;
+use crate::sso::{self, SsoSession};
+use crate::store::{Store, StoreChoice};
+
+pub fn run(choice: StoreChoice, command: SsoCommand) -> Result<()> {
+    let env = Env::process();
+    match command {
+        SsoCommand::Login {
+            session,
+            profile,
+            no_browser,
+        } => login(choice, &env, session, profile, no_browser),
+        SsoCommand::Logout { session } => {
+            sso::validate(&session, None, None)?;
+            let store = Store::open(choice, &env)?;
+            let dropped = sso::logout(&store, &session, &crate::sts::Client)?;
+            eprintln!(
+                "Logged out of Identity Center session '{session}': dropped {dropped} entr{} from {}.",
+                if dropped == 1 { "y" } else { "ies" },
+                store.label()
+            );
+            Ok(())
+        }
+        SsoCommand::Accounts { session, json } => accounts(choice, &env, &session, json),
+        SsoCommand::Configure {
+            session,
+            prefix,
+            region,
+        } => configure(choice, &env, &session, &prefix, region.as_deref()),
+    }
+}
+
+/// The config file, read and checked.
+fn config(env: &Env) -> Result<(AwsFiles, Ini)> {
+    let files = AwsFiles::locate(env)?;
+    let text = awsfiles::read_text(&files.config)?.unwrap_or_default();
+    let ini = Ini::parse(&text);
+    awsfiles::check_readable(&files.config, &text, &ini)?;
+    Ok((files, ini))
+}
+
+fn session_of(env: &Env, session: Option<String>, profile: Option<String>) -> Result<SsoSession> {
+    let (files, ini) = config(env)?;
+    let name = match (session, profile) {
+        (Some(session), _) => session,
+        (None, Some(profile)) => {
+            let all = crate::profiles::collect(&ini, &Ini::parse(""));
+            let found = all
+                .get(&profile)
+                .ok_or_else(|| crate::profiles::missing_profile(&files, &profile))?;
+            found
+                .get(crate::awsfiles::key::SSO_SESSION)
+                .map(String::from)
+                .ok_or_else(|| {
+                    Error::invalid(
+                        format!("profile '{profile}' names no sso_session"),
+                        "give the session: awscreds-rs sso login --session S",
+                    )
+                })?
+        }
+        (None, None) => return Err(Error::Usage("give --session S or --profile P".into())),
+    };
+    sso::validate(&name, None, None)?;
+    sso::session_from(&ini, &files.config, &name)
+}
+
+fn login(
+    choice: StoreChoice,
+    env: &Env,
+    session: Option<String>,
+    profile: Option<String>,
+    no_browser: bool,
+) -> Result<()> {
+    let session = session_of(env, session, profile)?;
+    let store = Store::open(choice, env)?;
+    let mut show = |device: &sso::Device| {
+        let url = device
+            .verification_uri_complete
+            .as_deref()
+            .unwrap_or(&device.verification_uri);
+        eprintln!(
+            "To log in to IAM Identity Center session '{}', open\n\n  {url}\n\nand check that it shows the code\n\n  {}\n",
+            session.name, device.user_code
+        );
+        if !no_browser && open_browser(env, url) {
+            eprintln!("(The browser was asked to open it.)");
+        }
+        eprintln!("Waiting for the approval…");
+    };
+    let mut sleep =
+        |secs: i64| std::thread::sleep(std::time::Duration::from_secs(secs.max(0) as u64));
+    let stored = sso::login(
+        &store,
+        &session,
+        &crate::sts::Client,
+        &mut show,
+        &mut sleep,
+        OffsetDateTime::now_utc(),
+    )?;
+    super::tell_created(&store);
+    let renewal = if stored.refresh_token.is_some() {
+        "the profiles' lines renew it with the refresh token on their own"
+    } else {
+        "no refresh token was issued (add sso_registration_scopes = sso:account:access to the session), so log in again then"
+    };
+    eprintln!(
+        "Logged in to '{}'. The tokens are in {}; the access token lasts until {}, and {renewal}.",
+        session.name,
+        store.label(),
+        crate::credentials::format_expiration(stored.expires())
+    );
+    Ok(())
+}
+
+/// Asks the platform's browser to open `url`: $BROWSER, else xdg-open
+/// where there is a display (Linux and the BSDs), `open` on macOS, `start`
+/// on Windows. Whether one was started; its output is discarded.
+fn open_browser(env: &Env, url: &str) -> bool {
+    use std::process::{Command, Stdio};
+    let mut cmd = if let Some(browser) = env.var("BROWSER").filter(|b| !b.is_empty()) {
+        let mut cmd = Command::new(browser);
+        cmd.arg(url);
+        cmd
+    } else if cfg!(windows) {
+        let mut cmd = Command::new("cmd");
+        cmd.args(["/C", "start", "", url]);
+        cmd
+    } else if cfg!(target_os = "macos") {
+        let mut cmd = Command::new("open");
+        cmd.arg(url);
+        cmd
+    } else if env.var("DISPLAY").is_some() || env.var("WAYLAND_DISPLAY").is_some() {
+        let mut cmd = Command::new("xdg-open");
+        cmd.arg(url);
+        cmd
+    } else {
+        return false;
+    };
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .is_ok()
+}
+
+#[derive(Serialize)]
+struct Row {
+    account_id: String,
+    account_name: String,
+    role_name: String,
+}
+
+/// Every account and role the session's token may use.
+fn rows(choice: StoreChoice, env: &Env, session: &str) -> Result<Vec<Row>> {
+    sso::validate(session, None, None)?;
+    let store = Store::open(choice, env)?;
+    let client = crate::sts::Client;
+    let stored = sso::access_token(env, &store, session, &client, OffsetDateTime::now_utc())?;
+    let portal: &dyn sso::Portal = &client;
+    let token = stored.access_token.expose();
+    let mut rows = Vec::new();
+    for (account_id, account_name) in portal.accounts(&stored.region, token)? {
+        for role_name in portal.roles(&stored.region, token, &account_id)? {
+            rows.push(Row {
+                account_id: account_id.clone(),
+                account_name: account_name.clone(),
+                role_name,
+            });
+        }
+    }
+    Ok(rows)
+}
+
+fn accounts(choice: StoreChoice, env: &Env, session: &str, json: bool) -> Result<()> {
+    let rows = rows(choice, env, session)?;
+    if json {
+        return super::print_json(&rows);
+    }
+    let width = rows
+        .iter()
+        .map(|r| r.account_name.len())
+        .max()
+        .unwrap_or(0)
+        .max(4);
+    let mut text = format!("{:12}  {:width$}  ROLE\n", "ACCOUNT", "NAME");
+    for r in &rows {
+        text.push_str(&format!(
+            "{:12}  {:width$}  {}\n",
+            r.account_id, r.account_name, r.role_name
+        ));
+    }
+    super::print(&text)
+}
+
+/// A profile name from an account's name and a role: letters, digits and
+/// `-_.` kept, anything else a `-`.
+fn profile_name(prefix: &str, account: &str, role: &str) -> String {
+    let clean = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect()
+    };
+    format!("{}{}-{}", clean(prefix), clean(account), clean(role))
+}
+
+fn configure(
+    choice: StoreChoice,
+    env: &Env,
+    session: &str,
+    prefix: &str,
+    region: Option<&str>,
+) -> Result<()> {
+    if let Some(region) = region {
+        crate::names::validate_region(region)?;
+    }
+    let rows = rows(choice, env, session)?;
+    let kind = Store::open(choice, env)?.kind();
+    let mut lines = Vec::new();
+    for r in &rows {
+        let name = if r.account_name.is_empty() {
+            &r.account_id
+        } else {
+            &r.account_name
+        };
+        lines.push((
+            profile_name(prefix, name, &r.role_name),
+            crate::wiring::sso_process_command(session, &r.account_id, &r.role_name, kind)?,
+        ));
+    }
+    let written = super::configure::write_lines(env, &lines, region)?;
+    for profile in &written {
+        eprintln!("[profile {profile}] now runs the Identity Center role of session '{session}'");
+    }
+    if written.is_empty() {
+        eprintln!("Session '{session}' has no account and role to write a profile for.");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profile_names_are_plain() {
+        assert_eq!(
+            profile_name("corp-", "My Account", "Admin"),
+            "corp-My-Account-Admin"
+        );
+        assert_eq!(profile_name("", "prod", "Read/Only"), "prod-Read-Only");
+    }
+}

@@ -1,0 +1,578 @@
+//! IAM Identity Center (SSO) with its tokens in the store, not in the AWS
+//! CLI's plaintext `~/.aws/sso/cache`: the OIDC device flow of `sso login`,
+//! and the credential_process line for a role, which answers from its
+//! cached role credentials, renews the access token with the refresh token
+//! (one renewal for any number of concurrent callers), and otherwise fails
+//! at once: it never opens a browser, never waits, never prompts.
+//!
+//! A session `S` keeps one entry, `#sso-S`: the client registration, the
+//! access token and the refresh token. Role credentials are cached as
+//! `#sso-S#ACCOUNT-ROLE`, like every session, with the 15-minute margin.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use zeroize::Zeroizing;
+
+use crate::context::Env;
+use crate::credentials::Credentials;
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+use crate::store::Store;
+
+/// The version of the stored session document.
+const FORMAT: u32 = 1;
+/// An access token with less than this left is renewed before use.
+const ACCESS_MARGIN: time::Duration = time::Duration::minutes(5);
+/// How a client registration names itself.
+pub const CLIENT_NAME: &str = "awscreds-rs";
+/// The OAuth grant of the device flow.
+pub const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
+/// An `[sso-session S]` section of the config file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SsoSession {
+    pub name: String,
+    pub start_url: String,
+    pub region: String,
+    pub scopes: Vec<String>,
+}
+
+/// A registered OIDC client.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Client {
+    pub id: String,
+    pub secret: Secret,
+    /// Unix seconds.
+    pub expires_at: i64,
+}
+
+/// What StartDeviceAuthorization hands out.
+#[derive(Debug, Clone)]
+pub struct Device {
+    pub device_code: Secret,
+    pub user_code: String,
+    pub verification_uri: String,
+    pub verification_uri_complete: Option<String>,
+    pub expires_in: i64,
+    pub interval: i64,
+}
+
+/// CreateToken's answer.
+#[derive(Debug, Clone)]
+pub struct Issued {
+    pub access_token: Secret,
+    pub expires_in: i64,
+    pub refresh_token: Option<Secret>,
+}
+
+/// Why CreateToken gave no token.
+#[derive(Debug)]
+pub enum TokenError {
+    /// `authorization_pending`: ask again after the interval.
+    Pending,
+    /// `slow_down`: ask again, 5 seconds further apart.
+    SlowDown,
+    /// `expired_token`: the device code (or the refresh token) is spent.
+    Expired,
+    /// Anything else, said in a line.
+    Failed(Error),
+}
+
+/// The grant CreateToken is asked for.
+pub enum Grant<'a> {
+    Device(&'a str),
+    Refresh(&'a str),
+}
+
+/// The OIDC service (sso-oidc).
+pub trait Oidc {
+    fn register_client(&self, region: &str, scopes: &[String]) -> Result<Client>;
+    fn start_device_authorization(
+        &self,
+        region: &str,
+        client: &Client,
+        start_url: &str,
+    ) -> Result<Device>;
+    fn create_token(
+        &self,
+        region: &str,
+        client: &Client,
+        grant: Grant<'_>,
+    ) -> std::result::Result<Issued, TokenError>;
+}
+
+/// The portal (sso).
+pub trait Portal {
+    /// `Ok(None)`: the access token was refused (UnauthorizedException).
+    fn role_credentials(
+        &self,
+        region: &str,
+        access_token: &str,
+        account: &str,
+        role: &str,
+    ) -> Result<Option<Credentials>>;
+    /// Every account, every page: (id, name).
+    fn accounts(&self, region: &str, access_token: &str) -> Result<Vec<(String, String)>>;
+    /// Every role of one account, every page.
+    fn roles(&self, region: &str, access_token: &str, account: &str) -> Result<Vec<String>>;
+    fn logout(&self, region: &str, access_token: &str) -> Result<()>;
+}
+
+/// What the store keeps for a session.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stored {
+    format_version: u32,
+    pub start_url: String,
+    pub region: String,
+    pub client: Client,
+    pub access_token: Secret,
+    /// Unix seconds.
+    pub expires_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<Secret>,
+}
+
+impl Stored {
+    pub fn expires(&self) -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp(self.expires_at).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    }
+}
+
+/// The `[sso-session S]` section of the config file, with what a login
+/// needs; an error that names the missing setting otherwise.
+pub fn session_from(
+    ini: &crate::ini::Ini,
+    path: &std::path::Path,
+    name: &str,
+) -> Result<SsoSession> {
+    let header = format!("sso-session {name}");
+    let section = ini
+        .sections()
+        .into_iter()
+        .rev()
+        .find(|(h, _)| h.split_whitespace().collect::<Vec<_>>().join(" ") == header)
+        .map(|(_, props)| props)
+        .ok_or_else(|| {
+            Error::invalid(
+                format!("there is no [sso-session {name}] in {}", path.display()),
+                format!(
+                    "add it: [sso-session {name}] with sso_start_url = https://YOUR.awsapps.com/start, \
+                     sso_region = REGION and sso_registration_scopes = sso:account:access"
+                ),
+            )
+        })?;
+    let get = |key: &str| {
+        section
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let need = |key: &str| {
+        get(key).ok_or_else(|| {
+            Error::invalid(
+                format!("[sso-session {name}] in {} has no {key}", path.display()),
+                format!("add {key} to it, as `aws configure sso-session` writes it"),
+            )
+        })
+    };
+    Ok(SsoSession {
+        name: name.to_string(),
+        start_url: need("sso_start_url")?,
+        region: need("sso_region")?,
+        scopes: get("sso_registration_scopes")
+            .map(|v| {
+                v.split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default(),
+    })
+}
+
+/// The store entry of session `name`.
+pub fn entry(name: &str) -> String {
+    format!("#sso-{name}")
+}
+
+/// The store entry that caches a role's credentials.
+pub fn role_entry(name: &str, account: &str, role: &str) -> String {
+    format!("#sso-{name}#{account}-{role}")
+}
+
+/// Whether a store entry belongs to session `name` (its tokens or a role).
+pub fn is_entry_of(entry: &str, name: &str) -> bool {
+    let own = self::entry(name);
+    entry == own || entry.starts_with(&format!("{own}#"))
+}
+
+/// A session name, account id and role name as the line and the store
+/// names take them.
+pub fn validate(name: &str, account: Option<&str>, role: Option<&str>) -> Result<()> {
+    let plain = |s: &str, extra: &str| {
+        !s.is_empty()
+            && s.len() <= 64
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || extra.contains(c))
+    };
+    if !plain(name, "-_.") {
+        return Err(Error::Usage(format!(
+            "invalid --sso-session '{}': letters, digits, '-', '_' and '.'",
+            name.escape_default()
+        )));
+    }
+    if let Some(account) = account {
+        if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::Usage(format!(
+                "invalid --account-id '{}': an AWS account id is 12 digits",
+                account.escape_default()
+            )));
+        }
+    }
+    if let Some(role) = role {
+        if !plain(role, "+=,.@_-") {
+            return Err(Error::Usage(format!(
+                "invalid --role-name '{}': letters, digits and +=,.@_-",
+                role.escape_default()
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn login_error(name: &str, what: &str) -> Error {
+    Error::invalid(
+        format!("{what} for IAM Identity Center session '{name}'"),
+        format!("log in on a terminal with: awscreds-rs sso login --session {name}"),
+    )
+}
+
+/// Reads the session's stored tokens.
+pub fn load(store: &Store, name: &str) -> Result<Option<Stored>> {
+    let Some(bytes) = store.load_document(&entry(name))? else {
+        return Ok(None);
+    };
+    let stored: Stored = serde_json::from_slice(&bytes).map_err(|_| Error::Corrupt {
+        name: entry(name),
+        store: store.kind(),
+        detail: "not an Identity Center session that awscreds-rs wrote".into(),
+    })?;
+    if stored.format_version != FORMAT {
+        return Err(Error::Corrupt {
+            name: entry(name),
+            store: store.kind(),
+            detail: format!(
+                "format {} is not one this version reads",
+                stored.format_version
+            ),
+        });
+    }
+    Ok(Some(stored))
+}
+
+fn save(store: &Store, name: &str, stored: &Stored) -> Result<()> {
+    let bytes = Zeroizing::new(serde_json::to_vec(stored).expect("plain data serializes"));
+    store.save_document(&entry(name), &bytes)
+}
+
+/// The device flow of `sso login`: a client registration (the stored one
+/// while it lasts, else a new one with the session's scopes, so that a
+/// refresh token is issued), the device code shown by `show`, CreateToken
+/// polled as the protocol says, and the tokens stored. `sleep` waits the
+/// given seconds (the tests' clock).
+pub fn login(
+    store: &Store,
+    session: &SsoSession,
+    oidc: &dyn Oidc,
+    show: &mut dyn FnMut(&Device),
+    sleep: &mut dyn FnMut(i64),
+    now: OffsetDateTime,
+) -> Result<Stored> {
+    let reusable = load(store, &session.name).ok().flatten().filter(|s| {
+        s.client.expires_at > now.unix_timestamp() + 3600
+            && s.region == session.region
+            && s.start_url == session.start_url
+    });
+    let client = match reusable {
+        Some(stored) => stored.client,
+        None => oidc.register_client(&session.region, &session.scopes)?,
+    };
+    let device = oidc.start_device_authorization(&session.region, &client, &session.start_url)?;
+    show(&device);
+    let issued = poll(oidc, session, &client, &device, sleep)?;
+    let stored = Stored {
+        format_version: FORMAT,
+        start_url: session.start_url.clone(),
+        region: session.region.clone(),
+        client,
+        access_token: issued.access_token,
+        expires_at: OffsetDateTime::now_utc().unix_timestamp() + issued.expires_in,
+        refresh_token: issued.refresh_token,
+    };
+    save(store, &session.name, &stored)?;
+    Ok(stored)
+}
+
+/// CreateToken, asked every `interval` seconds while `authorization_pending`,
+/// 5 seconds further apart after each `slow_down`, until a token, an
+/// `expired_token`, or the device code's own time is up.
+fn poll(
+    oidc: &dyn Oidc,
+    session: &SsoSession,
+    client: &Client,
+    device: &Device,
+    sleep: &mut dyn FnMut(i64),
+) -> Result<Issued> {
+    let mut interval = device.interval.max(1);
+    let mut waited = 0;
+    loop {
+        if waited > device.expires_in {
+            return Err(expired(&session.name));
+        }
+        sleep(interval);
+        waited += interval;
+        match oidc.create_token(
+            &session.region,
+            client,
+            Grant::Device(device.device_code.expose()),
+        ) {
+            Ok(issued) => return Ok(issued),
+            Err(TokenError::Pending) => {}
+            Err(TokenError::SlowDown) => interval += 5,
+            Err(TokenError::Expired) => return Err(expired(&session.name)),
+            Err(TokenError::Failed(e)) => return Err(e),
+        }
+    }
+}
+
+fn expired(name: &str) -> Error {
+    Error::invalid(
+        "the code expired before it was approved in the browser",
+        format!("start again with: awscreds-rs sso login --session {name}"),
+    )
+}
+
+/// The session's access token, renewed with the refresh token when it has
+/// less than 5 minutes left: under the session's lock, reading the store
+/// again once it has it, so that concurrent callers make one renewal.
+/// Without a usable token: the error that names `sso login`.
+pub fn access_token(
+    env: &Env,
+    store: &Store,
+    name: &str,
+    oidc: &dyn Oidc,
+    now: OffsetDateTime,
+) -> Result<Stored> {
+    renewed(env, store, name, oidc, now, None)
+}
+
+/// [`access_token`], or with `refused` (an access token the portal
+/// refused before its time, revoked or expired there) a new one unless
+/// another process has replaced it meanwhile.
+fn renewed(
+    env: &Env,
+    store: &Store,
+    name: &str,
+    oidc: &dyn Oidc,
+    now: OffsetDateTime,
+    refused: Option<&str>,
+) -> Result<Stored> {
+    let usable = |s: &Stored, now: OffsetDateTime| {
+        s.expires() - now > ACCESS_MARGIN && Some(s.access_token.expose()) != refused
+    };
+    let Some(stored) = load(store, name)? else {
+        return Err(login_error(name, "no login is stored"));
+    };
+    if usable(&stored, now) {
+        return Ok(stored);
+    }
+    let _lock = crate::paths::lock_entry(env, &entry(name), "renewing")?;
+    let Some(mut stored) = load(store, name)? else {
+        return Err(login_error(name, "no login is stored"));
+    };
+    let now = OffsetDateTime::now_utc();
+    if usable(&stored, now) {
+        return Ok(stored);
+    }
+    let Some(refresh) = stored.refresh_token.clone() else {
+        return Err(login_error(
+            name,
+            "the login has expired and holds no refresh token (is sso_registration_scopes set?)",
+        ));
+    };
+    if stored.client.expires_at <= now.unix_timestamp() {
+        return Err(login_error(name, "the client registration has expired"));
+    }
+    match oidc.create_token(&stored.region, &stored.client, Grant::Refresh(refresh.expose())) {
+        Ok(issued) => {
+            stored.access_token = issued.access_token;
+            stored.expires_at = now.unix_timestamp() + issued.expires_in;
+            if issued.refresh_token.is_some() {
+                stored.refresh_token = issued.refresh_token;
+            }
+            save(store, name, &stored)?;
+            Ok(stored)
+        }
+        Err(TokenError::Failed(e)) => Err(e.context(format!(
+            "renewing the login of Identity Center session '{name}' (awscreds-rs sso login --session {name} starts a new one)"
+        ))),
+        Err(_) => Err(login_error(name, "the refresh token was refused")),
+    }
+}
+
+/// The credential_process line for a role: its cached credentials while
+/// fresh, else GetRoleCredentials with the session's access token, cached.
+#[allow(clippy::too_many_arguments)]
+pub fn role_credentials(
+    env: &Env,
+    store: &Store,
+    name: &str,
+    account: &str,
+    role: &str,
+    oidc: &dyn Oidc,
+    portal: &dyn Portal,
+    now: OffsetDateTime,
+) -> Result<Credentials> {
+    let cache = role_entry(name, account, role);
+    if let Ok(Some(creds)) = store.load(&cache) {
+        if crate::session::fresh(&creds, now) {
+            return Ok(creds);
+        }
+    }
+    let _lock = crate::paths::lock_entry(env, &cache, "refreshing")?;
+    if let Ok(Some(creds)) = store.load(&cache) {
+        if crate::session::fresh(&creds, OffsetDateTime::now_utc()) {
+            return Ok(creds);
+        }
+    }
+    let stored = access_token(env, store, name, oidc, now)?;
+    let token = stored.access_token.expose();
+    let creds = match portal.role_credentials(&stored.region, token, account, role)? {
+        Some(creds) => creds,
+        // Refused before its time (revoked, or expired at Identity Center):
+        // renewed once with the refresh token, then asked again.
+        None => {
+            let stored = renewed(env, store, name, oidc, now, Some(token))?;
+            portal
+                .role_credentials(&stored.region, stored.access_token.expose(), account, role)?
+                .ok_or_else(|| {
+                    login_error(name, "Identity Center refused the renewed access token")
+                })?
+        }
+    };
+    store.save(&cache, &creds)?;
+    Ok(creds)
+}
+
+/// `sso logout`: Logout with the access token when there is one, and every
+/// entry of the session dropped. Returns how many entries went.
+pub fn logout(store: &Store, name: &str, portal: &dyn Portal) -> Result<usize> {
+    if let Ok(Some(stored)) = load(store, name) {
+        // The tokens go from the store whatever AWS answers.
+        let _ = portal.logout(&stored.region, stored.access_token.expose());
+    }
+    let mut dropped = 0;
+    for entry in store.names()? {
+        if is_entry_of(&entry, name) {
+            store.remove(&entry)?;
+            dropped += 1;
+        }
+    }
+    Ok(dropped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_keep_sessions_apart() {
+        assert!(is_entry_of("#sso-corp", "corp"));
+        assert!(is_entry_of("#sso-corp#111111111111-Admin", "corp"));
+        assert!(!is_entry_of("#sso-corp2", "corp"));
+        assert!(!is_entry_of("#sso-corp2#1-A", "corp"));
+        assert!(crate::session::is_cache_entry(&entry("corp")));
+    }
+
+    /// CreateToken answers pending, slow_down, pending, then a token: the
+    /// waits are the interval, then 5 seconds more from slow_down on.
+    #[test]
+    fn the_device_flow_polls_as_the_protocol_says() {
+        use std::cell::RefCell;
+        struct Fake(RefCell<Vec<std::result::Result<Issued, TokenError>>>);
+        impl Oidc for Fake {
+            fn register_client(&self, _: &str, scopes: &[String]) -> Result<Client> {
+                assert_eq!(scopes, ["sso:account:access"]);
+                Ok(Client {
+                    id: "c".into(),
+                    secret: Secret::new("s".into()),
+                    expires_at: i64::MAX / 2,
+                })
+            }
+            fn start_device_authorization(&self, _: &str, _: &Client, _: &str) -> Result<Device> {
+                Ok(Device {
+                    device_code: Secret::new("d".into()),
+                    user_code: "AB-CD".into(),
+                    verification_uri: "https://x".into(),
+                    verification_uri_complete: None,
+                    expires_in: 600,
+                    interval: 2,
+                })
+            }
+            fn create_token(
+                &self,
+                _: &str,
+                _: &Client,
+                _: Grant<'_>,
+            ) -> std::result::Result<Issued, TokenError> {
+                self.0.borrow_mut().remove(0)
+            }
+        }
+        let issued = Issued {
+            access_token: Secret::new("a".into()),
+            expires_in: 3600,
+            refresh_token: Some(Secret::new("r".into())),
+        };
+        let fake = Fake(RefCell::new(vec![
+            Err(TokenError::Pending),
+            Err(TokenError::SlowDown),
+            Err(TokenError::Pending),
+            Ok(issued),
+        ]));
+        let session = SsoSession {
+            name: "corp".into(),
+            start_url: "https://example.awsapps.com/start".into(),
+            region: "eu-west-1".into(),
+            scopes: vec!["sso:account:access".into()],
+        };
+        let client = fake.register_client("eu-west-1", &session.scopes).unwrap();
+        let device = fake
+            .start_device_authorization("eu-west-1", &client, &session.start_url)
+            .unwrap();
+        let mut waits = Vec::new();
+        let got = poll(&fake, &session, &client, &device, &mut |secs| {
+            waits.push(secs)
+        });
+        assert_eq!(got.unwrap().access_token.expose(), "a");
+        assert_eq!(waits, [2, 2, 7, 7]);
+
+        let expired = Fake(RefCell::new(vec![
+            Err(TokenError::Pending),
+            Err(TokenError::Expired),
+        ]));
+        let e = poll(&expired, &session, &client, &device, &mut |_| {}).unwrap_err();
+        assert!(e.to_string().contains("sso login --session corp"), "{e}");
+    }
+
+    #[test]
+    fn names_are_checked() {
+        assert!(validate("corp", Some("111111111111"), Some("Admin")).is_ok());
+        assert!(validate("corp", Some("11111111111"), None).is_err());
+        assert!(validate("co rp", None, None).is_err());
+        assert!(validate("corp", None, Some("a/b")).is_err());
+    }
+}
