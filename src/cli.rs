@@ -136,15 +136,26 @@ pub enum Command {
     /// Point a profile of the AWS config file at a stored NAME
     #[command(after_help = "Examples:\n  \
             awscreds-rs configure --profile my-app --username helen --region us-west-2\n  \
-            awscreds-rs configure --profile prod --username helen --role-arn arn:aws:iam::123456789012:role/deploy")]
+            awscreds-rs configure --profile prod --username helen --role-arn arn:aws:iam::123456789012:role/deploy\n  \
+            awscreds-rs configure --profile dev --sso-session corp --account-id 111111111111 --role-name Admin")]
     #[command(display_order = 8)]
+    #[command(group(clap::ArgGroup::new("source").required(true).args(["username", "sso_session"])))]
     Configure {
         /// The profile to add or update (`default` for [default])
         #[arg(long)]
         profile: String,
         /// The stored NAME its credential_process line asks for
         #[arg(long, value_name = "NAME")]
-        username: String,
+        username: Option<String>,
+        /// Instead of a NAME: the IAM Identity Center session whose role the line serves
+        #[arg(long, value_name = "S", requires_all = ["account_id", "role_name"], conflicts_with_all = ["role_arn", "mfa_command", "duration"])]
+        sso_session: Option<String>,
+        /// The account of the Identity Center role
+        #[arg(long, value_name = "ID", requires = "sso_session")]
+        account_id: Option<String>,
+        /// The Identity Center role (permission set) name
+        #[arg(long, value_name = "R", requires = "sso_session")]
+        role_name: Option<String>,
         /// Also set the profile's region
         #[arg(long)]
         region: Option<String>,

@@ -292,6 +292,40 @@ fn login_keeps_the_tokens_in_the_store_and_the_role_line_serves_every_sdk() {
         1,
         "the others were cache hits"
     );
+
+    // configure writes one such line; the AWS CLI resolves it.
+    w.run(&[
+        "configure",
+        "--profile",
+        "solo",
+        "--sso-session",
+        "corp",
+        "--account-id",
+        "111111111102",
+        "--role-name",
+        "ReadOnly",
+    ])
+    .ok()
+    .stderr_has(&["[profile solo] now runs"]);
+    let mut aws = w.command(client(".venv/bin/aws"));
+    aws.args(["configure", "list", "--profile", "solo"]);
+    let listed = Run::new(aws).ok();
+    assert!(listed.stdout.contains("custom-process"), "{listed:?}");
+    assert_eq!(w.center.calls("GetRoleCredentials"), 2);
+    // Reached through AWS_ENDPOINT_URL alone, as the SDKs reach a service.
+    let mut generic = w.t.command(bin());
+    generic
+        .args([
+            "--sso-session",
+            "corp",
+            "--account-id",
+            "111111111101",
+            "--role-name",
+            "ReadOnly",
+        ])
+        .env("AWS_ENDPOINT_URL", &w.center.endpoint);
+    assert!(Run::new(generic).ok().stdout.contains("\"SessionToken\""));
+    assert_eq!(w.center.calls("GetRoleCredentials"), 3);
     w.no_secret_in_any_file();
 
     // Logged out: the line fails at once, names the fix, opens nothing.

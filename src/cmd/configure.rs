@@ -105,6 +105,43 @@ pub fn run(
     Ok(())
 }
 
+/// `configure --profile P --sso-session S --account-id ID --role-name R`:
+/// the line for an IAM Identity Center role. No `sso_*` key goes into the
+/// profile: the SDKs would take those before the credential_process.
+pub fn run_sso(
+    choice: StoreChoice,
+    profile: &str,
+    session: &str,
+    account: &str,
+    role: &str,
+    region: Option<&str>,
+) -> Result<()> {
+    validate_profile_name(profile)?;
+    crate::sso::validate(session, Some(account), Some(role))?;
+    if let Some(region) = region {
+        crate::names::validate_region(region)?;
+    }
+    let env = Env::process();
+    let kind = match Store::open(choice, &env) {
+        Ok(store) => {
+            if crate::sso::load(&store, session).ok().flatten().is_none() {
+                eprintln!(
+                    "Note: no login of Identity Center session '{session}' is stored in {} yet; \
+                     log in with: awscreds-rs sso login --session {session}",
+                    store.label()
+                );
+            }
+            store.kind()
+        }
+        Err(_) => choice.kind().unwrap_or_else(StoreKind::platform_default),
+    };
+    let command = crate::wiring::sso_process_command(session, account, role, kind)?;
+    for written in write_lines(&env, &[(profile.to_string(), command.clone())], region)? {
+        eprintln!("[{}] now runs {command}", config_header(&written));
+    }
+    Ok(())
+}
+
 /// After `move`: points the lines that read `names` from the store `from`
 /// at the store `to`, through the same checked, backed-up edit as
 /// `configure`. `default` is the store a line without `--store` reads here.

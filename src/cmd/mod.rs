@@ -74,6 +74,22 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::List { json }) => list::run(cli.store, json),
         Some(Command::Configure {
             profile,
+            username: None,
+            sso_session: Some(session),
+            account_id,
+            role_name,
+            region,
+            ..
+        }) => configure::run_sso(
+            cli.store,
+            &profile,
+            &session,
+            account_id.as_deref().unwrap_or_default(),
+            role_name.as_deref().unwrap_or_default(),
+            region.as_deref(),
+        ),
+        Some(Command::Configure {
+            profile,
             username,
             region,
             role_arn,
@@ -81,6 +97,7 @@ pub fn run(cli: Cli) -> Result<()> {
             role_session_name,
             duration,
             mfa_command,
+            ..
         }) => {
             let options = session_options(
                 role_arn,
@@ -89,6 +106,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 duration.as_deref(),
                 mfa_command,
             )?;
+            let username = username.unwrap_or_default();
             configure::run(cli.store, &profile, &username, region.as_deref(), &options)
         }
         Some(Command::Import(args)) => import::run(cli.store, &args),
