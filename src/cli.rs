@@ -178,7 +178,7 @@ pub enum Command {
 
     /// Move plaintext keys from the credentials file into the keychain
     #[command(
-        after_help = "Examples:\n  awscreds-rs import --profile my-app\n  awscreds-rs import --all"
+        after_help = "Examples:\n  awscreds-rs import --profile my-app\n  awscreds-rs import --all\n  awscreds-rs import --sso --session corp"
     )]
     #[command(display_order = 6)]
     Import(ImportArgs),
@@ -501,7 +501,7 @@ pub struct MoveArgs {
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// The profile whose keys move (its section in the credentials file)
-    #[arg(long, required_unless_present = "all", conflicts_with = "all")]
+    #[arg(long, required_unless_present_any = ["all", "sso"], conflicts_with_all = ["all", "sso"])]
     pub profile: Option<String>,
 
     /// The NAME to store them under (default: the profile's name)
@@ -509,8 +509,16 @@ pub struct ImportArgs {
     pub username: Option<String>,
 
     /// Every profile of the credentials file that holds keys, each under its own name
-    #[arg(long)]
+    #[arg(long, conflicts_with = "sso")]
     pub all: bool,
+
+    /// Move the AWS CLI's Identity Center tokens (~/.aws/sso/cache) into the store, and point the sessions' profiles at awscreds-rs
+    #[arg(long, conflicts_with = "username")]
+    pub sso: bool,
+
+    /// With --sso: only this [sso-session S] (default: every one)
+    #[arg(long, value_name = "S", requires = "sso")]
+    pub session: Option<String>,
 }
 
 #[derive(Debug, Args)]

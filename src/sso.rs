@@ -135,6 +135,26 @@ pub struct Stored {
 }
 
 impl Stored {
+    /// A session's tokens from elsewhere (the AWS CLI's cache).
+    pub fn new(
+        start_url: String,
+        region: String,
+        client: Client,
+        access_token: Secret,
+        expires_at: i64,
+        refresh_token: Option<Secret>,
+    ) -> Stored {
+        Stored {
+            format_version: FORMAT,
+            start_url,
+            region,
+            client,
+            access_token,
+            expires_at,
+            refresh_token,
+        }
+    }
+
     pub fn expires(&self) -> OffsetDateTime {
         OffsetDateTime::from_unix_timestamp(self.expires_at).unwrap_or(OffsetDateTime::UNIX_EPOCH)
     }
@@ -274,7 +294,8 @@ pub fn load(store: &Store, name: &str) -> Result<Option<Stored>> {
     Ok(Some(stored))
 }
 
-fn save(store: &Store, name: &str, stored: &Stored) -> Result<()> {
+/// Stores a session's tokens (read back and compared where that asks nothing).
+pub fn save(store: &Store, name: &str, stored: &Stored) -> Result<()> {
     let bytes = Zeroizing::new(serde_json::to_vec(stored).expect("plain data serializes"));
     store.save_document(&entry(name), &bytes)
 }

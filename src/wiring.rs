@@ -125,6 +125,32 @@ pub fn parse(command: &str) -> Option<Line> {
     })
 }
 
+/// An awscreds-rs line for an IAM Identity Center role, read back:
+/// (session, account, role, the `--store` as written).
+pub fn parse_sso(command: &str) -> Option<(String, String, String, Option<String>)> {
+    let words = crate::shellwords::split(command).ok()?;
+    let file = words.first()?.rsplit(['/', '\\']).next()?.to_string();
+    if !(file == "awscreds-rs" || file == "awscreds-rs.exe") {
+        return None;
+    }
+    let value = |flag: &str| {
+        let joined = format!("{flag}=");
+        words.iter().enumerate().find_map(|(i, w)| {
+            if w == flag {
+                words.get(i + 1).cloned()
+            } else {
+                w.strip_prefix(&joined).map(String::from)
+            }
+        })
+    };
+    Some((
+        value("--sso-session")?,
+        value("--account-id")?,
+        value("--role-name")?,
+        value("--store"),
+    ))
+}
+
 fn quote(word: &str) -> String {
     let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+,:@%=".contains(c);
     if !word.is_empty() && word.chars().all(plain) {

@@ -195,7 +195,9 @@ impl World {
                 "{secret}"
             );
         }
-        assert!(!self.t.home.join(".aws/sso/cache").exists());
+        let cache = self.t.home.join(".aws/sso/cache");
+        let left = std::fs::read_dir(&cache).map_or(0, |d| d.count());
+        assert_eq!(left, 0, "a file in {}", cache.display());
     }
 }
 
@@ -434,5 +436,133 @@ fn twenty_callers_on_an_expired_access_token_make_one_renewal() {
     // expired at Identity Center), the second answered; the other 19 read
     // the cache.
     assert_eq!(w.center.calls("GetRoleCredentials"), 2);
+    w.no_secret_in_any_file();
+}
+
+#[test]
+fn import_moves_the_aws_clis_plaintext_cache_and_doctor_sees_each_step() {
+    let w = world();
+    w.t.write_config(&format!(
+        "{SESSION_CONFIG}\n# my team's role\n[profile legacy]\nsso_session = corp\n\
+         sso_account_id = 111111111101\nsso_role_name = Admin\nregion = eu-west-1\n\n\
+         [profile lost]\nsso_session = ghost\nsso_account_id = 111111111101\nsso_role_name = Admin\n"
+    ));
+    // A token as the AWS CLI caches it, from boto3's own sso-oidc client.
+    let cache = w.t.home.join(".aws/sso/cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    let file = cache.join("0123456789abcdef0123456789abcdef01234567.json");
+    let mut cmd = w.command(client(".venv/bin/python"));
+    cmd.arg(project_dir().join("tests/py/sso_boto3.py"))
+        .args([&w.center.endpoint, "--cache"])
+        .arg(&file)
+        .arg("https://example.awsapps.com/start");
+    Run::new(cmd).ok();
+    let token = serde_json::from_str::<Value>(&std::fs::read_to_string(&file).unwrap()).unwrap()
+        ["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let doctor = |profile: &str| w.run(&["doctor", "--profile", profile, "--json"]).output();
+    let before = doctor("legacy");
+    assert_eq!(before.finding("sso.plaintext-cache")["status"], "warning");
+    assert_eq!(
+        before.finding("sso.plaintext-cache")["fix"],
+        "move them into the store: awscreds-rs import --sso"
+    );
+    let lost = before.finding("sso.session-defined");
+    assert_eq!(lost["status"], "error", "{lost}");
+    assert!(
+        lost["message"]
+            .as_str()
+            .unwrap()
+            .contains("'lost' names sso_session ghost"),
+        "{lost}"
+    );
+
+    // Killed after the store has the token: the plaintext and the profile
+    // are as they were, and a second run finishes.
+    let config_before = std::fs::read_to_string(w.t.config_path()).unwrap();
+    let mut stopped = w.command(faults_bin());
+    stopped
+        .args(["import", "--sso", "--session", "corp"])
+        .env("AWSCREDS_TEST_STOP_AFTER", "sso-stored");
+    assert_eq!(Run::new(stopped).output().code, 99);
+    assert!(file.exists());
+    assert_eq!(
+        std::fs::read_to_string(w.t.config_path()).unwrap(),
+        config_before
+    );
+
+    w.run(&["import", "--sso", "--session", "corp"])
+        .ok()
+        .stderr_has(&[
+            "Stored the login of session 'corp'",
+            "'legacy'",
+            "Removed the plaintext cache",
+        ]);
+    assert!(!file.exists(), "the plaintext cache is gone");
+    let config = std::fs::read_to_string(w.t.config_path()).unwrap();
+    let legacy = config
+        .split("[profile legacy]")
+        .nth(1)
+        .unwrap()
+        .split("[profile lost]")
+        .next()
+        .unwrap();
+    assert!(
+        legacy.contains("--sso-session corp --account-id 111111111101 --role-name Admin"),
+        "{config}"
+    );
+    assert!(
+        !legacy.contains("sso_session") && legacy.contains("region = eu-west-1"),
+        "{config}"
+    );
+    assert!(
+        config.contains("# my team's role"),
+        "every other byte kept: {config}"
+    );
+    assert!(
+        config.contains("[profile lost]\nsso_session = ghost"),
+        "{config}"
+    );
+
+    // boto3 reads the role through the line with the imported token.
+    let python = client(".venv/bin/python");
+    let seen = w.probe(
+        &python,
+        &[
+            project_dir().join("tests/py/probe.py").to_str().unwrap(),
+            "legacy",
+        ],
+    );
+    assert!(
+        seen["AccessKeyId"].as_str().unwrap().starts_with("ASIA"),
+        "{seen}"
+    );
+    assert_eq!(seen["Method"], "custom-process");
+    assert_eq!(w.center.calls("GetRoleCredentials"), 1);
+    assert_eq!(
+        w.t.files_containing(&token),
+        Vec::<std::path::PathBuf>::new()
+    );
+
+    let after = doctor("legacy");
+    let login = after.finding("sso.login");
+    assert_eq!(login["status"], "ok", "{login}");
+    assert!(
+        login["message"]
+            .as_str()
+            .unwrap()
+            .contains("used by legacy"),
+        "{login}"
+    );
+    assert!(
+        login["message"].as_str().unwrap().contains("refresh token"),
+        "{login}"
+    );
+    assert!(!after.stdout.contains("sso.plaintext-cache"), "{after:?}");
+    w.run(&["sso", "logout", "--session", "corp"]).ok();
+    assert_eq!(doctor("legacy").finding("sso.login")["status"], "warning");
     w.no_secret_in_any_file();
 }

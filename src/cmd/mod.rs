@@ -16,6 +16,7 @@ mod doctor;
 mod exec;
 mod hook;
 mod import;
+mod import_sso;
 mod init;
 mod line;
 mod list;
@@ -108,6 +109,9 @@ pub fn run(cli: Cli) -> Result<()> {
             )?;
             let username = username.unwrap_or_default();
             configure::run(cli.store, &profile, &username, region.as_deref(), &options)
+        }
+        Some(Command::Import(args)) if args.sso => {
+            import_sso::run(cli.store, args.session.as_deref())
         }
         Some(Command::Import(args)) => import::run(cli.store, &args),
         Some(Command::Init { shell }) => init::run(shell),

@@ -21,6 +21,7 @@ mod online;
 mod process;
 mod profile;
 mod shell;
+mod sso;
 mod store;
 
 pub use online::check_online;
@@ -112,6 +113,7 @@ pub fn run(ctx: &Context) -> Vec<Finding> {
     let all = profiles::collect(&config, &credentials);
     let selected = environment::check_environment(&mut r, ctx, &all);
     profile::check_profile(&mut r, ctx, &all, &selected);
+    sso::check_sso(&mut r, ctx, &config, &all);
     store::check_store(&mut r, ctx);
     shell::check_shell(&mut r, ctx);
     r.0

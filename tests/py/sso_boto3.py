@@ -4,6 +4,10 @@ page of the accounts and roles, role credentials, and the errors as boto3
 parses them. Prints what it saw as JSON; an exception fails it.
 
 Usage: sso_boto3.py ENDPOINT
+       sso_boto3.py ENDPOINT --cache FILE START_URL
+The second form logs in with boto3's client and writes the token the way
+the AWS CLI caches it (~/.aws/sso/cache/*.json, botocore's keys), for
+`awscreds-rs import --sso` to move.
 """
 import json
 import sys
@@ -23,6 +27,28 @@ def control(path, body):
                                      headers={"Content-Type": "application/json"})
     urllib.request.urlopen(request).read()
 
+
+if len(sys.argv) > 2 and sys.argv[2] == "--cache":
+    import datetime
+    client = oidc.register_client(clientName="botocore-client-corp", clientType="public",
+                                  scopes=["sso:account:access"])
+    device = oidc.start_device_authorization(clientId=client["clientId"],
+                                             clientSecret=client["clientSecret"],
+                                             startUrl=sys.argv[4])
+    control("/test/approve", {"userCode": device["userCode"]})
+    token = oidc.create_token(clientId=client["clientId"], clientSecret=client["clientSecret"],
+                              grantType="urn:ietf:params:oauth:grant-type:device_code",
+                              deviceCode=device["deviceCode"])
+    def iso(seconds):
+        at = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=seconds)
+        return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with open(sys.argv[3], "w") as f:
+        json.dump({"startUrl": sys.argv[4], "region": "eu-west-1",
+                   "accessToken": token["accessToken"], "expiresAt": iso(token["expiresIn"]),
+                   "clientId": client["clientId"], "clientSecret": client["clientSecret"],
+                   "registrationExpiresAt": iso(90 * 86400),
+                   "refreshToken": token["refreshToken"]}, f)
+    sys.exit(0)
 
 client = oidc.register_client(clientName="probe", clientType="public",
                               scopes=["sso:account:access"])

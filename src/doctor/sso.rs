@@ -1,0 +1,143 @@
+//! IAM Identity Center: each session that awscreds-rs lines use (a login
+//! stored, its expiry, whether it renews itself), profiles whose
+//! `sso_session` names no `[sso-session]`, and the AWS CLI's plaintext
+//! token cache that `import --sso` would move.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Context, Report};
+use crate::credentials::format_expiration;
+use crate::ini::Ini;
+use crate::profiles::Profile;
+use crate::store::{Store, StoreChoice};
+
+pub(super) fn check_sso(
+    r: &mut Report,
+    ctx: &Context,
+    config: &Ini,
+    all: &BTreeMap<String, Profile>,
+) {
+    let defined: BTreeSet<String> = config
+        .section_names()
+        .iter()
+        .filter_map(|h| h.strip_prefix("sso-session"))
+        .map(|rest| rest.trim().to_string())
+        .collect();
+    for (name, profile) in all {
+        if let Some(session) = profile.get(crate::awsfiles::key::SSO_SESSION) {
+            if !defined.contains(session) {
+                r.error(
+                    "sso.session-defined",
+                    format!("profile '{name}' names sso_session {session}, and there is no [sso-session {session}]"),
+                    format!(
+                        "add [sso-session {session}] with sso_start_url and sso_region to {}, or fix the profile",
+                        ctx.files.config.display()
+                    ),
+                );
+            }
+        }
+    }
+    // The sessions awscreds-rs lines use, with their profiles and store.
+    let mut users: BTreeMap<(String, Option<String>), Vec<String>> = BTreeMap::new();
+    for (name, profile) in all {
+        if let Some((session, _, _, store)) = profile
+            .get(crate::awsfiles::key::CREDENTIAL_PROCESS)
+            .and_then(crate::wiring::parse_sso)
+        {
+            users
+                .entry((session, store))
+                .or_default()
+                .push(name.clone());
+        }
+    }
+    for ((session, line_store), profiles) in &users {
+        let choice = line_store
+            .as_deref()
+            .and_then(StoreChoice::from_id)
+            .unwrap_or(ctx.store);
+        let used = format!("used by {}", profiles.join(", "));
+        let store = match Store::open(choice, &ctx.os) {
+            Ok(store) => store,
+            Err(e) => {
+                r.error(
+                    "sso.login",
+                    format!("Identity Center session '{session}' ({used}): {e}"),
+                    "see the store check",
+                );
+                continue;
+            }
+        };
+        if !store.reads_without_asking() {
+            r.warn(
+                "sso.login",
+                format!(
+                    "Identity Center session '{session}' ({used}) is in {}, which is locked",
+                    store.label()
+                ),
+                "awscreds-rs unlock",
+            );
+            continue;
+        }
+        match crate::sso::load(&store, session) {
+            Ok(None) => r.warn(
+                "sso.login",
+                format!("no login of Identity Center session '{session}' is stored ({used}): their lines fail"),
+                format!("awscreds-rs sso login --session {session}"),
+            ),
+            Ok(Some(stored)) => {
+                let expires = stored.expires();
+                let renews = stored.refresh_token.is_some();
+                if expires <= ctx.now && !renews {
+                    r.warn(
+                        "sso.login",
+                        format!(
+                            "the login of Identity Center session '{session}' ({used}) expired at {} and holds no refresh token",
+                            format_expiration(expires)
+                        ),
+                        format!("awscreds-rs sso login --session {session} (with sso_registration_scopes = sso:account:access it renews itself)"),
+                    );
+                } else {
+                    r.ok(
+                        "sso.login",
+                        format!(
+                            "Identity Center session '{session}' ({used}): access token until {}{}",
+                            format_expiration(expires),
+                            if renews { ", renewed with its refresh token" } else { ", no refresh token" }
+                        ),
+                    );
+                }
+            }
+            Err(e) => r.error("sso.login", e.to_string(), format!("awscreds-rs sso login --session {session}")),
+        }
+    }
+    check_plaintext_cache(r, ctx);
+}
+
+/// The AWS CLI's token cache: each file there holds an access token (and
+/// often a refresh token) in plaintext.
+fn check_plaintext_cache(r: &mut Report, ctx: &Context) {
+    let Ok(home) = crate::paths::home_dir(&ctx.os) else {
+        return;
+    };
+    let dir = home.join(".aws/sso/cache");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    let plaintext: Vec<String> = entries
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+        .filter(|e| std::fs::read_to_string(e.path()).is_ok_and(|t| t.contains("\"accessToken\"")))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    if !plaintext.is_empty() {
+        r.warn(
+            "sso.plaintext-cache",
+            format!(
+                "{} holds Identity Center tokens in plaintext ({}), readable by anything that runs as you",
+                dir.display(),
+                plaintext.join(", ")
+            ),
+            "move them into the store: awscreds-rs import --sso",
+        );
+    }
+}
