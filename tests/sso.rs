@@ -394,6 +394,13 @@ fn twenty_callers_on_an_expired_access_token_make_one_renewal() {
     };
     assert!(out.0.success(), "{}", out.1);
     assert!(w.browser_calls().is_empty(), "--no-browser opened one");
+    // A second login reuses the stored client registration.
+    w.run(&["sso", "login", "--session", "corp"]).ok();
+    assert_eq!(
+        w.center.calls("RegisterClient"),
+        1,
+        "the registration is kept until it expires"
+    );
 
     // The access token expires at Identity Center (as a revoked one
     // does): the line learns it from the portal's refusal.
@@ -565,4 +572,48 @@ fn import_moves_the_aws_clis_plaintext_cache_and_doctor_sees_each_step() {
     w.run(&["sso", "logout", "--session", "corp"]).ok();
     assert_eq!(doctor("legacy").finding("sso.login")["status"], "warning");
     w.no_secret_in_any_file();
+}
+
+/// aws-config's own profile provider runs the role's line (through `sh -c`)
+/// and reads the role credentials. The line carries the test's variables
+/// itself (`env ...`): aws-config starts the process with this process's
+/// environment, which the other tests share.
+#[tokio::test(flavor = "current_thread")]
+async fn aws_config_reads_the_role_line() {
+    use aws_config::profile::ProfileFileCredentialsProvider;
+    use aws_credential_types::provider::ProvideCredentials;
+    let w = world();
+    w.run(&["sso", "login", "--session", "corp"]).ok();
+    let mut vars = String::new();
+    for (key, value) in w.command("true").get_envs() {
+        if let (Some(key), Some(value)) = (key.to_str(), value.and_then(|v| v.to_str())) {
+            vars.push_str(&format!(
+                "{key}={} ",
+                awscreds_rs::shellwords::quote_sh(value)
+            ));
+        }
+    }
+    let config = w.t.root().join("rust-sdk-config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile rust]\ncredential_process = env -i {vars}{} --sso-session corp --account-id 111111111100 --role-name Admin\n",
+            bin()
+        ),
+    )
+    .unwrap();
+    let files = aws_runtime::env_config::file::EnvConfigFiles::builder()
+        .with_file(
+            aws_runtime::env_config::file::EnvConfigFileKind::Config,
+            &config,
+        )
+        .build();
+    let provider = ProfileFileCredentialsProvider::builder()
+        .profile_files(files)
+        .profile_name("rust")
+        .build();
+    let creds = provider.provide_credentials().await.unwrap();
+    assert!(creds.access_key_id().starts_with("ASIA"));
+    assert!(creds.session_token().is_some() && creds.expiry().is_some());
+    assert_eq!(w.center.calls("GetRoleCredentials"), 1);
 }
