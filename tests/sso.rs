@@ -555,6 +555,15 @@ fn import_moves_the_aws_clis_plaintext_cache_and_doctor_sees_each_step() {
     );
 
     let after = doctor("legacy");
+    assert_eq!(
+        w.center.calls("GetRoleCredentials"),
+        1,
+        "doctor ran no line offline"
+    );
+    assert!(after.finding("credential_process.run")["message"]
+        .as_str()
+        .unwrap()
+        .contains("not run"));
     let login = after.finding("sso.login");
     assert_eq!(login["status"], "ok", "{login}");
     assert!(

@@ -115,6 +115,15 @@ pub(super) fn check_process(
             );
         }
     }
+    // An Identity Center role's line may call the portal: offline, its
+    // session is what sso.login checks.
+    if crate::wiring::parse_sso(command).is_some() && !ctx.online {
+        return r.ok(
+            "credential_process.run",
+            "not run: the line may call IAM Identity Center, and doctor calls AWS only \
+             with --online (see the sso.login check)",
+        );
+    }
     run_process(r, &words, ctx.now);
 }
 
