@@ -387,7 +387,13 @@ pub enum Command {
     Serve(ServeArgs),
 
     /// IAM Identity Center: log in with the device flow, keeping the tokens in the keychain; list and configure its roles
-    #[command(display_order = 14, subcommand)]
+    #[command(
+        display_order = 14,
+        subcommand,
+        after_help = "Examples:\n  awscreds-rs sso login --session corp\n  \
+            awscreds-rs sso configure --session corp --prefix corp-\n  \
+            awscreds-rs sso logout --session corp"
+    )]
     Sso(SsoCommand),
 }
 
