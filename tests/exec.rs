@@ -222,6 +222,12 @@ fn request(port: u16, method: &str, path: &str, host: &str, token: Option<&str>)
     (status, body)
 }
 
+/// The token with its last digit changed (never the token itself).
+fn wrong_token(token: &str) -> String {
+    let last = if token.ends_with('0') { '1' } else { '0' };
+    format!("{}{last}", &token[..token.len() - 1])
+}
+
 fn closed(port: u16) -> bool {
     TcpStream::connect(("127.0.0.1", port)).is_err()
 }
@@ -384,7 +390,7 @@ fn the_endpoint_serves_every_sdk_and_refuses_the_rest() {
 
     // The refusals, none with a credential in it.
     let host = s.host();
-    let wrong = format!("{}0", &s.token[..63]);
+    let wrong = wrong_token(&s.token);
     let foreign = format!("evil.example:{}", s.port);
     let other_port = format!("127.0.0.1:{}", s.port + 1);
     let cases: [(&str, &str, &str, Option<&str>, u16); 8] = [
@@ -661,7 +667,7 @@ mod everywhere {
         assert_eq!(v["Expiration"], expiration.as_str());
         let host = s.host();
         assert_eq!(request(s.port, "GET", "/credentials", &host, None).0, 401);
-        let wrong = format!("{}0", &s.token[..63]);
+        let wrong = wrong_token(&s.token);
         assert_eq!(
             request(s.port, "GET", "/credentials", &host, Some(&wrong)).0,
             403
