@@ -73,7 +73,12 @@ impl Source {
                 role_arn: Some(role_arn),
                 ..
             } => format!("awscreds-rs {name} as role {role_arn}"),
-            Source::Process { command } => format!("credential_process {command}"),
+            Source::Process { command } => match crate::wiring::parse_sso(command) {
+                Some((session, account, role, _)) => format!(
+                    "awscreds-rs Identity Center role {role} in {account} (session {session})"
+                ),
+                None => format!("credential_process {command}"),
+            },
             Source::StaticKeys {
                 in_credentials_file: true,
             } => "static keys in the credentials file".into(),

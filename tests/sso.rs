@@ -260,6 +260,11 @@ fn login_keeps_the_tokens_in_the_store_and_the_role_line_serves_every_sdk() {
         6,
         "every page: {accounts}"
     );
+    let profiles = w.run(&["profiles"]).ok().stdout;
+    assert!(
+        profiles.contains("awscreds-rs Identity Center role Admin in 111111111102 (session corp)"),
+        "{profiles}"
+    );
 
     // The SDKs read the role through the line; one GetRoleCredentials.
     let python = client(".venv/bin/python");
