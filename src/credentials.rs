@@ -160,6 +160,12 @@ pub fn parse_expiration(text: &str) -> Option<OffsetDateTime> {
 }
 
 impl Credentials {
+    /// Whether a session is still served at `now`: more than the refresh
+    /// margin left (none without an expiry).
+    pub fn is_fresh(&self, now: OffsetDateTime) -> bool {
+        self.expiration.is_some_and(|at| at - now > REFRESH_MARGIN)
+    }
+
     /// Whether the credentials have passed their expiration at `now`.
     pub fn is_expired(&self, now: OffsetDateTime) -> bool {
         self.expiration.is_some_and(|at| at <= now)

@@ -22,7 +22,7 @@ use std::time::Duration;
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
-use crate::credentials::{Credentials, REFRESH_MARGIN};
+use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 
 /// The one path it answers.
@@ -251,11 +251,10 @@ impl Shared {
     fn credentials(&self) -> Result<Zeroizing<String>> {
         let mut cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
         let now = OffsetDateTime::now_utc();
-        let fresh = |c: &Credentials| c.expiration.is_some_and(|at| at - now > REFRESH_MARGIN);
-        if !cached.as_ref().is_some_and(fresh) {
+        if !cached.as_ref().is_some_and(|c| c.is_fresh(now)) {
             *cached = None;
             let creds = (self.source)()?;
-            if !fresh(&creds) {
+            if !creds.is_fresh(now) {
                 return Err(Error::invalid(
                     "the credentials at hand expire within 15 minutes, or are not temporary",
                     "store a long-term key or a role for this NAME: the endpoint serves sessions made from it",

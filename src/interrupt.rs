@@ -54,24 +54,34 @@ mod unix {
         }
     }
 
+    /// Sets `handler` (with `flags`) for `signal`, unless the process was
+    /// started with it ignored (`nohup`): that stays.
+    fn handle(signal: libc::c_int, handler: libc::sighandler_t, flags: libc::c_int) {
+        // SAFETY: sigaction reads and writes only the structs it is given;
+        // both handlers make async-signal-safe calls only.
+        unsafe {
+            let mut old: libc::sigaction = std::mem::zeroed();
+            if libc::sigaction(signal, std::ptr::null(), &mut old) != 0
+                || old.sa_sigaction == libc::SIG_IGN
+            {
+                return;
+            }
+            let mut new: libc::sigaction = std::mem::zeroed();
+            new.sa_sigaction = handler;
+            new.sa_flags = flags;
+            libc::sigemptyset(&mut new.sa_mask);
+            libc::sigaction(signal, &new, std::ptr::null_mut());
+        }
+    }
+
     fn install() {
         INSTALL.call_once(|| {
             for signal in SIGNALS {
-                // SAFETY: sigaction reads and writes only the structs it is
-                // given; the handler makes async-signal-safe calls only.
-                unsafe {
-                    let mut old: libc::sigaction = std::mem::zeroed();
-                    if libc::sigaction(signal, std::ptr::null(), &mut old) != 0
-                        || old.sa_sigaction == libc::SIG_IGN
-                    {
-                        continue;
-                    }
-                    let mut new: libc::sigaction = std::mem::zeroed();
-                    new.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as usize;
-                    new.sa_flags = libc::SA_RESETHAND | libc::SA_RESTART;
-                    libc::sigemptyset(&mut new.sa_mask);
-                    libc::sigaction(signal, &new, std::ptr::null_mut());
-                }
+                handle(
+                    signal,
+                    on_signal as extern "C" fn(libc::c_int) as usize,
+                    libc::SA_RESETHAND | libc::SA_RESTART,
+                );
             }
         });
     }
@@ -130,22 +140,13 @@ mod unix {
             CHILD.store(i32::try_from(pid).unwrap_or(0), Ordering::SeqCst);
             INSTALL_FORWARD.call_once(|| {
                 for signal in FORWARDED {
-                    // SAFETY: as in `install`; the handler calls kill only.
-                    unsafe {
-                        let mut old: libc::sigaction = std::mem::zeroed();
-                        if libc::sigaction(signal, std::ptr::null(), &mut old) != 0
-                            || old.sa_sigaction == libc::SIG_IGN
-                        {
-                            continue;
-                        }
-                        let mut new: libc::sigaction = std::mem::zeroed();
-                        new.sa_sigaction = forward
+                    handle(
+                        signal,
+                        forward
                             as extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void)
-                            as usize;
-                        new.sa_flags = libc::SA_SIGINFO | libc::SA_RESTART;
-                        libc::sigemptyset(&mut new.sa_mask);
-                        libc::sigaction(signal, &new, std::ptr::null_mut());
-                    }
+                            as usize,
+                        libc::SA_SIGINFO | libc::SA_RESTART,
+                    );
                 }
             });
             Forward(())

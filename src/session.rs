@@ -164,11 +164,6 @@ pub fn default_session_name(name: &str) -> String {
     format!("awscreds-rs-{name}").chars().take(64).collect()
 }
 
-/// Whether a cached session is served at `now` (more than the margin left).
-pub fn fresh(creds: &Credentials, now: OffsetDateTime) -> bool {
-    creds.expiration.is_some_and(|at| at - now > REFRESH_MARGIN)
-}
-
 /// How many awscreds-rs refreshes this process runs inside: the
 /// --mfa-command of a refresh gets `AWSCREDS_DEPTH` one higher.
 fn depth(env: &Env) -> u32 {
@@ -336,7 +331,7 @@ fn cached_or(
 ) -> Result<Credentials> {
     if !renew {
         if let Ok(Some(creds)) = store.load(entry) {
-            if fresh(&creds, now) {
+            if creds.is_fresh(now) {
                 return Ok(creds);
             }
         }
@@ -349,7 +344,7 @@ fn cached_or(
     let _lock = crate::paths::lock_entry(env, entry, "refreshing")?;
     if !renew {
         if let Ok(Some(creds)) = store.load(entry) {
-            if fresh(&creds, OffsetDateTime::now_utc()) {
+            if creds.is_fresh(OffsetDateTime::now_utc()) {
                 return Ok(creds);
             }
         }
@@ -482,10 +477,10 @@ mod tests {
                 crate::secret::Secret::new("s".into()),
             )
         };
-        assert!(fresh(&c, now));
+        assert!(c.is_fresh(now));
         c.expiration = Some(now + Duration::minutes(15));
-        assert!(!fresh(&c, now));
+        assert!(!c.is_fresh(now));
         c.expiration = None;
-        assert!(!fresh(&c, now));
+        assert!(!c.is_fresh(now));
     }
 }

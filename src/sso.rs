@@ -160,6 +160,15 @@ impl Stored {
     }
 }
 
+/// The names of the `[sso-session S]` sections of the config file.
+pub fn session_names(ini: &crate::ini::Ini) -> Vec<String> {
+    ini.section_names()
+        .iter()
+        .filter_map(|h| h.strip_prefix("sso-session"))
+        .map(|rest| rest.trim().to_string())
+        .collect()
+}
+
 /// The `[sso-session S]` section of the config file, with what a login
 /// needs; an error that names the missing setting otherwise.
 pub fn session_from(
@@ -460,13 +469,13 @@ pub fn role_credentials(
 ) -> Result<Credentials> {
     let cache = role_entry(name, account, role);
     if let Ok(Some(creds)) = store.load(&cache) {
-        if crate::session::fresh(&creds, now) {
+        if creds.is_fresh(now) {
             return Ok(creds);
         }
     }
     let _lock = crate::paths::lock_entry(env, &cache, "refreshing")?;
     if let Ok(Some(creds)) = store.load(&cache) {
-        if crate::session::fresh(&creds, OffsetDateTime::now_utc()) {
+        if creds.is_fresh(OffsetDateTime::now_utc()) {
             return Ok(creds);
         }
     }

@@ -56,14 +56,8 @@ pub fn set_profile(ini: &mut Ini, profile: &str, command: &str, region: Option<&
 /// `flags` (the session flags, `--role-arn` and the rest) follow, each
 /// value quoted as the path is.
 pub fn process_command(name: &str, store: StoreKind, flags: &[(&str, String)]) -> Result<String> {
-    let exe = crate::paths::this_exe()?;
-    let exe = exe.to_str().ok_or_else(|| {
-        Error::invalid(
-            format!("the path of this program ({}) is not UTF-8", exe.display()),
-            "install awscreds-rs under a UTF-8 path",
-        )
-    })?;
-    let mut line = format!("{} --username {name}{}", quote(exe), store.flag());
+    let exe = quoted_exe()?;
+    let mut line = format!("{exe} --username {name}{}", store.flag());
     for (flag, value) in flags {
         line.push_str(&format!(" {flag} {}", quote(value)));
     }
@@ -79,41 +73,55 @@ pub fn sso_process_command(
     role: &str,
     store: StoreKind,
 ) -> Result<String> {
-    let exe = crate::paths::this_exe()?;
-    let exe = exe.to_str().ok_or_else(|| {
-        Error::invalid(
-            format!("the path of this program ({}) is not UTF-8", exe.display()),
-            "install awscreds-rs under a UTF-8 path",
-        )
-    })?;
+    let exe = quoted_exe()?;
     Ok(format!(
-        "{} --sso-session {} --account-id {account} --role-name {}{}",
-        quote(exe),
+        "{exe} --sso-session {} --account-id {account} --role-name {}{}",
         quote(session),
         quote(role),
         store.flag()
     ))
 }
 
-/// Reads a credential_process line back: `Some` when it runs awscreds-rs
-/// for a NAME.
-pub fn parse(command: &str) -> Option<Line> {
-    let words = crate::shellwords::split(command).ok()?;
-    let program = words.first()?;
-    let file = program.rsplit(['/', '\\']).next()?;
-    if !(file == "awscreds-rs" || file == "awscreds-rs.exe") {
-        return None;
+/// The words of a credential_process line that runs awscreds-rs, and
+/// the value of a flag among them (`--flag VALUE` or `--flag=VALUE`).
+struct Words(Vec<String>);
+
+impl Words {
+    fn of_awscreds(command: &str) -> Option<Words> {
+        let words = crate::shellwords::split(command).ok()?;
+        let file = words.first()?.rsplit(['/', '\\']).next()?;
+        (file == "awscreds-rs" || file == "awscreds-rs.exe").then_some(Words(words))
     }
-    let value = |flag: &str| {
+
+    fn value(&self, flag: &str) -> Option<String> {
         let joined = format!("{flag}=");
-        words.iter().enumerate().find_map(|(i, w)| {
+        self.0.iter().enumerate().find_map(|(i, w)| {
             if w == flag {
-                words.get(i + 1).cloned()
+                self.0.get(i + 1).cloned()
             } else {
                 w.strip_prefix(&joined).map(String::from)
             }
         })
-    };
+    }
+}
+
+/// The absolute path of this binary, quoted for the line.
+fn quoted_exe() -> Result<String> {
+    let exe = crate::paths::this_exe()?;
+    let text = exe.to_str().ok_or_else(|| {
+        Error::invalid(
+            format!("the path of this program ({}) is not UTF-8", exe.display()),
+            "install awscreds-rs under a UTF-8 path",
+        )
+    })?;
+    Ok(quote(text))
+}
+
+/// Reads a credential_process line back: `Some` when it runs awscreds-rs
+/// for a NAME.
+pub fn parse(command: &str) -> Option<Line> {
+    let words = Words::of_awscreds(command)?;
+    let value = |flag: &str| words.value(flag);
     Some(Line {
         name: value("--username")?,
         store: value("--store"),
@@ -128,26 +136,12 @@ pub fn parse(command: &str) -> Option<Line> {
 /// An awscreds-rs line for an IAM Identity Center role, read back:
 /// (session, account, role, the `--store` as written).
 pub fn parse_sso(command: &str) -> Option<(String, String, String, Option<String>)> {
-    let words = crate::shellwords::split(command).ok()?;
-    let file = words.first()?.rsplit(['/', '\\']).next()?.to_string();
-    if !(file == "awscreds-rs" || file == "awscreds-rs.exe") {
-        return None;
-    }
-    let value = |flag: &str| {
-        let joined = format!("{flag}=");
-        words.iter().enumerate().find_map(|(i, w)| {
-            if w == flag {
-                words.get(i + 1).cloned()
-            } else {
-                w.strip_prefix(&joined).map(String::from)
-            }
-        })
-    };
+    let words = Words::of_awscreds(command)?;
     Some((
-        value("--sso-session")?,
-        value("--account-id")?,
-        value("--role-name")?,
-        value("--store"),
+        words.value("--sso-session")?,
+        words.value("--account-id")?,
+        words.value("--role-name")?,
+        words.value("--store"),
     ))
 }
 

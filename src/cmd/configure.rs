@@ -183,13 +183,7 @@ pub(super) fn repoint(
             line.name,
             to.id()
         );
-        let options = super::session_options(
-            line.role_arn.clone(),
-            line.external_id.clone(),
-            line.role_session_name.clone(),
-            line.duration.as_deref(),
-            line.mfa_command.clone(),
-        );
+        let options = super::line_options(&line);
         let single = ini.count(&|h: &str| crate::ini::is_config_header(h, profile)) == 1;
         match options {
             Ok(options) if single => {

@@ -38,12 +38,7 @@ pub fn run(choice: StoreChoice, session: Option<&str>) -> Result<()> {
     awsfiles::check_readable(&files.config, &old, &ini)?;
     let names: Vec<String> = match session {
         Some(name) => vec![name.to_string()],
-        None => ini
-            .section_names()
-            .iter()
-            .filter_map(|h| h.strip_prefix("sso-session"))
-            .map(|rest| rest.trim().to_string())
-            .collect(),
+        None => sso::session_names(&ini),
     };
     if names.is_empty() {
         return Err(Error::invalid(

@@ -28,13 +28,7 @@ pub struct Opened {
 pub fn open(choice: StoreChoice, env: &Env, profile: &str) -> Result<Opened> {
     let files = AwsFiles::locate(env)?;
     let line = crate::profiles::awscreds_line(&files, profile)?;
-    let options = super::session_options(
-        line.role_arn.clone(),
-        line.external_id.clone(),
-        line.role_session_name.clone(),
-        line.duration.as_deref(),
-        line.mfa_command.clone(),
-    )
+    let options = super::line_options(&line)
     .and_then(|options| options.validate().map(|()| options))
     .map_err(|e| {
         Error::invalid(

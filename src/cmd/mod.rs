@@ -54,6 +54,18 @@ fn session_options(
     })
 }
 
+/// The session flags an awscreds-rs line carries, read as the line's
+/// own credential_process mode reads them.
+fn line_options(line: &crate::wiring::Line) -> Result<crate::session::Options> {
+    session_options(
+        line.role_arn.clone(),
+        line.external_id.clone(),
+        line.role_session_name.clone(),
+        line.duration.as_deref(),
+        line.mfa_command.clone(),
+    )
+}
+
 pub fn run(cli: Cli) -> Result<()> {
     if cli.command.is_some() && (cli.username.is_some() || cli.sso_session.is_some()) {
         return Err(Error::Usage(

@@ -265,7 +265,7 @@ fn check_mfa_prompt(
     let cached = entries
         .iter()
         .filter_map(|entry| store.load(entry).ok().flatten())
-        .find(|c| session::fresh(c, ctx.now));
+        .find(|c| c.is_fresh(ctx.now));
     match cached.and_then(|c| c.expiration) {
         Some(at) => r.ok(
             CHECK,

@@ -17,12 +17,7 @@ pub(super) fn check_sso(
     config: &Ini,
     all: &BTreeMap<String, Profile>,
 ) {
-    let defined: BTreeSet<String> = config
-        .section_names()
-        .iter()
-        .filter_map(|h| h.strip_prefix("sso-session"))
-        .map(|rest| rest.trim().to_string())
-        .collect();
+    let defined: BTreeSet<String> = crate::sso::session_names(config).into_iter().collect();
     for (name, profile) in all {
         if let Some(session) = profile.get(crate::awsfiles::key::SSO_SESSION) {
             if !defined.contains(session) {
