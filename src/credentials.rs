@@ -244,7 +244,7 @@ impl Credentials {
             _ => {}
         }
         if let Some(account) = &self.account_id {
-            if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+            if !crate::names::is_account_id(account) {
                 return Err((
                     "the account id is not valid",
                     "an AWS account id is 12 digits",

@@ -229,13 +229,20 @@ impl std::error::Error for Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Text from outside (a path, a value) made fit for a one-line message:
-/// control characters become `?`, so nothing it holds can break the line
-/// or drive the terminal.
+/// Text from outside (a path, a value, a server's message) made fit for a
+/// one-line message: line breaks and every character that
+/// `stdio::unfit_for_terminal` names become `?`, so nothing it holds can
+/// break the line or drive the terminal.
 pub fn one_line(text: impl fmt::Display) -> String {
     text.to_string()
         .chars()
-        .map(|c| if c.is_control() { '?' } else { c })
+        .map(|c| {
+            if crate::stdio::unfit_for_terminal(c) {
+                '?'
+            } else {
+                c
+            }
+        })
         .collect()
 }
 

@@ -85,7 +85,7 @@ pub fn quiet_panics() {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!(
+        crate::say!(
             "awscreds-rs: internal error{place}: a bug, please report it with the command you ran"
         );
     }));

@@ -9,6 +9,14 @@ struct Line {
     ending: String,
 }
 
+/// A setting [`Ini::set`] would not write: its `what` (header, key or
+/// value) holds a line break or another control character.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub key: String,
+    pub what: &'static str,
+}
+
 /// An INI file as lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ini {
@@ -365,14 +373,26 @@ impl Ini {
 
     /// Sets `key = value` in the matching section, adding the section (with
     /// `header` as its name) at the end when there is none. Returns whether
-    /// anything changed.
+    /// anything changed. A header, key or value with a line break (or
+    /// another control character) is refused and nothing changes: it would
+    /// write lines of its own into the file, a section or a
+    /// `credential_process` nobody asked for. Every writer of the AWS
+    /// files sets values here, so this is the one place that rule lives.
     pub fn set(
         &mut self,
         matches: &dyn Fn(&str) -> bool,
         header: &str,
         key: &str,
         value: &str,
-    ) -> bool {
+    ) -> Result<bool, Refused> {
+        for (what, text) in [("header", header), ("key", key), ("value", value)] {
+            if text.chars().any(char::is_control) {
+                return Err(Refused {
+                    key: key.escape_default().to_string(),
+                    what,
+                });
+            }
+        }
         let newline = self.newline();
         let wanted = format!("{key} = {value}");
         let Some(span) = self.find(matches) else {
@@ -386,7 +406,7 @@ impl Ini {
             }
             self.push_line(format!("[{header}]"), &newline);
             self.push_line(wanted, &newline);
-            return true;
+            return Ok(true);
         };
         let mut changed = false;
         let mut found = false;
@@ -437,7 +457,7 @@ impl Ini {
             );
             changed = true;
         }
-        changed
+        Ok(changed)
     }
 
     /// Removes the top-level `keys` from the matching section, and the
@@ -498,7 +518,7 @@ mod tests {
         } else {
             format!("profile {name}")
         };
-        ini.set(&profile(name), &header, key, value);
+        ini.set(&profile(name), &header, key, value).unwrap();
         ini.render()
     }
 
@@ -545,6 +565,27 @@ mod tests {
             syntax_problems("[p]\ns3 =\n\n  # note\n  path style\n"),
             vec!["line 5 is in a nested block (like s3 =) but is not `key = value`".to_string()]
         );
+    }
+
+    #[test]
+    fn a_line_break_anywhere_is_refused_and_changes_nothing() {
+        let text = "[profile a]\nregion = us-east-1\n";
+        for (header, key, value) in [
+            (
+                "profile a",
+                "credential_process",
+                "x\n[profile evil]\ncredential_process = sh",
+            ),
+            ("profile a", "credential_process", "x\r"),
+            ("profile a", "credential_process", "x\u{85}"),
+            ("profile b]\n[profile evil", "region", "us-east-1"),
+            ("profile a", "region\nx", "us-east-1"),
+        ] {
+            let mut ini = Ini::parse(text);
+            let refused = ini.set(&profile("a"), header, key, value);
+            assert!(refused.is_err(), "{value:?}");
+            assert_eq!(ini.render(), text);
+        }
     }
 
     #[test]
@@ -784,7 +825,7 @@ mod properties {
             let matches = |h: &str| is_config_header(h, profile);
             let header = if profile == "default" { "default".to_string() } else { format!("profile {profile}") };
             let mut ini = Ini::parse(&text);
-            ini.set(&matches, &header, key, &value);
+            ini.set(&matches, &header, key, &value).unwrap();
             let out = ini.render();
 
             // Every line that was not the edited key of the edited

@@ -8,7 +8,9 @@ use awscreds_rs::{cli, cmd, error, hardening};
 fn main() {
     hardening::quiet_panics();
     if let Err(e) = hardening::protect() {
-        eprintln!("awscreds-rs: cannot make the process non-dumpable ({e}), so it reads no secret");
+        awscreds_rs::say!(
+            "awscreds-rs: cannot make the process non-dumpable ({e}), so it reads no secret"
+        );
         std::process::exit(error::EXIT_FAILURE);
     }
     let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
@@ -25,7 +27,7 @@ fn main() {
         }
         Err(e @ (error::Error::Reported | error::Error::Exited(_))) => e.exit_code(),
         Err(e) => {
-            eprintln!("awscreds-rs: {e}");
+            awscreds_rs::say!("awscreds-rs: {e}");
             e.exit_code()
         }
     };

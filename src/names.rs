@@ -69,9 +69,56 @@ pub fn validate_region(region: &str) -> Result<()> {
     }
 }
 
-/// A role's ARN (`arn:aws:iam::ACCOUNT:role/NAME`), as `--role-arn` takes it.
+/// A role's ARN as IAM writes it: `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`,
+/// with an `aws` partition (`aws`, `aws-cn`, `aws-us-gov`, ...), a 12-digit
+/// account, path parts and a name of IAM's name characters (the name 1 to
+/// 64 of them). Anything else, a line break above all, is refused: the ARN
+/// goes into a credential_process line.
 pub fn is_role_arn(arn: &str) -> bool {
-    arn.starts_with("arn:") && arn.contains(":role/") && arn.len() <= 2048
+    let Some(rest) = arn.strip_prefix("arn:") else {
+        return false;
+    };
+    let mut parts = rest.splitn(5, ':');
+    let (Some(partition), Some("iam"), Some(""), Some(account), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return false;
+    };
+    let Some(path_and_name) = resource.strip_prefix("role/") else {
+        return false;
+    };
+    let (path, name) = match path_and_name.rsplit_once('/') {
+        Some((path, name)) => (Some(path), name),
+        None => (None, path_and_name),
+    };
+    partition.starts_with("aws")
+        && is_word(partition, "-", 3..=32)
+        && is_account_id(account)
+        && is_word(name, ROLE_NAME_PUNCTUATION, 1..=64)
+        && path.is_none_or(|path| {
+            path.len() <= 510
+                && path
+                    .split('/')
+                    .all(|part| is_word(part, ROLE_NAME_PUNCTUATION, 1..=510))
+        })
+}
+
+/// The punctuation IAM allows in a role's (and a user's) name.
+const ROLE_NAME_PUNCTUATION: &str = "+=,.@_-";
+
+/// An IAM role's name (as Identity Center lists them): 1 to 64 letters,
+/// digits and `+=,.@_-`.
+pub fn is_role_name(name: &str) -> bool {
+    is_word(name, ROLE_NAME_PUNCTUATION, 1..=64)
+}
+
+/// An AWS account id: exactly 12 digits.
+pub fn is_account_id(id: &str) -> bool {
+    id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// STS's rule for an external id.
@@ -96,9 +143,37 @@ mod tests {
         assert!(is_role_arn("arn:aws:iam::123456789012:role/deploy"));
         assert!(!is_role_arn("arn:aws:iam::123456789012:user/helen"));
         assert!(!is_role_arn(&format!(
-            "arn:aws:iam::1:role/{}",
-            "x".repeat(2048)
+            "arn:aws:iam::123456789012:role/{}",
+            "x".repeat(65)
         )));
+        assert!(is_role_arn(
+            "arn:aws-cn:iam::123456789012:role/team/ci/deploy"
+        ));
+        assert!(is_role_arn(
+            "arn:aws-us-gov:iam::123456789012:role/a.b@c+d=e,f_g-h"
+        ));
+        for bad in [
+            "arn:aws:iam::123456789012:role/x\n[profile evil]",
+            "arn:aws:iam::123456789012:role/x\r",
+            "arn:aws:iam::123456789012:role/",
+            "arn:aws:iam::123456789012:role//x",
+            "arn:aws:iam::12345678901:role/x",
+            "arn:aws:iam::1234567890123:role/x",
+            "arn:aws:iam:us-east-1:123456789012:role/x",
+            "arn:aws:sts::123456789012:role/x",
+            "arn:evil:iam::123456789012:role/x",
+            "arn:aws:iam::123456789012:role/x y",
+            "arn:aws:iam::123456789012:role/x'",
+            "arn:aws:iam::123456789012:role/path with space/x",
+            "arn:aws:iam::123456789012:role/x\"",
+            "arn:aws:iam::123456789012:role/x;touch",
+        ] {
+            assert!(!is_role_arn(bad), "{bad:?}");
+        }
+        assert!(is_account_id("012345678901"));
+        assert!(!is_account_id("01234567890a"));
+        assert!(is_role_name("AWSReservedSSO_Admin_0123"));
+        assert!(!is_role_name("Admin\ncredential_process = x"));
     }
 
     #[test]

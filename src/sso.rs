@@ -255,7 +255,7 @@ pub fn validate(name: &str, account: Option<&str>, role: Option<&str>) -> Result
         )));
     }
     if let Some(account) = account {
-        if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+        if !crate::names::is_account_id(account) {
             return Err(Error::Usage(format!(
                 "invalid --account-id '{}': an AWS account id is 12 digits",
                 account.escape_default()
@@ -263,7 +263,7 @@ pub fn validate(name: &str, account: Option<&str>, role: Option<&str>) -> Result
         }
     }
     if let Some(role) = role {
-        if !plain(role, "+=,.@_-") {
+        if !crate::names::is_role_name(role) {
             return Err(Error::Usage(format!(
                 "invalid --role-name '{}': letters, digits and +=,.@_-",
                 role.escape_default()

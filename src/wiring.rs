@@ -32,20 +32,41 @@ pub fn config_header(profile: &str) -> String {
 }
 
 /// Sets `credential_process` (and `region`) of the profile in memory.
-/// Returns whether anything changed.
-pub fn set_profile(ini: &mut Ini, profile: &str, command: &str, region: Option<&str>) -> bool {
+/// Returns whether anything changed; a value with a line break is refused
+/// (by [`Ini::set`]) before anything changes.
+pub fn set_profile(
+    ini: &mut Ini,
+    profile: &str,
+    command: &str,
+    region: Option<&str>,
+) -> Result<bool> {
     let matches = |header: &str| is_config_header(header, profile);
     let header = config_header(profile);
-    let mut changed = ini.set(
-        &matches,
-        &header,
-        crate::awsfiles::key::CREDENTIAL_PROCESS,
-        command,
-    );
+    let refused = |r: crate::ini::Refused| {
+        Error::invalid(
+            format!(
+                "the {} for '{}' in profile '{}' holds a line break or another control character",
+                r.what,
+                r.key,
+                profile.escape_default()
+            ),
+            "give the value on one line, without control characters; nothing was written",
+        )
+    };
+    let mut changed = ini
+        .set(
+            &matches,
+            &header,
+            crate::awsfiles::key::CREDENTIAL_PROCESS,
+            command,
+        )
+        .map_err(refused)?;
     if let Some(region) = region {
-        changed |= ini.set(&matches, &header, crate::awsfiles::key::REGION, region);
+        changed |= ini
+            .set(&matches, &header, crate::awsfiles::key::REGION, region)
+            .map_err(refused)?;
     }
-    changed
+    Ok(changed)
 }
 
 /// `<absolute path of this binary> --username NAME`, plus `--store STORE`

@@ -45,7 +45,7 @@ pub fn run(choice: StoreChoice, args: &AddArgs) -> Result<()> {
             store.save(name, &stored)?;
             // A session made with another device is no longer wanted.
             let _ = store.remove(&crate::session::mfa_cache_name(name));
-            eprintln!(
+            crate::say!(
                 "Recorded the MFA device {serial} for '{name}' in {}.",
                 store.label()
             );
@@ -97,14 +97,14 @@ pub fn run(choice: StoreChoice, args: &AddArgs) -> Result<()> {
     } else {
         "long-term key"
     };
-    eprintln!(
+    crate::say!(
         "Stored the {kind} {} for '{}' in {}.",
         mask_access_key_id(&creds.access_key_id),
         args.username,
         store.label()
     );
     if !store.kind().survives_reboot() {
-        eprintln!(
+        crate::say!(
             "Note: the kernel keyring loses this entry at reboot{}. For a store that lasts, \
              create the encrypted file store (one passphrase per boot): \
              awscreds-rs move --username {name} --to file; or run a Secret Service \

@@ -15,7 +15,7 @@ pub fn run(choice: StoreChoice, name: Option<&str>) -> Result<()> {
     let store = Store::open(choice, &env)?;
     let dropped = drop_sessions(&store, name)?;
     let whose = name.map(|n| format!(" of '{n}'")).unwrap_or_default();
-    eprintln!(
+    crate::say!(
         "Dropped {dropped} cached session(s){whose} from {}.",
         store.label()
     );

@@ -71,7 +71,7 @@ pub fn run(
         ));
     }
     awsfiles::check_readable(&files.config, old.as_deref().unwrap_or(""), &ini)?;
-    set_profile(&mut ini, profile, &command, region);
+    set_profile(&mut ini, profile, &command, region)?;
     let new = ini.render();
     let backup = awsfiles::replace(&files.config, old.as_deref(), &new, &lock)?;
     let unchanged = old.as_deref() == Some(new.as_str());
@@ -87,20 +87,20 @@ pub fn run(
     match store.and_then(|store| Ok((store.contains(name)?, store.label()))) {
         Ok((true, _)) => {}
         Ok((false, label)) => match store::find_elsewhere(&env, name, kind) {
-            Some(other) => eprintln!(
+            Some(other) => crate::say!(
                 "Warning: '{name}' is stored in {}, not in {label}, which this line reads; \
                  point the line there with: awscreds-rs configure --profile {profile} \
                  --username {name} --store {}",
                 other.label(),
                 other.id()
             ),
-            None => eprintln!(
+            None => crate::say!(
                 "Warning: nothing is stored for '{name}' in {label} yet; \
                  store it with: awscreds-rs add --username {name}{}",
                 kind.flag()
             ),
         },
-        Err(e) => eprintln!("Warning: could not check that '{name}' is stored: {e}"),
+        Err(e) => crate::say!("Warning: could not check that '{name}' is stored: {e}"),
     }
     Ok(())
 }
@@ -125,7 +125,7 @@ pub fn run_sso(
     let kind = match Store::open(choice, &env) {
         Ok(store) => {
             if crate::sso::load(&store, session).ok().flatten().is_none() {
-                eprintln!(
+                crate::say!(
                     "Note: no login of Identity Center session '{session}' is stored in {} yet; \
                      log in with: awscreds-rs sso login --session {session}",
                     store.label()
@@ -137,7 +137,7 @@ pub fn run_sso(
     };
     let command = crate::wiring::sso_process_command(session, account, role, kind)?;
     for written in write_lines(&env, &[(profile.to_string(), command.clone())], region)? {
-        eprintln!("[{}] now runs {command}", config_header(&written));
+        crate::say!("[{}] now runs {command}", config_header(&written));
     }
     Ok(())
 }
@@ -188,10 +188,10 @@ pub(super) fn repoint(
         match options {
             Ok(options) if single => {
                 let command = process_command(&line.name, to, &line_flags(&options))?;
-                set_profile(&mut ini, profile, &command, None);
+                set_profile(&mut ini, profile, &command, None)?;
                 rewritten.push(profile.clone());
             }
-            _ => eprintln!(
+            _ => crate::say!(
                 "Profile '{profile}' still reads '{}' from {}: its line or section is not one \
                  awscreds-rs rewrites; point it at {} with: {by_hand}",
                 line.name,
@@ -205,7 +205,7 @@ pub(super) fn repoint(
     }
     let new = ini.render();
     let backup = awsfiles::replace(&files.config, Some(&old), &new, &lock)?;
-    eprintln!(
+    crate::say!(
         "The credential_process lines of {} in {} now read {}.",
         rewritten
             .iter()
@@ -216,7 +216,7 @@ pub(super) fn repoint(
         to.label()
     );
     if let Some(backup) = backup {
-        eprintln!("  backup of the old file: {}", backup.display());
+        crate::say!("  backup of the old file: {}", backup.display());
     }
     Ok(rewritten)
 }
@@ -240,19 +240,19 @@ pub(super) fn write_lines(
     let mut written = Vec::new();
     for (profile, command) in lines {
         if ini.count(&|h: &str| crate::ini::is_config_header(h, profile)) > 1 {
-            eprintln!(
+            crate::say!(
                 "Skipped profile '{profile}': {} has two sections for it; merge them first",
                 files.config.display()
             );
             continue;
         }
-        set_profile(&mut ini, profile, command, region);
+        set_profile(&mut ini, profile, command, region)?;
         written.push(profile.clone());
     }
     let new = ini.render();
     let backup = awsfiles::replace(&files.config, old.as_deref(), &new, &lock)?;
     if let Some(backup) = backup {
-        eprintln!("  backup of the old file: {}", backup.display());
+        crate::say!("  backup of the old file: {}", backup.display());
     }
     Ok(written)
 }
@@ -268,16 +268,16 @@ fn report(
 ) {
     let header = config_header(profile);
     if unchanged {
-        eprintln!(
+        crate::say!(
             "[{header}] in {} already runs {command}; nothing changed.",
             path.display()
         );
         return;
     }
-    eprintln!("[{header}] in {} now runs {command}", path.display());
+    crate::say!("[{header}] in {} now runs {command}", path.display());
     match backup {
-        Some(backup) => eprintln!("  backup of the old file: {}", backup.display()),
-        None if !existed => eprintln!("  (a new file)"),
+        Some(backup) => crate::say!("  backup of the old file: {}", backup.display()),
+        None if !existed => crate::say!("  (a new file)"),
         None => {}
     }
 }

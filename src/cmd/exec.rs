@@ -10,25 +10,6 @@ use crate::context::Env;
 use crate::error::{Error, Result};
 use crate::store::StoreChoice;
 
-/// The variables the SDKs read before any profile: removed, so that the
-/// profile is what CMD uses.
-pub const RAW_KEYS: [&str; 5] = [
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_SECURITY_TOKEN",
-    "AWS_CREDENTIAL_EXPIRATION",
-];
-
-/// What would send an SDK to another container endpoint (the relative URI
-/// and the token file come first in the SDKs).
-const CONTAINER_VARS: [&str; 4] = [
-    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-];
-
 pub fn run(choice: StoreChoice, args: &crate::cli::ExecArgs) -> Result<()> {
     let env = Env::process();
     let profile = line::chosen_profile(&env, args.profile.as_deref());
@@ -39,17 +20,11 @@ pub fn run(choice: StoreChoice, args: &crate::cli::ExecArgs) -> Result<()> {
     };
     let mut cmd = Command::new(program);
     cmd.args(rest);
-    for var in RAW_KEYS {
+    for var in crate::awsenv::removed_by_exec() {
         cmd.env_remove(var);
     }
     if args.server {
         let endpoint = super::serve::prepare(choice, &env, &profile, 0)?;
-        for var in CONTAINER_VARS
-            .iter()
-            .chain(&["AWS_PROFILE", "AWS_DEFAULT_PROFILE"])
-        {
-            cmd.env_remove(var);
-        }
         cmd.envs(endpoint.variables());
         warn_if_default_shadows(&env);
         if let Some(region) = profile_region(&env, &profile) {
@@ -80,7 +55,7 @@ fn warn_if_default_shadows(env: &Env) {
     if let Some(default) = all.get("default") {
         let source = default.source();
         if source != crate::profiles::Source::None {
-            eprintln!(
+            crate::say!(
                 "awscreds-rs: warning: profile 'default' gets credentials from {}, which the SDKs \
                  use before the endpoint; the command may use those instead",
                 source.describe()

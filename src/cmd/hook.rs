@@ -26,7 +26,7 @@ pub fn run(shell: Shell) -> Result<()> {
         crate::profiles::names(&files).contains(p)
     });
     for message in &outcome.messages {
-        eprintln!("{message}");
+        crate::say!("{message}");
     }
     let leave = leaving(&outcome, aws_profile, shadowing, shell);
     super::print(&emit_with_leave(&outcome, &leave, shell))

@@ -94,7 +94,7 @@ pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
                 credentials,
             }),
             None if already_moved(&store, &config_ini, &profile, &name)? => {
-                eprintln!(
+                crate::say!(
                     "Profile '{profile}' has no keys left in {}: nothing to move.",
                     files.credentials.display()
                 );
@@ -111,7 +111,7 @@ pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
         }
     }
     if moves.is_empty() {
-        eprintln!(
+        crate::say!(
             "Nothing to import: no keys are left in {}.",
             files.credentials.display()
         );
@@ -162,7 +162,7 @@ pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
     // (3) The profiles run awscreds-rs.
     for m in &moves {
         let command = process_command(&m.name, store.kind(), &[])?;
-        set_profile(&mut config_ini, &m.profile, &command, None);
+        set_profile(&mut config_ini, &m.profile, &command, None)?;
     }
     let config_new = config_ini.render();
     let config_backup =
@@ -181,7 +181,7 @@ pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
     )?;
 
     for m in &moves {
-        eprintln!(
+        crate::say!(
             "Moved the key {} of profile '{}' into {} as '{}'.",
             mask_access_key_id(&m.credentials.access_key_id),
             m.profile,
@@ -189,19 +189,19 @@ pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
             m.name
         );
     }
-    eprintln!(
+    crate::say!(
         "{} now runs awscreds-rs for {} profile(s){}",
         files.config.display(),
         moves.len(),
         backup_note(config_backup.as_deref())
     );
-    eprintln!(
+    crate::say!(
         "Removed the plaintext keys from {}{}",
         files.credentials.display(),
         backup_note(creds_backup.as_deref())
     );
     if let Some(backup) = creds_backup {
-        eprintln!(
+        crate::say!(
             "The backup {} still holds the plaintext keys: delete it once the profiles work.",
             backup.display()
         );

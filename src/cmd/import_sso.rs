@@ -55,7 +55,7 @@ pub fn run(choice: StoreChoice, session: Option<&str>) -> Result<()> {
         sso::validate(name, None, None)?;
         let session = sso::session_from(&ini, &files.config, name)?;
         let Some((stored, found)) = cached(&cache_dir, &session.start_url)? else {
-            eprintln!(
+            crate::say!(
                 "No AWS CLI token cache for session '{name}' in {}.",
                 cache_dir.display()
             );
@@ -65,7 +65,7 @@ pub fn run(choice: StoreChoice, session: Option<&str>) -> Result<()> {
         // anything else changes.
         sso::save(&store, name, &stored)?;
         crate::faults::stop_here_in_tests("sso-stored");
-        eprintln!("Stored the login of session '{name}' in {}.", store.label());
+        crate::say!("Stored the login of session '{name}' in {}.", store.label());
         // (2) Its profiles run awscreds-rs for their role.
         for (profile, settings) in &profiles {
             let (Some(account), Some(role)) = (
@@ -79,7 +79,7 @@ pub fn run(choice: StoreChoice, session: Option<&str>) -> Result<()> {
             }
             sso::validate(name, Some(account), Some(role))?;
             let command = crate::wiring::sso_process_command(name, account, role, store.kind())?;
-            crate::wiring::set_profile(&mut ini, profile, &command, None);
+            crate::wiring::set_profile(&mut ini, profile, &command, None)?;
             ini.remove_keys(&|h: &str| is_config_header(h, profile), &SSO_KEYS);
             pointed.push(profile.clone());
         }
@@ -88,7 +88,7 @@ pub fn run(choice: StoreChoice, session: Option<&str>) -> Result<()> {
     let new = ini.render();
     if new != old {
         let backup = awsfiles::replace(&files.config, Some(&old), &new, &lock)?;
-        eprintln!(
+        crate::say!(
             "Profiles {} in {} now run awscreds-rs for their role.",
             pointed
                 .iter()
@@ -98,7 +98,7 @@ pub fn run(choice: StoreChoice, session: Option<&str>) -> Result<()> {
             files.config.display()
         );
         if let Some(backup) = backup {
-            eprintln!("  backup of the old file: {}", backup.display());
+            crate::say!("  backup of the old file: {}", backup.display());
         }
     }
     crate::faults::stop_here_in_tests("sso-configured");
@@ -106,7 +106,7 @@ pub fn run(choice: StoreChoice, session: Option<&str>) -> Result<()> {
     for path in &to_remove {
         std::fs::remove_file(path)
             .map_err(|e| Error::io(format!("cannot remove {}", path.display()), e))?;
-        eprintln!("Removed the plaintext cache {}.", path.display());
+        crate::say!("Removed the plaintext cache {}.", path.display());
     }
     Ok(())
 }

@@ -69,7 +69,7 @@ pub fn run(choice: StoreChoice, json: bool) -> Result<()> {
     // The NAMEs of another store would otherwise vanish without a word
     // (auto picks the file store once it exists).
     for (kind, count) in crate::store::held_elsewhere(&env, store.kind()) {
-        eprintln!(
+        crate::say!(
             "Also in {}: {count} NAME{}, not listed here (awscreds-rs list --store {})",
             kind.label(),
             if count == 1 { "" } else { "s" },
@@ -77,7 +77,7 @@ pub fn run(choice: StoreChoice, json: bool) -> Result<()> {
         );
     }
     if store.kind() == crate::store_kind::StoreKind::Keyutils && !rows.is_empty() {
-        eprintln!(
+        crate::say!(
             "(The kernel keyring is your user's, not this HOME's: every HOME of the same user sees these NAMEs.)"
         );
     }
@@ -85,7 +85,7 @@ pub fn run(choice: StoreChoice, json: bool) -> Result<()> {
         return super::print_json(&rows);
     }
     if rows.is_empty() {
-        eprintln!(
+        crate::say!(
             "No credentials stored in {}. Add some with: awscreds-rs add --username NAME",
             store.label()
         );

@@ -190,7 +190,7 @@ pub fn run_fast(fast: Fast) -> Result<()> {
 /// store's first entry), and how it is unlocked from then on.
 pub fn tell_created(store: &crate::store::Store) {
     if let Some(dir) = store.created() {
-        eprintln!(
+        crate::say!(
             "Created {} in {}. Its passphrase is asked once per boot \
              (awscreds-rs unlock); without it the keys cannot be read.",
             store.label(),

@@ -68,7 +68,7 @@ pub fn run(global: StoreChoice, args: &MoveArgs) -> Result<()> {
         if let Err(e) =
             super::configure::repoint(&env, &moved, source.kind(), default, target.kind())
         {
-            eprintln!(
+            crate::say!(
                 "awscreds-rs: the profiles that read the moved NAMEs were not rewritten: {e}\n\
                  Point each at {} with: awscreds-rs configure --profile PROFILE --username NAME --store {}",
                 target.label(),
@@ -78,7 +78,7 @@ pub fn run(global: StoreChoice, args: &MoveArgs) -> Result<()> {
     }
     result?;
     if names.is_empty() {
-        eprintln!("{} holds no keys to move.", source.label());
+        crate::say!("{} holds no keys to move.", source.label());
     }
     Ok(())
 }
@@ -108,7 +108,7 @@ fn move_one(source: &Store, target: &Store, name: &str) -> Result<()> {
     drop_sessions(source, Some(name))?;
     source.remove(name)?;
     crate::faults::stop_here_in_tests("deleted");
-    eprintln!(
+    crate::say!(
         "Moved '{name}' from {} to {}.",
         source.label(),
         target.label()

@@ -39,7 +39,7 @@ pub fn run(json: bool) -> Result<()> {
         return super::print_json(&rows);
     }
     if rows.is_empty() {
-        eprintln!(
+        crate::say!(
             "No profiles in {} or {}. Add one with: awscreds-rs configure --profile NAME --username NAME",
             files.config.display(),
             files.credentials.display()

@@ -15,7 +15,7 @@ pub fn run(choice: StoreChoice, name: &str) -> Result<()> {
         0 => String::new(),
         n => format!(" and {n} cached session(s)"),
     };
-    eprintln!(
+    crate::say!(
         "Removed the credentials for '{name}'{and} from {}.",
         store.label()
     );

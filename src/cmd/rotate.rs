@@ -27,13 +27,13 @@ pub fn run(choice: StoreChoice, args: &RotateArgs) -> Result<()> {
         &client,
         &client,
         &mut |step| {
-            eprintln!("{}", step.line());
+            crate::say!("{}", step.line());
             if let Some(id) = step.id() {
                 crate::faults::stop_here_in_tests(id);
             }
         },
     )?;
-    eprintln!(
+    crate::say!(
         "Rotated '{name}' in {}: {} replaces {}, which is deleted.",
         store.label(),
         mask_access_key_id(&rotated.new_id),

@@ -34,7 +34,7 @@ pub fn prepare(choice: StoreChoice, env: &Env, profile: &str, port: u16) -> Resu
     };
     let endpoint = Endpoint::bind(port, Box::new(source))?;
     if let Err(e) = endpoint.warm() {
-        eprintln!(
+        crate::say!(
             "awscreds-rs: warning: no credentials to serve yet: {e}\n\
              The endpoint answers 500 with this message, and tries again on the next request."
         );
@@ -55,7 +55,7 @@ pub fn run(choice: StoreChoice, args: &crate::cli::ServeArgs) -> Result<()> {
         }
     }
     super::print(&lines)?;
-    eprintln!(
+    crate::say!(
         "Serving the temporary credentials of profile '{profile}' on {} until Ctrl-C or SIGTERM.",
         endpoint.url()
     );

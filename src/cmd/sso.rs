@@ -24,7 +24,7 @@ pub fn run(choice: StoreChoice, command: SsoCommand) -> Result<()> {
             sso::validate(&session, None, None)?;
             let store = Store::open(choice, &env)?;
             let dropped = sso::logout(&store, &session, &crate::sts::Client)?;
-            eprintln!(
+            crate::say!(
                 "Logged out of Identity Center session '{session}': dropped {dropped} entr{} from {}.",
                 if dropped == 1 { "y" } else { "ies" },
                 store.label()
@@ -88,14 +88,14 @@ fn login(
             .verification_uri_complete
             .as_deref()
             .unwrap_or(&device.verification_uri);
-        eprintln!(
+        crate::say!(
             "To log in to IAM Identity Center session '{}', open\n\n  {url}\n\nand check that it shows the code\n\n  {}\n",
             session.name, device.user_code
         );
         if !no_browser && open_browser(env, url) {
-            eprintln!("(The browser was asked to open it.)");
+            crate::say!("(The browser was asked to open it.)");
         }
-        eprintln!("Waiting for the approval…");
+        crate::say!("Waiting for the approval…");
     };
     let mut sleep =
         |secs: i64| std::thread::sleep(std::time::Duration::from_secs(secs.max(0) as u64));
@@ -113,7 +113,7 @@ fn login(
     } else {
         "no refresh token was issued (add sso_registration_scopes = sso:account:access to the session), so log in again then"
     };
-    eprintln!(
+    crate::say!(
         "Logged in to '{}'. The tokens are in {}; the access token lasts until {}, and {renewal}.",
         session.name,
         store.label(),
@@ -170,10 +170,29 @@ fn rows(choice: StoreChoice, env: &Env, session: &str) -> Result<Vec<Row>> {
     let token = stored.access_token.expose();
     let mut rows = Vec::new();
     for (account_id, account_name) in portal.accounts(&stored.region, token)? {
+        // What the portal sends goes into profile names and lines: an
+        // account id or role name that is not AWS's shape is passed over,
+        // and named only in its escaped form.
+        if !crate::names::is_account_id(&account_id) {
+            crate::say!(
+                "awscreds-rs: skipped an account the portal listed with the id '{}': \
+                 an AWS account id is 12 digits",
+                account_id.escape_default()
+            );
+            continue;
+        }
         for role_name in portal.roles(&stored.region, token, &account_id)? {
+            if !crate::names::is_role_name(&role_name) {
+                crate::say!(
+                    "awscreds-rs: skipped a role of account {account_id} the portal listed as '{}': \
+                     a role name is 1 to 64 letters, digits and +=,.@_-",
+                    role_name.escape_default()
+                );
+                continue;
+            }
             rows.push(Row {
                 account_id: account_id.clone(),
-                account_name: account_name.clone(),
+                account_name: crate::error::one_line(&account_name),
                 role_name,
             });
         }
@@ -245,10 +264,10 @@ fn configure(
     }
     let written = super::configure::write_lines(env, &lines, region)?;
     for profile in &written {
-        eprintln!("[profile {profile}] now runs the Identity Center role of session '{session}'");
+        crate::say!("[profile {profile}] now runs the Identity Center role of session '{session}'");
     }
     if written.is_empty() {
-        eprintln!("Session '{session}' has no account and role to write a profile for.");
+        crate::say!("Session '{session}' has no account and role to write a profile for.");
     }
     Ok(())
 }

@@ -44,7 +44,7 @@ pub fn allow(dir: Option<&Path>) -> Result<()> {
         )
     })?;
     Trust::open(&Env::process())?.allow(&file.path, &file.content)?;
-    eprintln!(
+    crate::say!(
         "Allowed {} (profile '{}').",
         one_line(file.path.display()),
         file.profile
@@ -57,12 +57,12 @@ pub fn deny(dir: Option<&Path>) -> Result<()> {
     let found = nearest(dir)?;
     let path = found.canonicalize().unwrap_or(found);
     if Trust::open(&Env::process())?.deny(&path)? {
-        eprintln!(
+        crate::say!(
             "Denied {}: the shell hook ignores it now.",
             one_line(path.display())
         );
     } else {
-        eprintln!(
+        crate::say!(
             "{} was not allowed; nothing changed.",
             one_line(path.display())
         );
@@ -84,7 +84,7 @@ pub fn use_profile(profile: &str) -> Result<()> {
         .canonicalize()
         .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
     Trust::open(&Env::process())?.allow(&path, content.as_bytes())?;
-    eprintln!(
+    crate::say!(
         "Wrote and allowed {} (profile '{profile}').",
         one_line(path.display())
     );
@@ -95,7 +95,7 @@ pub fn use_profile(profile: &str) -> Result<()> {
 fn warn_if_undefined(profile: &str) -> Result<()> {
     let files = AwsFiles::locate(&Env::process())?;
     if !crate::profiles::names(&files).contains(profile) {
-        eprintln!(
+        crate::say!(
             "Warning: profile '{profile}' is in neither {} nor {}; add it with: \
              awscreds-rs configure --profile {profile} --username NAME",
             files.config.display(),

@@ -26,21 +26,21 @@ pub fn unlock(duration: Option<&str>) -> Result<()> {
             crate::duration::describe(crate::store::file::unlocked::IDLE.as_secs())
         ),
     };
-    eprintln!("Unlocked the encrypted file store {until}.");
+    crate::say!("Unlocked the encrypted file store {until}.");
     Ok(())
 }
 
 pub fn lock() -> Result<()> {
     if FileBackend::open(&Env::process())?.lock()? {
-        eprintln!("Locked the encrypted file store: the next read asks for its passphrase.");
+        crate::say!("Locked the encrypted file store: the next read asks for its passphrase.");
     } else {
-        eprintln!("The encrypted file store was not unlocked; nothing to do.");
+        crate::say!("The encrypted file store was not unlocked; nothing to do.");
     }
     Ok(())
 }
 
 pub fn passwd() -> Result<()> {
     FileBackend::open(&Env::process())?.passwd()?;
-    eprintln!("Changed the passphrase of the encrypted file store.");
+    crate::say!("Changed the passphrase of the encrypted file store.");
     Ok(())
 }

@@ -68,6 +68,22 @@ pub(super) fn check_environment(
             unset,
         ),
     }
+    let sources = crate::awsenv::other_sources(|name| var(ctx, name));
+    if !sources.is_empty() {
+        r.warn(
+            "environment.sources",
+            format!(
+                "{} {} set: the SDKs take credentials from there (a web identity or a \
+                container endpoint) before profile '{selected}'",
+                sources.join(", "),
+                if sources.len() == 1 { "is" } else { "are" }
+            ),
+            format!(
+                "unset {}   # or run the tool with: awscreds-rs exec --profile {selected} -- CMD",
+                sources.join(" ")
+            ),
+        );
+    }
     match (profile_var, default_var) {
         (Some(a), Some(b)) if a != b => r.warn(
             "environment.profile",
