@@ -381,7 +381,7 @@ pub enum Command {
         GetSessionToken session (the MFA code asked on this terminal, never in the container), \
         cached in the store and renewed 15 minutes before they expire. Requests need the token, \
         a Host of 127.0.0.1:PORT or localhost:PORT, GET and the path /credentials.\n\n\
-        Examples:\n  awscreds-rs serve --profile prod\n  awscreds-rs serve --profile prod --env-file > endpoint.env"
+        Examples:\n  awscreds-rs serve --profile prod\n  awscreds-rs serve --profile prod --env-file endpoint.env"
     )]
     #[command(display_order = 13)]
     Serve(ServeArgs),
@@ -472,9 +472,9 @@ pub struct ServeArgs {
     /// The port on 127.0.0.1 (default: a free one)
     #[arg(long, value_name = "N")]
     pub port: Option<u16>,
-    /// Print NAME=value lines (docker run --env-file) instead of export lines
-    #[arg(long)]
-    pub env_file: bool,
+    /// Write NAME=value lines (docker run --env-file) into PATH, mode 0600, instead of printing export lines
+    #[arg(long, value_name = "PATH")]
+    pub env_file: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -166,6 +166,25 @@ impl Credentials {
         self.expiration.is_some_and(|at| at - now > REFRESH_MARGIN)
     }
 
+    /// Credentials a server just issued, checked against this machine's
+    /// clock: ones that have expired already (a clock that is off, or a
+    /// server that is) are never handed on, since an SDK would refuse them
+    /// and ask again on every call.
+    pub fn issued_by(self, service: &str, now: OffsetDateTime) -> crate::error::Result<Self> {
+        match self.expiration {
+            Some(at) if at <= now => Err(crate::error::Error::invalid(
+                format!(
+                    "{service} issued credentials that expired at {}, before this machine's time ({})",
+                    format_expiration(at),
+                    format_expiration(now)
+                ),
+                "check this machine's clock and time zone (timedatectl on Linux): \
+                 it may be ahead of the real time; nothing was cached",
+            )),
+            _ => Ok(self),
+        }
+    }
+
     /// Whether the credentials have passed their expiration at `now`.
     pub fn is_expired(&self, now: OffsetDateTime) -> bool {
         self.expiration.is_some_and(|at| at <= now)

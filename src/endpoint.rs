@@ -16,8 +16,8 @@
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
@@ -34,13 +34,23 @@ pub const TOKEN_VAR: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
 const TOKEN_BYTES: usize = 32;
 /// A request head larger than this is refused.
 const MAX_HEAD: usize = 16 * 1024;
-/// Connections handled at once; more are closed unanswered.
-const MAX_CONNECTIONS: usize = 256;
-/// How long a client may take to send its request or read the answer.
-const IO_LIMIT: Duration = Duration::from_secs(5);
+/// Connections handled at once; more are answered 503 and closed. Room
+/// for a crowd of slow clients well below the process's usual limit of
+/// 1,024 open files.
+const MAX_CONNECTIONS: usize = 512;
+/// How long a client may take to send its whole request head: a client
+/// that sends a byte now and then (slowloris) loses its connection then,
+/// not at its leisure.
+const HEAD_LIMIT: Duration = Duration::from_secs(2);
+/// How long a client may take to read the answer.
+const WRITE_LIMIT: Duration = Duration::from_secs(5);
+/// How long a request waits for a renewal that another request started
+/// (STS still answering, or serve's terminal waiting for the MFA code)
+/// before it is answered 500.
+const RENEWAL_WAIT: Duration = Duration::from_secs(2);
 
-/// Where the credentials come from: called with the lock held, so that
-/// concurrent requests share one call.
+/// Where the credentials come from: called by one request at a time, so
+/// that concurrent requests share one call.
 pub type Source = dyn Fn() -> Result<Credentials> + Send + Sync;
 
 /// A bound endpoint, not serving yet.
@@ -99,6 +109,8 @@ impl Endpoint {
                 token,
                 source,
                 cached: Mutex::new(None),
+                renewed: Condvar::new(),
+                renewing: Mutex::new(()),
                 open: AtomicUsize::new(0),
             }),
         })
@@ -132,9 +144,22 @@ impl Endpoint {
     pub fn serve(self) {
         let shared = self.shared;
         for stream in self.listener.incoming() {
-            let Ok(stream) = stream else { continue };
+            let Ok(mut stream) = stream else { continue };
             if shared.open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
                 shared.open.fetch_sub(1, Ordering::SeqCst);
+                // Said at once, without reading the request: the answer
+                // fits the socket's buffer, and the time-out bounds it.
+                let _ = stream.set_write_timeout(Some(Duration::from_millis(100)));
+                drain(&mut stream);
+                send(
+                    &mut stream,
+                    &Answer::refusal(
+                        503,
+                        "Service Unavailable",
+                        "Busy",
+                        "too many connections at once; try again",
+                    ),
+                );
                 continue;
             }
             let shared = shared.clone();
@@ -157,33 +182,27 @@ struct Shared {
     token: Zeroizing<String>,
     source: Box<Source>,
     cached: Mutex<Option<Credentials>>,
+    /// Told when a renewal ends, well or not.
+    renewed: Condvar,
+    /// Held by the one request that is asking `source`.
+    renewing: Mutex<()>,
     open: AtomicUsize,
 }
 
 impl Shared {
     fn handle(&self, mut stream: TcpStream) {
-        let _ = stream.set_read_timeout(Some(IO_LIMIT));
-        let _ = stream.set_write_timeout(Some(IO_LIMIT));
-        let answer = match read_head(&mut stream) {
-            Some(head) => self.answer(&head),
-            None => Answer::refusal(400, "Bad Request", "BadRequest", "not an HTTP request"),
+        let _ = stream.set_write_timeout(Some(WRITE_LIMIT));
+        let answer = match read_head(&mut stream, Instant::now() + HEAD_LIMIT) {
+            Head::Complete(head) => self.answer(&head),
+            Head::Late => Answer::refusal(
+                408,
+                "Request Timeout",
+                "RequestTimeout",
+                "the request head did not arrive within 2 seconds",
+            ),
+            Head::Bad => Answer::refusal(400, "Bad Request", "BadRequest", "not an HTTP request"),
         };
-        let mut response = Zeroizing::new(format!(
-            "HTTP/1.1 {} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
-             Cache-Control: no-store\r\nConnection: close\r\n{}\r\n",
-            answer.status,
-            answer.reason,
-            answer.body.len(),
-            if answer.status == 405 {
-                "Allow: GET\r\n"
-            } else {
-                ""
-            },
-        ));
-        response.push_str(&answer.body);
-        let _ = stream.write_all(response.as_bytes());
-        let _ = stream.flush();
-        let _ = stream.shutdown(std::net::Shutdown::Both);
+        send(&mut stream, &answer);
     }
 
     fn answer(&self, head: &str) -> Answer {
@@ -247,28 +266,113 @@ impl Shared {
         }
     }
 
-    /// The cached credentials while fresh, else the source's, under the lock.
+    /// The cached credentials while fresh, else the source's. One request
+    /// at a time asks the source; the others wait for it up to
+    /// [`RENEWAL_WAIT`], then get an error that says a renewal is under
+    /// way, so that a slow STS or an MFA prompt on serve's terminal holds
+    /// no client for longer than that.
     fn credentials(&self) -> Result<Zeroizing<String>> {
-        let mut cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
-        let now = OffsetDateTime::now_utc();
-        if !cached.as_ref().is_some_and(|c| c.is_fresh(now)) {
-            *cached = None;
-            let creds = (self.source)()?;
-            if !creds.is_fresh(now) {
-                return Err(Error::invalid(
-                    "the credentials at hand expire within 15 minutes, or are not temporary",
-                    "store a long-term key or a role for this NAME: the endpoint serves sessions made from it",
-                ));
+        let fresh = |c: &Option<Credentials>| {
+            c.as_ref()
+                .is_some_and(|c| c.is_fresh(OffsetDateTime::now_utc()))
+        };
+        let lock_cached = || self.cached.lock().unwrap_or_else(|e| e.into_inner());
+        {
+            let cached = lock_cached();
+            if fresh(&cached) {
+                return served(&cached);
             }
-            *cached = Some(creds);
         }
-        let creds = cached.as_ref().expect("set above");
-        creds.to_container_json().ok_or_else(|| {
+        match self.renewing.try_lock() {
+            Ok(_renewing) => {
+                let result = self.renew(&fresh);
+                self.renewed.notify_all();
+                result
+            }
+            Err(_) => {
+                let cached = lock_cached();
+                let (cached, _) = self
+                    .renewed
+                    .wait_timeout_while(cached, RENEWAL_WAIT, |c| !fresh(c))
+                    .unwrap_or_else(|e| e.into_inner());
+                if fresh(&cached) {
+                    return served(&cached);
+                }
+                Err(Error::invalid(
+                    "the credentials are being renewed and are not ready yet \
+                     (STS has not answered, or serve's terminal waits for the MFA code)",
+                    "type the MFA code in serve's terminal if it asks for one, then try again",
+                ))
+            }
+        }
+    }
+
+    /// Asks the source, by the one request that holds `renewing`.
+    fn renew(&self, fresh: &dyn Fn(&Option<Credentials>) -> bool) -> Result<Zeroizing<String>> {
+        {
+            let cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
+            if fresh(&cached) {
+                return served(&cached);
+            }
+        }
+        let creds = (self.source)()?;
+        if !creds.is_fresh(OffsetDateTime::now_utc()) {
+            return Err(Error::invalid(
+                "the credentials at hand expire within 15 minutes, or are not temporary",
+                "store a long-term key or a role for this NAME: the endpoint serves sessions made from it",
+            ));
+        }
+        let mut cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
+        *cached = Some(creds);
+        served(&cached)
+    }
+}
+
+/// The document for cached credentials.
+fn served(cached: &Option<Credentials>) -> Result<Zeroizing<String>> {
+    cached
+        .as_ref()
+        .and_then(Credentials::to_container_json)
+        .ok_or_else(|| {
             Error::invalid(
                 "the credentials at hand are not temporary",
                 "the endpoint serves sessions only",
             )
         })
+}
+
+/// Writes the answer and closes the connection; a client gone meanwhile
+/// is no error of ours.
+fn send(stream: &mut TcpStream, answer: &Answer) {
+    let mut response = Zeroizing::new(format!(
+        "HTTP/1.1 {} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+         Cache-Control: no-store\r\nConnection: close\r\n{}\r\n",
+        answer.status,
+        answer.reason,
+        answer.body.len(),
+        if answer.status == 405 {
+            "Allow: GET\r\n"
+        } else {
+            ""
+        },
+    ));
+    response.push_str(&answer.body);
+    let _ = stream.write_all(response.as_bytes());
+    let _ = stream.flush();
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+}
+
+/// Reads what a client sent so far without waiting, so that closing the
+/// connection does not reset it before the client reads the answer.
+fn drain(stream: &mut TcpStream) {
+    if stream.set_nonblocking(true).is_ok() {
+        let mut chunk = [0u8; 4096];
+        for _ in 0..4 {
+            if !matches!(stream.read(&mut chunk), Ok(n) if n > 0) {
+                break;
+            }
+        }
+        let _ = stream.set_nonblocking(false);
     }
 }
 
@@ -320,21 +424,50 @@ impl<'a> Request<'a> {
     }
 }
 
-/// Reads up to the blank line that ends the head; `None` for anything
-/// that is not a complete, small, UTF-8 request head.
-fn read_head(stream: &mut TcpStream) -> Option<String> {
+/// What came of reading a request head.
+enum Head {
+    Complete(String),
+    /// Not complete by the deadline.
+    Late,
+    /// Too large, not UTF-8, or the connection ended first.
+    Bad,
+}
+
+/// Reads up to the blank line that ends the head, by `deadline` in all
+/// (each read waits only for what is left of it).
+fn read_head(stream: &mut TcpStream, deadline: Instant) -> Head {
     let mut head = Vec::with_capacity(1024);
     let mut chunk = [0u8; 1024];
     while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        let n = stream.read(&mut chunk).ok()?;
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return Head::Late;
+        }
+        let n = match stream.read(&mut chunk) {
+            Ok(n) => n,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                return Head::Late
+            }
+            Err(_) => return Head::Bad,
+        };
         if n == 0 || head.len() + n > MAX_HEAD {
-            return None;
+            return Head::Bad;
         }
         head.extend_from_slice(&chunk[..n]);
     }
-    let end = head.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let Some(end) = head.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return Head::Bad;
+    };
     head.truncate(end);
-    String::from_utf8(head).ok()
+    match String::from_utf8(head) {
+        Ok(text) => Head::Complete(text),
+        Err(_) => Head::Bad,
+    }
 }
 
 fn is_own_host(host: &str, port: u16) -> bool {

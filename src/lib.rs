@@ -8,6 +8,7 @@ pub mod ask;
 pub mod atomic;
 pub mod awsenv;
 pub mod awsfiles;
+pub mod browser;
 pub mod child;
 pub mod cli;
 pub mod cmd;

@@ -318,7 +318,7 @@ pub fn login(
     store: &Store,
     session: &SsoSession,
     oidc: &dyn Oidc,
-    show: &mut dyn FnMut(&Device),
+    show: &mut dyn FnMut(&Device) -> Result<()>,
     sleep: &mut dyn FnMut(i64),
     now: OffsetDateTime,
 ) -> Result<Stored> {
@@ -327,12 +327,24 @@ pub fn login(
             && s.region == session.region
             && s.start_url == session.start_url
     });
-    let client = match reusable {
-        Some(stored) => stored.client,
-        None => oidc.register_client(&session.region, &session.scopes)?,
+    let (mut client, reused) = match reusable {
+        Some(stored) => (stored.client, true),
+        None => (
+            oidc.register_client(&session.region, &session.scopes)?,
+            false,
+        ),
     };
-    let device = oidc.start_device_authorization(&session.region, &client, &session.start_url)?;
-    show(&device);
+    let device = match oidc.start_device_authorization(&session.region, &client, &session.start_url)
+    {
+        // A registration the service no longer knows (deleted, or the
+        // instance was recreated): a new one, once.
+        Err(e) if reused && e.aws_code() == Some("InvalidClientException") => {
+            client = oidc.register_client(&session.region, &session.scopes)?;
+            oidc.start_device_authorization(&session.region, &client, &session.start_url)?
+        }
+        result => result?,
+    };
+    show(&device)?;
     let issued = poll(oidc, session, &client, &device, sleep)?;
     let stored = Stored {
         format_version: FORMAT,
@@ -347,6 +359,12 @@ pub fn login(
     Ok(stored)
 }
 
+/// The longest a device code is waited for, whatever the server says:
+/// Identity Center's own codes last 10 minutes.
+const MAX_DEVICE_WAIT: i64 = 30 * 60;
+/// The longest wait between two polls.
+const MAX_POLL_INTERVAL: i64 = 30;
+
 /// CreateToken, asked every `interval` seconds while `authorization_pending`,
 /// 5 seconds further apart after each `slow_down`, until a token, an
 /// `expired_token`, or the device code's own time is up.
@@ -357,14 +375,19 @@ fn poll(
     device: &Device,
     sleep: &mut dyn FnMut(i64),
 ) -> Result<Issued> {
-    let mut interval = device.interval.max(1);
+    // The server's numbers, bounded: a device code lasts minutes, and a
+    // poll interval of days (or a code that never expires) is a broken
+    // or hostile server, not a reason to wait for ever.
+    let expires_in = device.expires_in.clamp(1, MAX_DEVICE_WAIT);
+    let mut interval = device.interval.clamp(1, MAX_POLL_INTERVAL);
     let mut waited = 0;
     loop {
-        if waited > device.expires_in {
+        if waited >= expires_in {
             return Err(expired(&session.name));
         }
-        sleep(interval);
-        waited += interval;
+        let step = interval.min(expires_in - waited);
+        sleep(step);
+        waited += step;
         match oidc.create_token(
             &session.region,
             client,
@@ -372,7 +395,7 @@ fn poll(
         ) {
             Ok(issued) => return Ok(issued),
             Err(TokenError::Pending) => {}
-            Err(TokenError::SlowDown) => interval += 5,
+            Err(TokenError::SlowDown) => interval = (interval + 5).min(MAX_POLL_INTERVAL),
             Err(TokenError::Expired) => return Err(expired(&session.name)),
             Err(TokenError::Failed(e)) => return Err(e),
         }
@@ -498,12 +521,21 @@ pub fn role_credentials(
     Ok(creds)
 }
 
+/// What `sso logout` did: how many entries went from the store, and what
+/// Identity Center's Logout answered (`None`: no token to call it with).
+pub struct LoggedOut {
+    pub dropped: usize,
+    pub server: Option<Result<()>>,
+}
+
 /// `sso logout`: Logout with the access token when there is one, and every
-/// entry of the session dropped. Returns how many entries went.
-pub fn logout(store: &Store, name: &str, portal: &dyn Portal) -> Result<usize> {
+/// entry of the session dropped.
+pub fn logout(store: &Store, name: &str, portal: &dyn Portal) -> Result<LoggedOut> {
+    let mut server = None;
     if let Ok(Some(stored)) = load(store, name) {
-        // The tokens go from the store whatever AWS answers.
-        let _ = portal.logout(&stored.region, stored.access_token.expose());
+        // The tokens go from the store whatever AWS answers; a failure is
+        // told, since the token stays valid there until it expires.
+        server = Some(portal.logout(&stored.region, stored.access_token.expose()));
     }
     let mut dropped = 0;
     for entry in store.names()? {
@@ -512,7 +544,7 @@ pub fn logout(store: &Store, name: &str, portal: &dyn Portal) -> Result<usize> {
             dropped += 1;
         }
     }
-    Ok(dropped)
+    Ok(LoggedOut { dropped, server })
 }
 
 #[cfg(test)]

@@ -34,10 +34,18 @@ mod client {
     use super::*;
     use crate::secret::Secret;
     use aws_config::meta::region::RegionProviderChain;
+    use aws_config::timeout::TimeoutConfig;
     use aws_config::BehaviorVersion;
     use aws_sdk_sts::config::Region;
     use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
     use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
+    use aws_smithy_runtime_api::box_error::BoxError;
+    use aws_smithy_runtime_api::client::interceptors::context::BeforeDeserializationInterceptorContextMut;
+    use aws_smithy_runtime_api::client::interceptors::Intercept;
+    use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+    use aws_smithy_types::body::SdkBody;
+    use aws_smithy_types::config_bag::ConfigBag;
+    use std::time::Duration;
     use time::OffsetDateTime;
 
     pub struct Client;
@@ -192,14 +200,71 @@ mod client {
         )
     }
 
-    async fn config(creds: Option<&Credentials>, profile: Option<&str>) -> aws_config::SdkConfig {
-        let profile = profile.or(super::PROFILE.get().map(String::as_str));
+    /// How long a call to AWS may take: to connect, for one attempt, and
+    /// in all with the SDK's retries. Well under the 10 s AWS Copilot and
+    /// the 60 s the Go SDK give a credential_process, so that a server
+    /// that does not answer is an error, not a hang.
+    const CONNECT_LIMIT: Duration = Duration::from_secs(3);
+    const ATTEMPT_LIMIT: Duration = Duration::from_secs(5);
+    const CALL_LIMIT: Duration = Duration::from_secs(12);
+    /// The largest answer read from AWS: its documents are a few KiB.
+    const MAX_ANSWER: usize = 1024 * 1024;
+
+    /// Refuses an answer larger than [`MAX_ANSWER`] before it is read
+    /// into memory (by its Content-Length), or while it is (without one).
+    #[derive(Debug)]
+    struct BoundedAnswers;
+
+    impl Intercept for BoundedAnswers {
+        fn name(&self) -> &'static str {
+            "BoundedAnswers"
+        }
+
+        fn modify_before_deserialization(
+            &self,
+            context: &mut BeforeDeserializationInterceptorContextMut<'_>,
+            _: &RuntimeComponents,
+            _: &mut ConfigBag,
+        ) -> std::result::Result<(), BoxError> {
+            let response = context.response_mut();
+            let length = response
+                .headers()
+                .get("content-length")
+                .and_then(|v| v.trim().parse::<u64>().ok());
+            if length.is_some_and(|n| n > MAX_ANSWER as u64) {
+                return Err(format!(
+                    "the answer is {} bytes, more than the {MAX_ANSWER} awscreds-rs reads",
+                    length.unwrap_or_default()
+                )
+                .into());
+            }
+            let body = std::mem::replace(response.body_mut(), SdkBody::taken());
+            *response.body_mut() =
+                SdkBody::from_body_1_x(http_body_util::Limited::new(body, MAX_ANSWER));
+            Ok(())
+        }
+    }
+
+    /// The SDK's loader as every client here starts from it: rustls, and
+    /// the time limits above.
+    fn loader() -> aws_config::ConfigLoader {
         let https = aws_smithy_http_client::Builder::new()
             .tls_provider(Provider::Rustls(CryptoMode::Ring))
             .build_https();
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .region(region(profile))
-            .http_client(https);
+        aws_config::defaults(BehaviorVersion::latest())
+            .http_client(https)
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(CONNECT_LIMIT)
+                    .operation_attempt_timeout(ATTEMPT_LIMIT)
+                    .operation_timeout(CALL_LIMIT)
+                    .build(),
+            )
+    }
+
+    async fn config(creds: Option<&Credentials>, profile: Option<&str>) -> aws_config::SdkConfig {
+        let profile = profile.or(super::PROFILE.get().map(String::as_str));
+        let mut loader = loader().region(region(profile));
         if let Some(creds) = creds {
             loader = loader.credentials_provider(key(creds));
         }
@@ -210,11 +275,17 @@ mod client {
     }
 
     async fn sts(creds: Option<&Credentials>, profile: Option<&str>) -> aws_sdk_sts::Client {
-        aws_sdk_sts::Client::new(&config(creds, profile).await)
+        let conf = aws_sdk_sts::config::Builder::from(&config(creds, profile).await)
+            .interceptor(BoundedAnswers)
+            .build();
+        aws_sdk_sts::Client::from_conf(conf)
     }
 
     async fn iam(creds: &Credentials) -> aws_sdk_iam::Client {
-        aws_sdk_iam::Client::new(&config(Some(creds), None).await)
+        let conf = aws_sdk_iam::config::Builder::from(&config(Some(creds), None).await)
+            .interceptor(BoundedAnswers)
+            .build();
+        aws_sdk_iam::Client::from_conf(conf)
     }
 
     fn date(at: Option<&aws_sdk_iam::primitives::DateTime>) -> Option<OffsetDateTime> {
@@ -355,14 +426,15 @@ mod client {
             OffsetDateTime::from_unix_timestamp(c.expiration().secs()).map_err(|_| {
                 Error::invalid(format!("{action} returned a bad expiration"), "try again")
             })?;
-        Ok(Credentials {
+        Credentials {
             session_token: Some(Secret::new(c.session_token().to_string())),
             expiration: Some(expiration),
             ..Credentials::new(
                 c.access_key_id().to_string(),
                 Secret::new(c.secret_access_key().to_string()),
             )
-        })
+        }
+        .issued_by(action, OffsetDateTime::now_utc())
     }
 
     impl Sts for Client {
@@ -466,15 +538,25 @@ mod client {
     /// credentials (its calls are unsigned or carry the access token), the
     /// endpoints the SDKs take (AWS_ENDPOINT_URL_SSO_OIDC, _SSO, AWS_ENDPOINT_URL).
     async fn sso_config(region: &str) -> aws_config::SdkConfig {
-        let https = aws_smithy_http_client::Builder::new()
-            .tls_provider(Provider::Rustls(CryptoMode::Ring))
-            .build_https();
-        aws_config::defaults(BehaviorVersion::latest())
+        loader()
             .region(Region::new(region.to_string()))
             .no_credentials()
-            .http_client(https)
             .load()
             .await
+    }
+
+    async fn oidc_client(region: &str) -> aws_sdk_ssooidc::Client {
+        let conf = aws_sdk_ssooidc::config::Builder::from(&sso_config(region).await)
+            .interceptor(BoundedAnswers)
+            .build();
+        aws_sdk_ssooidc::Client::from_conf(conf)
+    }
+
+    async fn portal_client(region: &str) -> aws_sdk_sso::Client {
+        let conf = aws_sdk_sso::config::Builder::from(&sso_config(region).await)
+            .interceptor(BoundedAnswers)
+            .build();
+        aws_sdk_sso::Client::from_conf(conf)
     }
 
     fn sso_endpoint(service: &str, region: &str) -> String {
@@ -524,7 +606,7 @@ mod client {
     impl crate::sso::Oidc for Client {
         fn register_client(&self, region: &str, scopes: &[String]) -> Result<crate::sso::Client> {
             runtime()?.block_on(async {
-                let client = aws_sdk_ssooidc::Client::new(&sso_config(region).await);
+                let client = oidc_client(region).await;
                 let out = client
                     .register_client()
                     .client_name(crate::sso::CLIENT_NAME)
@@ -548,7 +630,7 @@ mod client {
             start_url: &str,
         ) -> Result<crate::sso::Device> {
             runtime()?.block_on(async {
-                let client = aws_sdk_ssooidc::Client::new(&sso_config(region).await);
+                let client = oidc_client(region).await;
                 let out = client
                     .start_device_authorization()
                     .client_id(&registered.id)
@@ -577,7 +659,7 @@ mod client {
             use crate::sso::{Grant, TokenError};
             let runtime = runtime().map_err(TokenError::Failed)?;
             runtime.block_on(async {
-                let client = aws_sdk_ssooidc::Client::new(&sso_config(region).await);
+                let client = oidc_client(region).await;
                 let call = client
                     .create_token()
                     .client_id(&registered.id)
@@ -626,7 +708,7 @@ mod client {
             role: &str,
         ) -> Result<Option<Credentials>> {
             runtime()?.block_on(async {
-                let client = aws_sdk_sso::Client::new(&sso_config(region).await);
+                let client = portal_client(region).await;
                 let out = match client
                     .get_role_credentials()
                     .access_token(access_token)
@@ -651,7 +733,7 @@ mod client {
                     .map_err(|_| {
                         Error::invalid("GetRoleCredentials returned a bad expiration", "try again")
                     })?;
-                Ok(Some(Credentials {
+                Credentials {
                     session_token: Some(secret(c.session_token(), "session token")?),
                     expiration: Some(expiration),
                     account_id: Some(account.to_string()),
@@ -659,13 +741,15 @@ mod client {
                         c.access_key_id().unwrap_or_default().to_string(),
                         secret(c.secret_access_key(), "secret access key")?,
                     )
-                }))
+                }
+                .issued_by("GetRoleCredentials", OffsetDateTime::now_utc())
+                .map(Some)
             })
         }
 
         fn accounts(&self, region: &str, access_token: &str) -> Result<Vec<(String, String)>> {
             runtime()?.block_on(async {
-                let client = aws_sdk_sso::Client::new(&sso_config(region).await);
+                let client = portal_client(region).await;
                 let all = client
                     .list_accounts()
                     .access_token(access_token)
@@ -689,7 +773,7 @@ mod client {
 
         fn roles(&self, region: &str, access_token: &str, account: &str) -> Result<Vec<String>> {
             runtime()?.block_on(async {
-                let client = aws_sdk_sso::Client::new(&sso_config(region).await);
+                let client = portal_client(region).await;
                 let all = client
                     .list_account_roles()
                     .access_token(access_token)
@@ -709,7 +793,7 @@ mod client {
 
         fn logout(&self, region: &str, access_token: &str) -> Result<()> {
             runtime()?.block_on(async {
-                let client = aws_sdk_sso::Client::new(&sso_config(region).await);
+                let client = portal_client(region).await;
                 client
                     .logout()
                     .access_token(access_token)

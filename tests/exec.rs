@@ -488,7 +488,7 @@ fn the_endpoint_serves_a_role_and_an_mfa_session_made_on_its_own_terminal() {
         .args([&format!("MFA code for {MFA}: "), "654321", "--"])
         .args(["sh", "-c"])
         .arg(format!(
-            "{} serve --profile app --env-file > endpoint.env & \
+            "umask 022; {} serve --profile app --env-file endpoint.env & \
              for i in $(seq 300); do [ \"$(wc -l < endpoint.env)\" -ge 2 ] && break; sleep 0.1; done; kill $!",
             bin()
         ));
@@ -499,6 +499,14 @@ fn the_endpoint_serves_a_role_and_an_mfa_session_made_on_its_own_terminal() {
         "{out:?}"
     );
     let lines = std::fs::read_to_string(w.t.home.join("endpoint.env")).unwrap();
+    // The token reaches the credentials: the file is the user's alone,
+    // whatever the umask (#38 item 14).
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(w.t.home.join("endpoint.env"))
+            .unwrap()
+            .permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o600, "{mode:o}");
     assert!(
         lines.starts_with("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:"),
         "{lines}"

@@ -46,15 +46,29 @@ pub fn run(choice: StoreChoice, args: &crate::cli::ServeArgs) -> Result<()> {
     let env = Env::process();
     let profile = line::chosen_profile(&env, args.profile.as_deref());
     let endpoint = prepare(choice, &env, &profile, args.port.unwrap_or(0))?;
-    let mut lines = String::new();
+    let mut lines = zeroize::Zeroizing::new(String::new());
+    let export = if args.env_file.is_some() {
+        ""
+    } else {
+        "export "
+    };
     for (name, value) in endpoint.variables() {
-        if args.env_file {
-            lines.push_str(&format!("{name}={value}\n"));
-        } else {
-            lines.push_str(&format!("export {name}={value}\n"));
-        }
+        lines.push_str(&format!("{export}{name}={value}\n"));
     }
-    super::print(&lines)?;
+    match &args.env_file {
+        // The token reaches the credentials: the file is this user's
+        // alone, whatever the umask or the file it replaces.
+        Some(path) => {
+            crate::atomic::write(path, lines.as_bytes(), None, 0o600)?;
+            crate::say!(
+                "Wrote {} and {} to {} (readable by you alone).",
+                crate::endpoint::URI_VAR,
+                crate::endpoint::TOKEN_VAR,
+                path.display()
+            );
+        }
+        None => super::print(&lines)?,
+    }
     crate::say!(
         "Serving the temporary credentials of profile '{profile}' on {} until Ctrl-C or SIGTERM.",
         endpoint.url()

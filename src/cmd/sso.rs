@@ -23,12 +23,21 @@ pub fn run(choice: StoreChoice, command: SsoCommand) -> Result<()> {
         SsoCommand::Logout { session } => {
             sso::validate(&session, None, None)?;
             let store = Store::open(choice, &env)?;
-            let dropped = sso::logout(&store, &session, &crate::sts::Client)?;
+            let out = sso::logout(&store, &session, &crate::sts::Client)?;
             crate::say!(
-                "Logged out of Identity Center session '{session}': dropped {dropped} entr{} from {}.",
-                if dropped == 1 { "y" } else { "ies" },
+                "Dropped {} entr{} of Identity Center session '{session}' from {}.",
+                out.dropped,
+                if out.dropped == 1 { "y" } else { "ies" },
                 store.label()
             );
+            match out.server {
+                None => {}
+                Some(Ok(())) => crate::say!("Logged out of '{session}' at Identity Center too."),
+                Some(Err(e)) => crate::say!(
+                    "awscreds-rs: warning: Identity Center's Logout failed, so the access token \
+                     stays valid there until it expires: {e}"
+                ),
+            }
             Ok(())
         }
         SsoCommand::Accounts { session, json } => accounts(choice, &env, &session, json),
@@ -83,19 +92,24 @@ fn login(
 ) -> Result<()> {
     let session = session_of(env, session, profile)?;
     let store = Store::open(choice, env)?;
-    let mut show = |device: &sso::Device| {
-        let url = device
-            .verification_uri_complete
-            .as_deref()
-            .unwrap_or(&device.verification_uri);
+    let mut show = |device: &sso::Device| -> Result<()> {
+        let url = crate::browser::checked_url(
+            device
+                .verification_uri_complete
+                .as_deref()
+                .unwrap_or(&device.verification_uri),
+            "the verification URI Identity Center sent",
+        )?;
         crate::say!(
             "To log in to IAM Identity Center session '{}', open\n\n  {url}\n\nand check that it shows the code\n\n  {}\n",
-            session.name, device.user_code
+            session.name,
+            crate::error::one_line(&device.user_code)
         );
-        if !no_browser && open_browser(env, url) {
+        if !no_browser && crate::browser::open(env, url) {
             crate::say!("(The browser was asked to open it.)");
         }
         crate::say!("Waiting for the approval…");
+        Ok(())
     };
     let mut sleep =
         |secs: i64| std::thread::sleep(std::time::Duration::from_secs(secs.max(0) as u64));
@@ -120,37 +134,6 @@ fn login(
         crate::credentials::format_expiration(stored.expires())
     );
     Ok(())
-}
-
-/// Asks the platform's browser to open `url`: $BROWSER, else xdg-open
-/// where there is a display (Linux and the BSDs), `open` on macOS, `start`
-/// on Windows. Whether one was started; its output is discarded.
-fn open_browser(env: &Env, url: &str) -> bool {
-    use std::process::{Command, Stdio};
-    let mut cmd = if let Some(browser) = env.var("BROWSER").filter(|b| !b.is_empty()) {
-        let mut cmd = Command::new(browser);
-        cmd.arg(url);
-        cmd
-    } else if cfg!(windows) {
-        let mut cmd = Command::new("cmd");
-        cmd.args(["/C", "start", "", url]);
-        cmd
-    } else if cfg!(target_os = "macos") {
-        let mut cmd = Command::new("open");
-        cmd.arg(url);
-        cmd
-    } else if env.var("DISPLAY").is_some() || env.var("WAYLAND_DISPLAY").is_some() {
-        let mut cmd = Command::new("xdg-open");
-        cmd.arg(url);
-        cmd
-    } else {
-        return false;
-    };
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .is_ok()
 }
 
 #[derive(Serialize)]
