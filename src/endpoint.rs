@@ -108,9 +108,8 @@ impl Endpoint {
                 port,
                 token,
                 source,
-                cached: Mutex::new(None),
+                state: Mutex::new(State::default()),
                 renewed: Condvar::new(),
-                renewing: Mutex::new(()),
                 open: AtomicUsize::new(0),
             }),
         })
@@ -125,9 +124,15 @@ impl Endpoint {
     }
 
     /// Gets the first credentials now, before anything asks (an MFA code
-    /// is then asked while the user is looking).
+    /// is then asked while the user is looking, for as long as it takes).
     pub fn warm(&self) -> Result<()> {
-        self.shared.credentials().map(drop)
+        let creds = self.shared.fetch()?;
+        self.shared
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .cached = Some(creds);
+        Ok(())
     }
 
     /// The two variables a client is given, as (name, value).
@@ -181,16 +186,24 @@ struct Shared {
     port: u16,
     token: Zeroizing<String>,
     source: Box<Source>,
-    cached: Mutex<Option<Credentials>>,
+    state: Mutex<State>,
     /// Told when a renewal ends, well or not.
     renewed: Condvar,
-    /// Held by the one request that is asking `source`.
-    renewing: Mutex<()>,
     open: AtomicUsize,
 }
 
+/// What the requests share about the credentials.
+#[derive(Default)]
+struct State {
+    cached: Option<Credentials>,
+    /// A renewal is asking the source now.
+    renewing: bool,
+    /// Why the last renewal failed (cleared when the next one starts).
+    failed: Option<String>,
+}
+
 impl Shared {
-    fn handle(&self, mut stream: TcpStream) {
+    fn handle(self: &Arc<Self>, mut stream: TcpStream) {
         let _ = stream.set_write_timeout(Some(WRITE_LIMIT));
         let answer = match read_head(&mut stream, Instant::now() + HEAD_LIMIT) {
             Head::Complete(head) => self.answer(&head),
@@ -205,7 +218,7 @@ impl Shared {
         send(&mut stream, &answer);
     }
 
-    fn answer(&self, head: &str) -> Answer {
+    fn answer(self: &Arc<Self>, head: &str) -> Answer {
         let request = match Request::parse(head) {
             Ok(request) => request,
             Err(why) => return Answer::refusal(400, "Bad Request", "BadRequest", why),
@@ -257,64 +270,70 @@ impl Shared {
                 reason: "OK",
                 body,
             },
-            Err(e) => Answer::refusal(
+            Err(message) => Answer::refusal(
                 500,
                 "Internal Server Error",
                 "CredentialsUnavailable",
-                &crate::error::one_line(e),
+                &message,
             ),
         }
     }
 
-    /// The cached credentials while fresh, else the source's. One request
-    /// at a time asks the source; the others wait for it up to
-    /// [`RENEWAL_WAIT`], then get an error that says a renewal is under
-    /// way, so that a slow STS or an MFA prompt on serve's terminal holds
-    /// no client for longer than that.
-    fn credentials(&self) -> Result<Zeroizing<String>> {
-        let fresh = |c: &Option<Credentials>| {
-            c.as_ref()
-                .is_some_and(|c| c.is_fresh(OffsetDateTime::now_utc()))
-        };
-        let lock_cached = || self.cached.lock().unwrap_or_else(|e| e.into_inner());
-        {
-            let cached = lock_cached();
-            if fresh(&cached) {
-                return served(&cached);
+    /// The cached credentials while fresh, else the source's. The source
+    /// is asked on a thread of its own, one renewal at a time; every
+    /// request waits for it up to [`RENEWAL_WAIT`] and is then answered
+    /// with an error that says a renewal is under way, so that a slow STS
+    /// or an MFA code awaited on serve's terminal holds no client longer
+    /// than that (the JS SDK gives up after 1 s anyway).
+    fn credentials(self: &Arc<Self>) -> std::result::Result<Zeroizing<String>, String> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if fresh(&state.cached) {
+            return served(&state.cached).map_err(crate::error::one_line);
+        }
+        if !state.renewing {
+            state.renewing = true;
+            state.failed = None;
+            let shared = Arc::clone(self);
+            let started = std::thread::Builder::new()
+                .name("renewal".into())
+                .spawn(move || shared.renew());
+            if started.is_err() {
+                state.renewing = false;
+                return Err("no thread could be started to renew the credentials".into());
             }
         }
-        match self.renewing.try_lock() {
-            Ok(_renewing) => {
-                let result = self.renew(&fresh);
-                self.renewed.notify_all();
-                result
-            }
-            Err(_) => {
-                let cached = lock_cached();
-                let (cached, _) = self
-                    .renewed
-                    .wait_timeout_while(cached, RENEWAL_WAIT, |c| !fresh(c))
-                    .unwrap_or_else(|e| e.into_inner());
-                if fresh(&cached) {
-                    return served(&cached);
-                }
-                Err(Error::invalid(
-                    "the credentials are being renewed and are not ready yet \
-                     (STS has not answered, or serve's terminal waits for the MFA code)",
-                    "type the MFA code in serve's terminal if it asks for one, then try again",
-                ))
-            }
+        let (state, _) = self
+            .renewed
+            .wait_timeout_while(state, RENEWAL_WAIT, |s| s.renewing && !fresh(&s.cached))
+            .unwrap_or_else(|e| e.into_inner());
+        if fresh(&state.cached) {
+            return served(&state.cached).map_err(crate::error::one_line);
         }
+        if let Some(failed) = &state.failed {
+            return Err(failed.clone());
+        }
+        Err(crate::error::one_line(Error::invalid(
+            "the credentials are being renewed and are not ready yet \
+             (STS has not answered, or serve's terminal waits for the MFA code)",
+            "type the MFA code in serve's terminal if it asks for one, then try again",
+        )))
     }
 
-    /// Asks the source, by the one request that holds `renewing`.
-    fn renew(&self, fresh: &dyn Fn(&Option<Credentials>) -> bool) -> Result<Zeroizing<String>> {
-        {
-            let cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
-            if fresh(&cached) {
-                return served(&cached);
-            }
+    /// Asks the source and keeps what it gave (or why it failed), then
+    /// tells the waiting requests.
+    fn renew(&self) {
+        let result = self.fetch();
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        match result {
+            Ok(creds) => state.cached = Some(creds),
+            Err(e) => state.failed = Some(crate::error::one_line(e)),
         }
+        state.renewing = false;
+        self.renewed.notify_all();
+    }
+
+    /// The source's credentials, if the endpoint may serve them.
+    fn fetch(&self) -> Result<Credentials> {
         let creds = (self.source)()?;
         if !creds.is_fresh(OffsetDateTime::now_utc()) {
             return Err(Error::invalid(
@@ -322,10 +341,15 @@ impl Shared {
                 "store a long-term key or a role for this NAME: the endpoint serves sessions made from it",
             ));
         }
-        let mut cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
-        *cached = Some(creds);
-        served(&cached)
+        Ok(creds)
     }
+}
+
+/// Whether cached credentials may be served now.
+fn fresh(cached: &Option<Credentials>) -> bool {
+    cached
+        .as_ref()
+        .is_some_and(|c| c.is_fresh(OffsetDateTime::now_utc()))
 }
 
 /// The document for cached credentials.

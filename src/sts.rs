@@ -79,7 +79,7 @@ mod client {
         E: ProvideErrorMetadata + std::error::Error + 'static,
         R: std::fmt::Debug + 'static,
     {
-        let fix = match unreachable("STS", endpoint, e) {
+        let fix = match unreachable("AWS_ENDPOINT_URL_STS", e) {
             Some(fix) => fix + "; nothing was cached",
             None => "check the key's permissions, the MFA code, the role's trust policy and the endpoint; nothing was cached".into(),
         };
@@ -92,12 +92,13 @@ mod client {
 
     /// For a call that never reached the service (no network, DNS, a
     /// time-out): the fix to give instead of permission advice.
-    fn unreachable<E, R>(service: &str, endpoint: &str, e: &SdkError<E, R>) -> Option<String> {
+    /// `variable` is the service's own endpoint variable, as the SDKs
+    /// name it (`AWS_ENDPOINT_URL_SSO_OIDC`).
+    fn unreachable<E, R>(variable: &str, e: &SdkError<E, R>) -> Option<String> {
         matches!(e, SdkError::DispatchFailure(_) | SdkError::TimeoutError(_)).then(|| {
             format!(
-                "awscreds-rs could not reach {service} at {endpoint}: check the network, \
-                 DNS and any proxy (HTTPS_PROXY), or the AWS_ENDPOINT_URL_{} variable",
-                service.to_ascii_uppercase()
+                "check the network, DNS and any proxy (HTTPS_PROXY), or {variable} \
+                 (and AWS_ENDPOINT_URL) if set"
             )
         })
     }
@@ -405,7 +406,7 @@ mod client {
         E: ProvideErrorMetadata + std::error::Error + 'static,
         R: std::fmt::Debug + 'static,
     {
-        let fix = unreachable("IAM", &iam_endpoint(), e).map(|fix| fix + "; nothing was changed").unwrap_or_else(|| {
+        let fix = unreachable("AWS_ENDPOINT_URL_IAM", e).map(|fix| fix + "; nothing was changed").unwrap_or_else(|| {
             "check that the key may manage its own access keys (iam:CreateAccessKey, iam:DeleteAccessKey, iam:ListAccessKeys)".into()
         });
         Error::aws(
@@ -584,7 +585,12 @@ mod client {
         } else {
             "the IAM Identity Center portal"
         };
-        let fix = unreachable(label, &endpoint, e).unwrap_or_else(|| {
+        let variable = if service == "OIDC" {
+            "AWS_ENDPOINT_URL_SSO_OIDC"
+        } else {
+            "AWS_ENDPOINT_URL_SSO"
+        };
+        let fix = unreachable(variable, e).unwrap_or_else(|| {
             "check the session's sso_start_url and sso_region, and that your user may use the account and role".into()
         });
         Error::aws(

@@ -124,8 +124,16 @@ fn cached(dir: &std::path::Path, start_url: &str) -> Result<Option<(Stored, Vec<
         if path.extension().is_none_or(|x| x != "json") {
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            continue;
+        let text = match awsfiles::read_cache_file(&path) {
+            Ok(text) => text,
+            Err(why) => {
+                crate::say!(
+                    "awscreds-rs: passed over {}: {why}; nothing in it was read, and it \
+                     stays as it is (look at it, and remove it by hand if it holds a token)",
+                    path.display()
+                );
+                continue;
+            }
         };
         let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text) else {
             continue;

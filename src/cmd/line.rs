@@ -53,3 +53,67 @@ pub fn open(choice: StoreChoice, env: &Env, profile: &str) -> Result<Opened> {
         options,
     })
 }
+
+/// A profile whose awscreds-rs line hands out an Identity Center role.
+pub struct SsoLine {
+    pub session: String,
+    pub account: String,
+    pub role: String,
+    /// The line's store: opened anew for each renewal, as a NAME's is
+    /// (a keyring restarted or unlocked meanwhile is found).
+    pub store: StoreChoice,
+}
+
+impl SsoLine {
+    /// The role's credentials as the line would print them: cached while
+    /// fresh, else from the portal (the access token renewed if need be).
+    pub fn credentials(&self, env: &Env) -> Result<crate::credentials::Credentials> {
+        let client = crate::sts::Client;
+        crate::sso::role_credentials(
+            env,
+            &Store::open(self.store, env)?,
+            &self.session,
+            &self.account,
+            &self.role,
+            &client,
+            &client,
+            time::OffsetDateTime::now_utc(),
+        )
+    }
+}
+
+/// `profile`'s line when it is awscreds-rs's line for an Identity Center
+/// role (`--sso-session`), with its store opened; `None` for any other.
+pub fn open_sso(choice: StoreChoice, env: &Env, profile: &str) -> Result<Option<SsoLine>> {
+    let files = AwsFiles::locate(env)?;
+    let all = crate::profiles::read_all(&files)?;
+    let Some((session, account, role, store)) = all
+        .get(profile)
+        .and_then(|p| p.get(crate::awsfiles::key::CREDENTIAL_PROCESS))
+        .and_then(crate::wiring::parse_sso)
+    else {
+        return Ok(None);
+    };
+    crate::sso::validate(&session, Some(&account), Some(&role))?;
+    let choice = match &store {
+        Some(id) => StoreChoice::from_id(id).ok_or_else(|| {
+            Error::invalid(
+                format!(
+                    "the credential_process line of profile '{profile}' names an unknown store '{}'",
+                    crate::error::one_line(id)
+                ),
+                format!(
+                    "write it again with: awscreds-rs configure --profile {profile} \
+                     --sso-session {session} --account-id {account} --role-name {role}"
+                ),
+            )
+        })?,
+        None => choice,
+    };
+    Ok(Some(SsoLine {
+        session,
+        account,
+        role,
+        store: choice,
+    }))
+}

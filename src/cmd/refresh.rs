@@ -16,6 +16,18 @@ pub fn run(choice: StoreChoice, profile: Option<&str>) -> Result<()> {
     let env = Env::process();
     let profile = line::chosen_profile(&env, profile);
     crate::sts::use_profile(&profile);
+    if let Some(sso) = line::open_sso(choice, &env, &profile)? {
+        let creds = sso.credentials(&env)?;
+        return super::print(&format!(
+            "Profile '{profile}' runs the Identity Center role {} in account {} of session '{}': \
+             its credentials are cached in {} {}.\n",
+            sso.role,
+            sso.account,
+            sso.session,
+            crate::store::Store::open(sso.store, &env)?.label(),
+            until(creds.expiration)
+        ));
+    }
     let opened = line::open(choice, &env, &profile)?;
     let name = &opened.line.name;
     let now = OffsetDateTime::now_utc();
@@ -40,17 +52,22 @@ pub fn run(choice: StoreChoice, profile: Option<&str>) -> Result<()> {
         Some(role) => format!("'{name}' as role {role}"),
         None => format!("'{name}' with MFA"),
     };
-    let until = match creds.expiration {
+    let until = until(creds.expiration);
+    super::print(&format!(
+        "Opened a session for profile '{profile}' ({what}), cached in {} {until}. \
+         Until 15 minutes before then, every call of the profile's credential_process is a cache hit.\n",
+        opened.store.label()
+    ))
+}
+
+/// "until T (N minutes from now)".
+fn until(expiration: Option<OffsetDateTime>) -> String {
+    match expiration {
         Some(at) => format!(
             "until {} ({} minutes from now)",
             crate::credentials::format_expiration(at),
             (at - OffsetDateTime::now_utc()).whole_minutes()
         ),
         None => "with no expiry".into(),
-    };
-    super::print(&format!(
-        "Opened a session for profile '{profile}' ({what}), cached in {} {until}. \
-         Until 15 minutes before then, every call of the profile's credential_process is a cache hit.\n",
-        opened.store.label()
-    ))
+    }
 }

@@ -17,6 +17,14 @@ use crate::store::{Store, StoreChoice};
 /// on the next request.
 pub fn prepare(choice: StoreChoice, env: &Env, profile: &str, port: u16) -> Result<Endpoint> {
     crate::sts::use_profile(profile);
+    if let Some(sso) = line::open_sso(choice, env, profile)? {
+        // Identity Center role credentials are temporary already: served
+        // as the line prints them, renewed through the same cache.
+        let env = env.clone();
+        let endpoint = Endpoint::bind(port, Box::new(move || sso.credentials(&env)))?;
+        warm(&endpoint);
+        return Ok(endpoint);
+    }
     let opened = line::open(choice, env, profile)?;
     let store_choice = StoreChoice::Only(opened.store.kind());
     let name = opened.line.name.clone();
@@ -33,13 +41,19 @@ pub fn prepare(choice: StoreChoice, env: &Env, profile: &str, port: u16) -> Resu
         session::temporary_credentials(&env, &store, &name, key, &options, &crate::sts::Client, now)
     };
     let endpoint = Endpoint::bind(port, Box::new(source))?;
+    warm(&endpoint);
+    Ok(endpoint)
+}
+
+/// Gets the first credentials now; a failure is a warning, and the
+/// endpoint tries again on the next request.
+fn warm(endpoint: &Endpoint) {
     if let Err(e) = endpoint.warm() {
         crate::say!(
             "awscreds-rs: warning: no credentials to serve yet: {e}\n\
              The endpoint answers 500 with this message, and tries again on the next request."
         );
     }
-    Ok(endpoint)
 }
 
 pub fn run(choice: StoreChoice, args: &crate::cli::ServeArgs) -> Result<()> {

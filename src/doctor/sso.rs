@@ -121,7 +121,9 @@ fn check_plaintext_cache(r: &mut Report, ctx: &Context) {
     let plaintext: Vec<String> = entries
         .flatten()
         .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
-        .filter(|e| std::fs::read_to_string(e.path()).is_ok_and(|t| t.contains("\"accessToken\"")))
+        .filter(|e| {
+            crate::awsfiles::read_cache_file(&e.path()).is_ok_and(|t| t.contains("\"accessToken\""))
+        })
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     if !plaintext.is_empty() {
