@@ -32,6 +32,7 @@ pub fn use_profile(profile: &str) {
 #[cfg(feature = "sts")]
 mod client {
     use super::*;
+    use crate::error::one_line;
     use crate::secret::Secret;
     use aws_config::meta::region::RegionProviderChain;
     use aws_config::timeout::TimeoutConfig;
@@ -112,9 +113,11 @@ mod client {
         match e {
             SdkError::ServiceError(answer) => {
                 let err = answer.err();
-                match (err.code(), err.message()) {
+                // The service's own words, from outside: one line, no
+                // control characters.
+                match (err.code().map(one_line), err.message().map(one_line)) {
                     (Some(code), Some(message)) => format!("{code}: {message}"),
-                    (Some(code), None) => code.to_string(),
+                    (Some(code), None) => code,
                     // AWS's refusals carry a code: this is not AWS speaking.
                     _ => format!(
                         "{service} at {endpoint} answered with something that is not an {service} response: {}",

@@ -263,6 +263,37 @@ fn exec_runs_the_command_on_the_profile_without_raw_keys_and_ends_as_it_does() {
         assert!(!out.stdout.contains(var), "{var} left: {out:?}");
     }
 
+    // Nothing that sends an SDK elsewhere before the profile survives
+    // (#38 items 3 and 4): boto3 and the AWS CLI read AWS_DEFAULT_PROFILE
+    // first, and botocore's web identity comes before any profile.
+    let chain_vars = [
+        ("AWS_DEFAULT_PROFILE", "other"),
+        ("AWS_WEB_IDENTITY_TOKEN_FILE", "/tmp/token"),
+        ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/web"),
+        ("AWS_ROLE_SESSION_NAME", "web"),
+        ("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/x"),
+        ("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "/tmp/t"),
+    ];
+    let mut run = w.run(&["exec", "--profile", "app", "--", "env"]);
+    for (k, v) in chain_vars {
+        run = run.env(k, v);
+    }
+    let out = run.ok();
+    for (k, _) in chain_vars {
+        assert!(
+            !out.stdout.contains(&format!("\n{k}=")),
+            "{k} left: {out:?}"
+        );
+    }
+    let mut cmd = w.command(bin());
+    cmd.args(["exec", "--profile", "app", "--"])
+        .arg(client(".venv/bin/python"))
+        .args(["-c", "import boto3; print(boto3.Session().profile_name)"]);
+    for (k, v) in chain_vars {
+        cmd.env(k, v);
+    }
+    assert_eq!(Run::new(cmd).ok().stdout, "app\n");
+
     // Without --profile: the AWS_PROFILE in effect, else default.
     let out = w
         .run(&["exec", "--", "sh", "-c", "echo $AWS_PROFILE"])
@@ -311,7 +342,17 @@ fn exec_server_gives_the_command_an_endpoint_that_ends_with_it() {
         ])
         .env("AWS_PROFILE", "app")
         .env("AWS_ACCESS_KEY_ID", "AKIAWRONGWRONGWRONG1")
+        .env("AWS_WEB_IDENTITY_TOKEN_FILE", "/tmp/token")
+        .env("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/web")
+        .env("AWS_ROLE_SESSION_NAME", "web")
         .ok();
+    for var in [
+        "AWS_WEB_IDENTITY_TOKEN_FILE=",
+        "AWS_ROLE_ARN=",
+        "AWS_ROLE_SESSION_NAME=",
+    ] {
+        assert!(!out.stdout.contains(var), "{var} left: {out:?}");
+    }
     let env: std::collections::BTreeMap<&str, &str> = out
         .stdout
         .lines()
@@ -696,5 +737,112 @@ mod everywhere {
         let port = s.port;
         drop(s);
         wait_until("the port closes", Duration::from_secs(10), || closed(port));
+    }
+}
+
+/// #38 item 5: slow clients (a byte every 3 s) and idle ones lose their
+/// connection after the head's 2 s, while a client with the token gets
+/// its credentials within the JS SDK's 1 s; past 512 connections at once
+/// the endpoint answers 503 instead of closing unanswered.
+#[test]
+fn slow_clients_do_not_keep_the_credentials_from_the_others() {
+    let w = world(TestEnv::native(), false, "");
+    let s = Served::start(&w, &["--profile", "app"], &[]);
+    assert_eq!(s.get().0, 200);
+    let mut slow = Vec::new();
+    for _ in 0..300 {
+        let mut c = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+        c.write_all(b"G").unwrap();
+        slow.push(c);
+    }
+    let keep_dripping = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let drip = {
+        let keep = keep_dripping.clone();
+        // The first is left alone: it is read below, and a byte it sent
+        // after the endpoint closed would reset it.
+        let mut streams: Vec<TcpStream> =
+            slow[1..].iter().map(|c| c.try_clone().unwrap()).collect();
+        std::thread::spawn(move || {
+            while keep.load(std::sync::atomic::Ordering::SeqCst) {
+                for c in &mut streams {
+                    let _ = c.write_all(b"E");
+                }
+                std::thread::sleep(Duration::from_secs(3));
+            }
+        })
+    };
+    // While the 300 are held: an SDK's request in time.
+    let started = std::time::Instant::now();
+    let node = w.node_chain("", &s.env());
+    assert!(node["SessionToken"].is_string(), "{node}");
+    let (status, _) = s.get();
+    assert_eq!(status, 200);
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    // The slow ones were cut off after the head's deadline: 408.
+    let mut first = slow.remove(0);
+    first
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut answer = String::new();
+    let _ = first.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 408 "), "{answer:?}");
+    keep_dripping.store(false, std::sync::atomic::Ordering::SeqCst);
+    drop(slow);
+    drip.join().unwrap();
+
+    // 520 idle connections at once: the ones past 512 are told 503.
+    let idle: Vec<TcpStream> = (0..520)
+        .map(|_| TcpStream::connect(("127.0.0.1", s.port)).unwrap())
+        .collect();
+    let mut busy = 0;
+    for mut c in idle {
+        c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut answer = String::new();
+        let _ = c.read_to_string(&mut answer);
+        if answer.starts_with("HTTP/1.1 503 ") {
+            busy += 1;
+        } else {
+            assert!(answer.starts_with("HTTP/1.1 408 "), "{answer:?}");
+        }
+    }
+    assert!(busy >= 1, "no 503 past 512 connections");
+    assert_eq!(s.get().0, 200, "it serves again");
+}
+
+/// #38 items 6 and 15: a renewal that waits (here for an MFA code from a
+/// --mfa-command that does not answer, as a prompt on serve's terminal
+/// would) holds no request past 2 s: 500 with what to do.
+#[test]
+fn a_renewal_that_waits_answers_500_in_seconds() {
+    let t = TestEnv::native();
+    let marker = t.root().join("block");
+    let w = world(
+        t,
+        true,
+        &format!(
+            "--mfa-command 'test -e {} && sleep 60; exit 1'",
+            marker.display()
+        ),
+    );
+    // No code at the start (the command fails): no session yet.
+    let s = Served::start(&w, &["--profile", "app"], &[]);
+    std::fs::write(&marker, "").unwrap();
+    for _ in 0..3 {
+        let started = std::time::Instant::now();
+        let (status, body) = s.get();
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(status, 500, "{body}");
+        assert!(
+            body.contains("type the MFA code in serve's terminal"),
+            "{body}"
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! The integration-test harness, by part: `bus` starts a private D-Bus
 //! daemon and an unlocked gnome-keyring, `env` gives each test a temporary
 //! HOME with a store, `run` runs the installed binary and checks what it
-//! said, `sts` puts moto's server behind a counting proxy. Here: the
+//! said, `sts` puts moto's server behind a counting proxy, `scripted` plays a
+//! hostile server. Here: the
 //! example keys, and where the project and its AWS clients are.
 #![allow(dead_code, unused_imports)]
 
@@ -11,11 +12,13 @@ use std::process::Command;
 mod bus;
 mod env;
 mod run;
+mod scripted;
 mod sts;
 
 pub use bus::SecretService;
 pub use env::{profiles_env, TestEnv};
 pub use run::{bin, faults_bin, wine, Out, Run, INSTALL_ROOT};
+pub use scripted::{Reply, Scripted};
 pub use sts::LocalSts;
 
 pub const KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
