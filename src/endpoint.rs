@@ -110,6 +110,7 @@ impl Endpoint {
                 source,
                 state: Mutex::new(State::default()),
                 renewed: Condvar::new(),
+                max_connections: MAX_CONNECTIONS,
                 open: AtomicUsize::new(0),
             }),
         })
@@ -150,7 +151,7 @@ impl Endpoint {
         let shared = self.shared;
         for stream in self.listener.incoming() {
             let Ok(mut stream) = stream else { continue };
-            if shared.open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            if shared.open.fetch_add(1, Ordering::SeqCst) >= shared.max_connections {
                 shared.open.fetch_sub(1, Ordering::SeqCst);
                 // Said at once, without reading the request: the answer
                 // fits the socket's buffer, and the time-out bounds it.
@@ -189,6 +190,8 @@ struct Shared {
     state: Mutex<State>,
     /// Told when a renewal ends, well or not.
     renewed: Condvar,
+    /// [`MAX_CONNECTIONS`], or fewer in the unit test.
+    max_connections: usize,
     open: AtomicUsize,
 }
 
@@ -548,6 +551,30 @@ mod tests {
         assert!(!is_own_host("evil.example:8080", 8080));
         assert!(!is_own_host("127.0.0.1", 8080));
         assert!(!is_own_host("127.0.0.1.evil.example:8080", 8080));
+    }
+
+    #[test]
+    fn past_the_limit_a_connection_is_told_503_and_a_silent_one_408() {
+        let mut endpoint = Endpoint::bind(0, Box::new(|| Err(Error::Reported))).unwrap();
+        Arc::get_mut(&mut endpoint.shared).unwrap().max_connections = 2;
+        let port = endpoint.shared.port;
+        std::thread::spawn(move || endpoint.serve());
+        let connect = || {
+            let c = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            c
+        };
+        let held = [connect(), connect()];
+        // The two are being read (each thread waits for its head).
+        std::thread::sleep(Duration::from_millis(200));
+        let mut answer = String::new();
+        let _ = connect().read_to_string(&mut answer);
+        assert!(answer.starts_with("HTTP/1.1 503 "), "{answer:?}");
+        for mut c in held {
+            let mut answer = String::new();
+            let _ = c.read_to_string(&mut answer);
+            assert!(answer.starts_with("HTTP/1.1 408 "), "{answer:?}");
+        }
     }
 
     #[test]

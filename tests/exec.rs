@@ -740,10 +740,10 @@ mod everywhere {
     }
 }
 
-/// #38 item 5: slow clients (a byte every 3 s) and idle ones lose their
-/// connection after the head's 2 s, while a client with the token gets
-/// its credentials within the JS SDK's 1 s; past 512 connections at once
-/// the endpoint answers 503 instead of closing unanswered.
+/// #38 item 5: slow clients (a byte every 3 s) lose their connection
+/// after the head's 2 s (408), while a client with the token gets its
+/// credentials within the JS SDK's 1 s. (The 503 past the connection
+/// limit is endpoint.rs's unit test.)
 #[test]
 fn slow_clients_do_not_keep_the_credentials_from_the_others() {
     let w = world(TestEnv::native(), false, "");
@@ -794,22 +794,6 @@ fn slow_clients_do_not_keep_the_credentials_from_the_others() {
     drop(slow);
     drip.join().unwrap();
 
-    // 520 idle connections at once: the ones past 512 are told 503.
-    let idle: Vec<TcpStream> = (0..520)
-        .map(|_| TcpStream::connect(("127.0.0.1", s.port)).unwrap())
-        .collect();
-    let mut busy = 0;
-    for mut c in idle {
-        c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        let mut answer = String::new();
-        let _ = c.read_to_string(&mut answer);
-        if answer.starts_with("HTTP/1.1 503 ") {
-            busy += 1;
-        } else {
-            assert!(answer.starts_with("HTTP/1.1 408 "), "{answer:?}");
-        }
-    }
-    assert!(busy >= 1, "no 503 past 512 connections");
     assert_eq!(s.get().0, 200, "it serves again");
 }
 
