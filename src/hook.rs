@@ -62,6 +62,9 @@ pub const PROMPT_SHADOWED: &str = "!";
 
 pub fn prompt_segment(profile: &str, shadowed: bool) -> String {
     let mark = if shadowed { PROMPT_SHADOWED } else { "" };
+    // AWS_PROFILE is anyone's text: it goes into a prompt, so nothing in
+    // it may drive the terminal.
+    let profile = crate::error::one_line(profile);
     format!("{PROMPT_PREFIX}{profile}{mark}")
 }
 
@@ -307,6 +310,12 @@ pub fn emit(outcome: &Outcome, shell: Shell) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_prompt_segment_drives_no_terminal() {
+        let segment = prompt_segment("p\x1b[31m\u{9b}\u{202e}", false);
+        assert!(segment.ends_with("p?[31m??"), "{segment:?}");
+    }
     use crate::project::Target;
 
     fn allowed(profile: &str) -> Target {
