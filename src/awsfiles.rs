@@ -92,43 +92,17 @@ pub fn read_text(path: &Path) -> Result<Option<String>> {
 pub const MAX_CACHE_FILE: u64 = 64 * 1024;
 
 /// Reads a file of an AWS tool's cache (`~/.aws/sso/cache/*.json`), which
-/// anything running as the user could have put there: only a regular file
-/// (not a symbolic link, FIFO or device, which could hang the read, point
-/// at a file elsewhere or never end) of at most [`MAX_CACHE_FILE`] bytes
-/// of UTF-8. `Err` says in a few words why the file was passed over.
+/// anything running as the user could have put there, through
+/// `regular_file`: only a regular file of at most [`MAX_CACHE_FILE`]
+/// bytes of UTF-8. `Err` says in a few words why the file was passed over.
 pub fn read_cache_file(path: &Path) -> std::result::Result<String, &'static str> {
-    use std::io::Read;
-    let meta = fs::symlink_metadata(path).map_err(|_| "it cannot be read")?;
-    if meta.file_type().is_symlink() {
-        return Err("it is a symbolic link, not a file of the cache's own");
-    }
-    if !meta.is_file() {
-        return Err("it is not a regular file");
-    }
-    let mut options = fs::OpenOptions::new();
-    options.read(true);
-    // Opened without following a link or waiting on a FIFO that took the
-    // file's place since the look above.
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(
-        &mut options,
-        libc::O_NOFOLLOW | libc::O_NONBLOCK,
-    );
-    let file = options.open(path).map_err(|_| "it cannot be read")?;
-    let meta = file.metadata().map_err(|_| "it cannot be read")?;
-    if !meta.is_file() {
-        return Err("it is not a regular file");
-    }
-    if meta.len() > MAX_CACHE_FILE {
-        return Err("it is larger than 64 KiB, which no token cache is");
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(MAX_CACHE_FILE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|_| "it cannot be read")?;
-    if bytes.len() as u64 > MAX_CACHE_FILE {
-        return Err("it is larger than 64 KiB, which no token cache is");
-    }
+    use crate::regular_file::Unread;
+    let bytes = crate::regular_file::read(path, MAX_CACHE_FILE).map_err(|why| match why {
+        Unread::Link => "it is a symbolic link, not a file of the cache's own",
+        Unread::NotRegular => "it is not a regular file",
+        Unread::TooLarge => "it is larger than 64 KiB, which no token cache is",
+        Unread::Missing | Unread::Io(_) => "it cannot be read",
+    })?;
     String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text")
 }
 

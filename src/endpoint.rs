@@ -8,7 +8,9 @@
 //! bring more parsing than it saves, and an async runtime would be a second
 //! one beside the SDK's (which stays off the credential_process path).
 //!
-//! What it refuses, in this order: a `Host` other than `127.0.0.1:PORT` or
+//! A connection past the first 512 at once is answered 503, and a request
+//! head not complete within 2 s 408. What it refuses then, in this
+//! order: a `Host` other than `127.0.0.1:PORT` or
 //! `localhost:PORT` (403, a web page's DNS rebinding), a missing token
 //! (401) or a wrong one (403, compared in constant time), another path
 //! (404), another method (405). None of them carries a credential.
@@ -49,8 +51,8 @@ const WRITE_LIMIT: Duration = Duration::from_secs(5);
 /// before it is answered 500.
 const RENEWAL_WAIT: Duration = Duration::from_secs(2);
 
-/// Where the credentials come from: called by one request at a time, so
-/// that concurrent requests share one call.
+/// Where the credentials come from: called on one renewal thread at a
+/// time (and once by `warm`), so that concurrent requests share one call.
 pub type Source = dyn Fn() -> Result<Credentials> + Send + Sync;
 
 /// A bound endpoint, not serving yet.
@@ -557,7 +559,8 @@ mod tests {
     fn past_the_limit_a_connection_is_told_503_and_a_silent_one_408() {
         let mut endpoint = Endpoint::bind(0, Box::new(|| Err(Error::Reported))).unwrap();
         Arc::get_mut(&mut endpoint.shared).unwrap().max_connections = 2;
-        let port = endpoint.shared.port;
+        let shared = endpoint.shared.clone();
+        let port = shared.port;
         std::thread::spawn(move || endpoint.serve());
         let connect = || {
             let c = TcpStream::connect(("127.0.0.1", port)).unwrap();
@@ -565,8 +568,12 @@ mod tests {
             c
         };
         let held = [connect(), connect()];
-        // The two are being read (each thread waits for its head).
-        std::thread::sleep(Duration::from_millis(200));
+        // Until both are being read (each thread waits for its head).
+        let start = Instant::now();
+        while shared.open.load(Ordering::SeqCst) < 2 {
+            assert!(start.elapsed() < Duration::from_secs(10), "never held");
+            std::thread::sleep(Duration::from_millis(5));
+        }
         let mut answer = String::new();
         let _ = connect().read_to_string(&mut answer);
         assert!(answer.starts_with("HTTP/1.1 503 "), "{answer:?}");

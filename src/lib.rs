@@ -28,6 +28,7 @@ pub mod names;
 pub mod paths;
 pub mod profiles;
 pub mod project;
+pub mod regular_file;
 pub mod rotate;
 pub mod secret;
 pub mod session;

@@ -235,10 +235,9 @@ mod client {
                 .headers()
                 .get("content-length")
                 .and_then(|v| v.trim().parse::<u64>().ok());
-            if length.is_some_and(|n| n > MAX_ANSWER as u64) {
+            if let Some(length) = length.filter(|&n| n > MAX_ANSWER as u64) {
                 return Err(format!(
-                    "the answer is {} bytes, more than the {MAX_ANSWER} awscreds-rs reads",
-                    length.unwrap_or_default()
+                    "the answer is {length} bytes, more than the {MAX_ANSWER} awscreds-rs reads"
                 )
                 .into());
             }
@@ -563,13 +562,18 @@ mod client {
         aws_sdk_sso::Client::from_conf(conf)
     }
 
-    fn sso_endpoint(service: &str, region: &str) -> String {
-        let specific = if service == "OIDC" {
+    /// The endpoint variable of Identity Center's OIDC service or portal,
+    /// as the SDKs name it.
+    fn sso_variable(service: &str) -> &'static str {
+        if service == "OIDC" {
             "AWS_ENDPOINT_URL_SSO_OIDC"
         } else {
             "AWS_ENDPOINT_URL_SSO"
-        };
-        var(specific)
+        }
+    }
+
+    fn sso_endpoint(service: &str, region: &str) -> String {
+        var(sso_variable(service))
             .or_else(|| var("AWS_ENDPOINT_URL"))
             .unwrap_or_else(|| match service {
                 "OIDC" => format!("https://oidc.{region}.amazonaws.com"),
@@ -588,12 +592,7 @@ mod client {
         } else {
             "the IAM Identity Center portal"
         };
-        let variable = if service == "OIDC" {
-            "AWS_ENDPOINT_URL_SSO_OIDC"
-        } else {
-            "AWS_ENDPOINT_URL_SSO"
-        };
-        let fix = unreachable(variable, e).unwrap_or_else(|| {
+        let fix = unreachable(sso_variable(service), e).unwrap_or_else(|| {
             "check the session's sso_start_url and sso_region, and that your user may use the account and role".into()
         });
         Error::aws(

@@ -52,39 +52,31 @@ fn a_role_arn_with_a_line_break_writes_nothing() {
         "{ROLE}\n[profile evil]\ncredential_process = sh -c \"touch {}\" '",
         t.root().join("PWN").display()
     );
+    let configure = |arn: &str| {
+        t.run(&[
+            "configure",
+            "--profile",
+            "r1",
+            "--username",
+            "adv",
+            "--role-arn",
+            arn,
+        ])
+    };
     for arn in [
         evil.as_str(),
         "arn:aws:iam::123456789012:role/x\r",
         "arn:aws:iam::1:role/x",
         "arn:aws:iam::123456789012:role/x;touch",
     ] {
-        let out = t
-            .run(&[
-                "configure",
-                "--profile",
-                "r1",
-                "--username",
-                "adv",
-                "--role-arn",
-                arn,
-            ])
-            .fails(2);
+        let out = configure(arn).fails(2);
         out.stderr_has(&["invalid --role-arn"]);
         assert_terminal_safe(&out.stderr);
         assert_eq!(out.stderr.lines().count(), 1, "{out:?}");
         assert_eq!(std::fs::read_to_string(t.config_path()).unwrap(), before);
     }
     // A good one still goes in, once.
-    t.run(&[
-        "configure",
-        "--profile",
-        "r1",
-        "--username",
-        "adv",
-        "--role-arn",
-        ROLE,
-    ])
-    .ok();
+    configure(ROLE).ok();
     let text = std::fs::read_to_string(t.config_path()).unwrap();
     assert!(!text.contains("evil"), "{text}");
     assert!(!t.root().join("PWN").exists());
@@ -185,6 +177,16 @@ impl Center {
     }
 }
 
+/// The credential_process line's flags for the portal's one role.
+const ROLE_LINE: [&str; 6] = [
+    "--sso-session",
+    "corp",
+    "--account-id",
+    "111111111100",
+    "--role-name",
+    "Admin",
+];
+
 const SESSION: &str = "[sso-session corp]\nsso_start_url = https://example.awsapps.com/start\n\
     sso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n";
 
@@ -207,9 +209,7 @@ impl World {
 
     fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
         let mut cmd = self.t.command(program);
-        cmd.env("AWS_ENDPOINT_URL_SSO_OIDC", &self.center.server.endpoint)
-            .env("AWS_ENDPOINT_URL_SSO", &self.center.server.endpoint)
-            .env("AWS_REGION", "eu-west-1");
+        reach_identity_center(&mut cmd, &self.center.server.endpoint);
         cmd
     }
 
@@ -393,15 +393,7 @@ fn a_forgotten_client_registration_is_registered_again() {
     forget.store(true, Ordering::SeqCst);
     w.login().stderr_has(&["Logged in to 'corp'"]);
     assert_eq!(w.center.server.count("/client/register"), 2);
-    w.run(&[
-        "--sso-session",
-        "corp",
-        "--account-id",
-        "111111111100",
-        "--role-name",
-        "Admin",
-    ])
-    .ok();
+    w.run(&ROLE_LINE).ok();
 }
 
 /// Item 16: with Identity Center's Logout failing, `sso logout` still
@@ -438,20 +430,12 @@ fn expired_credentials_from_a_server_are_never_printed() {
         ..Portal::default()
     });
     w.login();
-    let line = [
-        "--sso-session",
-        "corp",
-        "--account-id",
-        "111111111100",
-        "--role-name",
-        "Admin",
-    ];
-    let out = w.run(&line).fails(1);
+    let out = w.run(&ROLE_LINE).fails(1);
     out.stderr_has(&[
         "GetRoleCredentials issued credentials that expired",
         "clock",
     ]);
-    w.run(&line).fails(1);
+    w.run(&ROLE_LINE).fails(1);
     assert_eq!(w.center.server.count("/federation/credentials"), 2);
 
     // The same from STS for a role line.
@@ -589,28 +573,24 @@ fn a_poisoned_sso_cache_is_passed_over_in_seconds() {
 #[test]
 fn a_full_or_closed_stderr_is_no_abort() {
     let t = TestEnv::native();
+    let status_with_stderr = |stderr: std::process::Stdio| {
+        t.command(bin())
+            .args(["--username", "missing"])
+            .stdout(std::process::Stdio::null())
+            .stderr(stderr)
+            .status()
+            .unwrap()
+    };
     let full = std::fs::OpenOptions::new()
         .write(true)
         .open("/dev/full")
         .unwrap();
-    let status = t
-        .command(bin())
-        .args(["--username", "missing"])
-        .stdout(std::process::Stdio::null())
-        .stderr(full)
-        .status()
-        .unwrap();
+    let status = status_with_stderr(full.into());
     assert_eq!(status.code(), Some(1), "{status:?}");
     // A pipe whose reader has gone: EPIPE on every write.
     let (reader, writer) = std::io::pipe().unwrap();
     drop(reader);
-    let status = t
-        .command(bin())
-        .args(["--username", "missing"])
-        .stdout(std::process::Stdio::null())
-        .stderr(writer)
-        .status()
-        .unwrap();
+    let status = status_with_stderr(writer.into());
     assert_eq!(status.code(), Some(1), "{status:?}");
 }
 
@@ -620,17 +600,13 @@ fn a_full_or_closed_stderr_is_no_abort() {
 fn serve_and_refresh_take_an_identity_center_role() {
     let w = World::new(Portal::default());
     w.login();
-    w.run(&[
-        "configure",
-        "--profile",
-        "sso-admin",
-        "--sso-session",
-        "corp",
-        "--account-id",
-        "111111111100",
-        "--role-name",
-        "Admin",
-    ])
+    w.run(
+        &[
+            ["configure", "--profile", "sso-admin"].as_slice(),
+            &ROLE_LINE,
+        ]
+        .concat(),
+    )
     .ok();
     let out = w.run(&["refresh", "--profile", "sso-admin"]).ok();
     assert!(

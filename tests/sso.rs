@@ -154,11 +154,8 @@ fn world() -> World {
 impl World {
     fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
         let mut cmd = self.t.command(program);
-        cmd.env("PATH", &self.path)
-            .env("DISPLAY", ":99")
-            .env("AWS_ENDPOINT_URL_SSO_OIDC", &self.center.endpoint)
-            .env("AWS_ENDPOINT_URL_SSO", &self.center.endpoint)
-            .env("AWS_REGION", "eu-west-1");
+        cmd.env("PATH", &self.path).env("DISPLAY", ":99");
+        reach_identity_center(&mut cmd, &self.center.endpoint);
         cmd
     }
 

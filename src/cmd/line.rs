@@ -36,15 +36,12 @@ pub fn open(choice: StoreChoice, env: &Env, profile: &str) -> Result<Opened> {
             format!("write it again with: awscreds-rs configure --profile {profile} --username {}", line.name),
         )
     })?;
-    let choice = match &line.store {
-        Some(id) => StoreChoice::from_id(id).ok_or_else(|| {
-            Error::invalid(
-                format!("the credential_process line of profile '{profile}' names an unknown store '{}'", crate::error::one_line(id)),
-                format!("write it again with: awscreds-rs configure --profile {profile} --username {}", line.name),
-            )
-        })?,
-        None => choice,
-    };
+    let choice = line_store(
+        choice,
+        profile,
+        line.store.as_deref(),
+        &format!("--username {}", line.name),
+    )?;
     crate::names::validate_name(&line.name)?;
     let store = Store::open(choice, env)?;
     Ok(Opened {
@@ -83,7 +80,7 @@ impl SsoLine {
 }
 
 /// `profile`'s line when it is awscreds-rs's line for an Identity Center
-/// role (`--sso-session`), with its store opened; `None` for any other.
+/// role (`--sso-session`), with its store chosen; `None` for any other.
 pub fn open_sso(choice: StoreChoice, env: &Env, profile: &str) -> Result<Option<SsoLine>> {
     let files = AwsFiles::locate(env)?;
     let all = crate::profiles::read_all(&files)?;
@@ -95,25 +92,39 @@ pub fn open_sso(choice: StoreChoice, env: &Env, profile: &str) -> Result<Option<
         return Ok(None);
     };
     crate::sso::validate(&session, Some(&account), Some(&role))?;
-    let choice = match &store {
-        Some(id) => StoreChoice::from_id(id).ok_or_else(|| {
-            Error::invalid(
-                format!(
-                    "the credential_process line of profile '{profile}' names an unknown store '{}'",
-                    crate::error::one_line(id)
-                ),
-                format!(
-                    "write it again with: awscreds-rs configure --profile {profile} \
-                     --sso-session {session} --account-id {account} --role-name {role}"
-                ),
-            )
-        })?,
-        None => choice,
-    };
+    let store = line_store(
+        choice,
+        profile,
+        store.as_deref(),
+        &format!("--sso-session {session} --account-id {account} --role-name {role}"),
+    )?;
     Ok(Some(SsoLine {
         session,
         account,
         role,
-        store: choice,
+        store,
     }))
+}
+
+/// The store a line reads: the `--store` it names, else `choice` (the
+/// default the line itself would get). An unknown one is an error whose
+/// fix writes the line again with `flags`.
+fn line_store(
+    choice: StoreChoice,
+    profile: &str,
+    named: Option<&str>,
+    flags: &str,
+) -> Result<StoreChoice> {
+    let Some(id) = named else {
+        return Ok(choice);
+    };
+    StoreChoice::from_id(id).ok_or_else(|| {
+        Error::invalid(
+            format!(
+                "the credential_process line of profile '{profile}' names an unknown store '{}'",
+                crate::error::one_line(id)
+            ),
+            format!("write it again with: awscreds-rs configure --profile {profile} {flags}"),
+        )
+    })
 }

@@ -28,6 +28,7 @@ use zeroize::Zeroizing;
 use super::{Backend, StoreKind};
 use crate::context::Env;
 use crate::error::{Error, Result};
+use crate::regular_file::Unread;
 
 pub mod unlocked;
 
@@ -289,11 +290,17 @@ impl Backend for FileBackend {
             store: StoreKind::File,
             detail: format!("{}: {detail}", path.display()),
         };
-        let sealed = match read_entry(&path) {
-            Ok(Some(bytes)) => bytes,
-            Ok(None) => return Ok(None),
-            Err(EntryError::NotRegular(what)) => return Err(corrupt(what)),
-            Err(EntryError::Io(e)) => {
+        // An entry file is a regular file of at most MAX_ENTRY bytes: a
+        // FIFO would hang the read, and a link to /dev/zero never end it.
+        let sealed = match crate::regular_file::read(&path, MAX_ENTRY) {
+            Ok(bytes) => bytes,
+            Err(Unread::Missing) => return Ok(None),
+            Err(Unread::Link) => return Err(corrupt("it is a symbolic link, not an entry")),
+            Err(Unread::NotRegular) => {
+                return Err(corrupt("it is not a regular file (a FIFO or a device?)"))
+            }
+            Err(Unread::TooLarge) => return Err(corrupt("it is far larger than an entry")),
+            Err(Unread::Io(e)) => {
                 return Err(Error::io(format!("cannot read {}", path.display()), e))
             }
         };
@@ -403,58 +410,6 @@ impl Backend for FileBackend {
 
 /// The most an entry file may hold: an entry is a few hundred bytes.
 const MAX_ENTRY: u64 = 1 << 20;
-
-enum EntryError {
-    /// Not a regular file of a sane size: refused, never read.
-    NotRegular(&'static str),
-    Io(std::io::Error),
-}
-
-/// An entry file's bytes, `None` when there is none. It is opened without
-/// following a symbolic link and without waiting on a FIFO, and read only
-/// when it is a regular file of at most [`MAX_ENTRY`] bytes: a FIFO would
-/// hang the read, and a link to `/dev/zero` never end it.
-fn read_entry(path: &Path) -> std::result::Result<Option<Vec<u8>>, EntryError> {
-    use std::io::Read;
-    let mut options = fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(
-        &mut options,
-        libc::O_NOFOLLOW | libc::O_NONBLOCK,
-    );
-    #[cfg(not(unix))]
-    if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(EntryError::NotRegular(
-            "it is a symbolic link, not an entry",
-        ));
-    }
-    let file = match options.open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
-        #[cfg(unix)]
-        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
-            return Err(EntryError::NotRegular(
-                "it is a symbolic link, not an entry",
-            ))
-        }
-        Err(e) => return Err(EntryError::Io(e)),
-    };
-    let meta = file.metadata().map_err(EntryError::Io)?;
-    if !meta.is_file() {
-        return Err(EntryError::NotRegular(
-            "it is not a regular file (a FIFO or a device?)",
-        ));
-    }
-    if meta.len() > MAX_ENTRY {
-        return Err(EntryError::NotRegular("it is far larger than an entry"));
-    }
-    let mut bytes = Vec::new();
-    file.take(MAX_ENTRY + 1)
-        .read_to_end(&mut bytes)
-        .map_err(EntryError::Io)?;
-    Ok(Some(bytes))
-}
 
 /// The passphrase of an existing store: from the command, else the
 /// terminal; `None` when there is neither.

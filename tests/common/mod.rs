@@ -52,6 +52,14 @@ pub fn in_two_hours() -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
+/// Sends `cmd`'s Identity Center calls (OIDC and portal) to `endpoint`,
+/// in the session's region eu-west-1, as the SDKs read it.
+pub fn reach_identity_center(cmd: &mut Command, endpoint: &str) {
+    cmd.env("AWS_ENDPOINT_URL_SSO_OIDC", endpoint)
+        .env("AWS_ENDPOINT_URL_SSO", endpoint)
+        .env("AWS_REGION", "eu-west-1");
+}
+
 /// The project's checkout, where scripts/test.sh installs the clients.
 pub fn project_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

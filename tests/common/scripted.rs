@@ -19,22 +19,22 @@ pub struct Reply {
 }
 
 impl Reply {
-    pub fn json(status: u16, body: &str) -> Reply {
+    /// `body` as `content_type`.
+    pub fn typed(status: u16, content_type: &str, body: &str) -> Reply {
         Reply {
             status,
-            headers: vec![("Content-Type".into(), "application/json".into())],
+            headers: vec![("Content-Type".into(), content_type.into())],
             body: body.as_bytes().to_vec(),
             delay: Duration::ZERO,
         }
     }
 
+    pub fn json(status: u16, body: &str) -> Reply {
+        Reply::typed(status, "application/json", body)
+    }
+
     pub fn xml(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            headers: vec![("Content-Type".into(), "text/xml".into())],
-            body: body.as_bytes().to_vec(),
-            delay: Duration::ZERO,
-        }
+        Reply::typed(status, "text/xml", body)
     }
 
     /// An AWS JSON error with its type in `x-amzn-ErrorType`.
