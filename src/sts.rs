@@ -611,6 +611,46 @@ mod client {
         })
     }
 
+    /// The most pages of one listing read, and the longest it may take in
+    /// all: the SDK's paginator stops only on a repeated token, so a portal
+    /// that sends a new one with every page would be listed for ever.
+    const MAX_PAGES: usize = 1000;
+    const LISTING_LIMIT: Duration = Duration::from_secs(120);
+
+    /// Counts the pages of one listing against [`MAX_PAGES`] and
+    /// [`LISTING_LIMIT`].
+    struct Pages {
+        action: &'static str,
+        read: usize,
+        started: std::time::Instant,
+    }
+
+    impl Pages {
+        fn new(action: &'static str) -> Pages {
+            Pages {
+                action,
+                read: 0,
+                started: std::time::Instant::now(),
+            }
+        }
+
+        fn one_more(&mut self) -> Result<()> {
+            self.read += 1;
+            if self.read > MAX_PAGES || self.started.elapsed() > LISTING_LIMIT {
+                return Err(Error::invalid(
+                    format!(
+                        "{} went on past {} pages or {} s: not a listing Identity Center sends",
+                        self.action,
+                        MAX_PAGES,
+                        LISTING_LIMIT.as_secs()
+                    ),
+                    "check the portal's endpoint (AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL); nothing was written",
+                ));
+            }
+            Ok(())
+        }
+    }
+
     impl crate::sso::Oidc for Client {
         fn register_client(&self, region: &str, scopes: &[String]) -> Result<crate::sso::Client> {
             runtime()?.block_on(async {
@@ -758,44 +798,49 @@ mod client {
         fn accounts(&self, region: &str, access_token: &str) -> Result<Vec<(String, String)>> {
             runtime()?.block_on(async {
                 let client = portal_client(region).await;
-                let all = client
+                let mut pages = client
                     .list_accounts()
                     .access_token(access_token)
                     .into_paginator()
-                    .items()
-                    .send()
-                    .try_collect()
-                    .await
-                    .map_err(|e| sso_failure("SSO", "ListAccounts", region, &e))?;
-                Ok(all
-                    .into_iter()
-                    .map(|a| {
+                    .send();
+                let mut all = Vec::new();
+                let mut bound = Pages::new("ListAccounts");
+                while let Some(page) = pages.next().await {
+                    let page = page.map_err(|e| sso_failure("SSO", "ListAccounts", region, &e))?;
+                    bound.one_more()?;
+                    all.extend(page.account_list().iter().map(|a| {
                         (
                             a.account_id().unwrap_or_default().to_string(),
                             a.account_name().unwrap_or_default().to_string(),
                         )
-                    })
-                    .collect())
+                    }));
+                }
+                Ok(all)
             })
         }
 
         fn roles(&self, region: &str, access_token: &str, account: &str) -> Result<Vec<String>> {
             runtime()?.block_on(async {
                 let client = portal_client(region).await;
-                let all = client
+                let mut pages = client
                     .list_account_roles()
                     .access_token(access_token)
                     .account_id(account)
                     .into_paginator()
-                    .items()
-                    .send()
-                    .try_collect()
-                    .await
-                    .map_err(|e| sso_failure("SSO", "ListAccountRoles", region, &e))?;
-                Ok(all
-                    .into_iter()
-                    .filter_map(|r| r.role_name().map(String::from))
-                    .collect())
+                    .send();
+                let mut all = Vec::new();
+                let mut bound = Pages::new("ListAccountRoles");
+                while let Some(page) = pages.next().await {
+                    let page =
+                        page.map_err(|e| sso_failure("SSO", "ListAccountRoles", region, &e))?;
+                    bound.one_more()?;
+                    all.extend(
+                        page.role_list()
+                            .iter()
+                            .filter_map(|r| r.role_name().map(String::from)),
+                    );
+                }
+                Ok(all)
             })
         }
 

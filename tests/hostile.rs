@@ -96,6 +96,9 @@ struct Portal {
     roles: String,
     role_expiration_ms: i64,
     logout_status: u16,
+    /// ListAccounts answers every page with an empty list and a token it
+    /// never sent before.
+    endless_accounts: bool,
     /// Once set, the first client id RegisterClient handed out is refused
     /// as unknown (the registration was deleted).
     forget_first_client: Arc<std::sync::atomic::AtomicBool>,
@@ -116,6 +119,7 @@ impl Default for Portal {
             roles: r#"{"roleList":[{"roleName":"Admin","accountId":"111111111100"}]}"#.into(),
             role_expiration_ms: now_ms() + 3_600_000,
             logout_status: 200,
+            endless_accounts: false,
             forget_first_client: Default::default(),
         }
     }
@@ -124,6 +128,7 @@ impl Default for Portal {
 impl Center {
     fn start(portal: Portal) -> Center {
         let registered = Arc::new(AtomicUsize::new(0));
+        let pages = AtomicUsize::new(0);
         let server = Scripted::start(move |_method, path, body| {
             let path = path.split('?').next().unwrap_or(path);
             match path {
@@ -159,6 +164,13 @@ impl Center {
                 "/token" => Reply::json(
                     200,
                     r#"{"accessToken":"access-1","tokenType":"Bearer","expiresIn":3600,"refreshToken":"refresh-1"}"#,
+                ),
+                "/assignment/accounts" if portal.endless_accounts => Reply::json(
+                    200,
+                    &format!(
+                        r#"{{"accountList":[],"nextToken":"page-{}"}}"#,
+                        pages.fetch_add(1, Ordering::SeqCst)
+                    ),
                 ),
                 "/assignment/accounts" => Reply::json(200, &portal.accounts),
                 "/assignment/roles" => Reply::json(200, &portal.roles),
@@ -624,4 +636,26 @@ fn serve_and_refresh_take_an_identity_center_role() {
         .args(["-c", fetch]);
     let out = Run::new(cmd).ok();
     assert_eq!(out.stdout, "ASIAPORTALEXAMPLE001\n", "{out:?}");
+}
+
+/// Beyond the items (found in the attack): a portal that sends a new page
+/// token with every page ends the listing after 1,000 pages, with an
+/// error and nothing written.
+#[test]
+fn an_endless_listing_ends() {
+    let w = World::new(Portal {
+        endless_accounts: true,
+        ..Portal::default()
+    });
+    w.login();
+    let before = std::fs::read_to_string(w.t.config_path()).unwrap();
+    let mut cmd = w.command(bin());
+    cmd.args(["sso", "configure", "--session", "corp"]);
+    let status = run_within(cmd, Duration::from_secs(120));
+    assert_eq!(status.and_then(|s| s.code()), Some(1), "{status:?}");
+    w.run(&["sso", "accounts", "--session", "corp"])
+        .fails(1)
+        .stderr_has(&["ListAccounts went on past 1000 pages"]);
+    assert_eq!(std::fs::read_to_string(w.t.config_path()).unwrap(), before);
+    assert!(w.center.server.count("/assignment/accounts") <= 2 * 1001);
 }
