@@ -57,7 +57,8 @@ fn add_refuses_to_overwrite_without_force() {
 fn two_adds_of_a_new_name_at_once_store_one_key() {
     for t in [TestEnv::secret_service(), TestEnv::keyutils()] {
         let name = format!("race-{}", std::process::id());
-        for round in 0..20 {
+        let mut round = 0;
+        while round < 20 {
             let mut children = Vec::new();
             for i in 0..2 {
                 let secret = format!("{}{i}", &SECRET[..39]);
@@ -94,6 +95,12 @@ fn two_adds_of_a_new_name_at_once_store_one_key() {
                 .filter(|(_, out)| out.status.success())
                 .map(|(secret, _)| secret)
                 .collect();
+            // gnome-keyring's own crash (tests/common/bus.rs): the round
+            // again, on the keyring started anew.
+            if won.len() != 1 && t.revive_keyring() {
+                let _ = t.run(&["remove", "--username", &name]).output();
+                continue;
+            }
             assert_eq!(won.len(), 1, "round {round}: {results:?}");
             for (_, out) in results.iter().filter(|(_, out)| !out.status.success()) {
                 let said = String::from_utf8_lossy(&out.stderr);
@@ -105,6 +112,7 @@ fn two_adds_of_a_new_name_at_once_store_one_key() {
                 "round {round}: {stored:?}"
             );
             t.run(&["remove", "--username", &name]).ok();
+            round += 1;
         }
     }
 }

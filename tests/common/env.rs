@@ -105,6 +105,15 @@ impl TestEnv {
         self.ss.as_ref().expect("this test has a Secret Service")
     }
 
+    /// Whether this test's gnome-keyring had died and was started again
+    /// (see `bus::revive`): for a test that runs its commands itself
+    /// rather than through `Run`, which does this on its own.
+    pub fn revive_keyring(&self) -> bool {
+        self.ss
+            .as_ref()
+            .is_some_and(|ss| super::bus::revive(&ss.address))
+    }
+
     /// A NAME unique to this test (the kernel keyring is shared by all).
     pub fn name(&self, base: &str) -> String {
         let name = if self.store == "keyutils" {
