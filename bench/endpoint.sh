@@ -32,10 +32,10 @@ printf '{"FormatVersion":1,"AccessKeyId":"ASIAIOSFODNN7EXAMPLE","SecretAccessKey
   secret-tool store --label=bench service awscreds-rs username '#sso-bench#111111111111-Admin'
 mkdir -p "$HOME/.aws"
 printf '[profile bench]\ncredential_process = %s --username benchmfa --store secret-service\n' "$bin" >"$HOME/.aws/config"
-"$bin" serve --profile bench --env-file >"$HOME/endpoint.env" 2>/dev/null &
+"$bin" serve --profile bench --env-file "$HOME/endpoint.env" >/dev/null 2>&1 &
 serve=$!
 trap 'kill $serve 2>/dev/null || true' EXIT
-for _ in $(seq 100); do [ "$(wc -l <"$HOME/endpoint.env")" -ge 2 ] && break; sleep 0.1; done
+for _ in $(seq 100); do [ -f "$HOME/endpoint.env" ] && break; sleep 0.1; done
 python3 - "$HOME/endpoint.env" "$requests" <<'PY'
 import concurrent.futures, json, socket, statistics, sys, time, urllib.parse
 env = dict(line.strip().split("=", 1) for line in open(sys.argv[1]))
