@@ -281,7 +281,7 @@ pub enum Command {
     #[command(hide = true)]
     Man,
 
-    /// Drop cached STS sessions (all, or NAME's)
+    /// Drop cached sessions and role credentials (all, or NAME's); logins stay
     #[command(after_help = "Example: awscreds-rs clear --username helen")]
     #[command(display_order = 7)]
     Clear {

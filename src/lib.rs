@@ -18,6 +18,7 @@ pub mod digest;
 pub mod doctor;
 pub mod duration;
 pub mod endpoint;
+pub mod entry;
 pub mod error;
 pub mod faults;
 pub mod hardening;

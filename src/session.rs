@@ -2,8 +2,7 @@
 //! (from the MFA session when the key has a device), cached in the store
 //! and reused until less than 15 minutes are left.
 //!
-//! A cached session is an entry named `NAME#tag`: `#` never appears in a
-//! user's NAME, so `list` can hide the cache and `clear` can find it. A
+//! A cached session is an entry of NAME's (`entry.rs` names them). A
 //! refresh holds a lock per entry and reads the cache again once it has it,
 //! so that many processes at once (Terraform starts dozens) make one call.
 
@@ -11,6 +10,7 @@ use time::OffsetDateTime;
 
 use crate::context::Env;
 use crate::credentials::{Credentials, REFRESH_MARGIN};
+use crate::entry::{Entry, Kind};
 use crate::error::{Error, Result};
 use crate::store::Store;
 
@@ -100,56 +100,37 @@ impl Options {
 
 /// The store entry that caches NAME's MFA session (GetSessionToken).
 pub fn mfa_cache_name(name: &str) -> String {
-    format!("{name}#mfa")
-}
-
-/// The store entry that caches NAME's session without MFA (GetSessionToken
-/// for the container endpoint, which serves temporary credentials only).
-pub fn plain_cache_name(name: &str) -> String {
-    format!("{name}#session")
-}
-
-/// Whether `entry` caches one of NAME's sessions.
-pub fn is_cache_of(entry: &str, name: &str) -> bool {
-    entry
-        .strip_prefix(name)
-        .is_some_and(|rest| rest.starts_with('#'))
+    Entry::Mfa(name.to_string()).to_string()
 }
 
 /// The store entry that caches the session for these options.
 pub fn cache_name(name: &str, options: &Options, mfa_serial: Option<&str>) -> String {
     match &options.role_arn {
         None => mfa_cache_name(name),
-        Some(arn) => {
-            let mut parts: Vec<&[u8]> = Vec::new();
-            for part in [
+        Some(arn) => Entry::role(
+            name,
+            [
                 arn.as_str(),
                 options.external_id.as_deref().unwrap_or(""),
                 options.role_session_name.as_deref().unwrap_or(""),
                 mfa_serial.unwrap_or(""),
-            ] {
-                parts.extend([part.as_bytes(), &[0]]);
-            }
-            let hex = crate::digest::sha256_hex(&parts, 8);
-            format!("{name}#role-{hex}")
-        }
+            ],
+        )
+        .to_string(),
     }
 }
 
-/// Whether an entry name is a cached session rather than a user's NAME.
-pub fn is_cache_entry(name: &str) -> bool {
-    name.contains('#')
-}
-
-/// Drops cached sessions: NAME's, or every one. Returns how many. A key
-/// that is removed or replaced takes its sessions with it, so that nothing
-/// made from it is served any more.
+/// Drops cached credentials: NAME's sessions, or every cached entry
+/// (Identity Center's role credentials too, never a login). Returns how
+/// many. A key that is removed or replaced takes its sessions with it, so
+/// that nothing made from it is served any more.
 pub fn drop_sessions(store: &Store, name: Option<&str>) -> Result<usize> {
     let mut dropped = 0;
     for entry in store.names()? {
+        let read = Entry::parse(&entry);
         let belongs = match name {
-            Some(name) => is_cache_of(&entry, name),
-            None => is_cache_entry(&entry),
+            Some(name) => read.is_cache_of(name),
+            None => read.kind() == Kind::Cached,
         };
         if belongs {
             store.remove(&entry)?;
@@ -294,7 +275,7 @@ fn open(
 
 /// Like [`credentials`], but never a long-term key: where the line would
 /// serve the stored key itself (no MFA device, no role), a GetSessionToken
-/// session of it, cached as `NAME#session`; stored temporary credentials
+/// session of it, cached as `Entry::Plain`; stored temporary credentials
 /// as they are.
 pub fn temporary_credentials(
     env: &Env,
@@ -312,7 +293,8 @@ pub fn temporary_credentials(
         return Ok(key);
     }
     let duration = options.duration.unwrap_or(DEFAULT_DURATION);
-    cached_or(env, store, &plain_cache_name(name), now, false, || {
+    let entry = Entry::Plain(name.to_string()).to_string();
+    cached_or(env, store, &entry, now, false, || {
         sts.get_session_token(&key, duration, None)
             .map_err(|e| e.context(format!("STS GetSessionToken for '{name}'")))
     })
@@ -450,10 +432,7 @@ mod tests {
             cache_name("helen", &a, Some("arn:mfa"))
         );
         assert_ne!(cache_name("helen", &a, None), cache_name("hugo", &a, None));
-        assert!(is_cache_entry(&cache_name("helen", &a, None)));
-        assert!(!is_cache_entry("helen"));
-        assert!(is_cache_of("helen#mfa", "helen"));
-        assert!(!is_cache_of("helen2#mfa", "helen") && !is_cache_of("helen", "helen"));
+        assert!(Entry::parse(&cache_name("helen", &a, None)).is_cache_of("helen"));
         assert!(
             crate::names::validate_name("helen#mfa").is_err(),
             "no user NAME looks like a cache entry"

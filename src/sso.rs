@@ -5,9 +5,10 @@
 //! (one renewal for any number of concurrent callers), and otherwise fails
 //! at once: it never opens a browser, never waits, never prompts.
 //!
-//! A session `S` keeps one entry, `#sso-S`: the client registration, the
-//! access token and the refresh token. Role credentials are cached as
-//! `#sso-S#ACCOUNT-ROLE`, like every session, with the 15-minute margin.
+//! A session `S` keeps one login entry (`entry::Entry::SsoLogin`): the
+//! client registration, the access token and the refresh token. Role
+//! credentials are cached entries of their own (`Entry::SsoRole`), like
+//! every session, with the 15-minute margin.
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -15,6 +16,7 @@ use zeroize::Zeroizing;
 
 use crate::context::Env;
 use crate::credentials::Credentials;
+use crate::entry::Entry;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use crate::store::Store;
@@ -225,18 +227,17 @@ pub fn session_from(
 
 /// The store entry of session `name`.
 pub fn entry(name: &str) -> String {
-    format!("#sso-{name}")
+    Entry::SsoLogin(name.to_string()).to_string()
 }
 
 /// The store entry that caches a role's credentials.
 pub fn role_entry(name: &str, account: &str, role: &str) -> String {
-    format!("#sso-{name}#{account}-{role}")
-}
-
-/// Whether a store entry belongs to session `name` (its tokens or a role).
-pub fn is_entry_of(entry: &str, name: &str) -> bool {
-    let own = self::entry(name);
-    entry == own || entry.starts_with(&format!("{own}#"))
+    Entry::SsoRole {
+        session: name.to_string(),
+        account: account.to_string(),
+        role: role.to_string(),
+    }
+    .to_string()
 }
 
 /// A session name, account id and role name as the line and the store
@@ -539,7 +540,7 @@ pub fn logout(store: &Store, name: &str, portal: &dyn Portal) -> Result<LoggedOu
     }
     let mut dropped = 0;
     for entry in store.names()? {
-        if is_entry_of(&entry, name) {
+        if Entry::parse(&entry).sso_session() == Some(name) {
             store.remove(&entry)?;
             dropped += 1;
         }
@@ -553,11 +554,13 @@ mod tests {
 
     #[test]
     fn entries_keep_sessions_apart() {
-        assert!(is_entry_of("#sso-corp", "corp"));
-        assert!(is_entry_of("#sso-corp#111111111111-Admin", "corp"));
-        assert!(!is_entry_of("#sso-corp2", "corp"));
-        assert!(!is_entry_of("#sso-corp2#1-A", "corp"));
-        assert!(crate::session::is_cache_entry(&entry("corp")));
+        let of = |e: &str| Entry::parse(e).sso_session().map(String::from);
+        assert_eq!(of(&entry("corp")).as_deref(), Some("corp"));
+        assert_eq!(
+            of(&role_entry("corp", "111111111111", "Admin")).as_deref(),
+            Some("corp")
+        );
+        assert_eq!(of(&entry("corp2")).as_deref(), Some("corp2"));
     }
 
     /// CreateToken answers pending, slow_down, pending, then a token: the

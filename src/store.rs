@@ -63,7 +63,10 @@ pub fn held_elsewhere(env: &Env, except: StoreKind) -> Vec<(StoreKind, usize)> {
         })
         .filter_map(|kind| {
             let names = open_kind(env, kind).and_then(|store| store.names()).ok()?;
-            let count = names.iter().filter(|name| !name.contains('#')).count();
+            let count = names
+                .iter()
+                .filter(|name| crate::entry::is_key(name))
+                .count();
             (count > 0).then_some((kind, count))
         })
         .collect()

@@ -204,7 +204,7 @@ fn role_session_fails(endpoint: &str, says: &[&str]) {
     assert!(!out.stderr.contains(SECRET));
     t.run(&["clear"])
         .ok()
-        .stderr_has(&["Dropped 0 cached session"]);
+        .stderr_has(&["Dropped 0 cached credential(s)"]);
 }
 
 #[test]
@@ -429,7 +429,7 @@ mod everywhere {
         // `clear` drops it; the next call makes a new one. The key stays.
         w.run(&["clear", "--username", "helen"])
             .ok()
-            .stderr_has(&["Dropped 1 cached session"]);
+            .stderr_has(&["Dropped 1 cached credential(s)"]);
         assert!(w.cached_names().is_empty());
         w.run(&["--username", "helen", "--mfa-command", "echo 123456"])
             .ok();

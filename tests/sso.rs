@@ -332,6 +332,23 @@ fn login_keeps_the_tokens_in_the_store_and_the_role_line_serves_every_sdk() {
     assert_eq!(w.center.calls("GetRoleCredentials"), 3);
     w.no_secret_in_any_file();
 
+    // clear drops the cached role credentials and keeps the login: the
+    // line asks for the role again, with no new sign-in.
+    w.run(&["clear"])
+        .ok()
+        .stderr_has(&["Dropped 3 cached credential(s)"]);
+    let line = [
+        "--sso-session",
+        "corp",
+        "--account-id",
+        "111111111101",
+        "--role-name",
+        "ReadOnly",
+    ];
+    assert!(w.run(&line).ok().stdout.contains("\"SessionToken\""));
+    assert_eq!(w.center.calls("GetRoleCredentials"), 4);
+    assert_eq!(w.center.calls("RegisterClient"), 1);
+
     // Logged out: the line fails at once, names the fix, opens nothing.
     w.run(&["sso", "logout", "--session", "corp"])
         .ok()

@@ -99,7 +99,7 @@ pub fn names(choice: StoreChoice, kind: NameKind) -> Result<()> {
             Ok(entries) => entries
                 .into_iter()
                 .map(|e| e.name)
-                .filter(|n| !crate::session::is_cache_entry(n))
+                .filter(|n| crate::entry::is_key(n))
                 .collect(),
             Err(_) => return Ok(()),
         },

@@ -63,7 +63,7 @@ pub fn run(choice: StoreChoice, json: bool) -> Result<()> {
     let rows: Vec<Row> = store
         .entries()?
         .into_iter()
-        .filter(|entry| !crate::session::is_cache_entry(&entry.name))
+        .filter(|entry| crate::entry::is_key(&entry.name))
         .map(|entry| row(entry, store.kind().id(), now))
         .collect();
     // The NAMEs of another store would otherwise vanish without a word

@@ -7,7 +7,7 @@ use crate::cli::MoveArgs;
 use crate::context::Env;
 use crate::error::{Error, Result};
 use crate::names::validate_name;
-use crate::session::{drop_sessions, is_cache_entry};
+use crate::session::drop_sessions;
 use crate::store::{Store, StoreChoice};
 
 pub fn run(global: StoreChoice, args: &MoveArgs) -> Result<()> {
@@ -35,7 +35,7 @@ pub fn run(global: StoreChoice, args: &MoveArgs) -> Result<()> {
         None => source
             .names()?
             .into_iter()
-            .filter(|name| !is_cache_entry(name))
+            .filter(|name| crate::entry::is_key(name))
             .collect(),
     };
     // Refused before anything moves: no NAME replaces one in the target.
