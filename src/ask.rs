@@ -20,6 +20,25 @@ pub const COMMAND_LIMITS: Limits = Limits {
     bytes: 64 * 1024,
 };
 
+/// `command` run by the platform's shell: `sh -c`, or on Windows `cmd /S /C
+/// "command"`, handed over as written (std's quoting of an argument, made
+/// for the C runtime, would leave cmd a `\"` for each `"` in the command).
+fn shell_command(command: &str) -> Command {
+    #[cfg(windows)]
+    {
+        use std::os::windows::process::CommandExt;
+        let mut c = Command::new("cmd");
+        c.raw_arg(format!("/S /C \"{command}\""));
+        c
+    }
+    #[cfg(not(windows))]
+    {
+        let mut c = Command::new("sh");
+        c.args(["-c", command]);
+        c
+    }
+}
+
 /// Runs `command` through the platform shell, as the AWS SDKs run
 /// credential_process, and returns the first line of its stdout. `what`
 /// names the command in errors (`--mfa-command`); `env` is added to its
@@ -30,15 +49,7 @@ pub fn command_line(
     what: &str,
     env: &[(&str, String)],
 ) -> Result<Zeroizing<String>> {
-    let mut cmd = if cfg!(windows) {
-        let mut c = Command::new("cmd");
-        c.args(["/C", command]);
-        c
-    } else {
-        let mut c = Command::new("sh");
-        c.args(["-c", command]);
-        c
-    };
+    let mut cmd = shell_command(command);
     for (key, value) in env {
         cmd.env(key, value);
     }

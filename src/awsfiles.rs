@@ -275,3 +275,46 @@ pub fn replace(
     atomic::write(&target, new.as_bytes(), existing.as_ref(), 0o600)?;
     Ok(backup)
 }
+
+/// The section header for a profile in the config file.
+pub fn config_header(profile: &str) -> String {
+    if profile == "default" {
+        "default".into()
+    } else {
+        format!("profile {profile}")
+    }
+}
+
+/// Sets `credential_process` (and `region`) of the profile in memory.
+/// Returns whether anything changed; a value with a line break is refused
+/// (by [`Ini::set`]) before anything changes.
+pub fn set_profile(
+    ini: &mut Ini,
+    profile: &str,
+    command: &str,
+    region: Option<&str>,
+) -> Result<bool> {
+    let matches = |header: &str| crate::ini::is_config_header(header, profile);
+    let header = config_header(profile);
+    let refused = |r: crate::ini::Refused| {
+        Error::invalid(
+            format!(
+                "the {} for '{}' in profile '{}' holds a line break or another control character",
+                r.what,
+                r.key,
+                profile.escape_default()
+            ),
+            "give the value on one line, without control characters; nothing was written",
+        )
+    };
+    let mut changed = ini
+        .set(&matches, &header, key::CREDENTIAL_PROCESS, command)
+        .map_err(refused)?;
+    if let Some(region) = region {
+        changed |= ini
+            .set(&matches, &header, key::REGION, region)
+            .map_err(refused)?;
+    }
+
+    Ok(changed)
+}

@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use crate::shellwords::Shell;
 use crate::store_kind::{StoreChoice, StoreKind};
+use crate::wiring::{Options, Target};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -23,85 +24,14 @@ use crate::store_kind::{StoreChoice, StoreKind};
     after_help = "Example: awscreds-rs --username helen"
 )]
 pub struct Cli {
-    /// Print the credentials stored for NAME as credential_process JSON
-    #[arg(
-        long,
-        help_heading = "credential_process mode (no command)",
-        value_name = "NAME"
-    )]
-    pub username: Option<String>,
-
-    /// Return credentials of this role (STS AssumeRole), cached until 15 minutes are left
-    #[arg(
-        long,
-        help_heading = "credential_process mode (no command)",
-        value_name = "ARN",
-        requires = "username"
-    )]
-    pub role_arn: Option<String>,
-
-    /// The external id the role's trust policy asks for
-    #[arg(
-        long,
-        help_heading = "credential_process mode (no command)",
-        value_name = "ID",
-        requires = "role_arn"
-    )]
-    pub external_id: Option<String>,
-
-    /// The role session name (default: awscreds-rs-NAME)
-    #[arg(
-        long,
-        help_heading = "credential_process mode (no command)",
-        value_name = "S",
-        requires = "role_arn"
-    )]
-    pub role_session_name: Option<String>,
-
-    /// How long a new session lasts: seconds, or a number with s, m or h (default: 1h)
-    #[arg(
-        long,
-        help_heading = "credential_process mode (no command)",
-        value_name = "D",
-        requires = "username"
-    )]
-    pub duration: Option<String>,
-
-    /// A command whose first line of output is the MFA code (run with sh -c); default: ask on the terminal
-    #[arg(
-        long,
-        help_heading = "credential_process mode (no command)",
-        value_name = "CMD",
-        requires = "username"
-    )]
-    pub mfa_command: Option<String>,
-
-    /// Print the credentials of an IAM Identity Center role, from the login of session S (awscreds-rs sso login)
-    #[arg(long, help_heading = "credential_process mode (no command)", value_name = "S", requires_all = ["account_id", "role_name"], conflicts_with = "username")]
-    pub sso_session: Option<String>,
-
-    /// The account of the Identity Center role
-    #[arg(
-        long,
-        help_heading = "credential_process mode (no command)",
-        value_name = "ID",
-        requires = "sso_session"
-    )]
-    pub account_id: Option<String>,
-
-    /// The Identity Center role (permission set) name
-    #[arg(
-        long,
-        help_heading = "credential_process mode (no command)",
-        value_name = "R",
-        requires = "sso_session"
-    )]
-    pub role_name: Option<String>,
+    #[command(flatten, next_help_heading = "credential_process mode (no command)")]
+    pub line: LineArgs,
 
     /// The keychain: auto (the platform's default), secret-service, keyutils (lost at reboot), keychain (macOS), windows, file (encrypted files, a passphrase once per boot)
     #[arg(
         long,
         global = true,
+        help_heading = None,
         hide_possible_values = true,
         value_parser = StoreParser,
         env = "AWSCREDS_STORE",
@@ -112,6 +42,79 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// The flags of a credential_process line that runs awscreds-rs, defined
+/// once: credential_process mode reads them, `configure` writes them
+/// (`wiring::Line` is their one writer and reader in the line).
+#[derive(Debug, Clone, Default, Args)]
+pub struct LineArgs {
+    /// The stored NAME whose credentials the line prints
+    #[arg(long, value_name = "NAME")]
+    pub username: Option<String>,
+
+    /// Return credentials of this role (STS AssumeRole), cached until 15 minutes are left
+    #[arg(long, value_name = "ARN", requires = "username")]
+    pub role_arn: Option<String>,
+
+    /// The external id the role's trust policy asks for
+    #[arg(long, value_name = "ID", requires = "role_arn")]
+    pub external_id: Option<String>,
+
+    /// The role session name (default: awscreds-rs-NAME)
+    #[arg(long, value_name = "S", requires = "role_arn")]
+    pub role_session_name: Option<String>,
+
+    /// How long a new session lasts: seconds, or a number with s, m or h (default: 1h)
+    #[arg(long, value_name = "D", requires = "username")]
+    pub duration: Option<String>,
+
+    #[command(flatten)]
+    pub mfa: MfaArg,
+
+    /// Instead of a NAME: an IAM Identity Center role, from the login of session S (awscreds-rs sso login)
+    #[arg(long, value_name = "S", requires_all = ["account_id", "role_name"], conflicts_with = "username")]
+    pub sso_session: Option<String>,
+
+    /// The account of the Identity Center role
+    #[arg(long, value_name = "ID", requires = "sso_session")]
+    pub account_id: Option<String>,
+
+    /// The Identity Center role (permission set) name
+    #[arg(long, value_name = "R", requires = "sso_session")]
+    pub role_name: Option<String>,
+}
+
+/// `--mfa-command`, for the line and for `rotate` (both have `--username`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct MfaArg {
+    /// A command whose first line of output is the MFA code (run with sh -c); default: ask on the terminal
+    #[arg(long, value_name = "CMD", requires = "username")]
+    pub mfa_command: Option<String>,
+}
+
+impl LineArgs {
+    /// What the flags ask for: `None` when they name neither a NAME nor
+    /// an Identity Center role.
+    pub fn target(&self) -> Option<Target> {
+        if let Some(name) = &self.username {
+            return Some(Target::Name {
+                name: name.clone(),
+                options: Options {
+                    role_arn: self.role_arn.clone(),
+                    external_id: self.external_id.clone(),
+                    role_session_name: self.role_session_name.clone(),
+                    duration: self.duration.clone(),
+                    mfa_command: self.mfa.mfa_command.clone(),
+                },
+            });
+        }
+        Some(Target::Sso {
+            session: self.sso_session.clone()?,
+            account: self.account_id.clone().unwrap_or_default(),
+            role: self.role_name.clone().unwrap_or_default(),
+        })
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -144,36 +147,11 @@ pub enum Command {
         /// The profile to add or update (`default` for [default])
         #[arg(long)]
         profile: String,
-        /// The stored NAME its credential_process line asks for
-        #[arg(long, value_name = "NAME")]
-        username: Option<String>,
-        /// Instead of a NAME: the IAM Identity Center session whose role the line serves
-        #[arg(long, value_name = "S", requires_all = ["account_id", "role_name"], conflicts_with_all = ["role_arn", "mfa_command", "duration"])]
-        sso_session: Option<String>,
-        /// The account of the Identity Center role
-        #[arg(long, value_name = "ID", requires = "sso_session")]
-        account_id: Option<String>,
-        /// The Identity Center role (permission set) name
-        #[arg(long, value_name = "R", requires = "sso_session")]
-        role_name: Option<String>,
         /// Also set the profile's region
         #[arg(long)]
         region: Option<String>,
-        /// The line assumes this role (a role in another account, as AWS Copilot's environments use)
-        #[arg(long, value_name = "ARN")]
-        role_arn: Option<String>,
-        /// The external id the role's trust policy asks for
-        #[arg(long, value_name = "ID", requires = "role_arn")]
-        external_id: Option<String>,
-        /// The role session name the line asks for (default: awscreds-rs-NAME)
-        #[arg(long, value_name = "S", requires = "role_arn")]
-        role_session_name: Option<String>,
-        /// How long the line's sessions last: seconds, or a number with s, m or h
-        #[arg(long, value_name = "D")]
-        duration: Option<String>,
-        /// The command the line runs for the MFA code (default: ask on the terminal)
-        #[arg(long, value_name = "CMD")]
-        mfa_command: Option<String>,
+        #[command(flatten, next_help_heading = "The credential_process line")]
+        line: LineArgs,
     },
 
     /// Move plaintext keys from the credentials file into the keychain
@@ -482,9 +460,8 @@ pub struct RotateArgs {
     /// The NAME whose key to replace
     #[arg(long, value_name = "NAME")]
     pub username: String,
-    /// A command whose first line of output is the MFA code (run with sh -c); default: ask on the terminal
-    #[arg(long = "mfa-command", value_name = "CMD")]
-    pub mfa_command: Option<String>,
+    #[command(flatten)]
+    pub mfa: MfaArg,
 }
 
 #[derive(Debug, Args)]
@@ -740,11 +717,11 @@ mod tests {
             // case's value, so that the cases with the variable alone test
             // clap's reading, not a copy of ours.
             let cli = with_store_var(*env, || Cli::try_parse_from(&clap_argv).unwrap());
-            assert!(cli.command.is_none() && cli.role_arn.is_none());
+            assert!(cli.command.is_none() && cli.line.role_arn.is_none());
             assert_eq!(
                 fast,
                 Fast::Process {
-                    name: cli.username.unwrap(),
+                    name: cli.line.username.unwrap(),
                     store: cli.store
                 },
                 "{args:?}"

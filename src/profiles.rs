@@ -9,6 +9,7 @@ use crate::awsfiles::key;
 use crate::awsfiles::AwsFiles;
 
 use crate::ini::Ini;
+use crate::wiring::{Line, Target};
 
 /// One profile's settings from both files (the last definition of a key wins).
 #[derive(Debug, Default, Clone)]
@@ -73,11 +74,15 @@ impl Source {
                 role_arn: Some(role_arn),
                 ..
             } => format!("awscreds-rs {name} as role {role_arn}"),
-            Source::Process { command } => match crate::wiring::parse_sso(command) {
-                Some((session, account, role, _)) => format!(
+            Source::Process { command } => match crate::wiring::parse(command).map(|l| l.target) {
+                Some(Target::Sso {
+                    session,
+                    account,
+                    role,
+                }) => format!(
                     "awscreds-rs Identity Center role {role} in {account} (session {session})"
                 ),
-                None => format!("credential_process {command}"),
+                _ => format!("credential_process {command}"),
             },
             Source::StaticKeys {
                 in_credentials_file: true,
@@ -146,13 +151,16 @@ impl Profile {
         }
         if let Some(command) = self.get(key::CREDENTIAL_PROCESS) {
             return match crate::wiring::parse(command) {
-                Some(line) => Source::Awscreds {
-                    name: line.name,
-                    store: line.store,
-                    role_arn: line.role_arn,
+                Some(Line {
+                    target: Target::Name { name, options },
+                    store,
+                }) => Source::Awscreds {
+                    name,
+                    store,
+                    role_arn: options.role_arn,
                     command: command.to_string(),
                 },
-                None => Source::Process {
+                _ => Source::Process {
                     command: command.to_string(),
                 },
             };
@@ -199,8 +207,9 @@ pub fn read_all(files: &AwsFiles) -> crate::error::Result<BTreeMap<String, Profi
     Ok(collect(&read(&files.config)?, &read(&files.credentials)?))
 }
 
-/// The awscreds-rs line behind `profile`: an error that says what to do
-/// when the profile is missing or gets its credentials elsewhere.
+/// The awscreds-rs line behind `profile` (a NAME's or an Identity Center
+/// role's): an error that says what to do when the profile is missing or
+/// gets its credentials elsewhere.
 pub fn awscreds_line(files: &AwsFiles, profile: &str) -> crate::error::Result<crate::wiring::Line> {
     let all = read_all(files)?;
     let Some(found) = all.get(profile) else {
@@ -211,7 +220,8 @@ pub fn awscreds_line(files: &AwsFiles, profile: &str) -> crate::error::Result<cr
         .get(key::CREDENTIAL_PROCESS)
         .and_then(crate::wiring::parse)
     {
-        Some(line) if matches!(source, Source::Awscreds { .. }) => Ok(line),
+        // What the SDKs run: the line, unless a source before it wins.
+        Some(line) if matches!(source, Source::Awscreds { .. } | Source::Process { .. }) => Ok(line),
         _ => Err(crate::error::Error::invalid(
             format!(
                 "profile '{profile}' gets its credentials from {}, not from awscreds-rs",

@@ -23,8 +23,9 @@ use time::OffsetDateTime;
 use crate::context::Env;
 use crate::credentials::{mask_access_key_id, Credentials};
 use crate::error::{Error, Result};
-use crate::session::{self, Options, Sts};
+use crate::session::{self, Sts};
 use crate::store::Store;
+use crate::wiring::Options;
 
 /// How long to wait for IAM to accept a new key.
 pub const WAIT_FOR_NEW_KEY: Duration = Duration::from_secs(30);

@@ -9,25 +9,14 @@
 use time::OffsetDateTime;
 
 use crate::context::Env;
-use crate::credentials::{Credentials, REFRESH_MARGIN};
+use crate::credentials::Credentials;
 use crate::entry::{Entry, Kind};
 use crate::error::{Error, Result};
 use crate::store::Store;
+use crate::wiring::{Options, DEFAULT_DURATION};
 
-/// The default for both calls: one hour.
-pub const DEFAULT_DURATION: u32 = 3600;
 /// How deep awscreds-rs may find itself running inside itself.
 const MAX_DEPTH: u32 = 2;
-
-/// What the credential_process line asked for.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Options {
-    pub role_arn: Option<String>,
-    pub external_id: Option<String>,
-    pub role_session_name: Option<String>,
-    pub duration: Option<u32>,
-    pub mfa_command: Option<String>,
-}
 
 /// One call to STS.
 pub trait Sts {
@@ -46,56 +35,6 @@ pub trait Sts {
         external_id: Option<&str>,
         duration: u32,
     ) -> Result<Credentials>;
-}
-
-/// A session's length (`3600`, `60m`, `1h`) as seconds, within what STS
-/// grants and long enough to outlast the refresh margin.
-pub fn parse_duration(text: &str) -> std::result::Result<u32, String> {
-    let secs = crate::duration::parse(text)?;
-    if !(1200..=43200).contains(&secs) {
-        return Err(format!(
-            "{secs} seconds is outside 20 minutes to 12 hours (a shorter session would be stale at once: it is refreshed with {} minutes left)",
-            REFRESH_MARGIN.whole_minutes()
-        ));
-    }
-    u32::try_from(secs).map_err(|_| format!("'{text}' is too long"))
-}
-
-impl Options {
-    /// Whether the plain stored key is all that is asked for.
-    pub fn is_empty(&self) -> bool {
-        self == &Options::default()
-    }
-
-    pub fn validate(&self) -> Result<()> {
-        let usage = |what: String| Err(Error::Usage(what));
-        if let Some(arn) = &self.role_arn {
-            if !crate::names::is_role_arn(arn) {
-                return usage(format!("invalid --role-arn '{}': a role ARN looks like arn:aws:iam::123456789012:role/NAME", arn.escape_default()));
-            }
-        }
-
-        if let Some(id) = &self.external_id {
-            if !crate::names::is_external_id(id) {
-                return usage(
-                    "invalid --external-id: 2 to 1224 letters, digits or _+=,.@:/-".into(),
-                );
-            }
-        }
-        if let Some(name) = &self.role_session_name {
-            if !crate::names::is_role_session_name(name) {
-                return usage(
-                    "invalid --role-session-name: 2 to 64 letters, digits or _+=,.@-".into(),
-                );
-            }
-        }
-        if self.role_arn.is_none()
-            && (self.external_id.is_some() || self.role_session_name.is_some())
-        {
-            return usage("--external-id and --role-session-name go with --role-arn".into());
-        }
-        Ok(())
-    }
 }
 
 /// The store entry that caches NAME's MFA session (GetSessionToken).
@@ -220,7 +159,7 @@ fn open(
     renew: bool,
 ) -> Result<Credentials> {
     let serial = key.mfa_serial.clone();
-    let duration = options.duration.unwrap_or(DEFAULT_DURATION);
+    let duration = options.seconds()?;
 
     // The MFA session first: a role on a NAME with a device is assumed from it.
     let base = match &serial {
@@ -292,7 +231,7 @@ pub fn temporary_credentials(
     if key.is_temporary() {
         return Ok(key);
     }
-    let duration = options.duration.unwrap_or(DEFAULT_DURATION);
+    let duration = options.seconds()?;
     let entry = Entry::Plain(name.to_string()).to_string();
     cached_or(env, store, &entry, now, false, || {
         sts.get_session_token(&key, duration, None)
@@ -378,43 +317,6 @@ fn ask_terminal(serial: &str) -> Result<String> {
 mod tests {
     use super::*;
     use time::Duration;
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("3600"), Ok(3600));
-        assert_eq!(parse_duration("3600s"), Ok(3600));
-        assert_eq!(parse_duration("90m"), Ok(5400));
-        assert_eq!(parse_duration("1h"), Ok(3600));
-        assert_eq!(parse_duration("12h"), Ok(43200));
-        assert!(parse_duration("15m").is_err(), "stale at once");
-        assert!(parse_duration("13h").is_err());
-        assert!(parse_duration("1d").is_err());
-        assert!(parse_duration("h").is_err());
-        assert!(parse_duration("").is_err());
-    }
-
-    #[test]
-    fn option_checks() {
-        let role = |arn: &str| Options {
-            role_arn: Some(arn.into()),
-            ..Options::default()
-        };
-        assert!(role("arn:aws:iam::123456789012:role/deploy")
-            .validate()
-            .is_ok());
-        assert!(role("arn:aws-cn:iam::123456789012:role/path/deploy")
-            .validate()
-            .is_ok());
-        assert!(role("deploy").validate().is_err());
-        let mut o = role("arn:aws:iam::123456789012:role/deploy");
-        o.role_session_name = Some("a b".into());
-        assert!(o.validate().is_err());
-        let lone = Options {
-            external_id: Some("xyz".into()),
-            ..Options::default()
-        };
-        assert!(lone.validate().is_err());
-    }
 
     #[test]
     fn cache_names_keep_names_roles_and_devices_apart() {

@@ -35,6 +35,32 @@ pub fn quote(word: &str, shell: Shell) -> String {
     }
 }
 
+/// A double-quoted word for the Windows C runtime's rules
+/// ([`split_windows`]): a `"` inside is escaped with a backslash, and a
+/// run of backslashes before a `"` (or before the closing quote) doubled.
+pub fn quote_windows(word: &str) -> String {
+    let mut quoted = String::from("\"");
+    let mut backslashes = 0;
+    for c in word.chars() {
+        match c {
+            '\\' => backslashes += 1,
+            '"' => {
+                quoted.extend(std::iter::repeat_n('\\', backslashes * 2 + 1));
+                quoted.push('"');
+                backslashes = 0;
+            }
+            c => {
+                quoted.extend(std::iter::repeat_n('\\', backslashes));
+                quoted.push(c);
+                backslashes = 0;
+            }
+        }
+    }
+    quoted.extend(std::iter::repeat_n('\\', backslashes * 2));
+    quoted.push('"');
+    quoted
+}
+
 /// Splits a credential_process line as botocore does on this platform:
 /// Python's shlex rules, or on Windows the C runtime's.
 pub fn split(line: &str) -> Result<Vec<String>, &'static str> {
@@ -321,6 +347,24 @@ mod tests {
         }
         assert!(split_windows(r#""open"#).is_err());
         assert_eq!(split_windows("").unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn windows_quoting_round_trips_through_split_windows() {
+        for word in [
+            "",
+            "plain",
+            "two words",
+            r#"say "hi""#,
+            r"C:\Program Files\x\",
+            r#"a\"b"#,
+            r#"a\\"b\\"#,
+            r"\\server\share\",
+            r#"ykman oath accounts code --single "AWS: helen""#,
+        ] {
+            let line = format!("x {} y", quote_windows(word));
+            assert_eq!(split_windows(&line).unwrap(), ["x", word, "y"], "{line}");
+        }
     }
 
     #[test]

@@ -399,6 +399,39 @@ fn mfa_code_typed_on_the_terminal() {
 mod everywhere {
     use super::*;
 
+    /// An MFA command with double quotes goes into the line and comes back
+    /// out as written, under this platform's rules (cmd.exe and the C
+    /// runtime's splitter on Windows, sh and shlex elsewhere): `refresh`
+    /// reads the line and runs the command, which gives the code only when
+    /// its quotes survived both trips.
+    #[test]
+    fn an_mfa_command_with_quotes_reads_back_from_the_line_and_runs() {
+        let w = world(true);
+        let command = if wine().is_some() {
+            r#"if "a b"=="a b" echo 123456"#
+        } else {
+            r#"[ "a b" = "a b" ] && echo 123456"#
+        };
+        w.run(&[
+            "configure",
+            "--profile",
+            "app",
+            "--username",
+            "helen",
+            "--mfa-command",
+            command,
+        ])
+        .ok();
+        let out = w.run(&["refresh", "--profile", "app"]).ok();
+        assert!(
+            out.stdout.contains("Opened a session for profile 'app'"),
+            "{out:?}"
+        );
+        let calls = w.sts.calls();
+        assert_eq!(calls.len(), 1, "{calls:?}");
+        assert!(calls[0].contains("TokenCode=123456"), "{}", calls[0]);
+    }
+
     #[test]
     fn mfa_code_from_a_command_and_the_cache() {
         let w = world(true);

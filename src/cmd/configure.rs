@@ -4,22 +4,35 @@
 use std::path::Path;
 
 use crate::awsfiles::{self, AwsFiles};
+use crate::awsfiles::{config_header, set_profile};
 use crate::context::Env;
 use crate::error::{Error, Result};
 use crate::ini::Ini;
 use crate::names::{validate_name, validate_profile_name};
-use crate::session::Options;
 use crate::store::{self, Store, StoreChoice, StoreKind};
-use crate::wiring::{config_header, process_command, set_profile};
+use crate::wiring::{Line, Options, Target};
+
+/// `configure --profile P` with the line's flags: a NAME's line or an
+/// Identity Center role's.
+pub fn run(choice: StoreChoice, profile: &str, target: Target, region: Option<&str>) -> Result<()> {
+    match target {
+        Target::Name { name, options } => run_name(choice, profile, &name, region, options),
+        Target::Sso {
+            session,
+            account,
+            role,
+        } => run_sso(choice, profile, &session, &account, &role, region),
+    }
+}
 
 /// `options` are the session flags the line carries (`--role-arn` and the
 /// rest), checked as credential_process mode checks them.
-pub fn run(
+fn run_name(
     choice: StoreChoice,
     profile: &str,
     name: &str,
     region: Option<&str>,
-    options: &Options,
+    options: Options,
 ) -> Result<()> {
     validate_profile_name(profile)?;
     validate_name(name)?;
@@ -27,9 +40,6 @@ pub fn run(
         crate::names::validate_region(region)?;
     }
     options.validate()?;
-    if let Some(command) = &options.mfa_command {
-        check_mfa_command(command)?;
-    }
     let env = Env::process();
     let files = AwsFiles::locate(&env)?;
     // The store decides the line: one other than the platform's default is
@@ -40,7 +50,11 @@ pub fn run(
         Err(_) => choice.kind().unwrap_or_else(StoreKind::platform_default),
     };
     let lock = awsfiles::lock(&env, &[&files.config])?;
-    let command = process_command(name, kind, &line_flags(options))?;
+    let target = Target::Name {
+        name: name.to_string(),
+        options,
+    };
+    let command = Line::new(target, kind).command()?;
     let old = awsfiles::read_text(&files.config)?;
     let mut ini = Ini::parse(old.as_deref().unwrap_or(""));
     let copies = ini.count(&|h: &str| crate::ini::is_config_header(h, profile));
@@ -108,7 +122,7 @@ pub fn run(
 /// `configure --profile P --sso-session S --account-id ID --role-name R`:
 /// the line for an IAM Identity Center role. No `sso_*` key goes into the
 /// profile: the SDKs would take those before the credential_process.
-pub fn run_sso(
+fn run_sso(
     choice: StoreChoice,
     profile: &str,
     session: &str,
@@ -135,7 +149,7 @@ pub fn run_sso(
         }
         Err(_) => choice.kind().unwrap_or_else(StoreKind::platform_default),
     };
-    let command = crate::wiring::sso_process_command(session, account, role, kind)?;
+    let command = Line::new(Target::sso(session, account, role), kind).command()?;
     for written in write_lines(&env, &[(profile.to_string(), command.clone())], region)? {
         crate::say!("[{}] now runs {command}", config_header(&written));
     }
@@ -164,37 +178,38 @@ pub(super) fn repoint(
     let profiles = crate::profiles::collect(&ini, &Ini::parse(""));
     let mut rewritten = Vec::new();
     for (profile, settings) in &profiles {
-        let Some(line) = settings
+        let Some(Line {
+            target: Target::Name { name, options },
+            store,
+        }) = settings
             .config
             .get(crate::awsfiles::key::CREDENTIAL_PROCESS)
             .and_then(|command| crate::wiring::parse(command))
         else {
             continue;
         };
-        let reads = match &line.store {
+        let reads = match &store {
             Some(id) => StoreChoice::from_id(id).and_then(StoreChoice::kind) == Some(from),
             None => default == Some(from),
         };
-        if !names.contains(&line.name) || !reads {
+        if !names.contains(&name) || !reads {
             continue;
         }
         let by_hand = format!(
-            "awscreds-rs configure --profile {profile} --username {} --store {}",
-            line.name,
+            "awscreds-rs configure --profile {profile} --username {name} --store {}",
             to.id()
         );
-        let options = super::line_options(&line);
         let single = ini.count(&|h: &str| crate::ini::is_config_header(h, profile)) == 1;
-        match options {
-            Ok(options) if single => {
-                let command = process_command(&line.name, to, &line_flags(&options))?;
+        match options.validate() {
+            Ok(()) if single => {
+                let command = Line::new(Target::Name { name, options }, to).command()?;
                 set_profile(&mut ini, profile, &command, None)?;
                 rewritten.push(profile.clone());
             }
             _ => crate::say!(
                 "Profile '{profile}' still reads '{}' from {}: its line or section is not one \
                  awscreds-rs rewrites; point it at {} with: {by_hand}",
-                line.name,
+                name,
                 from.label(),
                 to.label()
             ),
@@ -280,31 +295,4 @@ fn report(
         None if !existed => crate::say!("  (a new file)"),
         None => {}
     }
-}
-
-/// An MFA command goes into the line as one quoted word: one line of
-/// printable text, which the SDKs' splitters and `sh -c` all read back.
-fn check_mfa_command(command: &str) -> Result<()> {
-    if command.trim().is_empty() || command.chars().any(char::is_control) {
-        return Err(Error::Usage(
-            "invalid --mfa-command: give one line of text, a command whose output's first line is the code"
-                .into(),
-        ));
-    }
-    Ok(())
-}
-
-/// The session flags as the line carries them; the duration in seconds.
-fn line_flags(options: &Options) -> Vec<(&'static str, String)> {
-    let given = [
-        ("--role-arn", options.role_arn.clone()),
-        ("--external-id", options.external_id.clone()),
-        ("--role-session-name", options.role_session_name.clone()),
-        ("--duration", options.duration.map(|secs| secs.to_string())),
-        ("--mfa-command", options.mfa_command.clone()),
-    ];
-    given
-        .into_iter()
-        .filter_map(|(flag, value)| Some((flag, value?)))
-        .collect()
 }

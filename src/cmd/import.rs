@@ -12,6 +12,7 @@ use std::path::Path;
 
 use time::OffsetDateTime;
 
+use crate::awsfiles::set_profile;
 use crate::awsfiles::{self, AwsFiles};
 use crate::cli::ImportArgs;
 use crate::context::Env;
@@ -21,7 +22,7 @@ use crate::ini::{is_config_header, Ini};
 use crate::names::{validate_name, validate_profile_name};
 use crate::secret::Secret;
 use crate::store::{Store, StoreChoice};
-use crate::wiring::{self, process_command, set_profile};
+use crate::wiring::{self, Line, Target};
 
 use crate::awsfiles::key::{
     ACCESS_KEY_ID as KEY_ID, SECRET_ACCESS_KEY as SECRET_KEY, SESSION_TOKEN as TOKEN,
@@ -161,7 +162,7 @@ pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
 
     // (3) The profiles run awscreds-rs.
     for m in &moves {
-        let command = process_command(&m.name, store.kind(), &[])?;
+        let command = Line::new(Target::plain(&m.name), store.kind()).command()?;
         set_profile(&mut config_ini, &m.profile, &command, None)?;
     }
     let config_new = config_ini.render();
@@ -269,7 +270,8 @@ fn already_moved(store: &Store, config: &Ini, profile: &str, name: &str) -> Resu
         .unwrap_or_default()
         .iter()
         .any(|(k, v)| {
-            k == "credential_process" && wiring::parse(v).is_some_and(|line| line.name == name)
+            k == "credential_process"
+                && wiring::parse(v).is_some_and(|line| line.name() == Some(name))
         });
     Ok(runs_us && store.contains(name)?)
 }

@@ -78,8 +78,9 @@ pub fn run(choice: StoreChoice, session: Option<&str>) -> Result<()> {
                 continue;
             }
             sso::validate(name, Some(account), Some(role))?;
-            let command = crate::wiring::sso_process_command(name, account, role, store.kind())?;
-            crate::wiring::set_profile(&mut ini, profile, &command, None)?;
+            let target = crate::wiring::Target::sso(name, account, role);
+            let command = crate::wiring::Line::new(target, store.kind()).command()?;
+            crate::awsfiles::set_profile(&mut ini, profile, &command, None)?;
             ini.remove_keys(&|h: &str| is_config_header(h, profile), &SSO_KEYS);
             pointed.push(profile.clone());
         }

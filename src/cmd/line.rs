@@ -4,9 +4,8 @@
 use crate::awsfiles::AwsFiles;
 use crate::context::Env;
 use crate::error::{Error, Result};
-use crate::session::Options;
 use crate::store::{Store, StoreChoice};
-use crate::wiring::Line;
+use crate::wiring::{Options, Target};
 
 /// The profile to act on: `--profile`, else `AWS_PROFILE`, else `default`.
 pub fn chosen_profile(env: &Env, given: Option<&str>) -> String {
@@ -17,38 +16,65 @@ pub fn chosen_profile(env: &Env, given: Option<&str>) -> String {
 }
 
 /// A profile's awscreds-rs line, opened as the SDK would run it.
-pub struct Opened {
-    pub line: Line,
+pub enum Opened {
+    /// A stored NAME, with the session flags.
+    Name(NameLine),
+    /// An Identity Center role.
+    Sso(SsoLine),
+}
+
+/// A line that reads a stored NAME.
+pub struct NameLine {
+    pub name: String,
     pub store: Store,
     pub options: Options,
 }
 
-/// Reads `profile`'s line and opens its store: the `--store` the line
-/// names, else `choice` (the default the line itself would get).
+/// Reads `profile`'s line (the AWS files once) and opens it: a NAME's
+/// store is opened now, an Identity Center role's store chosen. The store
+/// is the `--store` the line names, else `choice` (the default the line
+/// itself would get).
 pub fn open(choice: StoreChoice, env: &Env, profile: &str) -> Result<Opened> {
     let files = AwsFiles::locate(env)?;
     let line = crate::profiles::awscreds_line(&files, profile)?;
-    let options = super::line_options(&line)
-    .and_then(|options| options.validate().map(|()| options))
-    .map_err(|e| {
+    let (name, options) = match line.target {
+        Target::Sso {
+            session,
+            account,
+            role,
+        } => {
+            crate::sso::validate(&session, Some(&account), Some(&role))?;
+            let flags =
+                format!("--sso-session {session} --account-id {account} --role-name {role}");
+            let store = line_store(choice, profile, line.store.as_deref(), &flags)?;
+            return Ok(Opened::Sso(SsoLine {
+                session,
+                account,
+                role,
+                store,
+            }));
+        }
+        Target::Name { name, options } => (name, options),
+    };
+    options.validate().map_err(|e| {
         Error::invalid(
             format!("the credential_process line of profile '{profile}' is not one awscreds-rs runs ({e})"),
-            format!("write it again with: awscreds-rs configure --profile {profile} --username {}", line.name),
+            format!("write it again with: awscreds-rs configure --profile {profile} --username {name}"),
         )
     })?;
     let choice = line_store(
         choice,
         profile,
         line.store.as_deref(),
-        &format!("--username {}", line.name),
+        &format!("--username {name}"),
     )?;
-    crate::names::validate_name(&line.name)?;
+    crate::names::validate_name(&name)?;
     let store = Store::open(choice, env)?;
-    Ok(Opened {
-        line,
+    Ok(Opened::Name(NameLine {
+        name,
         store,
         options,
-    })
+    }))
 }
 
 /// A profile whose awscreds-rs line hands out an Identity Center role.
@@ -77,33 +103,6 @@ impl SsoLine {
             time::OffsetDateTime::now_utc(),
         )
     }
-}
-
-/// `profile`'s line when it is awscreds-rs's line for an Identity Center
-/// role (`--sso-session`), with its store chosen; `None` for any other.
-pub fn open_sso(choice: StoreChoice, env: &Env, profile: &str) -> Result<Option<SsoLine>> {
-    let files = AwsFiles::locate(env)?;
-    let all = crate::profiles::read_all(&files)?;
-    let Some((session, account, role, store)) = all
-        .get(profile)
-        .and_then(|p| p.get(crate::awsfiles::key::CREDENTIAL_PROCESS))
-        .and_then(crate::wiring::parse_sso)
-    else {
-        return Ok(None);
-    };
-    crate::sso::validate(&session, Some(&account), Some(&role))?;
-    let store = line_store(
-        choice,
-        profile,
-        store.as_deref(),
-        &format!("--sso-session {session} --account-id {account} --role-name {role}"),
-    )?;
-    Ok(Some(SsoLine {
-        session,
-        account,
-        role,
-        store,
-    }))
 }
 
 /// The store a line reads: the `--store` it names, else `choice` (the

@@ -5,6 +5,7 @@ use std::io::Write;
 use clap::CommandFactory;
 
 use crate::cli::{Cli, Command, Fast};
+use crate::wiring::Target;
 
 use crate::error::{Error, Result};
 
@@ -33,94 +34,28 @@ mod sso;
 mod trust;
 mod unlock;
 
-/// The session flags of a credential_process line, as given on the command
-/// line (credential_process mode, or `configure` writing them).
-fn session_options(
-    role_arn: Option<String>,
-    external_id: Option<String>,
-    role_session_name: Option<String>,
-    duration: Option<&str>,
-    mfa_command: Option<String>,
-) -> Result<crate::session::Options> {
-    Ok(crate::session::Options {
-        role_arn,
-        external_id,
-        role_session_name,
-        duration: duration
-            .map(crate::session::parse_duration)
-            .transpose()
-            .map_err(|e| Error::Usage(format!("invalid --duration: {e}")))?,
-        mfa_command,
-    })
-}
-
-/// The session flags an awscreds-rs line carries, read as the line's
-/// own credential_process mode reads them.
-fn line_options(line: &crate::wiring::Line) -> Result<crate::session::Options> {
-    session_options(
-        line.role_arn.clone(),
-        line.external_id.clone(),
-        line.role_session_name.clone(),
-        line.duration.as_deref(),
-        line.mfa_command.clone(),
-    )
-}
-
 pub fn run(cli: Cli) -> Result<()> {
-    if cli.command.is_some() && (cli.username.is_some() || cli.sso_session.is_some()) {
+    let target = cli.line.target();
+    if cli.command.is_some() && target.is_some() {
         return Err(Error::Usage(
             "--username and the session flags before a command only belong to credential_process mode; \
              give --username after the command instead (awscreds-rs add --username NAME)"
                 .into(),
         ));
     }
-    let options = session_options(
-        cli.role_arn,
-        cli.external_id,
-        cli.role_session_name,
-        cli.duration.as_deref(),
-        cli.mfa_command,
-    )?;
     match cli.command {
         Some(Command::Add(args)) => add::run(cli.store, &args),
         Some(Command::Remove { username }) => remove::run(cli.store, &username),
         Some(Command::List { json }) => list::run(cli.store, json),
         Some(Command::Configure {
             profile,
-            username: None,
-            sso_session: Some(session),
-            account_id,
-            role_name,
             region,
-            ..
-        }) => configure::run_sso(
-            cli.store,
-            &profile,
-            &session,
-            account_id.as_deref().unwrap_or_default(),
-            role_name.as_deref().unwrap_or_default(),
-            region.as_deref(),
-        ),
-        Some(Command::Configure {
-            profile,
-            username,
-            region,
-            role_arn,
-            external_id,
-            role_session_name,
-            duration,
-            mfa_command,
-            ..
+            line,
         }) => {
-            let options = session_options(
-                role_arn,
-                external_id,
-                role_session_name,
-                duration.as_deref(),
-                mfa_command,
-            )?;
-            let username = username.unwrap_or_default();
-            configure::run(cli.store, &profile, &username, region.as_deref(), &options)
+            let target = line
+                .target()
+                .expect("clap requires --username or --sso-session");
+            configure::run(cli.store, &profile, target, region.as_deref())
         }
         Some(Command::Import(args)) if args.sso => {
             import_sso::run(cli.store, args.session.as_deref())
@@ -151,15 +86,14 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Exec(args)) => exec::run(cli.store, &args),
         Some(Command::Serve(args)) => serve::run(cli.store, &args),
         Some(Command::Sso(command)) => sso::run(cli.store, command),
-        None => match (cli.username, cli.sso_session) {
-            (None, Some(session)) => process::run_sso(
-                cli.store,
-                &session,
-                cli.account_id.as_deref().unwrap_or_default(),
-                cli.role_name.as_deref().unwrap_or_default(),
-            ),
-            (Some(name), _) => process::run(cli.store, &name, &options),
-            (None, None) => {
+        None => match target {
+            Some(Target::Sso {
+                session,
+                account,
+                role,
+            }) => process::run_sso(cli.store, &session, &account, &role),
+            Some(Target::Name { name, options }) => process::run(cli.store, &name, &options),
+            None => {
                 let help = Cli::command().render_help().to_string();
                 Err(Error::Usage(format!(
                     "say which credentials to print with --username NAME, or give a command\n\n{help}"
@@ -175,7 +109,7 @@ pub fn run_fast(fast: Fast) -> Result<()> {
         Fast::Version => print(&format!("awscreds-rs {}\n", env!("CARGO_PKG_VERSION"))),
         Fast::Hook(shell) => hook::run(shell),
         Fast::Process { name, store } => {
-            process::run(store, &name, &crate::session::Options::default())
+            process::run(store, &name, &crate::wiring::Options::default())
         }
         Fast::Sso {
             session,

@@ -6,8 +6,9 @@ use time::OffsetDateTime;
 use crate::context::Env;
 use crate::error::{Error, Result};
 use crate::names::validate_name;
-use crate::session::{self, Options};
+use crate::session;
 use crate::store::{Store, StoreChoice};
+use crate::wiring::Options;
 
 pub fn run(choice: StoreChoice, name: &str, options: &Options) -> Result<()> {
     validate_name(name)?;

@@ -16,9 +16,11 @@ pub fn run(choice: StoreChoice, profile: Option<&str>) -> Result<()> {
     let env = Env::process();
     let profile = line::chosen_profile(&env, profile);
     crate::sts::use_profile(&profile);
-    if let Some(sso) = line::open_sso(choice, &env, &profile)? {
-        let creds = sso.credentials(&env)?;
-        return super::print(&format!(
+    let opened = match line::open(choice, &env, &profile)? {
+        line::Opened::Name(opened) => opened,
+        line::Opened::Sso(sso) => {
+            let creds = sso.credentials(&env)?;
+            return super::print(&format!(
             "Profile '{profile}' runs the Identity Center role {} in account {} of session '{}': \
              its credentials are cached in {} {}.\n",
             sso.role,
@@ -27,9 +29,9 @@ pub fn run(choice: StoreChoice, profile: Option<&str>) -> Result<()> {
             crate::store::Store::open(sso.store, &env)?.label(),
             until(creds.expiration)
         ));
-    }
-    let opened = line::open(choice, &env, &profile)?;
-    let name = &opened.line.name;
+        }
+    };
+    let name = &opened.name;
     let now = OffsetDateTime::now_utc();
     let key = opened.store.load_current(name, now)?;
     if key.mfa_serial.is_none() && opened.options.is_empty() {

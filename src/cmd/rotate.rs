@@ -6,8 +6,8 @@ use crate::context::Env;
 use crate::credentials::mask_access_key_id;
 use crate::error::Result;
 use crate::names::validate_name;
-use crate::session::Options;
 use crate::store::{Store, StoreChoice};
+use crate::wiring::Options;
 
 pub fn run(choice: StoreChoice, args: &RotateArgs) -> Result<()> {
     let name = &args.username;
@@ -15,7 +15,7 @@ pub fn run(choice: StoreChoice, args: &RotateArgs) -> Result<()> {
     let env = Env::process();
     let store = Store::open(choice, &env)?;
     let options = Options {
-        mfa_command: args.mfa_command.clone(),
+        mfa_command: args.mfa.mfa_command.clone(),
         ..Options::default()
     };
     let client = crate::sts::Client;

@@ -17,17 +17,19 @@ use crate::store::{Store, StoreChoice};
 /// on the next request.
 pub fn prepare(choice: StoreChoice, env: &Env, profile: &str, port: u16) -> Result<Endpoint> {
     crate::sts::use_profile(profile);
-    if let Some(sso) = line::open_sso(choice, env, profile)? {
-        // Identity Center role credentials are temporary already: served
-        // as the line prints them, renewed through the same cache.
-        let env = env.clone();
-        let endpoint = Endpoint::bind(port, Box::new(move || sso.credentials(&env)))?;
-        warm(&endpoint);
-        return Ok(endpoint);
-    }
-    let opened = line::open(choice, env, profile)?;
+    let opened = match line::open(choice, env, profile)? {
+        line::Opened::Name(opened) => opened,
+        line::Opened::Sso(sso) => {
+            // Identity Center role credentials are temporary already: served
+            // as the line prints them, renewed through the same cache.
+            let env = env.clone();
+            let endpoint = Endpoint::bind(port, Box::new(move || sso.credentials(&env)))?;
+            warm(&endpoint);
+            return Ok(endpoint);
+        }
+    };
     let store_choice = StoreChoice::Only(opened.store.kind());
-    let name = opened.line.name.clone();
+    let name = opened.name.clone();
     let options = opened.options.clone();
     let env = env.clone();
     // The store is opened again for each new session: they are rare (the

@@ -242,7 +242,11 @@ fn configure(
         };
         lines.push((
             profile_name(prefix, name, &r.role_name),
-            crate::wiring::sso_process_command(session, &r.account_id, &r.role_name, kind)?,
+            crate::wiring::Line::new(
+                crate::wiring::Target::sso(session, &r.account_id, &r.role_name),
+                kind,
+            )
+            .command()?,
         ));
     }
     let written = super::configure::write_lines(env, &lines, region)?;

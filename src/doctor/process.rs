@@ -117,7 +117,9 @@ pub(super) fn check_process(
     }
     // An Identity Center role's line may call the portal: offline, its
     // session is what sso.login checks.
-    if crate::wiring::parse_sso(command).is_some() && !ctx.online {
+    let sso_line = crate::wiring::parse(command)
+        .is_some_and(|l| matches!(l.target, crate::wiring::Target::Sso { .. }));
+    if sso_line && !ctx.online {
         return r.ok(
             "credential_process.run",
             "not run: the line may call IAM Identity Center, and doctor calls AWS only \
@@ -244,22 +246,22 @@ fn check_mfa_prompt(
     command: &str,
 ) {
     const CHECK: &str = "credential_process.mfa-prompt";
-    let (Some(serial), Some(line)) = (creds.mfa_serial.as_deref(), crate::wiring::parse(command))
+    let (
+        Some(serial),
+        Some(crate::wiring::Line {
+            target: crate::wiring::Target::Name { name, options },
+            ..
+        }),
+    ) = (creds.mfa_serial.as_deref(), crate::wiring::parse(command))
     else {
         return;
     };
-    if line.mfa_command.is_some() {
+    if options.mfa_command.is_some() {
         return;
     }
-    let name = &line.name;
+    let name = &name;
     let mut entries = vec![session::mfa_cache_name(name)];
-    if line.role_arn.is_some() {
-        let options = session::Options {
-            role_arn: line.role_arn.clone(),
-            external_id: line.external_id.clone(),
-            role_session_name: line.role_session_name.clone(),
-            ..session::Options::default()
-        };
+    if options.role_arn.is_some() {
         entries.push(session::cache_name(name, &options, Some(serial)));
     }
     let cached = entries

@@ -102,7 +102,7 @@ pub(super) fn check_profile(
             ),
             format!(
                 "add `region = us-east-1` (or yours) to [{}] in {}",
-                crate::wiring::config_header(selected),
+                crate::awsfiles::config_header(selected),
                 ctx.files.config.display()
             ),
         );

@@ -35,9 +35,12 @@ pub(super) fn check_sso(
     // The sessions awscreds-rs lines use, with their profiles and store.
     let mut users: BTreeMap<(String, Option<String>), Vec<String>> = BTreeMap::new();
     for (name, profile) in all {
-        if let Some((session, _, _, store)) = profile
+        if let Some(crate::wiring::Line {
+            target: crate::wiring::Target::Sso { session, .. },
+            store,
+        }) = profile
             .get(crate::awsfiles::key::CREDENTIAL_PROCESS)
-            .and_then(crate::wiring::parse_sso)
+            .and_then(crate::wiring::parse)
         {
             users
                 .entry((session, store))
