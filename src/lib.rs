@@ -6,6 +6,7 @@
 
 pub mod ask;
 pub mod atomic;
+pub mod aws;
 pub mod awsenv;
 pub mod awsfiles;
 pub mod browser;
@@ -39,6 +40,6 @@ pub mod sso;
 pub mod stdio;
 pub mod store;
 pub mod store_kind;
-pub mod sts;
+
 pub mod trust;
 pub mod wiring;

@@ -150,9 +150,9 @@ fn every_module_is_drawn_and_imports_only_below_itself() {
 const CONFINED: &[(&str, &[&str])] = &[
     // The process's variables: main reads the command line, everything
     // else reads through context::Env, which the commands take once and
-    // hand down; sts.rs is where the AWS SDK reads them on its own, and
-    // reads the same to name its endpoints; faults.rs is test-only.
-    ("std::env", &["main", "context", "sts", "faults"]),
+    // hand down (the AWS SDK reads them on its own, and aws/ names the
+    // endpoints the SDK resolved); faults.rs is test-only.
+    ("std::env", &["main", "context", "faults"]),
     // Printing: the commands, and the panic hook. Messages go through
     // `say!` (stdio.rs), which strips what drives a terminal and never
     // panics on a closed stderr; `eprintln!` does neither.

@@ -91,7 +91,7 @@ impl SsoLine {
     /// The role's credentials as the line would print them: cached while
     /// fresh, else from the portal (the access token renewed if need be).
     pub fn credentials(&self, env: &Env) -> Result<crate::credentials::Credentials> {
-        let client = crate::sts::Client;
+        let client = crate::aws::Client::new(None);
         crate::sso::role_credentials(
             env,
             &Store::open(self.store, env)?,

@@ -33,8 +33,16 @@ pub fn run(choice: StoreChoice, name: &str, options: &Options) -> Result<()> {
         key
     } else {
         session::enter_guard(&env)?;
-        session::credentials(&env, &store, name, key, options, &crate::sts::Client, now)
-            .map_err(|e| name_it(e, name))?
+        session::credentials(
+            &env,
+            &store,
+            name,
+            key,
+            options,
+            &crate::aws::Client::new(None),
+            now,
+        )
+        .map_err(|e| name_it(e, name))?
     };
     let mut json = creds.to_process_json();
     json.push('\n');
@@ -52,7 +60,7 @@ pub fn run_sso(choice: StoreChoice, session: &str, account: &str, role: &str) ->
     let env = Env::process();
     let what = format!("the Identity Center role {role} in {account}");
     let store = Store::open(choice, &env).map_err(|e| e.context(format!("cannot read {what}")))?;
-    let client = crate::sts::Client;
+    let client = crate::aws::Client::new(None);
     let creds = crate::sso::role_credentials(
         &env,
         &store,

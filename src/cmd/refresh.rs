@@ -15,7 +15,6 @@ use crate::store::StoreChoice;
 pub fn run(choice: StoreChoice, profile: Option<&str>) -> Result<()> {
     let env = Env::process();
     let profile = line::chosen_profile(&env, profile);
-    crate::sts::use_profile(&profile);
     let opened = match line::open(choice, &env, &profile)? {
         line::Opened::Name(opened) => opened,
         line::Opened::Sso(sso) => {
@@ -47,7 +46,7 @@ pub fn run(choice: StoreChoice, profile: Option<&str>) -> Result<()> {
         name,
         key,
         &opened.options,
-        &crate::sts::Client,
+        &crate::aws::Client::new(Some(&profile)),
         now,
     )?;
     let what = match &opened.options.role_arn {

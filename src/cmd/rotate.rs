@@ -18,7 +18,7 @@ pub fn run(choice: StoreChoice, args: &RotateArgs) -> Result<()> {
         mfa_command: args.mfa.mfa_command.clone(),
         ..Options::default()
     };
-    let client = crate::sts::Client;
+    let client = crate::aws::Client::new(None);
     let rotated = crate::rotate::rotate(
         &env,
         &store,

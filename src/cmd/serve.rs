@@ -16,7 +16,6 @@ use crate::store::{Store, StoreChoice};
 /// store, STS down) is a warning: the endpoint answers 500 and tries again
 /// on the next request.
 pub fn prepare(choice: StoreChoice, env: &Env, profile: &str, port: u16) -> Result<Endpoint> {
-    crate::sts::use_profile(profile);
     let opened = match line::open(choice, env, profile)? {
         line::Opened::Name(opened) => opened,
         line::Opened::Sso(sso) => {
@@ -32,6 +31,7 @@ pub fn prepare(choice: StoreChoice, env: &Env, profile: &str, port: u16) -> Resu
     let name = opened.name.clone();
     let options = opened.options.clone();
     let env = env.clone();
+    let aws = crate::aws::Client::new(Some(profile));
     // The store is opened again for each new session: they are rare (the
     // endpoint keeps the session while it is fresh), and a keyring that
     // was restarted or unlocked meanwhile is found.
@@ -40,7 +40,7 @@ pub fn prepare(choice: StoreChoice, env: &Env, profile: &str, port: u16) -> Resu
         let store = Store::open(store_choice, &env)?;
         let key = store.load_current(&name, now)?;
         session::enter_guard(&env)?;
-        session::temporary_credentials(&env, &store, &name, key, &options, &crate::sts::Client, now)
+        session::temporary_credentials(&env, &store, &name, key, &options, &aws, now)
     };
     let endpoint = Endpoint::bind(port, Box::new(source))?;
     warm(&endpoint);

@@ -23,7 +23,7 @@ pub fn run(choice: StoreChoice, command: SsoCommand) -> Result<()> {
         SsoCommand::Logout { session } => {
             sso::validate(&session, None, None)?;
             let store = Store::open(choice, &env)?;
-            let out = sso::logout(&store, &session, &crate::sts::Client)?;
+            let out = sso::logout(&store, &session, &crate::aws::Client::new(None))?;
             crate::say!(
                 "Dropped {} entr{} of Identity Center session '{session}' from {}.",
                 out.dropped,
@@ -116,7 +116,7 @@ fn login(
     let stored = sso::login(
         &store,
         &session,
-        &crate::sts::Client,
+        &crate::aws::Client::new(None),
         &mut show,
         &mut sleep,
         OffsetDateTime::now_utc(),
@@ -147,7 +147,7 @@ struct Row {
 fn rows(choice: StoreChoice, env: &Env, session: &str) -> Result<Vec<Row>> {
     sso::validate(session, None, None)?;
     let store = Store::open(choice, env)?;
-    let client = crate::sts::Client;
+    let client = crate::aws::Client::new(None);
     let stored = sso::access_token(env, &store, session, &client, OffsetDateTime::now_utc())?;
     let portal: &dyn sso::Portal = &client;
     let token = stored.access_token.expose();

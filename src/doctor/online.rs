@@ -12,8 +12,8 @@ pub fn check_online(ctx: &Context) -> Finding {
         message,
         fix,
     };
-    match crate::sts::caller_identity(&profile) {
-        Ok(id) if crate::sts::is_root(&id.arn) => finding(
+    match crate::aws::Client::new(Some(&profile)).caller_identity() {
+        Ok(id) if crate::aws::is_root(&id.arn) => finding(
             Status::Error,
             format!(
                 "profile '{profile}' signs in as the root user of account {}: \

@@ -301,7 +301,7 @@ fn check_age(r: &mut Report, ctx: &Context, store: &Store, mut creds: Credential
     let mut from_iam = String::new();
     if creds.created.is_none() && ctx.online {
         use crate::rotate::Iam;
-        match crate::sts::Client.access_keys(&creds, None) {
+        match crate::aws::Client::new(None).access_keys(&creds, None) {
             Ok(keys) => {
                 creds.created = keys
                     .into_iter()

@@ -135,7 +135,7 @@ fn check_rust_sdk(r: &mut Report, selected: &str, profile: &Profile) {
     if !cfg!(feature = "sts") {
         return;
     }
-    match crate::sts::rust_sdk_profile(selected) {
+    match crate::aws::rust_sdk_profile(selected) {
         Err(e) => r.warn(
             "profile.rust-sdk",
             format!("the Rust SDK (aws-config) cannot read the AWS files: {e}"),
