@@ -31,6 +31,7 @@ pub mod paths;
 pub mod profiles;
 pub mod project;
 pub mod regular_file;
+pub mod renew;
 pub mod rotate;
 pub mod secret;
 pub mod session;

@@ -16,13 +16,14 @@
 //! stored key that IAM accepts. A stop between 1 and 3 leaves the new key
 //! in IAM unstored: the next rotation's "two access keys" message names it.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use time::OffsetDateTime;
 
 use crate::context::Env;
 use crate::credentials::{mask_access_key_id, Credentials};
 use crate::error::{Error, Result};
+use crate::renew::Clock;
 use crate::session::{self, Sts};
 use crate::store::Store;
 use crate::wiring::Options;
@@ -118,6 +119,7 @@ fn delete_command(id: &str) -> String {
 }
 
 /// Rotates NAME's stored long-term key.
+#[allow(clippy::too_many_arguments)]
 pub fn rotate(
     env: &Env,
     store: &Store,
@@ -125,9 +127,10 @@ pub fn rotate(
     options: &Options,
     sts: &dyn Sts,
     iam: &dyn Iam,
+    clock: &dyn Clock,
     report: &mut dyn FnMut(Step),
 ) -> Result<Rotated> {
-    let now = OffsetDateTime::now_utc();
+    let now = clock.now();
     let old = store.load_current(name, now)?;
     if old.is_temporary() {
         return Err(Error::invalid(
@@ -170,7 +173,7 @@ pub fn rotate(
                 old.clone(),
                 options,
                 sts,
-                now,
+                clock,
             )?)
         }
         None => None,
@@ -203,7 +206,7 @@ pub fn rotate(
     };
 
     report(Step::Waiting);
-    if let Err(why) = wait_until_accepted(iam, &new) {
+    if let Err(why) = wait_until_accepted(iam, &new, clock) {
         return Err(Error::invalid(
             undo(why),
             "rotate again later; IAM may be slow to accept new keys",
@@ -237,15 +240,19 @@ pub fn rotate(
 }
 
 /// Polls until AWS accepts the key, for up to [`WAIT_FOR_NEW_KEY`].
-fn wait_until_accepted(iam: &dyn Iam, key: &Credentials) -> std::result::Result<(), String> {
-    let deadline = Instant::now() + WAIT_FOR_NEW_KEY;
+fn wait_until_accepted(
+    iam: &dyn Iam,
+    key: &Credentials,
+    clock: &dyn Clock,
+) -> std::result::Result<(), String> {
+    let deadline = clock.now() + WAIT_FOR_NEW_KEY;
     loop {
         match iam.accepts(key) {
             Ok(true) => return Ok(()),
-            Ok(false) if Instant::now() < deadline => std::thread::sleep(Duration::from_secs(1)),
+            Ok(false) if clock.now() < deadline => clock.sleep(Duration::from_secs(1)),
             // STS asks to slow down: that is no answer about the key.
-            Err(e) if throttled(&e) && Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_secs(1))
+            Err(e) if throttled(&e) && clock.now() < deadline => {
+                clock.sleep(Duration::from_secs(1))
             }
             Ok(false) => {
                 return Err(format!(

@@ -6,12 +6,11 @@
 //! refresh holds a lock per entry and reads the cache again once it has it,
 //! so that many processes at once (Terraform starts dozens) make one call.
 
-use time::OffsetDateTime;
-
 use crate::context::Env;
 use crate::credentials::Credentials;
 use crate::entry::{Entry, Kind};
 use crate::error::{Error, Result};
+use crate::renew::{CachedCredentials, Clock};
 use crate::store::Store;
 use crate::wiring::{Options, DEFAULT_DURATION};
 
@@ -127,9 +126,9 @@ pub fn credentials(
     key: Credentials,
     options: &Options,
     sts: &dyn Sts,
-    now: OffsetDateTime,
+    clock: &dyn Clock,
 ) -> Result<Credentials> {
-    open(env, store, name, key, options, sts, now, false)
+    open(env, store, name, key, options, sts, clock, false)
 }
 
 /// Like [`credentials`], but new sessions whatever the cache holds
@@ -142,9 +141,9 @@ pub fn renew(
     key: Credentials,
     options: &Options,
     sts: &dyn Sts,
-    now: OffsetDateTime,
+    clock: &dyn Clock,
 ) -> Result<Credentials> {
-    open(env, store, name, key, options, sts, now, true)
+    open(env, store, name, key, options, sts, clock, true)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -155,7 +154,7 @@ fn open(
     key: Credentials,
     options: &Options,
     sts: &dyn Sts,
-    now: OffsetDateTime,
+    clock: &dyn Clock,
     renew: bool,
 ) -> Result<Credentials> {
     let serial = key.mfa_serial.clone();
@@ -163,7 +162,7 @@ fn open(
 
     // The MFA session first: a role on a NAME with a device is assumed from it.
     let base = match &serial {
-        Some(serial) => cached_or(env, store, &mfa_cache_name(name), now, renew, || {
+        Some(serial) => cached_or(env, store, &mfa_cache_name(name), clock, renew, || {
             let code = mfa_code(
                 env,
                 serial,
@@ -200,7 +199,7 @@ fn open(
         .role_session_name
         .clone()
         .unwrap_or_else(|| default_session_name(name));
-    cached_or(env, store, &cache, now, renew, || {
+    cached_or(env, store, &cache, clock, renew, || {
         sts.assume_role(
             &base,
             role_arn,
@@ -223,56 +222,47 @@ pub fn temporary_credentials(
     key: Credentials,
     options: &Options,
     sts: &dyn Sts,
-    now: OffsetDateTime,
+    clock: &dyn Clock,
 ) -> Result<Credentials> {
     if key.mfa_serial.is_some() || options.role_arn.is_some() {
-        return credentials(env, store, name, key, options, sts, now);
+        return credentials(env, store, name, key, options, sts, clock);
     }
     if key.is_temporary() {
         return Ok(key);
     }
     let duration = options.seconds()?;
     let entry = Entry::Plain(name.to_string()).to_string();
-    cached_or(env, store, &entry, now, false, || {
+    cached_or(env, store, &entry, clock, false, || {
         sts.get_session_token(&key, duration, None)
             .map_err(|e| e.context(format!("STS GetSessionToken for '{name}'")))
     })
 }
 
-/// The cached entry while fresh; else, under the entry's lock, the cache
-/// again (another process may have refreshed it), else `refresh`, cached.
-/// With `renew`, `refresh` whatever the cache holds.
+/// The cached entry while fresh, else `refresh`, cached: the one
+/// mechanism (`renew.rs`). With `renew`, `refresh` whatever the cache holds.
 fn cached_or(
     env: &Env,
     store: &Store,
     entry: &str,
-    now: OffsetDateTime,
+    clock: &dyn Clock,
     renew: bool,
     refresh: impl FnOnce() -> Result<Credentials>,
 ) -> Result<Credentials> {
-    if !renew {
-        if let Ok(Some(creds)) = store.load(entry) {
-            if creds.is_fresh(now) {
-                return Ok(creds);
-            }
-        }
-    }
     // A refresh of this entry around us is waiting for us: waiting for its
     // lock would never end.
-    if refreshing(env).iter().any(|e| e == entry) {
-        return Err(loop_error(&format!("it is refreshing '{entry}' already")));
-    }
-    let _lock = crate::paths::lock_entry(env, entry, "refreshing")?;
-    if !renew {
-        if let Ok(Some(creds)) = store.load(entry) {
-            if creds.is_fresh(OffsetDateTime::now_utc()) {
-                return Ok(creds);
-            }
+    let guard = || {
+        if refreshing(env).iter().any(|e| e == entry) {
+            return Err(loop_error(&format!("it is refreshing '{entry}' already")));
         }
-    }
-    let creds = refresh()?;
-    store.save(entry, &creds)?;
-    Ok(creds)
+        Ok(())
+    };
+    let cached = CachedCredentials {
+        store,
+        entry,
+        guard: &guard,
+        fetch: Some(refresh),
+    };
+    crate::renew::cached_or_renewed(env, clock, cached, renew)
 }
 
 /// The MFA code: the first line of --mfa-command's output, or typed on the
@@ -316,7 +306,7 @@ fn ask_terminal(serial: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use time::Duration;
+    use time::{Duration, OffsetDateTime};
 
     #[test]
     fn cache_names_keep_names_roles_and_devices_apart() {

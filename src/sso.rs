@@ -18,6 +18,7 @@ use crate::context::Env;
 use crate::credentials::Credentials;
 use crate::entry::Entry;
 use crate::error::{Error, Result};
+use crate::renew::{CachedCredentials, Clock, Renewable};
 use crate::secret::Secret;
 use crate::store::Store;
 
@@ -313,16 +314,15 @@ pub fn save(store: &Store, name: &str, stored: &Stored) -> Result<()> {
 /// The device flow of `sso login`: a client registration (the stored one
 /// while it lasts, else a new one with the session's scopes, so that a
 /// refresh token is issued), the device code shown by `show`, CreateToken
-/// polled as the protocol says, and the tokens stored. `sleep` waits the
-/// given seconds (the tests' clock).
+/// polled as the protocol says (waiting on `clock`), and the tokens stored.
 pub fn login(
     store: &Store,
     session: &SsoSession,
     oidc: &dyn Oidc,
     show: &mut dyn FnMut(&Device) -> Result<()>,
-    sleep: &mut dyn FnMut(i64),
-    now: OffsetDateTime,
+    clock: &dyn Clock,
 ) -> Result<Stored> {
+    let now = clock.now();
     let reusable = load(store, &session.name).ok().flatten().filter(|s| {
         s.client.expires_at > now.unix_timestamp() + 3600
             && s.region == session.region
@@ -346,14 +346,14 @@ pub fn login(
         result => result?,
     };
     show(&device)?;
-    let issued = poll(oidc, session, &client, &device, sleep)?;
+    let issued = poll(oidc, session, &client, &device, clock)?;
     let stored = Stored {
         format_version: FORMAT,
         start_url: session.start_url.clone(),
         region: session.region.clone(),
         client,
         access_token: issued.access_token,
-        expires_at: OffsetDateTime::now_utc().unix_timestamp() + issued.expires_in,
+        expires_at: clock.now().unix_timestamp() + issued.expires_in,
         refresh_token: issued.refresh_token,
     };
     save(store, &session.name, &stored)?;
@@ -374,7 +374,7 @@ fn poll(
     session: &SsoSession,
     client: &Client,
     device: &Device,
-    sleep: &mut dyn FnMut(i64),
+    clock: &dyn Clock,
 ) -> Result<Issued> {
     // The server's numbers, bounded: a device code lasts minutes, and a
     // poll interval of days (or a code that never expires) is a broken
@@ -387,7 +387,7 @@ fn poll(
             return Err(expired(&session.name));
         }
         let step = interval.min(expires_in - waited);
-        sleep(step);
+        clock.sleep(std::time::Duration::from_secs(step as u64));
         waited += step;
         match oidc.create_token(
             &session.region,
@@ -411,17 +411,82 @@ fn expired(name: &str) -> Error {
 }
 
 /// The session's access token, renewed with the refresh token when it has
-/// less than 5 minutes left: under the session's lock, reading the store
-/// again once it has it, so that concurrent callers make one renewal.
-/// Without a usable token: the error that names `sso login`.
+/// less than 5 minutes left: the one mechanism (`renew.rs`), so that
+/// concurrent callers make one renewal. Without a usable token: the error
+/// that names `sso login`.
 pub fn access_token(
     env: &Env,
     store: &Store,
     name: &str,
     oidc: &dyn Oidc,
-    now: OffsetDateTime,
+    clock: &dyn Clock,
 ) -> Result<Stored> {
-    renewed(env, store, name, oidc, now, None)
+    renewed(env, store, name, oidc, clock, None)
+}
+
+/// A session's login as a cached entry: its access token is fresh while
+/// more than [`ACCESS_MARGIN`] is left and the portal has not refused it
+/// (`refused`); it is renewed with the refresh token.
+struct Login<'a> {
+    store: &'a Store,
+    name: &'a str,
+    entry: String,
+    oidc: &'a dyn Oidc,
+    refused: Option<&'a str>,
+}
+
+impl Renewable for Login<'_> {
+    type Value = Stored;
+
+    fn entry(&self) -> &str {
+        &self.entry
+    }
+
+    fn read(&self) -> Result<Option<Stored>> {
+        match load(self.store, self.name)? {
+            Some(stored) => Ok(Some(stored)),
+            None => Err(login_error(self.name, "no login is stored")),
+        }
+    }
+
+    fn fresh(&self, stored: &Stored, now: OffsetDateTime) -> bool {
+        stored.expires() - now > ACCESS_MARGIN && Some(stored.access_token.expose()) != self.refused
+    }
+
+    fn renew(&mut self, stale: Option<Stored>, now: OffsetDateTime) -> Result<Stored> {
+        let name = self.name;
+        let mut stored = stale.ok_or_else(|| login_error(name, "no login is stored"))?;
+        let Some(refresh) = stored.refresh_token.clone() else {
+            return Err(login_error(
+                name,
+                "the login has expired and holds no refresh token (is sso_registration_scopes set?)",
+            ));
+        };
+        if stored.client.expires_at <= now.unix_timestamp() {
+            return Err(login_error(name, "the client registration has expired"));
+        }
+        match self
+            .oidc
+            .create_token(&stored.region, &stored.client, Grant::Refresh(refresh.expose()))
+        {
+            Ok(issued) => {
+                stored.access_token = issued.access_token;
+                stored.expires_at = now.unix_timestamp() + issued.expires_in;
+                if issued.refresh_token.is_some() {
+                    stored.refresh_token = issued.refresh_token;
+                }
+                Ok(stored)
+            }
+            Err(TokenError::Failed(e)) => Err(e.context(format!(
+                "renewing the login of Identity Center session '{name}' (awscreds-rs sso login --session {name} starts a new one)"
+            ))),
+            Err(_) => Err(login_error(name, "the refresh token was refused")),
+        }
+    }
+
+    fn write(&self, stored: &Stored) -> Result<()> {
+        save(self.store, self.name, stored)
+    }
 }
 
 /// [`access_token`], or with `refused` (an access token the portal
@@ -432,50 +497,17 @@ fn renewed(
     store: &Store,
     name: &str,
     oidc: &dyn Oidc,
-    now: OffsetDateTime,
+    clock: &dyn Clock,
     refused: Option<&str>,
 ) -> Result<Stored> {
-    let usable = |s: &Stored, now: OffsetDateTime| {
-        s.expires() - now > ACCESS_MARGIN && Some(s.access_token.expose()) != refused
+    let login = Login {
+        store,
+        name,
+        entry: entry(name),
+        oidc,
+        refused,
     };
-    let Some(stored) = load(store, name)? else {
-        return Err(login_error(name, "no login is stored"));
-    };
-    if usable(&stored, now) {
-        return Ok(stored);
-    }
-    let _lock = crate::paths::lock_entry(env, &entry(name), "renewing")?;
-    let Some(mut stored) = load(store, name)? else {
-        return Err(login_error(name, "no login is stored"));
-    };
-    let now = OffsetDateTime::now_utc();
-    if usable(&stored, now) {
-        return Ok(stored);
-    }
-    let Some(refresh) = stored.refresh_token.clone() else {
-        return Err(login_error(
-            name,
-            "the login has expired and holds no refresh token (is sso_registration_scopes set?)",
-        ));
-    };
-    if stored.client.expires_at <= now.unix_timestamp() {
-        return Err(login_error(name, "the client registration has expired"));
-    }
-    match oidc.create_token(&stored.region, &stored.client, Grant::Refresh(refresh.expose())) {
-        Ok(issued) => {
-            stored.access_token = issued.access_token;
-            stored.expires_at = now.unix_timestamp() + issued.expires_in;
-            if issued.refresh_token.is_some() {
-                stored.refresh_token = issued.refresh_token;
-            }
-            save(store, name, &stored)?;
-            Ok(stored)
-        }
-        Err(TokenError::Failed(e)) => Err(e.context(format!(
-            "renewing the login of Identity Center session '{name}' (awscreds-rs sso login --session {name} starts a new one)"
-        ))),
-        Err(_) => Err(login_error(name, "the refresh token was refused")),
-    }
+    crate::renew::cached_or_renewed(env, clock, login, false)
 }
 
 /// The credential_process line for a role: its cached credentials while
@@ -489,37 +521,33 @@ pub fn role_credentials(
     role: &str,
     oidc: &dyn Oidc,
     portal: &dyn Portal,
-    now: OffsetDateTime,
+    clock: &dyn Clock,
 ) -> Result<Credentials> {
     let cache = role_entry(name, account, role);
-    if let Ok(Some(creds)) = store.load(&cache) {
-        if creds.is_fresh(now) {
-            return Ok(creds);
-        }
-    }
-    let _lock = crate::paths::lock_entry(env, &cache, "refreshing")?;
-    if let Ok(Some(creds)) = store.load(&cache) {
-        if creds.is_fresh(OffsetDateTime::now_utc()) {
-            return Ok(creds);
-        }
-    }
-    let stored = access_token(env, store, name, oidc, now)?;
-    let token = stored.access_token.expose();
-    let creds = match portal.role_credentials(&stored.region, token, account, role)? {
-        Some(creds) => creds,
-        // Refused before its time (revoked, or expired at Identity Center):
-        // renewed once with the refresh token, then asked again.
-        None => {
-            let stored = renewed(env, store, name, oidc, now, Some(token))?;
-            portal
-                .role_credentials(&stored.region, stored.access_token.expose(), account, role)?
-                .ok_or_else(|| {
-                    login_error(name, "Identity Center refused the renewed access token")
-                })?
+    let fetch = || {
+        let stored = access_token(env, store, name, oidc, clock)?;
+        let token = stored.access_token.expose();
+        match portal.role_credentials(&stored.region, token, account, role)? {
+            Some(creds) => Ok(creds),
+            // Refused before its time (revoked, or expired at Identity
+            // Center): renewed once with the refresh token, then asked again.
+            None => {
+                let stored = renewed(env, store, name, oidc, clock, Some(token))?;
+                portal
+                    .role_credentials(&stored.region, stored.access_token.expose(), account, role)?
+                    .ok_or_else(|| {
+                        login_error(name, "Identity Center refused the renewed access token")
+                    })
+            }
         }
     };
-    store.save(&cache, &creds)?;
-    Ok(creds)
+    let cached = CachedCredentials {
+        store,
+        entry: &cache,
+        guard: &crate::renew::no_guard,
+        fetch: Some(fetch),
+    };
+    crate::renew::cached_or_renewed(env, clock, cached, false)
 }
 
 /// What `sso logout` did: how many entries went from the store, and what
@@ -551,6 +579,7 @@ pub fn logout(store: &Store, name: &str, portal: &dyn Portal) -> Result<LoggedOu
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::renew::tests::TestClock;
 
     #[test]
     fn entries_keep_sessions_apart() {
@@ -618,18 +647,16 @@ mod tests {
         let device = fake
             .start_device_authorization("eu-west-1", &client, &session.start_url)
             .unwrap();
-        let mut waits = Vec::new();
-        let got = poll(&fake, &session, &client, &device, &mut |secs| {
-            waits.push(secs)
-        });
+        let clock = TestClock::at(OffsetDateTime::UNIX_EPOCH);
+        let got = poll(&fake, &session, &client, &device, &clock);
         assert_eq!(got.unwrap().access_token.expose(), "a");
-        assert_eq!(waits, [2, 2, 7, 7]);
+        assert_eq!(clock.waited(), [2, 2, 7, 7]);
 
         let expired = Fake(RefCell::new(vec![
             Err(TokenError::Pending),
             Err(TokenError::Expired),
         ]));
-        let e = poll(&expired, &session, &client, &device, &mut |_| {}).unwrap_err();
+        let e = poll(&expired, &session, &client, &device, &clock).unwrap_err();
         assert!(e.to_string().contains("sso login --session corp"), "{e}");
     }
 

@@ -100,7 +100,7 @@ impl SsoLine {
             &self.role,
             &client,
             &client,
-            time::OffsetDateTime::now_utc(),
+            &crate::renew::SystemClock,
         )
     }
 }

@@ -40,7 +40,7 @@ pub fn run(choice: StoreChoice, name: &str, options: &Options) -> Result<()> {
             key,
             options,
             &crate::aws::Client::new(None),
-            now,
+            &crate::renew::SystemClock,
         )
         .map_err(|e| name_it(e, name))?
     };
@@ -69,7 +69,7 @@ pub fn run_sso(choice: StoreChoice, session: &str, account: &str, role: &str) ->
         role,
         &client,
         &client,
-        OffsetDateTime::now_utc(),
+        &crate::renew::SystemClock,
     )?;
     let mut json = creds.to_process_json();
     json.push('\n');

@@ -47,7 +47,7 @@ pub fn run(choice: StoreChoice, profile: Option<&str>) -> Result<()> {
         key,
         &opened.options,
         &crate::aws::Client::new(Some(&profile)),
-        now,
+        &crate::renew::SystemClock,
     )?;
     let what = match &opened.options.role_arn {
         Some(role) => format!("'{name}' as role {role}"),

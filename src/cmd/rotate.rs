@@ -26,6 +26,7 @@ pub fn run(choice: StoreChoice, args: &RotateArgs) -> Result<()> {
         &options,
         &client,
         &client,
+        &crate::renew::SystemClock,
         &mut |step| {
             crate::say!("{}", step.line());
             if let Some(id) = step.id() {

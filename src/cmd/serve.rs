@@ -8,6 +8,7 @@ use super::line;
 use crate::context::Env;
 use crate::endpoint::Endpoint;
 use crate::error::Result;
+use crate::renew::SystemClock;
 use crate::session;
 use crate::store::{Store, StoreChoice};
 
@@ -40,7 +41,7 @@ pub fn prepare(choice: StoreChoice, env: &Env, profile: &str, port: u16) -> Resu
         let store = Store::open(store_choice, &env)?;
         let key = store.load_current(&name, now)?;
         session::enter_guard(&env)?;
-        session::temporary_credentials(&env, &store, &name, key, &options, &aws, now)
+        session::temporary_credentials(&env, &store, &name, key, &options, &aws, &SystemClock)
     };
     let endpoint = Endpoint::bind(port, Box::new(source))?;
     warm(&endpoint);

@@ -2,7 +2,6 @@
 //! with its tokens in the store (src/sso.rs), never in ~/.aws/sso/cache.
 
 use serde::Serialize;
-use time::OffsetDateTime;
 
 use crate::awsfiles::{self, AwsFiles};
 use crate::cli::SsoCommand;
@@ -111,15 +110,12 @@ fn login(
         crate::say!("Waiting for the approval…");
         Ok(())
     };
-    let mut sleep =
-        |secs: i64| std::thread::sleep(std::time::Duration::from_secs(secs.max(0) as u64));
     let stored = sso::login(
         &store,
         &session,
         &crate::aws::Client::new(None),
         &mut show,
-        &mut sleep,
-        OffsetDateTime::now_utc(),
+        &crate::renew::SystemClock,
     )?;
     super::tell_created(&store);
     let renewal = if stored.refresh_token.is_some() {
@@ -148,7 +144,7 @@ fn rows(choice: StoreChoice, env: &Env, session: &str) -> Result<Vec<Row>> {
     sso::validate(session, None, None)?;
     let store = Store::open(choice, env)?;
     let client = crate::aws::Client::new(None);
-    let stored = sso::access_token(env, &store, session, &client, OffsetDateTime::now_utc())?;
+    let stored = sso::access_token(env, &store, session, &client, &crate::renew::SystemClock)?;
     let portal: &dyn sso::Portal = &client;
     let token = stored.access_token.expose();
     let mut rows = Vec::new();
