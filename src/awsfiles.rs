@@ -195,7 +195,10 @@ pub fn check_readable(path: &Path, text: &str, ini: &Ini) -> Result<()> {
             path.display(),
             problems.join("; ")
         ),
-        "fix those lines first (awscreds-rs doctor lists every problem); nothing was changed",
+        format!(
+            "fix those lines first ({} lists every problem); nothing was changed",
+            crate::fix::doctor()
+        ),
     ))
 }
 

@@ -772,4 +772,73 @@ mod tests {
             assert_eq!(fast(&argv, env.map(OsStr::new)), None, "{args:?}");
         }
     }
+
+    /// Every command a message can suggest (each function of `fix.rs`,
+    /// with sample values) is one this command line takes.
+    #[test]
+    fn every_suggested_command_parses() {
+        use crate::fix;
+        let store = StoreKind::File;
+        let samples = [
+            ("add", fix::add("helen", store)),
+            ("add", fix::add("helen", StoreKind::platform_default())),
+            ("add_again", fix::add_again("helen", store)),
+            ("configure", fix::configure("my-app", "NAME")),
+            ("configure_in", fix::configure_in("my-app", "helen", store)),
+            (
+                "configure_sso",
+                fix::configure_sso("dev", "corp", "111111111111", "Admin"),
+            ),
+            ("sso_login", fix::sso_login("corp")),
+            ("remove", fix::remove("helen", store)),
+            ("rotate", fix::rotate("helen", store)),
+            ("refresh", fix::refresh("my-app")),
+            ("doctor_profile", fix::doctor_profile("my-app")),
+            ("import_profile", fix::import_profile("my-app")),
+            ("import_all", fix::import_all()),
+            ("import_sso", fix::import_sso()),
+            ("move_name", fix::move_name("helen", StoreKind::File)),
+            (
+                "move_all",
+                fix::move_all(StoreKind::Keyutils, StoreKind::File),
+            ),
+            ("exec", fix::exec("my-app")),
+            ("allow", fix::allow("/home/helen/my app")),
+            ("unlock", fix::unlock()),
+            ("lock", fix::lock()),
+            ("passwd", fix::passwd()),
+            ("add_from_env", fix::add_from_env("NAME")),
+            ("add_mfa", fix::add_mfa("helen")),
+            (
+                "configure_with_region",
+                fix::configure_with_region("default", "NAME", "us-east-1"),
+            ),
+            ("remove_in", fix::remove_in("NAME", StoreKind::Keyutils)),
+            ("rotate_with_code", fix::rotate_with_code("helen")),
+            ("init", fix::init("bash")),
+            ("init", fix::init("fish")),
+            ("use_profile", fix::use_profile("PROFILE")),
+            ("list_in", fix::list_in(StoreKind::File)),
+            ("profiles", fix::profiles()),
+            ("doctor", fix::doctor()),
+            ("doctor_store", fix::doctor_store(StoreKind::Keyutils)),
+            ("exec_example", fix::exec_example()),
+        ];
+        for (_, suggested) in &samples {
+            let argv = std::iter::once("awscreds-rs").chain(suggested.args());
+            if let Err(e) = Cli::try_parse_from(argv) {
+                panic!("{suggested} does not parse: {e}");
+            }
+        }
+        // A function of fix.rs without a sample here is a suggestion no
+        // test has parsed.
+        let sampled: std::collections::BTreeSet<&str> =
+            samples.iter().map(|(name, _)| *name).collect();
+        let defined: std::collections::BTreeSet<&str> = include_str!("fix.rs")
+            .lines()
+            .filter_map(|l| l.strip_prefix("pub fn "))
+            .filter_map(|l| l.split('(').next())
+            .collect();
+        assert_eq!(sampled, defined);
+    }
 }

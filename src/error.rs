@@ -138,11 +138,7 @@ impl fmt::Display for Error {
                         StoreKind::platform_default().id()
                     )?;
                 }
-                write!(
-                    f,
-                    "; store them with: awscreds-rs add --username {name}{}",
-                    store.flag()
-                )
+                write!(f, "; store them with: {}", crate::fix::add(name, *store))
             }
             Error::Expired {
                 name,
@@ -151,15 +147,15 @@ impl fmt::Display for Error {
             } => write!(
                 f,
                 "the credentials stored for '{name}' in {store} expired at {expiration}; \
-                 store fresh ones with: awscreds-rs add --username {name} --force{}",
-                store.flag()
+                 store fresh ones with: {}",
+                crate::fix::add_again(name, *store)
             ),
             Error::Exists { name, store } => write!(
                 f,
                 "credentials for '{name}' are already stored in {store}; \
                  add --force to replace them, or remove them first with: \
-                 awscreds-rs remove --username {name}{}",
-                store.flag()
+                 {}",
+                crate::fix::remove(name, *store)
             ),
             Error::StoreUnavailable { store, detail } => write!(
                 f,
@@ -189,7 +185,8 @@ impl fmt::Display for Error {
                 detail,
             } => write!(
                 f,
-                "{store} refused to {action} ({detail}); check it with: awscreds-rs doctor"
+                "{store} refused to {action} ({detail}); check it with: {}",
+                crate::fix::doctor()
             ),
             Error::Corrupt {
                 name,
@@ -198,8 +195,8 @@ impl fmt::Display for Error {
             } => write!(
                 f,
                 "the entry for '{name}' in {store} is not a valid awscreds-rs entry ({detail}); \
-                 replace it with: awscreds-rs add --username {name} --force{}",
-                store.flag()
+                 replace it with: {}",
+                crate::fix::add_again(name, *store)
             ),
             Error::Invalid { what, fix } | Error::Aws { what, fix, .. } => {
                 write!(f, "{what}; {fix}")

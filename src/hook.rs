@@ -6,7 +6,7 @@
 
 use crate::context::Env;
 use crate::project::Target;
-use crate::shellwords::{quote, quote_sh, Shell};
+use crate::shellwords::{quote, Shell};
 
 /// One piece of the hook's memory: the shell keeps it in `shell` between
 /// prompts and hands it to `awscreds-rs hook` in the environment variable
@@ -164,7 +164,8 @@ pub fn decide(
                     format!("missing|{path}|{profile}"),
                     format!(
                         "{path} names profile '{profile}', which the AWS config files lack; \
-                         add it with: awscreds-rs configure --profile {profile} --username NAME"
+                         add it with: {}",
+                        crate::fix::configure(profile, "NAME")
                     ),
                 ));
             }
@@ -180,10 +181,10 @@ pub fn decide(
                 Target::Blocked { path, dir, profile } => warnings.push((
                     format!("blocked|{path}|{profile}"),
                     format!(
-                        "{path} (profile '{profile}') is not allowed; review it, then run: awscreds-rs allow {}",
+                        "{path} (profile '{profile}') is not allowed; review it, then run: {}",
                         // The directory as typed, but never a control
                         // character to the terminal.
-                        crate::error::one_line(quote_sh(dir))
+                        crate::error::one_line(crate::fix::allow(dir))
                     ),
                 )),
                 Target::Refused { path, reason } => warnings.push((

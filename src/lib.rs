@@ -22,6 +22,7 @@ pub mod endpoint;
 pub mod entry;
 pub mod error;
 pub mod faults;
+pub mod fix;
 pub mod hardening;
 pub mod hook;
 pub mod ini;

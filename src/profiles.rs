@@ -221,13 +221,18 @@ pub fn awscreds_line(files: &AwsFiles, profile: &str) -> crate::error::Result<cr
         .and_then(crate::wiring::parse)
     {
         // What the SDKs run: the line, unless a source before it wins.
-        Some(line) if matches!(source, Source::Awscreds { .. } | Source::Process { .. }) => Ok(line),
+        Some(line) if matches!(source, Source::Awscreds { .. } | Source::Process { .. }) => {
+            Ok(line)
+        }
         _ => Err(crate::error::Error::invalid(
             format!(
                 "profile '{profile}' gets its credentials from {}, not from awscreds-rs",
                 source.describe()
             ),
-            format!("wire it to a stored NAME with: awscreds-rs configure --profile {profile} --username NAME"),
+            format!(
+                "wire it to a stored NAME with: {}",
+                crate::fix::configure(profile, "NAME")
+            ),
         )),
     }
 }
@@ -241,7 +246,11 @@ pub fn missing_profile(files: &AwsFiles, profile: &str) -> crate::error::Error {
             files.config.display(),
             files.credentials.display()
         ),
-        format!("list them with: awscreds-rs profiles; or make it with: awscreds-rs configure --profile {profile} --username NAME"),
+        format!(
+            "list them with: {}; or make it with: {}",
+            crate::fix::profiles(),
+            crate::fix::configure(profile, "NAME")
+        ),
     )
 }
 

@@ -157,8 +157,8 @@ pub fn rotate(
                     "there is no terminal to ask for the MFA code of {serial} (nothing was changed)"
                 ),
                 format!(
-                    "run rotate on a terminal, or give the command that prints the code: \
-                     awscreds-rs rotate --username {name} --mfa-command CMD"
+                    "run rotate on a terminal, or give the command that prints the code: {}",
+                    crate::fix::rotate_with_code(name)
                 ),
             ));
         }

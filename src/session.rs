@@ -187,9 +187,7 @@ fn open(
         if serial.is_none() {
             return Err(Error::invalid(
                 format!("'{name}' has no MFA device, and no --role-arn was given"),
-                format!(
-                    "record the device with: awscreds-rs add --username {name} --mfa-serial ARN"
-                ),
+                format!("record the device with: {}", crate::fix::add_mfa(name)),
             ));
         }
         return Ok(base);

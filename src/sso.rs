@@ -278,7 +278,7 @@ pub fn validate(name: &str, account: Option<&str>, role: Option<&str>) -> Result
 fn login_error(name: &str, what: &str) -> Error {
     Error::invalid(
         format!("{what} for IAM Identity Center session '{name}'"),
-        format!("log in on a terminal with: awscreds-rs sso login --session {name}"),
+        format!("log in on a terminal with: {}", crate::fix::sso_login(name)),
     )
 }
 
@@ -406,7 +406,7 @@ fn poll(
 fn expired(name: &str) -> Error {
     Error::invalid(
         "the code expired before it was approved in the browser",
-        format!("start again with: awscreds-rs sso login --session {name}"),
+        format!("start again with: {}", crate::fix::sso_login(name)),
     )
 }
 
@@ -465,10 +465,11 @@ impl Renewable for Login<'_> {
         if stored.client.expires_at <= now.unix_timestamp() {
             return Err(login_error(name, "the client registration has expired"));
         }
-        match self
-            .oidc
-            .create_token(&stored.region, &stored.client, Grant::Refresh(refresh.expose()))
-        {
+        match self.oidc.create_token(
+            &stored.region,
+            &stored.client,
+            Grant::Refresh(refresh.expose()),
+        ) {
             Ok(issued) => {
                 stored.access_token = issued.access_token;
                 stored.expires_at = now.unix_timestamp() + issued.expires_in;
@@ -478,7 +479,8 @@ impl Renewable for Login<'_> {
                 Ok(stored)
             }
             Err(TokenError::Failed(e)) => Err(e.context(format!(
-                "renewing the login of Identity Center session '{name}' (awscreds-rs sso login --session {name} starts a new one)"
+                "renewing the login of Identity Center session '{name}' ({} starts a new one)",
+                crate::fix::sso_login(name)
             ))),
             Err(_) => Err(login_error(name, "the refresh token was refused")),
         }

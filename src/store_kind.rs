@@ -20,6 +20,16 @@ pub enum StoreChoice {
     Only(StoreKind),
 }
 
+impl crate::fix::Store for StoreKind {
+    fn id(self) -> &'static str {
+        StoreKind::id(self)
+    }
+
+    fn is_platform_default(self) -> bool {
+        self == StoreKind::platform_default()
+    }
+}
+
 impl StoreKind {
     pub const ALL: [StoreKind; 5] = [
         StoreKind::SecretService,
@@ -94,7 +104,7 @@ impl StoreKind {
     }
 
     /// What to do when the store cannot be reached.
-    pub fn unavailable_fix(self) -> &'static str {
+    pub fn unavailable_fix(self) -> String {
         match self {
             StoreKind::SecretService => {
                 "start a Secret Service (gnome-keyring-daemon, KeePassXC) in this session \
@@ -104,20 +114,29 @@ impl StoreKind {
             StoreKind::Keychain | StoreKind::Windows => {
                 "check that the user's keychain is available"
             }
-            StoreKind::File => "check that the store's folder can be read: awscreds-rs doctor",
+            StoreKind::File => {
+                return format!(
+                    "check that the store's folder can be read: {}",
+                    crate::fix::doctor()
+                )
+            }
         }
+        .to_string()
     }
 
     /// What to do when the store is locked.
-    pub fn unlock_fix(self) -> &'static str {
+    pub fn unlock_fix(self) -> String {
         match self {
             StoreKind::SecretService => {
                 "unlock the keyring (log in to the desktop session, or run \
                  `gnome-keyring-daemon --unlock` and type its password) and try again"
             }
             StoreKind::File if cfg!(target_os = "linux") => {
-                "unlock it once per boot on a terminal with: awscreds-rs unlock \
-                 (or set AWSCREDS_PASSPHRASE_COMMAND to a command that prints the passphrase)"
+                return format!(
+                    "unlock it once per boot on a terminal with: {} \
+                     (or set AWSCREDS_PASSPHRASE_COMMAND to a command that prints the passphrase)",
+                    crate::fix::unlock()
+                )
             }
             StoreKind::File => {
                 "run the command on a terminal to type its passphrase, or set \
@@ -125,6 +144,7 @@ impl StoreKind {
             }
             _ => "unlock it (log in again, or allow access when asked) and try again",
         }
+        .to_string()
     }
 }
 
@@ -132,6 +152,16 @@ impl StoreKind {
 impl std::fmt::Display for StoreKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.label())
+    }
+}
+
+impl crate::fix::Store for StoreChoice {
+    fn id(self) -> &'static str {
+        StoreChoice::id(self)
+    }
+
+    fn is_platform_default(self) -> bool {
+        self == StoreChoice::Auto
     }
 }
 

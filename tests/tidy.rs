@@ -186,6 +186,45 @@ fn the_environment_printing_and_exiting_stay_where_they_are_allowed() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
+/// Every awscreds-rs command a message suggests is built by `fix.rs`
+/// (whose every shape a unit test in `cli.rs` parses): none is written by
+/// hand elsewhere. The help in `cli.rs` is clap's own and is not checked.
+#[test]
+fn suggested_commands_come_from_fix_rs() {
+    use clap::CommandFactory;
+    let cli = awscreds_rs::cli::Cli::command();
+    let mut starts: Vec<String> = cli
+        .get_subcommands()
+        .map(|c| format!("awscreds-rs {}", c.get_name()))
+        .collect();
+    starts.push("awscreds-rs --".into());
+    let mut wrong = Vec::new();
+    for file in sources(&project().join("src")) {
+        let module = module_of(&file);
+        if module == "cli" || module == "fix" {
+            continue;
+        }
+        let code = code(&file);
+        for (n, line) in code.lines().enumerate() {
+            for start in &starts {
+                let hit = line.match_indices(start.as_str()).any(|(at, _)| {
+                    let after = line[at + start.len()..].chars().next();
+                    !after.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_')
+                        || start.ends_with("--")
+                });
+                if hit {
+                    wrong.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "commands written by hand (build them in src/fix.rs):\n{}",
+        wrong.join("\n")
+    );
+}
+
 /// The checks find what they look for: a test that could not fail would
 /// prove nothing.
 #[test]

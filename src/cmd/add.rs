@@ -107,9 +107,10 @@ pub fn run(choice: StoreChoice, args: &AddArgs) -> Result<()> {
         crate::say!(
             "Note: the kernel keyring loses this entry at reboot{}. For a store that lasts, \
              create the encrypted file store (one passphrase per boot): \
-             awscreds-rs move --username {name} --to file; or run a Secret Service \
+             {}; or run a Secret Service \
              (see \"Without a desktop\" in the README) and use --store secret-service.",
-            crate::store::keyutils_expiry_note()
+            crate::store::keyutils_expiry_note(),
+            crate::fix::move_name(name, crate::store_kind::StoreKind::File)
         );
     }
     Ok(())

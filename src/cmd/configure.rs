@@ -103,15 +103,14 @@ fn run_name(
         Ok((false, label)) => match store::find_elsewhere(&env, name, kind) {
             Some(other) => crate::say!(
                 "Warning: '{name}' is stored in {}, not in {label}, which this line reads; \
-                 point the line there with: awscreds-rs configure --profile {profile} \
-                 --username {name} --store {}",
+                 point the line there with: {}",
                 other.label(),
-                other.id()
+                crate::fix::configure_in(profile, name, other)
             ),
             None => crate::say!(
                 "Warning: nothing is stored for '{name}' in {label} yet; \
-                 store it with: awscreds-rs add --username {name}{}",
-                kind.flag()
+                 store it with: {}",
+                crate::fix::add(name, kind)
             ),
         },
         Err(e) => crate::say!("Warning: could not check that '{name}' is stored: {e}"),
@@ -141,8 +140,9 @@ fn run_sso(
             if crate::sso::load(&store, session).ok().flatten().is_none() {
                 crate::say!(
                     "Note: no login of Identity Center session '{session}' is stored in {} yet; \
-                     log in with: awscreds-rs sso login --session {session}",
-                    store.label()
+                     log in with: {}",
+                    store.label(),
+                    crate::fix::sso_login(session)
                 );
             }
             store.kind()
@@ -195,10 +195,7 @@ pub(super) fn repoint(
         if !names.contains(&name) || !reads {
             continue;
         }
-        let by_hand = format!(
-            "awscreds-rs configure --profile {profile} --username {name} --store {}",
-            to.id()
-        );
+        let by_hand = crate::fix::configure_in(profile, &name, to);
         let single = ini.count(&|h: &str| crate::ini::is_config_header(h, profile)) == 1;
         match options.validate() {
             Ok(()) if single => {

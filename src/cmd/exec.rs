@@ -14,9 +14,10 @@ pub fn run(choice: StoreChoice, args: &crate::cli::ExecArgs) -> Result<()> {
     let env = Env::process();
     let profile = line::chosen_profile(&env, args.profile.as_deref());
     let Some((program, rest)) = args.command.split_first() else {
-        return Err(Error::Usage(
-            "give the command to run after --: awscreds-rs exec -- aws s3 ls".into(),
-        ));
+        return Err(Error::Usage(format!(
+            "give the command to run after --: {}",
+            crate::fix::exec_example()
+        )));
     };
     let mut cmd = Command::new(program);
     cmd.args(rest);

@@ -106,7 +106,10 @@ pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
                         "profile '{profile}' has no keys in {}",
                         files.credentials.display()
                     ),
-                    "name a profile listed there (awscreds-rs import --all moves every one)",
+                    format!(
+                        "name a profile listed there ({} moves every one)",
+                        crate::fix::import_all()
+                    ),
                 ))
             }
         }
@@ -135,20 +138,18 @@ pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
     for m in &moves {
         match store.load(&m.name)? {
             Some(stored) if same_key(&stored, &m.credentials) => {}
-            Some(_) => {
-                return Err(Error::invalid(
-                    format!(
-                        "'{}' in {} already holds a different key than profile '{}'",
-                        m.name,
-                        store.label(),
-                        m.profile
-                    ),
-                    format!(
-                        "import it under another name (--username), or remove the stored one first: awscreds-rs remove --username {}",
-                        m.name
-                    ),
-                ))
-            }
+            Some(_) => return Err(Error::invalid(
+                format!(
+                    "'{}' in {} already holds a different key than profile '{}'",
+                    m.name,
+                    store.label(),
+                    m.profile
+                ),
+                format!(
+                    "import it under another name (--username), or remove the stored one first: {}",
+                    crate::fix::remove(&m.name, store.kind())
+                ),
+            )),
             None => to_store.push(m),
         }
     }

@@ -43,7 +43,10 @@ pub fn run(choice: StoreChoice, session: Option<&str>) -> Result<()> {
     if names.is_empty() {
         return Err(Error::invalid(
             format!("{} defines no [sso-session]", files.config.display()),
-            "nothing to import; log in with awscreds-rs sso login --session S once one is defined",
+            format!(
+                "nothing to import; log in with {} once one is defined",
+                crate::fix::sso_login("S")
+            ),
         ));
     }
     let store = Store::open(choice, &env)?;
@@ -149,7 +152,10 @@ fn cached(dir: &std::path::Path, start_url: &str) -> Result<Option<(Stored, Vec<
                     "{} holds a token without the client registration awscreds-rs renews it with",
                     path.display()
                 ),
-                "log in with awscreds-rs sso login --session S instead; the file was left as it is",
+                format!(
+                    "log in with {} instead; the file was left as it is",
+                    crate::fix::sso_login("S")
+                ),
             ));
         };
         if best

@@ -44,9 +44,8 @@ pub fn open(choice: StoreChoice, env: &Env, profile: &str) -> Result<Opened> {
             role,
         } => {
             crate::sso::validate(&session, Some(&account), Some(&role))?;
-            let flags =
-                format!("--sso-session {session} --account-id {account} --role-name {role}");
-            let store = line_store(choice, profile, line.store.as_deref(), &flags)?;
+            let again = crate::fix::configure_sso(profile, &session, &account, &role);
+            let store = line_store(choice, profile, line.store.as_deref(), again)?;
             return Ok(Opened::Sso(SsoLine {
                 session,
                 account,
@@ -59,14 +58,14 @@ pub fn open(choice: StoreChoice, env: &Env, profile: &str) -> Result<Opened> {
     options.validate().map_err(|e| {
         Error::invalid(
             format!("the credential_process line of profile '{profile}' is not one awscreds-rs runs ({e})"),
-            format!("write it again with: awscreds-rs configure --profile {profile} --username {name}"),
+            format!("write it again with: {}", crate::fix::configure(profile, &name)),
         )
     })?;
     let choice = line_store(
         choice,
         profile,
         line.store.as_deref(),
-        &format!("--username {name}"),
+        crate::fix::configure(profile, &name),
     )?;
     crate::names::validate_name(&name)?;
     let store = Store::open(choice, env)?;
@@ -107,12 +106,12 @@ impl SsoLine {
 
 /// The store a line reads: the `--store` it names, else `choice` (the
 /// default the line itself would get). An unknown one is an error whose
-/// fix writes the line again with `flags`.
+/// fix writes the line again with `again`.
 fn line_store(
     choice: StoreChoice,
     profile: &str,
     named: Option<&str>,
-    flags: &str,
+    again: crate::fix::Fix,
 ) -> Result<StoreChoice> {
     let Some(id) = named else {
         return Ok(choice);
@@ -123,7 +122,7 @@ fn line_store(
                 "the credential_process line of profile '{profile}' names an unknown store '{}'",
                 crate::error::one_line(id)
             ),
-            format!("write it again with: awscreds-rs configure --profile {profile} {flags}"),
+            format!("write it again with: {again}"),
         )
     })
 }

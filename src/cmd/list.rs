@@ -70,10 +70,10 @@ pub fn run(choice: StoreChoice, json: bool) -> Result<()> {
     // (auto picks the file store once it exists).
     for (kind, count) in crate::store::held_elsewhere(&env, store.kind()) {
         crate::say!(
-            "Also in {}: {count} NAME{}, not listed here (awscreds-rs list --store {})",
+            "Also in {}: {count} NAME{}, not listed here ({})",
             kind.label(),
             if count == 1 { "" } else { "s" },
-            kind.id()
+            crate::fix::list_in(kind)
         );
     }
     if store.kind() == crate::store_kind::StoreKind::Keyutils && !rows.is_empty() {
@@ -86,8 +86,9 @@ pub fn run(choice: StoreChoice, json: bool) -> Result<()> {
     }
     if rows.is_empty() {
         crate::say!(
-            "No credentials stored in {}. Add some with: awscreds-rs add --username NAME",
-            store.label()
+            "No credentials stored in {}. Add some with: {}",
+            store.label(),
+            crate::fix::add("NAME", store.kind())
         );
         return Ok(());
     }

@@ -37,11 +37,11 @@ mod unlock;
 pub fn run(cli: Cli) -> Result<()> {
     let target = cli.line.target();
     if cli.command.is_some() && target.is_some() {
-        return Err(Error::Usage(
+        return Err(Error::Usage(format!(
             "--username and the session flags before a command only belong to credential_process mode; \
-             give --username after the command instead (awscreds-rs add --username NAME)"
-                .into(),
-        ));
+             give --username after the command instead ({})",
+            crate::fix::add("NAME", crate::store_kind::StoreKind::platform_default())
+        )));
     }
     match cli.command {
         Some(Command::Add(args)) => add::run(cli.store, &args),
@@ -126,9 +126,10 @@ pub fn tell_created(store: &crate::store::Store) {
     if let Some(dir) = store.created() {
         crate::say!(
             "Created {} in {}. Its passphrase is asked once per boot \
-             (awscreds-rs unlock); without it the keys cannot be read.",
+             ({}); without it the keys cannot be read.",
             store.label(),
-            dir.display()
+            dir.display(),
+            crate::fix::unlock()
         );
     }
 }

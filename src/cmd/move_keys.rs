@@ -52,8 +52,8 @@ pub fn run(global: StoreChoice, args: &MoveArgs) -> Result<()> {
                 taken.join(", ")
             ),
             format!(
-                "remove them there first: awscreds-rs remove --store {} --username NAME",
-                target.kind().id()
+                "remove them there first: {}",
+                crate::fix::remove_in("NAME", target.kind())
             ),
         ));
     }
@@ -70,9 +70,9 @@ pub fn run(global: StoreChoice, args: &MoveArgs) -> Result<()> {
         {
             crate::say!(
                 "awscreds-rs: the profiles that read the moved NAMEs were not rewritten: {e}\n\
-                 Point each at {} with: awscreds-rs configure --profile PROFILE --username NAME --store {}",
+                 Point each at {} with: {}",
                 target.label(),
-                target.kind().id()
+                crate::fix::configure_in("PROFILE", "NAME", target.kind())
             );
         }
     }

@@ -40,9 +40,10 @@ pub fn run(json: bool) -> Result<()> {
     }
     if rows.is_empty() {
         crate::say!(
-            "No profiles in {} or {}. Add one with: awscreds-rs configure --profile NAME --username NAME",
+            "No profiles in {} or {}. Add one with: {}",
             files.config.display(),
-            files.credentials.display()
+            files.credentials.display(),
+            crate::fix::configure("PROFILE", "NAME")
         );
         return Ok(());
     }

@@ -72,7 +72,7 @@ fn session_of(env: &Env, session: Option<String>, profile: Option<String>) -> Re
                 .ok_or_else(|| {
                     Error::invalid(
                         format!("profile '{profile}' names no sso_session"),
-                        "give the session: awscreds-rs sso login --session S",
+                        format!("give the session: {}", crate::fix::sso_login("S")),
                     )
                 })?
         }

@@ -30,7 +30,7 @@ fn nearest(dir: Option<&Path>) -> Result<PathBuf> {
                 "there is no {FILE_NAME} in {} or above it",
                 one_line(start.display())
             ),
-            "create one with: awscreds-rs use PROFILE",
+            format!("create one with: {}", crate::fix::use_profile("PROFILE")),
         )
     })
 }
@@ -96,10 +96,10 @@ fn warn_if_undefined(profile: &str) -> Result<()> {
     let files = AwsFiles::locate(&Env::process())?;
     if !crate::profiles::names(&files).contains(profile) {
         crate::say!(
-            "Warning: profile '{profile}' is in neither {} nor {}; add it with: \
-             awscreds-rs configure --profile {profile} --username NAME",
+            "Warning: profile '{profile}' is in neither {} nor {}; add it with: {}",
             files.config.display(),
-            files.credentials.display()
+            files.credentials.display(),
+            crate::fix::configure(profile, "NAME")
         );
     }
     Ok(())

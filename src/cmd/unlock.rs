@@ -22,8 +22,9 @@ pub fn unlock(duration: Option<&str>) -> Result<()> {
     let until = match seconds {
         Some(secs) => format!("for {}", crate::duration::describe(secs)),
         None => format!(
-            "until it goes unused for {}, reboot or `awscreds-rs lock`",
-            crate::duration::describe(crate::store::file::unlocked::IDLE.as_secs())
+            "until it goes unused for {}, reboot or `{}`",
+            crate::duration::describe(crate::store::file::unlocked::IDLE.as_secs()),
+            crate::fix::lock()
         ),
     };
     crate::say!("Unlocked the encrypted file store {until}.");

@@ -46,8 +46,8 @@ pub(super) fn check_environment(
                         if set.len() == 1 { "is" } else { "are" }
                     ),
                     format!(
-                        "{unset}   # or store them: awscreds-rs add --username NAME \
-                        --from-env"
+                        "{unset}   # or store them: {}",
+                        crate::fix::add_from_env("NAME")
                     ),
                 );
             }
@@ -79,8 +79,9 @@ pub(super) fn check_environment(
                 if sources.len() == 1 { "is" } else { "are" }
             ),
             format!(
-                "unset {}   # or run the tool with: awscreds-rs exec --profile {selected} -- CMD",
-                sources.join(" ")
+                "unset {}   # or run the tool with: {}",
+                sources.join(" "),
+                crate::fix::exec(&selected)
             ),
         );
     }
@@ -103,10 +104,7 @@ pub(super) fn check_environment(
                     "AWS_PROFILE names '{p}', which neither AWS file defines: AWS \
                 tools fail with ProfileNotFound"
                 ),
-                format!(
-                    "awscreds-rs configure --profile {p} --username NAME, or \
-                unset AWS_PROFILE"
-                ),
+                format!("{}, or unset AWS_PROFILE", crate::fix::configure(p, "NAME")),
             );
         }
     }

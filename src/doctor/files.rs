@@ -36,8 +36,7 @@ pub(super) fn check_file(
                     "there is no config file at {shown}: no profile has a region \
                 or a credential_process"
                 ),
-                "awscreds-rs configure --profile default --username NAME \
-                --region us-east-1",
+                crate::fix::configure_with_region("default", "NAME", "us-east-1").to_string(),
             );
             return None;
         }
@@ -191,13 +190,13 @@ pub(super) fn check_plaintext(r: &mut Report, credentials: &Ini, path: &Path) {
         r.error(
             "credentials-file.plaintext",
             format!("{message}, and other users can read the file"),
-            format!("chmod 600 {shown} && awscreds-rs import --all"),
+            format!("chmod 600 {shown} && {}", crate::fix::import_all()),
         );
     } else {
         r.warn(
             "credentials-file.plaintext",
             message,
-            "awscreds-rs import --all",
+            crate::fix::import_all().to_string(),
         );
     }
 }

@@ -20,11 +20,11 @@ pub fn check_online(ctx: &Context) -> Finding {
                 root keys must not be used by applications",
                 id.account
             ),
-            Some(
+            Some(format!(
                 "create an IAM user or role for the application, store its \
-                key with awscreds-rs add, and delete the root access key"
-                    .into(),
-            ),
+                     key with {}, and delete the root access key",
+                crate::fix::add("NAME", crate::store_kind::StoreKind::platform_default())
+            )),
         ),
         Ok(id) => finding(
             Status::Ok,

@@ -73,12 +73,12 @@ pub(super) fn check_process(
         return r.error(
             "credential_process.program",
             format!("the program {program} of credential_process does not exist"),
-            "install it, or fix the path (awscreds-rs configure writes the right one)",
+            "install it, or fix the path (the configure command writes the right one)",
         );
     };
     if !is_executable(&resolved) {
         let fix = if cfg!(windows) {
-            "point the line at the .exe (awscreds-rs configure writes it)".to_string()
+            "point the line at the .exe (the configure command writes it)".to_string()
         } else {
             format!("chmod +x {}", resolved.display())
         };
@@ -151,7 +151,7 @@ fn check_entry(
                         "the line names --store {id}, which is not a store: it fails \
                         with a usage error"
                     ),
-                    format!("awscreds-rs configure --profile {profile} --username {name}"),
+                    crate::fix::configure(profile, name).to_string(),
                 );
                 return None;
             }
@@ -167,7 +167,7 @@ fn check_entry(
     let see_store = if choice == ctx.store {
         "see the store check below".to_string()
     } else {
-        format!("awscreds-rs doctor --store {}", choice.id())
+        crate::fix::doctor_store(choice).to_string()
     };
     let store = match Store::open(choice, &ctx.os) {
         Ok(store) => store,
@@ -185,7 +185,7 @@ fn check_entry(
                 "'{name}' is in {label} ({how}), which is locked: a call from a terminal \
                 asks its passphrase, a call without one fails"
             ),
-            "awscreds-rs unlock",
+            crate::fix::unlock().to_string(),
         );
         return None;
     }
@@ -213,16 +213,12 @@ fn check_entry(
                         '{name}'; it is in {}",
                         other.label()
                     ),
-                    format!(
-                        "awscreds-rs configure --profile {profile} --username {name} \
-                        --store {}",
-                        other.id()
-                    ),
+                    crate::fix::configure_in(profile, name, other).to_string(),
                 ),
                 None => r.error(
                     CHECK,
                     format!("the line reads {label} ({how}), where nothing is stored for '{name}'"),
-                    format!("awscreds-rs add --username {name}{}", store.kind().flag()),
+                    crate::fix::add(name, store.kind()).to_string(),
                 ),
             }
             None
@@ -283,7 +279,7 @@ fn check_mfa_prompt(
                 on the terminal, and tools with a short limit on credential_process \
                 (AWS Copilot 10 s, the Go SDK 60 s) fail while the prompt waits"
             ),
-            format!("open the session ahead: awscreds-rs refresh --profile {profile}"),
+            format!("open the session ahead: {}", crate::fix::refresh(profile)),
         ),
     }
 }
@@ -331,7 +327,7 @@ fn check_age(r: &mut Report, ctx: &Context, store: &Store, mut creds: Credential
                 replacing long-term keys at least every {} days",
                 crate::credentials::ROTATE_AFTER_DAYS
             ),
-            format!("awscreds-rs rotate --username {name}{}", kind.flag()),
+            crate::fix::rotate(name, kind).to_string(),
         ),
         Some(days) => r.ok(
             CHECK,
@@ -363,7 +359,7 @@ fn check_expiry(
                 "the credentials of '{name}' expired at {}; they are in {label}",
                 format_expiration(at)
             ),
-            format!("awscreds-rs add --username {name} --force{}", store.flag()),
+            crate::fix::add_again(name, store).to_string(),
         ),
         Some(at) if at - now < crate::credentials::REFRESH_MARGIN => r.warn(
             "credential_process.entry",
@@ -372,10 +368,7 @@ fn check_expiry(
                     minutes; they are in {label}",
                 format_expiration(at)
             ),
-            format!(
-                "store fresh ones: awscreds-rs add --username {name} --force{}",
-                store.flag()
-            ),
+            format!("store fresh ones: {}", crate::fix::add_again(name, store)),
         ),
         _ => r.ok(
             "credential_process.entry",

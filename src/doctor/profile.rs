@@ -14,7 +14,7 @@ pub(super) fn check_profile(
     selected: &str,
 ) {
     let Some(profile) = all.get(selected) else {
-        let status_fix = format!("awscreds-rs configure --profile {selected} --username NAME");
+        let status_fix = crate::fix::configure(selected, "NAME").to_string();
         let chosen = ctx.profile.is_some()
             || var(ctx, "AWS_PROFILE").is_some()
             || var(ctx, "AWS_DEFAULT_PROFILE").is_some();
@@ -37,7 +37,7 @@ pub(super) fn check_profile(
                     shown.join(", "),
                     if others.len() > 5 { ", ..." } else { "" }
                 ),
-                format!("check one with: awscreds-rs doctor --profile {first}"),
+                format!("check one with: {}", crate::fix::doctor_profile(first)),
             );
         } else if selected == "default" && var(ctx, "AWS_ACCESS_KEY_ID").is_none() {
             r.error(
@@ -78,7 +78,7 @@ pub(super) fn check_profile(
             file, which SDKs use before its credential_process: the \
             process never runs"
             ),
-            format!("awscreds-rs import --profile {selected}"),
+            crate::fix::import_profile(selected).to_string(),
         );
     }
     if source == Source::None {
@@ -87,7 +87,7 @@ pub(super) fn check_profile(
             format!(
                 "profile '{selected}' has no credentials: no keys, credential_process, SSO or role"
             ),
-            format!("awscreds-rs configure --profile {selected} --username NAME"),
+            crate::fix::configure(selected, "NAME").to_string(),
         );
     }
     if profile.region().is_none()

@@ -2,7 +2,6 @@
 
 use super::{var, Context, Report};
 use crate::project::{self, Target};
-use crate::shellwords;
 use crate::trust::Trust;
 
 pub(super) fn check_shell(r: &mut Report, ctx: &Context) {
@@ -25,7 +24,11 @@ pub(super) fn check_shell(r: &mut Report, ctx: &Context) {
             "shell.hook",
             "there is a .aws-profile here, but the shell hook is not loaded in this shell, \
              so it has no effect",
-            "eval \"$(awscreds-rs init bash)\" (or zsh; fish: awscreds-rs init fish | source)",
+            format!(
+                "eval \"$({})\" (or zsh; fish: {} | source)",
+                crate::fix::init("bash"),
+                crate::fix::init("fish")
+            ),
         ),
     }
     match target {
@@ -43,8 +46,8 @@ pub(super) fn check_shell(r: &mut Report, ctx: &Context) {
             "shell.aws-profile",
             format!("{path} (profile '{profile}') is not allowed, so the hook ignores it"),
             format!(
-                "read it, then: awscreds-rs allow {}",
-                crate::error::one_line(shellwords::quote_sh(&dir))
+                "read it, then: {}",
+                crate::error::one_line(crate::fix::allow(&dir))
             ),
         ),
     }

@@ -72,7 +72,7 @@ pub(super) fn check_sso(
                     "Identity Center session '{session}' ({used}) is in {}, which is locked",
                     store.label()
                 ),
-                "awscreds-rs unlock",
+                crate::fix::unlock().to_string(),
             );
             continue;
         }
@@ -80,7 +80,7 @@ pub(super) fn check_sso(
             Ok(None) => r.warn(
                 "sso.login",
                 format!("no login of Identity Center session '{session}' is stored ({used}): their lines fail"),
-                format!("awscreds-rs sso login --session {session}"),
+                crate::fix::sso_login(session).to_string(),
             ),
             Ok(Some(stored)) => {
                 let expires = stored.expires();
@@ -92,7 +92,7 @@ pub(super) fn check_sso(
                             "the login of Identity Center session '{session}' ({used}) expired at {} and holds no refresh token",
                             format_expiration(expires)
                         ),
-                        format!("awscreds-rs sso login --session {session} (with sso_registration_scopes = sso:account:access it renews itself)"),
+                        format!("{} (with sso_registration_scopes = sso:account:access it renews itself)", crate::fix::sso_login(session)),
                     );
                 } else {
                     r.ok(
@@ -105,7 +105,7 @@ pub(super) fn check_sso(
                     );
                 }
             }
-            Err(e) => r.error("sso.login", e.to_string(), format!("awscreds-rs sso login --session {session}")),
+            Err(e) => r.error("sso.login", e.to_string(), crate::fix::sso_login(session).to_string()),
         }
     }
     check_plaintext_cache(r, ctx);
@@ -137,7 +137,7 @@ fn check_plaintext_cache(r: &mut Report, ctx: &Context) {
                 dir.display(),
                 plaintext.join(", ")
             ),
-            "move them into the store: awscreds-rs import --sso",
+            format!("move them into the store: {}", crate::fix::import_sso()),
         );
     }
 }

@@ -20,7 +20,7 @@ pub(super) fn check_store(r: &mut Report, ctx: &Context) {
                  passphrase, calls without one fail",
                 entries(n)
             ),
-            "awscreds-rs unlock (once per boot)",
+            format!("{} (once per boot)", crate::fix::unlock()),
         );
     }
     match store.entries() {
@@ -30,8 +30,13 @@ pub(super) fn check_store(r: &mut Report, ctx: &Context) {
                 "{label} is reachable with {}, but it loses them at reboot",
                 entries(rows.len())
             ),
-            "move them to the encrypted file store (one passphrase per boot): \
-             awscreds-rs move --all --from keyutils --to file",
+            format!(
+                "move them to the encrypted file store (one passphrase per boot): {}",
+                crate::fix::move_all(
+                    crate::store_kind::StoreKind::Keyutils,
+                    crate::store_kind::StoreKind::File
+                )
+            ),
         ),
         // What `add` would meet: a store that reads may still refuse or
         // lose a write (gnome-keyring with only its session collection).

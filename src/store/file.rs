@@ -236,7 +236,10 @@ impl FileBackend {
         let passphrase = passphrase(&self.env)?.ok_or_else(|| {
             Error::invalid(
                 "there is no terminal to ask the passphrase of the encrypted file store",
-                format!("run awscreds-rs unlock on a terminal, or set {PASSPHRASE_COMMAND}"),
+                format!(
+                    "run {} on a terminal, or set {PASSPHRASE_COMMAND}",
+                    crate::fix::unlock()
+                ),
             )
         })?;
         let identity = self.decrypt_identity(&passphrase, &recipient)?;
@@ -265,7 +268,7 @@ impl FileBackend {
         let no_terminal = || {
             Error::invalid(
                 "there is no terminal to ask the passphrases of the encrypted file store",
-                "run awscreds-rs passwd on a terminal",
+                format!("run {} on a terminal", crate::fix::passwd()),
             )
         };
         if !crate::ask::has_terminal() {
@@ -517,7 +520,10 @@ fn check_private(folder: &Path) -> Result<()> {
 fn missing_store() -> Error {
     Error::invalid(
         "the encrypted file store has not been created",
-        "create it by adding a key: awscreds-rs add --store file --username NAME",
+        format!(
+            "create it by adding a key: {}",
+            crate::fix::add("NAME", StoreKind::File)
+        ),
     )
 }
 
