@@ -24,6 +24,14 @@ pub mod key {
     pub const SOURCE_PROFILE: &str = "source_profile";
     pub const CREDENTIAL_SOURCE: &str = "credential_source";
     pub const SSO_SESSION: &str = "sso_session";
+    pub const SSO_START_URL: &str = "sso_start_url";
+    pub const SSO_REGION: &str = "sso_region";
+    pub const SSO_REGISTRATION_SCOPES: &str = "sso_registration_scopes";
+    pub const SSO_ACCOUNT_ID: &str = "sso_account_id";
+    pub const SSO_ROLE_NAME: &str = "sso_role_name";
+    pub const WEB_IDENTITY_TOKEN_FILE: &str = "web_identity_token_file";
+    /// The section header word of a shared Identity Center session.
+    pub const SSO_SESSION_SECTION: &str = "sso-session";
 }
 
 /// The two shared files, as the SDKs find them.

@@ -116,6 +116,12 @@ pub fn is_role_name(name: &str) -> bool {
     is_word(name, ROLE_NAME_PUNCTUATION, 1..=64)
 }
 
+/// An Identity Center session's name as awscreds-rs takes it (it names a
+/// store entry and a lock file): 1 to 64 letters, digits, `-`, `_` and `.`.
+pub fn is_sso_session_name(name: &str) -> bool {
+    is_word(name, "-_.", 1..=64)
+}
+
 /// An AWS account id: exactly 12 digits.
 pub fn is_account_id(id: &str) -> bool {
     id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())

@@ -128,7 +128,7 @@ impl Profile {
             ) {
                 (Some(p), _) => format!("profile {p}"),
                 (None, Some(s)) => s.to_string(),
-                (None, None) if self.get("web_identity_token_file").is_some() => {
+                (None, None) if self.get(key::WEB_IDENTITY_TOKEN_FILE).is_some() => {
                     "web identity".into()
                 }
                 (None, None) => "nothing (source_profile is missing)".into(),
@@ -138,10 +138,10 @@ impl Profile {
                 source,
             };
         }
-        if self.get("web_identity_token_file").is_some() {
+        if self.get(key::WEB_IDENTITY_TOKEN_FILE).is_some() {
             return Source::WebIdentity;
         }
-        if self.get("sso_session").is_some() || self.get("sso_start_url").is_some() {
+        if self.get(key::SSO_SESSION).is_some() || self.get(key::SSO_START_URL).is_some() {
             return Source::Sso;
         }
         if self.has_static_keys_in_credentials() {

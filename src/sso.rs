@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
+use crate::awsfiles::key;
 use crate::context::Env;
 use crate::credentials::Credentials;
 use crate::entry::Entry;
@@ -167,7 +168,7 @@ impl Stored {
 pub fn session_names(ini: &crate::ini::Ini) -> Vec<String> {
     ini.section_names()
         .iter()
-        .filter_map(|h| h.strip_prefix("sso-session"))
+        .filter_map(|h| h.strip_prefix(key::SSO_SESSION_SECTION))
         .map(|rest| rest.trim().to_string())
         .collect()
 }
@@ -179,7 +180,7 @@ pub fn session_from(
     path: &std::path::Path,
     name: &str,
 ) -> Result<SsoSession> {
-    let header = format!("sso-session {name}");
+    let header = format!("{} {name}", key::SSO_SESSION_SECTION);
     let section = ini
         .sections()
         .into_iter()
@@ -213,9 +214,9 @@ pub fn session_from(
     };
     Ok(SsoSession {
         name: name.to_string(),
-        start_url: need("sso_start_url")?,
-        region: need("sso_region")?,
-        scopes: get("sso_registration_scopes")
+        start_url: need(key::SSO_START_URL)?,
+        region: need(key::SSO_REGION)?,
+        scopes: get(key::SSO_REGISTRATION_SCOPES)
             .map(|v| {
                 v.split(',')
                     .map(|s| s.trim().to_string())
@@ -244,13 +245,7 @@ pub fn role_entry(name: &str, account: &str, role: &str) -> String {
 /// A session name, account id and role name as the line and the store
 /// names take them.
 pub fn validate(name: &str, account: Option<&str>, role: Option<&str>) -> Result<()> {
-    let plain = |s: &str, extra: &str| {
-        !s.is_empty()
-            && s.len() <= 64
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || extra.contains(c))
-    };
-    if !plain(name, "-_.") {
+    if !crate::names::is_sso_session_name(name) {
         return Err(Error::Usage(format!(
             "invalid --sso-session '{}': letters, digits, '-', '_' and '.'",
             name.escape_default()

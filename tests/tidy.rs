@@ -166,6 +166,75 @@ const CONFINED: &[(&str, &[&str])] = &[
     ("process::exit", &["main", "faults"]),
 ];
 
+/// Whether `code` uses `what` (`println!`, `std::env`): written out
+/// (`eprintln!` is not `println!`), or for a path, also through a group
+/// (`use std::{env, fs}`, `use std::{env::var}`) or a renaming import
+/// (`use std::env as e`, which holds the path itself).
+fn uses(code: &str, what: &str) -> bool {
+    let written = code.match_indices(what).any(|(at, _)| {
+        let before = code[..at].chars().next_back();
+        let after = code[at + what.len()..].chars().next();
+        !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+            && (what.ends_with('!') || !after.is_some_and(|c| c.is_alphanumeric() || c == '_'))
+    });
+    if written {
+        return true;
+    }
+    let Some((parent, last)) = what.rsplit_once("::") else {
+        return false;
+    };
+    let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let group = format!("{parent}::{{");
+    compact.match_indices(&group).any(|(at, _)| {
+        let inside = &compact[at + group.len()..];
+        // The group up to its closing brace, nested groups included.
+        let mut depth = 1;
+        let end = inside
+            .char_indices()
+            .find_map(|(i, c)| {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+                (depth == 0).then_some(i)
+            })
+            .unwrap_or(inside.len());
+        let mut depth = 0;
+        inside[..end]
+            .split(|c| {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+                c == ',' && depth == 0
+            })
+            .any(|item| {
+                item == last
+                    || item.starts_with(&format!("{last}::"))
+                    || item.starts_with(&format!("{last}as"))
+            })
+    })
+}
+
+/// Every file in `src/` says what it is for in a module doc (`//!`) at
+/// its top, as ARCHITECTURE.md's code map assumes.
+#[test]
+fn every_module_has_a_doc() {
+    let undocumented: Vec<String> = sources(&project().join("src"))
+        .into_iter()
+        .filter(|file| {
+            !fs::read_to_string(file)
+                .unwrap()
+                .trim_start()
+                .starts_with("//!")
+        })
+        .map(|file| file.display().to_string())
+        .collect();
+    assert!(undocumented.is_empty(), "no //! doc: {undocumented:?}");
+}
+
 #[test]
 fn the_environment_printing_and_exiting_stay_where_they_are_allowed() {
     let mut wrong = Vec::new();
@@ -173,12 +242,7 @@ fn the_environment_printing_and_exiting_stay_where_they_are_allowed() {
         let module = module_of(&file);
         let code = code(&file);
         for (what, allowed) in CONFINED {
-            let found = code.match_indices(what).any(|(at, _)| {
-                // `eprintln!` is not `println!`, nor `eprint!` `print!`.
-                let before = code[..at].chars().next_back();
-                !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
-            });
-            if found && !allowed.contains(&module.as_str()) {
+            if uses(&code, what) && !allowed.contains(&module.as_str()) {
                 wrong.push(format!("{} uses {what}", file.display()));
             }
         }
@@ -238,6 +302,24 @@ fn the_checks_see_what_they_look_for() {
         imports("crate::say!(\"x\"); crate::stdio::say(a)"),
         ["stdio"]
     );
+    for found in [
+        "let v = std::env::var(\"X\");",
+        "use std::env as e;",
+        "use std::{env};",
+        "use std::{fs, env::var};",
+        "use std::{\n    env,\n    fs,\n};",
+        "use std::{io::{self, Read}, env};",
+    ] {
+        assert!(uses(found, "std::env"), "{found}");
+    }
+    for not in [
+        "use std::envy;",
+        "use std::{fs, io::env};",
+        "use mystd::env;",
+    ] {
+        assert!(!uses(not, "std::env"), "{not}");
+    }
+    assert!(uses("eprintln!(\"x\")", "eprintln!") && !uses("eprintln!(\"x\")", "println!"));
     let layers = layers();
     assert!(layers["main"] < layers["cmd"] && layers["cmd"] < layers["store"]);
     assert!(layers["store"] < layers["error"]);

@@ -138,18 +138,20 @@ pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
     for m in &moves {
         match store.load(&m.name)? {
             Some(stored) if same_key(&stored, &m.credentials) => {}
-            Some(_) => return Err(Error::invalid(
-                format!(
-                    "'{}' in {} already holds a different key than profile '{}'",
-                    m.name,
-                    store.label(),
-                    m.profile
-                ),
-                format!(
+            Some(_) => {
+                return Err(Error::invalid(
+                    format!(
+                        "'{}' in {} already holds a different key than profile '{}'",
+                        m.name,
+                        store.label(),
+                        m.profile
+                    ),
+                    format!(
                     "import it under another name (--username), or remove the stored one first: {}",
                     crate::fix::remove(&m.name, store.kind())
                 ),
-            )),
+                ))
+            }
             None => to_store.push(m),
         }
     }

@@ -22,10 +22,10 @@ use crate::store::{Store, StoreChoice};
 /// The sso_* keys a profile loses once its line runs awscreds-rs.
 const SSO_KEYS: [&str; 5] = [
     key::SSO_SESSION,
-    "sso_account_id",
-    "sso_role_name",
-    "sso_start_url",
-    "sso_region",
+    key::SSO_ACCOUNT_ID,
+    key::SSO_ROLE_NAME,
+    key::SSO_START_URL,
+    key::SSO_REGION,
 ];
 
 pub fn run(choice: StoreChoice, session: Option<&str>) -> Result<()> {
@@ -72,8 +72,8 @@ pub fn run(choice: StoreChoice, session: Option<&str>) -> Result<()> {
         // (2) Its profiles run awscreds-rs for their role.
         for (profile, settings) in &profiles {
             let (Some(account), Some(role)) = (
-                settings.get("sso_account_id"),
-                settings.get("sso_role_name"),
+                settings.get(key::SSO_ACCOUNT_ID),
+                settings.get(key::SSO_ROLE_NAME),
             ) else {
                 continue;
             };

@@ -89,9 +89,14 @@ pub(super) fn check_headers(r: &mut Report, config: &Ini, credentials: &Ini, ctx
     let mut bad = Vec::new();
     let mut unnamed = Vec::new();
     for h in config.section_names() {
-        let other = ["sso-session", "services", "plugins", "preview"]
-            .iter()
-            .any(|k| h == *k || h.starts_with(&format!("{k} ")));
+        let other = [
+            crate::awsfiles::key::SSO_SESSION_SECTION,
+            "services",
+            "plugins",
+            "preview",
+        ]
+        .iter()
+        .any(|k| h == *k || h.starts_with(&format!("{k} ")));
         if config_profile_name(&h).is_some() || other {
             continue;
         }
