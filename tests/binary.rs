@@ -305,7 +305,7 @@ fn the_readme_names_every_file_with_unsafe_code() {
 
 /// The tests' fault injection (src/faults.rs) is in the build they stop
 /// and in no build a user gets: its variable's name is not even in the
-/// file (tests/files.rs runs an import told to stop).
+/// file (tests/import.rs runs an import told to stop).
 #[test]
 fn only_the_fault_injection_build_stops_half_way() {
     let name = b"AWSCREDS_TEST_STOP_AFTER";

@@ -661,7 +661,7 @@ fn remove_and_replace_drop_the_names_sessions() {
         ])
         .stdin(&long_term_doc())
         .ok();
-        t.store_raw(&format!("{name}#mfa"), &session);
+        t.store_raw(&mfa_entry(name), &session);
     }
     // The cached session is what a call serves.
     assert!(t.run(&["--username", "helen"]).ok().stdout.contains(TOKEN));
@@ -669,7 +669,7 @@ fn remove_and_replace_drop_the_names_sessions() {
     t.run(&["remove", "--username", "helen"])
         .ok()
         .stderr_has(&["and 1 cached session(s)"]);
-    assert_eq!(t.stored_names(), ["hugo", "hugo#mfa"]);
+    assert_eq!(t.stored_names(), ["hugo".to_string(), mfa_entry("hugo")]);
     t.run(&["--username", "helen"]).fails(1);
 
     t.run(&["add", "--username", "hugo", "--force"])

@@ -32,23 +32,22 @@ fn assert_temporary(v: &Value, expiration: &str) {
     assert_eq!(v["Expiration"], expiration);
 }
 
-fn python(t: &TestEnv, profile: &str) -> Out {
-    let mut cmd = t.command(client(".venv/bin/python"));
-    cmd.arg(project_dir().join("tests/py/probe.py"))
-        .arg(profile);
-    Run::new(cmd).output()
+/// boto3 through `profile`, which must succeed.
+#[track_caller]
+fn python_ok(t: &TestEnv, profile: &str) -> Out {
+    let out = python(t, profile);
+    assert_eq!(out.code, 0, "boto3 failed: {out:?}");
+    out
 }
 
 #[test]
 fn boto3_reads_stored_keys() {
     let (t, expiration) = profiles_env();
-    let out = python(&t, "app");
-    assert_eq!(out.code, 0, "{out:?}");
-    let v = parse(&out);
+    let v = parse(&python_ok(&t, "app"));
     assert_long_term(&v);
     assert_eq!(v["Method"], "custom-process");
 
-    let v = parse(&python(&t, "tmp"));
+    let v = parse(&python_ok(&t, "tmp"));
     assert_temporary(&v, &expiration);
 
     let out = python(&t, "missing");
@@ -178,7 +177,7 @@ fn the_aws_cli_signs_requests_with_stored_keys() {
 #[test]
 fn nothing_but_the_keychain_holds_the_secret() {
     let (t, _) = profiles_env();
-    python(&t, "app");
+    python_ok(&t, "app");
     let found: Vec<PathBuf> = t.files_containing(SECRET);
     assert!(found.is_empty(), "the secret is on disk in {found:?}");
 }

@@ -42,7 +42,7 @@ impl World {
 
     fn cached_names(&self) -> Vec<String> {
         let mut names = self.t.stored_names();
-        names.retain(|n| n.contains('#'));
+        names.retain(|n| !awscreds_rs::entry::is_key(n));
         names
     }
 }
@@ -97,7 +97,7 @@ fn a_session_with_less_than_15_minutes_left_is_refreshed() {
                 "service",
                 "awscreds-rs",
                 "username",
-                "helen#mfa",
+                &mfa_entry("helen"),
             ])
             .stdin(std::process::Stdio::piped())
             .spawn()

@@ -127,11 +127,17 @@ fn world() -> World {
     let bin_dir = t.root().join("browsers");
     std::fs::create_dir_all(&bin_dir).unwrap();
     let browser_log = t.root().join("browser.log");
+    // The browser approves once awscreds-rs has polled at least once and
+    // been told to wait (so that the test sees a pending poll), not after
+    // a guessed delay; it gives up after 30 s.
     let approve = format!(
-        "#!/bin/sh\necho \"$1\" >> '{log}'\ncode=${{1##*user_code=}}\nsleep 2\n\
-         exec '{python}' -c \"import sys, json, urllib.request; \
+        "#!/bin/sh\necho \"$1\" >> '{log}'\ncode=${{1##*user_code=}}\n\
+         exec '{python}' -c \"import sys, json, time, urllib.request; \
+         calls = lambda: json.load(urllib.request.urlopen(sys.argv[3])); \
+         deadline = time.time() + 30; \
+         [time.sleep(0.05) for _ in iter(lambda: 'CreateToken:device_code' in calls() or time.time() > deadline, True)]; \
          urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=json.dumps({{'userCode': sys.argv[2]}}).encode()))\" \
-         '{endpoint}/test/approve' \"$code\"\n",
+         '{endpoint}/test/approve' \"$code\" '{endpoint}/test/calls'\n",
         log = browser_log.display(),
         python = client(".venv/bin/python").display(),
         endpoint = center.endpoint

@@ -6,11 +6,13 @@
 //! example keys, and where the project and its AWS clients are.
 #![allow(dead_code, unused_imports)]
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::process::Command;
 
 mod bus;
 mod env;
+pub mod filestore;
 mod run;
 mod scripted;
 mod sts;
@@ -25,6 +27,12 @@ pub const KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
 pub const TEMP_KEY_ID: &str = "ASIAIOSFODNN7EXAMPLE";
 pub const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 pub const TOKEN: &str = "FwoGZXIvYXdzEXAMPLEsessionTOKEN+with/slashes==";
+
+/// The store entry that caches NAME's MFA session, named as the program
+/// names it (`entry.rs`), not copied here.
+pub fn mfa_entry(name: &str) -> String {
+    awscreds_rs::entry::Entry::Mfa(name.to_string()).to_string()
+}
 
 /// A JSON document for a long-term key.
 pub fn long_term_doc() -> String {
@@ -114,4 +122,46 @@ pub fn processes_left(marker: &str, limit: std::time::Duration) -> Vec<u32> {
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
+}
+
+/// boto3 (tests/py/probe.py) resolving `profile`: its output, whatever
+/// the exit status.
+pub fn python(t: &TestEnv, profile: &str) -> Out {
+    let mut cmd = t.command(client(".venv/bin/python"));
+    cmd.arg(project_dir().join("tests/py/probe.py"))
+        .arg(profile);
+    Run::new(cmd).output()
+}
+
+/// boto3 resolves `profile` to the test's long-term key, by `method`.
+#[track_caller]
+pub fn resolves_to_the_key(t: &TestEnv, profile: &str, method: &str) {
+    let out = python(t, profile);
+    assert_eq!(out.code, 0, "{out:?}");
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["AccessKeyId"], KEY_ID, "{out:?}");
+    assert_eq!(v["SecretAccessKey"], SECRET, "{out:?}");
+    assert_eq!(v["Method"], method, "{out:?}");
+}
+
+/// The mode of a path, as `ls -l` shows it in octal.
+pub fn mode(path: &std::path::Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// A credentials file with plaintext keys for [default].
+pub const CREDENTIALS: &str = "# work keys\n[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n\n[other]\nregion = eu-west-1\n";
+
+/// A Secret Service test HOME whose credentials file (mode 0600) holds
+/// [`CREDENTIALS`], and a config file with a region.
+pub fn import_env() -> TestEnv {
+    let t = TestEnv::secret_service();
+    std::fs::write(t.home.join(".aws/credentials"), CREDENTIALS).unwrap();
+    std::fs::set_permissions(
+        t.home.join(".aws/credentials"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    t.write_config("[default]\nregion = us-east-1\n");
+    t
 }

@@ -166,14 +166,30 @@ impl Run {
     }
 
     /// Runs and asserts exit 0.
+    #[track_caller]
     pub fn ok(self) -> Out {
         let out = self.output();
         assert_eq!(out.code, 0, "expected success, got {out:?}");
         out
     }
 
-    /// Runs and asserts the exit code, an empty stdout, and a one-line stderr.
+    /// Runs and asserts the exit code, an empty stdout, and a one-line
+    /// stderr: a failure is said in one line that names the fix.
+    #[track_caller]
     pub fn fails(self, code: i32) -> Out {
+        let out = self.fails_saying_more(code);
+        assert_eq!(
+            out.stderr.lines().count(),
+            1,
+            "a failure is one line on stderr: {out:?}"
+        );
+        out
+    }
+
+    /// Like [`Run::fails`], for a failure that rightly says more than one
+    /// line (a usage error with the help, a warning before the error).
+    #[track_caller]
+    pub fn fails_saying_more(self, code: i32) -> Out {
         let out = self.output();
         assert_eq!(out.code, code, "expected exit {code}, got {out:?}");
         assert_eq!(out.stdout, "", "a failure prints nothing on stdout");
@@ -190,6 +206,7 @@ pub struct Out {
 
 impl Out {
     /// The finding of `check` in `doctor --json`'s output.
+    #[track_caller]
     pub fn finding(&self, check: &str) -> serde_json::Value {
         let findings: serde_json::Value = serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("doctor --json printed no JSON ({e}): {self:?}"));
@@ -204,6 +221,7 @@ impl Out {
 
     /// Every part must be in stderr; an empty part, which any stderr
     /// contains, is a mistake in the test.
+    #[track_caller]
     pub fn stderr_has(&self, parts: &[&str]) -> &Self {
         for part in parts {
             assert!(!part.is_empty(), "stderr_has was given an empty part");
@@ -213,6 +231,14 @@ impl Out {
                 self.stderr
             );
         }
+        self
+    }
+
+    /// Stderr is exactly `line` and a line break: where a message is the
+    /// contract (what the user reads, word for word).
+    #[track_caller]
+    pub fn stderr_is(&self, line: &str) -> &Self {
+        assert_eq!(self.stderr, format!("{line}\n"), "{self:?}");
         self
     }
 }
