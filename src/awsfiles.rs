@@ -287,6 +287,103 @@ pub fn replace(
     Ok(backup)
 }
 
+/// One AWS file in an [`Edit`]: what it held when the edit began (`None`:
+/// no such file) and its parsed text, which the edit changes.
+pub struct Opened {
+    pub path: PathBuf,
+    pub old: Option<String>,
+    pub ini: Ini,
+}
+
+impl Opened {
+    /// Whether the file holds no line that botocore cannot read
+    /// ([`check_readable`]).
+    pub fn check_readable(&self) -> Result<()> {
+        check_readable(&self.path, self.old.as_deref().unwrap_or(""), &self.ini)
+    }
+
+    /// How many sections the file has for `profile` (the config file's
+    /// `[profile P]` or `[default]`).
+    pub fn sections_of(&self, profile: &str) -> usize {
+        self.ini
+            .count(&|h: &str| crate::ini::is_config_header(h, profile))
+    }
+
+    /// Whether the edit has changed the file so far (a missing file is
+    /// changed once it has something to hold).
+    pub fn changed(&self) -> bool {
+        self.old.as_deref().unwrap_or("") != self.ini.render()
+    }
+}
+
+/// What writing a file of an [`Edit`] did.
+pub struct Written {
+    /// Where the old content went (`None`: there was no file, or nothing
+    /// changed).
+    pub backup: Option<PathBuf>,
+    /// Whether the content changed (else nothing was written).
+    pub changed: bool,
+    /// Whether the file existed before.
+    pub existed: bool,
+}
+
+/// One edit of the AWS files, the only way awscreds-rs changes them: under
+/// the edit lock, each file read and parsed once, checked, changed in
+/// memory, then written with a backup of what it held. Dropped before a
+/// write, it changes nothing.
+pub struct Edit {
+    lock: EditLock,
+    pub files: Vec<Opened>,
+}
+
+impl Edit {
+    /// Takes the lock for `paths` and reads each of them; nothing is
+    /// written yet. (Whether a file may be written is checked when it is,
+    /// or up front with [`Edit::check_editable`].)
+    pub fn begin(env: &Env, paths: &[&Path]) -> Result<Edit> {
+        let lock = lock(env, paths)?;
+        let mut files = Vec::new();
+        for path in paths {
+            let old = read_text(path)?;
+            let ini = Ini::parse(old.as_deref().unwrap_or(""));
+            files.push(Opened {
+                path: path.to_path_buf(),
+                old,
+                ini,
+            });
+        }
+        Ok(Edit { lock, files })
+    }
+
+    /// Refuses, before anything changes, a file that could not be written
+    /// ([`check_editable`]).
+    pub fn check_editable(&self) -> Result<()> {
+        self.files.iter().try_for_each(|f| check_editable(&f.path))
+    }
+
+    /// The edit's one file (an edit of the config file alone).
+    pub fn file(&mut self) -> &mut Opened {
+        &mut self.files[0]
+    }
+
+    /// Writes file `index` now, backup first; nothing when it did not
+    /// change. The lock stays held for the rest of the edit.
+    pub fn write(&mut self, index: usize) -> Result<Written> {
+        let file = &mut self.files[index];
+        let new = file.ini.render();
+        let changed = file.old.as_deref() != Some(new.as_str());
+        let backup = replace(&file.path, file.old.as_deref(), &new, &self.lock)?;
+        let existed = file.old.is_some();
+        // What a later write of the same file would back up.
+        file.old = Some(new);
+        Ok(Written {
+            backup,
+            changed,
+            existed,
+        })
+    }
+}
+
 /// The section header for a profile in the config file.
 pub fn config_header(profile: &str) -> String {
     if profile == "default" {

@@ -119,11 +119,37 @@ impl Input {
     }
 }
 
+/// What the hook does to AWS_PROFILE.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProfileChange {
+    /// Leaves it as it is.
+    Keep,
+    /// Exports AWS_PROFILE with this value.
+    Set(String),
+    /// Unsets it.
+    Unset,
+}
+
+impl ProfileChange {
+    /// Restoring `saved` (what the user had before the hook set it).
+    fn restore(saved: Option<String>) -> ProfileChange {
+        saved.map_or(ProfileChange::Unset, ProfileChange::Set)
+    }
+
+    /// AWS_PROFILE once this change is applied to `current`.
+    fn apply(&self, current: Option<String>) -> Option<String> {
+        match self {
+            ProfileChange::Keep => current,
+            ProfileChange::Set(value) => Some(value.clone()),
+            ProfileChange::Unset => None,
+        }
+    }
+}
+
 /// What to do.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Outcome {
-    /// `Some(Some(p))`: export AWS_PROFILE=p; `Some(None)`: unset it.
-    pub set_profile: Option<Option<String>>,
+    pub set_profile: ProfileChange,
     pub state: State,
     pub messages: Vec<String>,
 }
@@ -143,22 +169,9 @@ pub fn decide(
         state.active = None;
         state.saved = None;
     }
-    let mut set_profile = None;
     let mut warnings: Vec<(String, String)> = Vec::new();
-    match target {
+    let set_profile = match target {
         Target::Allowed { path, profile } => {
-            let ours = state.active.is_some();
-            let hands_off = !ours && state.root.as_deref() == Some(path);
-            if !hands_off {
-                if !ours {
-                    state.saved = current.clone();
-                }
-                if state.active.as_deref() != Some(profile) {
-                    set_profile = Some(Some(profile.clone()));
-                }
-                state.active = Some(profile.clone());
-                state.root = Some(path.clone());
-            }
             if !defined(profile) {
                 warnings.push((
                     format!("missing|{path}|{profile}"),
@@ -169,14 +182,9 @@ pub fn decide(
                     ),
                 ));
             }
+            enter(&mut state, &current, path, profile)
         }
         other => {
-            if state.active.is_some() {
-                set_profile = Some(state.saved.clone());
-            }
-            state.active = None;
-            state.saved = None;
-            state.root = None;
             match other {
                 Target::Blocked { path, dir, profile } => warnings.push((
                     format!("blocked|{path}|{profile}"),
@@ -193,25 +201,11 @@ pub fn decide(
                 )),
                 _ => {}
             }
+            leave(&mut state)
         }
-    }
-
-    if let Some(profile) = after(&set_profile, current).filter(|p| !p.is_empty()) {
-        if !input.shadowing.is_empty() {
-            let vars = input.shadowing.join(", ");
-            let unset = match shell {
-                Shell::Fish => format!("set -e {}", input.shadowing.join(" ")),
-                _ => format!("unset {}", input.shadowing.join(" ")),
-            };
-            warnings.push((
-                format!("shadow|{profile}|{vars}"),
-                format!(
-                    "{vars} {} set: AWS tools will use {} instead of profile '{profile}'; to use the profile run: {unset}",
-                    if input.shadowing.len() == 1 { "is" } else { "are" },
-                    if input.shadowing.len() == 1 { "it" } else { "them" },
-                ),
-            ));
-        }
+    };
+    if let Some(profile) = set_profile.apply(current).filter(|p| !p.is_empty()) {
+        warnings.extend(shadowed(&profile, &input.shadowing, shell));
     }
 
     let messages = warnings
@@ -227,12 +221,60 @@ pub fn decide(
     }
 }
 
-/// AWS_PROFILE once `set_profile` has been applied to `current`.
-fn after(set_profile: &Option<Option<String>>, current: Option<String>) -> Option<String> {
-    match set_profile {
-        Some(value) => value.clone(),
-        None => current,
+/// Entering the project of the allowed `.aws-profile` at `path`: the
+/// user's AWS_PROFILE saved the first time, the profile set unless the
+/// hook set it already. A project the user took over by hand (the hook's
+/// root, no longer active) is left alone.
+fn enter(state: &mut State, current: &Option<String>, path: &str, profile: &str) -> ProfileChange {
+    let ours = state.active.is_some();
+    if !ours && state.root.as_deref() == Some(path) {
+        return ProfileChange::Keep;
     }
+    if !ours {
+        state.saved = current.clone();
+    }
+    let change = if state.active.as_deref() == Some(profile) {
+        ProfileChange::Keep
+    } else {
+        ProfileChange::Set(profile.to_string())
+    };
+    state.active = Some(profile.to_string());
+    state.root = Some(path.to_string());
+    change
+}
+
+/// Leaving every project: the user's AWS_PROFILE back if the hook had set
+/// one, and the hook's memory of the project cleared.
+fn leave(state: &mut State) -> ProfileChange {
+    let change = match state.active {
+        Some(_) => ProfileChange::restore(state.saved.take()),
+        None => ProfileChange::Keep,
+    };
+    state.active = None;
+    state.saved = None;
+    state.root = None;
+    change
+}
+
+/// The warning (its key and text) when key variables shadow `profile`.
+fn shadowed(profile: &str, shadowing: &[&str], shell: Shell) -> Option<(String, String)> {
+    if shadowing.is_empty() {
+        return None;
+    }
+    let vars = shadowing.join(", ");
+    let unset = match shell {
+        Shell::Fish => format!("set -e {}", shadowing.join(" ")),
+        _ => format!("unset {}", shadowing.join(" ")),
+    };
+    let one = shadowing.len() == 1;
+    Some((
+        format!("shadow|{profile}|{vars}"),
+        format!(
+            "{vars} {} set: AWS tools will use {} instead of profile '{profile}'; to use the profile run: {unset}",
+            if one { "is" } else { "are" },
+            if one { "it" } else { "them" },
+        ),
+    ))
 }
 
 /// What leaving for a directory under no `.aws-profile` will do once the
@@ -247,7 +289,7 @@ pub fn leaving(
     shell: Shell,
 ) -> Outcome {
     let input = Input {
-        aws_profile: after(&outcome.set_profile, aws_profile),
+        aws_profile: outcome.set_profile.apply(aws_profile),
         shadowing,
         state: outcome.state.clone(),
     };
@@ -281,11 +323,13 @@ pub fn emit(outcome: &Outcome, shell: Shell) -> String {
     let mut code = String::new();
     let q = |v: &str| quote(v, shell);
     match (&outcome.set_profile, shell) {
-        (Some(Some(p)), Shell::Fish) => code.push_str(&format!("set -gx AWS_PROFILE {};\n", q(p))),
-        (Some(Some(p)), _) => code.push_str(&format!("export AWS_PROFILE={};\n", q(p))),
-        (Some(None), Shell::Fish) => code.push_str("set -e AWS_PROFILE;\n"),
-        (Some(None), _) => code.push_str("unset AWS_PROFILE;\n"),
-        (None, _) => {}
+        (ProfileChange::Set(p), Shell::Fish) => {
+            code.push_str(&format!("set -gx AWS_PROFILE {};\n", q(p)))
+        }
+        (ProfileChange::Set(p), _) => code.push_str(&format!("export AWS_PROFILE={};\n", q(p))),
+        (ProfileChange::Unset, Shell::Fish) => code.push_str("set -e AWS_PROFILE;\n"),
+        (ProfileChange::Unset, _) => code.push_str("unset AWS_PROFILE;\n"),
+        (ProfileChange::Keep, _) => {}
     }
     let state = &outcome.state;
     let warned: Vec<&str> = state.warned.iter().map(String::as_str).collect();
@@ -371,10 +415,10 @@ mod tests {
     #[test]
     fn entering_sets_and_leaving_restores_an_unset_profile() {
         let entered = step(None, &State::default(), &allowed("a"));
-        assert_eq!(entered.set_profile, Some(Some("a".into())));
+        assert_eq!(entered.set_profile, ProfileChange::Set("a".into()));
         assert_eq!(entered.state.saved, None);
         let left = step(Some("a"), &entered.state, &Target::None);
-        assert_eq!(left.set_profile, Some(None));
+        assert_eq!(left.set_profile, ProfileChange::Unset);
         assert_eq!(left.state, State::default());
     }
 
@@ -383,10 +427,10 @@ mod tests {
         let a = step(Some("mine"), &State::default(), &allowed("a"));
         assert_eq!(a.state.saved.as_deref(), Some("mine"));
         let b = step(Some("a"), &a.state, &allowed("b"));
-        assert_eq!(b.set_profile, Some(Some("b".into())));
+        assert_eq!(b.set_profile, ProfileChange::Set("b".into()));
         assert_eq!(b.state.saved.as_deref(), Some("mine"));
         let out = step(Some("b"), &b.state, &Target::None);
-        assert_eq!(out.set_profile, Some(Some("mine".into())));
+        assert_eq!(out.set_profile, ProfileChange::Set("mine".into()));
     }
 
     #[test]
@@ -394,11 +438,11 @@ mod tests {
         let a = step(None, &State::default(), &allowed("a"));
         // The user exports another profile inside the project: left alone...
         let inside = step(Some("manual"), &a.state, &allowed("a"));
-        assert_eq!(inside.set_profile, None);
+        assert_eq!(inside.set_profile, ProfileChange::Keep);
         assert_eq!(inside.state.active, None);
         // ...and kept on leaving.
         let left = step(Some("manual"), &inside.state, &Target::None);
-        assert_eq!(left.set_profile, None);
+        assert_eq!(left.set_profile, ProfileChange::Keep);
     }
 
     #[test]
@@ -409,7 +453,7 @@ mod tests {
             profile: "x".into(),
         };
         let first = step(None, &State::default(), &blocked);
-        assert_eq!(first.set_profile, None);
+        assert_eq!(first.set_profile, ProfileChange::Keep);
         assert_eq!(first.messages.len(), 1);
         assert!(
             first.messages[0].contains("awscreds-rs allow '/p/x'"),
@@ -480,7 +524,7 @@ mod tests {
         i.shadowing = shadowing.clone();
         let entered = decide(i, &allowed("a"), Shell::Bash, &|_| true);
         let leave = leaving(&entered, Some("mine".into()), shadowing, Shell::Bash);
-        assert_eq!(leave.set_profile, Some(Some("mine".into())));
+        assert_eq!(leave.set_profile, ProfileChange::Set("mine".into()));
         assert_eq!(
             leave.state,
             State {
@@ -506,7 +550,7 @@ mod tests {
         let a = step(None, &State::default(), &allowed("a"));
         let inside = step(Some("manual"), &a.state, &allowed("a"));
         let leave = leaving(&inside, Some("manual".into()), vec![], Shell::Fish);
-        assert_eq!(leave.set_profile, None);
+        assert_eq!(leave.set_profile, ProfileChange::Keep);
         let fish = emit_with_leave(&inside, &leave, Shell::Fish);
         assert!(
             fish.contains("set -g __awscreds_leave 'set -g __awscreds_active \\'\\';"),
@@ -571,7 +615,7 @@ mod tests {
     #[test]
     fn emitted_code_quotes_everything() {
         let outcome = Outcome {
-            set_profile: Some(Some("a".into())),
+            set_profile: ProfileChange::Set("a".into()),
             state: State {
                 active: Some("a".into()),
                 saved: Some("it's $(x)".into()),

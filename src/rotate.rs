@@ -131,13 +131,7 @@ pub fn rotate(
     report: &mut dyn FnMut(Step),
 ) -> Result<Rotated> {
     let now = clock.now();
-    let old = store.load_current(name, now)?;
-    if old.is_temporary() {
-        return Err(Error::invalid(
-            format!("'{name}' holds temporary credentials, which cannot be rotated"),
-            "rotate replaces long-term keys (AKIA...); store fresh temporary credentials with add --force",
-        ));
-    }
+    let old = rotatable(store, name, options, clock)?;
     let old_id = old.access_key_id.clone();
     // Signed by an MFA session, IAM is told whose keys to change: the
     // user of the stored key (STS GetCallerIdentity with it). Signed by the
@@ -149,20 +143,6 @@ pub fn rotate(
         None => None,
     };
     let user = user.as_deref();
-    // One MFA session signs every IAM call: one code for the rotation.
-    if let Some(serial) = &old.mfa_serial {
-        if options.mfa_command.is_none() && !crate::ask::has_terminal() {
-            return Err(Error::invalid(
-                format!(
-                    "there is no terminal to ask for the MFA code of {serial} (nothing was changed)"
-                ),
-                format!(
-                    "run rotate on a terminal, or give the command that prints the code: {}",
-                    crate::fix::rotate_with_code(name)
-                ),
-            ));
-        }
-    }
     let session = match &old.mfa_serial {
         Some(serial) => {
             report(Step::Session(serial));
@@ -192,32 +172,14 @@ pub fn rotate(
 
     new.mfa_serial = old.mfa_serial.clone();
     new.created = new.created.or(Some(crate::credentials::whole_seconds(now)));
-    // Until it is stored, a failure takes the new key back, so the user
-    // keeps one key, the old one, which still works.
-    let undo = |why: String| {
-        let undone = match iam.delete_access_key(signer, user, &new_id) {
-            Ok(()) => "the new key was deleted again".to_string(),
-            Err(_) => format!("delete the new key: {}", delete_command(&new_id)),
-        };
-        format!(
-            "{why}; the old key {} stays stored and works, and {undone}",
-            mask_access_key_id(&old_id)
-        )
+    let taken_back = Undo {
+        iam,
+        signer,
+        user,
+        old_id: &old_id,
+        new_id: &new_id,
     };
-
-    report(Step::Waiting);
-    if let Err(why) = wait_until_accepted(iam, &new, clock) {
-        return Err(Error::invalid(
-            undo(why),
-            "rotate again later; IAM may be slow to accept new keys",
-        ));
-    }
-    report(Step::Working);
-
-    if let Err(e) = store.save(name, &new) {
-        return Err(e.context(undo(format!("cannot store the new key for '{name}'"))));
-    }
-    report(Step::Stored);
+    put_in_place(store, name, &new, iam, &taken_back, clock, report)?;
 
     let remains = |why: String| {
         Error::invalid(
@@ -237,6 +199,91 @@ pub fn rotate(
     let dropped = session::drop_sessions(store, Some(name))?;
     report(Step::SessionsDropped(dropped));
     Ok(Rotated { old_id, new_id })
+}
+
+/// The stored key of NAME, if rotate may replace it: a long-term key, and
+/// for one with an MFA device, a way to ask its code (one MFA session
+/// signs every IAM call: one code for the rotation).
+fn rotatable(
+    store: &Store,
+    name: &str,
+    options: &Options,
+    clock: &dyn Clock,
+) -> Result<Credentials> {
+    let old = store.load_current(name, clock.now())?;
+    if old.is_temporary() {
+        return Err(Error::invalid(
+            format!("'{name}' holds temporary credentials, which cannot be rotated"),
+            "rotate replaces long-term keys (AKIA...); store fresh temporary credentials with add --force",
+        ));
+    }
+    if let Some(serial) = &old.mfa_serial {
+        if options.mfa_command.is_none() && !crate::ask::has_terminal() {
+            return Err(Error::invalid(
+                format!(
+                    "there is no terminal to ask for the MFA code of {serial} (nothing was changed)"
+                ),
+                format!(
+                    "run rotate on a terminal, or give the command that prints the code: {}",
+                    crate::fix::rotate_with_code(name)
+                ),
+            ));
+        }
+    }
+    Ok(old)
+}
+
+/// Taking a new key back: until it is stored, a failure deletes it again,
+/// so the user keeps one key, the old one, which still works.
+struct Undo<'a> {
+    iam: &'a dyn Iam,
+    signer: &'a Credentials,
+    user: Option<&'a str>,
+    old_id: &'a str,
+    new_id: &'a str,
+}
+
+impl Undo<'_> {
+    /// Deletes the new key and says so after `why`.
+    fn undo(&self, why: String) -> String {
+        let undone = match self
+            .iam
+            .delete_access_key(self.signer, self.user, self.new_id)
+        {
+            Ok(()) => "the new key was deleted again".to_string(),
+            Err(_) => format!("delete the new key: {}", delete_command(self.new_id)),
+        };
+        format!(
+            "{why}; the old key {} stays stored and works, and {undone}",
+            mask_access_key_id(self.old_id)
+        )
+    }
+}
+
+/// Waits until AWS accepts the new key, then stores it in place of the
+/// old one; a failure of either takes the new key back.
+fn put_in_place(
+    store: &Store,
+    name: &str,
+    new: &Credentials,
+    iam: &dyn Iam,
+    taken_back: &Undo<'_>,
+    clock: &dyn Clock,
+    report: &mut dyn FnMut(Step),
+) -> Result<()> {
+    report(Step::Waiting);
+    if let Err(why) = wait_until_accepted(iam, new, clock) {
+        return Err(Error::invalid(
+            taken_back.undo(why),
+            "rotate again later; IAM may be slow to accept new keys",
+        ));
+    }
+    report(Step::Working);
+    if let Err(e) = store.save(name, new) {
+        return Err(e.context(taken_back.undo(format!("cannot store the new key for '{name}'"))));
+    }
+    report(Step::Stored);
+    Ok(())
 }
 
 /// Polls until AWS accepts the key, for up to [`WAIT_FOR_NEW_KEY`].

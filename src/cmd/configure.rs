@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use crate::awsfiles::{self, AwsFiles};
 use crate::awsfiles::{config_header, set_profile};
+use crate::awsfiles::{AwsFiles, Edit, Written};
 use crate::context::Env;
 use crate::error::{Error, Result};
 use crate::ini::Ini;
@@ -49,15 +49,14 @@ fn run_name(
         Ok(store) => store.kind(),
         Err(_) => choice.kind().unwrap_or_else(StoreKind::platform_default),
     };
-    let lock = awsfiles::lock(&env, &[&files.config])?;
     let target = Target::Name {
         name: name.to_string(),
         options,
     };
     let command = Line::new(target, kind).command()?;
-    let old = awsfiles::read_text(&files.config)?;
-    let mut ini = Ini::parse(old.as_deref().unwrap_or(""));
-    let copies = ini.count(&|h: &str| crate::ini::is_config_header(h, profile));
+    let mut edit = Edit::begin(&env, &[&files.config])?;
+    let config = edit.file();
+    let copies = config.sections_of(profile);
     if copies > 1 {
         return Err(Error::invalid(
             format!(
@@ -67,7 +66,8 @@ fn run_name(
             "merge them into one first (boto3 and the AWS CLI refuse such a file); nothing was changed",
         ));
     }
-    let doubled: Vec<String> = ini
+    let doubled: Vec<String> = config
+        .ini
         .duplicate_keys()
         .into_iter()
         .filter(|(h, _)| crate::ini::is_config_header(h, profile))
@@ -84,19 +84,10 @@ fn run_name(
             "keep one line of each first (boto3 and the AWS CLI refuse such a file); nothing was changed",
         ));
     }
-    awsfiles::check_readable(&files.config, old.as_deref().unwrap_or(""), &ini)?;
-    set_profile(&mut ini, profile, &command, region)?;
-    let new = ini.render();
-    let backup = awsfiles::replace(&files.config, old.as_deref(), &new, &lock)?;
-    let unchanged = old.as_deref() == Some(new.as_str());
-    report(
-        &files.config,
-        profile,
-        &command,
-        old.is_some(),
-        backup.as_deref(),
-        unchanged,
-    );
+    config.check_readable()?;
+    set_profile(&mut config.ini, profile, &command, region)?;
+    let written = edit.write(0)?;
+    report(&files.config, profile, &command, &written);
 
     match store.and_then(|store| Ok((store.contains(name)?, store.label()))) {
         Ok((true, _)) => {}
@@ -169,13 +160,13 @@ pub(super) fn repoint(
     to: StoreKind,
 ) -> Result<Vec<String>> {
     let files = AwsFiles::locate(env)?;
-    let lock = awsfiles::lock(env, &[&files.config])?;
-    let Some(old) = awsfiles::read_text(&files.config)? else {
+    let mut edit = Edit::begin(env, &[&files.config])?;
+    let config = edit.file();
+    if config.old.is_none() {
         return Ok(Vec::new());
-    };
-    let mut ini = Ini::parse(&old);
-    awsfiles::check_readable(&files.config, &old, &ini)?;
-    let profiles = crate::profiles::collect(&ini, &Ini::parse(""));
+    }
+    config.check_readable()?;
+    let profiles = crate::profiles::collect(&config.ini, &Ini::parse(""));
     let mut rewritten = Vec::new();
     for (profile, settings) in &profiles {
         let Some(Line {
@@ -196,11 +187,11 @@ pub(super) fn repoint(
             continue;
         }
         let by_hand = crate::fix::configure_in(profile, &name, to);
-        let single = ini.count(&|h: &str| crate::ini::is_config_header(h, profile)) == 1;
+        let single = config.sections_of(profile) == 1;
         match options.validate() {
             Ok(()) if single => {
                 let command = Line::new(Target::Name { name, options }, to).command()?;
-                set_profile(&mut ini, profile, &command, None)?;
+                set_profile(&mut config.ini, profile, &command, None)?;
                 rewritten.push(profile.clone());
             }
             _ => crate::say!(
@@ -215,8 +206,7 @@ pub(super) fn repoint(
     if rewritten.is_empty() {
         return Ok(rewritten);
     }
-    let new = ini.render();
-    let backup = awsfiles::replace(&files.config, Some(&old), &new, &lock)?;
+    let backup = edit.write(0)?.backup;
     crate::say!(
         "The credential_process lines of {} in {} now read {}.",
         rewritten
@@ -245,41 +235,31 @@ pub(super) fn write_lines(
         validate_profile_name(profile)?;
     }
     let files = AwsFiles::locate(env)?;
-    let lock = awsfiles::lock(env, &[&files.config])?;
-    let old = awsfiles::read_text(&files.config)?;
-    let mut ini = Ini::parse(old.as_deref().unwrap_or(""));
-    awsfiles::check_readable(&files.config, old.as_deref().unwrap_or(""), &ini)?;
+    let mut edit = Edit::begin(env, &[&files.config])?;
+    let config = edit.file();
+    config.check_readable()?;
     let mut written = Vec::new();
     for (profile, command) in lines {
-        if ini.count(&|h: &str| crate::ini::is_config_header(h, profile)) > 1 {
+        if config.sections_of(profile) > 1 {
             crate::say!(
                 "Skipped profile '{profile}': {} has two sections for it; merge them first",
                 files.config.display()
             );
             continue;
         }
-        set_profile(&mut ini, profile, command, region)?;
+        set_profile(&mut config.ini, profile, command, region)?;
         written.push(profile.clone());
     }
-    let new = ini.render();
-    let backup = awsfiles::replace(&files.config, old.as_deref(), &new, &lock)?;
-    if let Some(backup) = backup {
+    if let Some(backup) = edit.write(0)?.backup {
         crate::say!("  backup of the old file: {}", backup.display());
     }
     Ok(written)
 }
 
 /// Says what happened to the config file.
-fn report(
-    path: &Path,
-    profile: &str,
-    command: &str,
-    existed: bool,
-    backup: Option<&Path>,
-    unchanged: bool,
-) {
+fn report(path: &Path, profile: &str, command: &str, written: &Written) {
     let header = config_header(profile);
-    if unchanged {
+    if !written.changed && written.existed {
         crate::say!(
             "[{header}] in {} already runs {command}; nothing changed.",
             path.display()
@@ -287,9 +267,9 @@ fn report(
         return;
     }
     crate::say!("[{header}] in {} now runs {command}", path.display());
-    match backup {
+    match &written.backup {
         Some(backup) => crate::say!("  backup of the old file: {}", backup.display()),
-        None if !existed => crate::say!("  (a new file)"),
+        None if !written.existed => crate::say!("  (a new file)"),
         None => {}
     }
 }

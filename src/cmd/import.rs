@@ -12,8 +12,7 @@ use std::path::Path;
 
 use time::OffsetDateTime;
 
-use crate::awsfiles::set_profile;
-use crate::awsfiles::{self, AwsFiles};
+use crate::awsfiles::{set_profile, AwsFiles, Edit};
 use crate::cli::ImportArgs;
 use crate::context::Env;
 use crate::credentials::{mask_access_key_id, Credentials};
@@ -35,52 +34,79 @@ struct Move {
     credentials: Credentials,
 }
 
+/// Which file of the edit is which.
+const CONFIG: usize = 0;
+const CREDENTIALS: usize = 1;
+
 pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
     let env = Env::process();
     let files = AwsFiles::locate(&env)?;
-    let lock = awsfiles::lock(&env, &[&files.config, &files.credentials])?;
-    let creds_old = awsfiles::read_text(&files.credentials)?;
-    let config_old = awsfiles::read_text(&files.config)?;
-    let mut creds_ini = Ini::parse(creds_old.as_deref().unwrap_or(""));
-    let mut config_ini = Ini::parse(config_old.as_deref().unwrap_or(""));
+    let mut edit = Edit::begin(&env, &[&files.config, &files.credentials])?;
     let store = Store::open(choice, &env)?;
 
-    // (1) Check everything before changing anything. A section or a key
-    // written twice holds two keys for one profile: moving one and deleting
-    // the file's keys would lose the other.
-    awsfiles::check_editable(&files.credentials)?;
-    awsfiles::check_editable(&files.config)?;
-    let doubled = creds_ini.doubled();
+    // (1) Check everything before changing anything.
+    let Some(moves) = planned(&edit, &store, args)? else {
+        return Ok(());
+    };
+    let to_store = not_stored_yet(&store, &moves)?;
+
+    // (2) Into the keychain, each read back and compared by `save`.
+    for m in to_store {
+        store.save(&m.name, &m.credentials)?;
+    }
+    super::tell_created(&store);
+    crate::faults::stop_here_in_tests("stored");
+
+    // (3) The profiles run awscreds-rs.
+    for m in &moves {
+        let command = Line::new(Target::plain(&m.name), store.kind()).command()?;
+        set_profile(&mut edit.files[CONFIG].ini, &m.profile, &command, None)?;
+    }
+    let config_backup = edit.write(CONFIG)?.backup;
+    crate::faults::stop_here_in_tests("configured");
+
+    // (4) Only now the plaintext goes.
+    for m in &moves {
+        edit.files[CREDENTIALS]
+            .ini
+            .remove_keys(&|h: &str| h == m.profile, &[KEY_ID, SECRET_KEY, TOKEN]);
+    }
+    let creds_backup = edit.write(CREDENTIALS)?.backup;
+    report(&files, &store, &moves, config_backup, creds_backup);
+    Ok(())
+}
+
+/// The moves `args` ask for, every one checked against both files and the
+/// store: `None` when nothing is left to move (said on stderr).
+fn planned(edit: &Edit, store: &Store, args: &ImportArgs) -> Result<Option<Vec<Move>>> {
+    let (config, creds) = (&edit.files[CONFIG], &edit.files[CREDENTIALS]);
+    edit.check_editable()?;
+    // A section or a key written twice holds two keys for one profile:
+    // moving one and deleting the file's keys would lose the other.
+    let doubled = creds.ini.doubled();
     if !doubled.is_empty() {
         return Err(Error::invalid(
             format!(
                 "{} defines {} more than once",
-                files.credentials.display(),
+                creds.path.display(),
                 doubled.join(", ")
             ),
             "keep one copy of each (boto3 and the AWS CLI refuse such a file too); \
              nothing was changed",
         ));
     }
-    awsfiles::check_readable(
-        &files.credentials,
-        creds_old.as_deref().unwrap_or(""),
-        &creds_ini,
-    )?;
-    awsfiles::check_readable(
-        &files.config,
-        config_old.as_deref().unwrap_or(""),
-        &config_ini,
-    )?;
+    creds.check_readable()?;
+    config.check_readable()?;
     let wanted: Vec<(String, String)> = match &args.profile {
         Some(profile) => {
             let name = args.username.clone().unwrap_or_else(|| profile.clone());
             vec![(profile.clone(), name)]
         }
-        None => creds_ini
+        None => creds
+            .ini
             .section_names()
             .into_iter()
-            .filter(|p| has_keys(&creds_ini, p))
+            .filter(|p| has_keys(&creds.ini, p))
             .map(|p| (p.clone(), p))
             .collect(),
     };
@@ -88,23 +114,23 @@ pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
     for (profile, name) in wanted {
         validate_profile_name(&profile)?;
         validate_name(&name)?;
-        match read_keys(&creds_ini, &profile, &files.credentials)? {
+        match read_keys(&creds.ini, &profile, &creds.path)? {
             Some(credentials) => moves.push(Move {
                 profile,
                 name,
                 credentials,
             }),
-            None if already_moved(&store, &config_ini, &profile, &name)? => {
+            None if already_moved(store, &config.ini, &profile, &name)? => {
                 crate::say!(
                     "Profile '{profile}' has no keys left in {}: nothing to move.",
-                    files.credentials.display()
+                    creds.path.display()
                 );
             }
             None => {
                 return Err(Error::invalid(
                     format!(
                         "profile '{profile}' has no keys in {}",
-                        files.credentials.display()
+                        creds.path.display()
                     ),
                     format!(
                         "name a profile listed there ({} moves every one)",
@@ -117,9 +143,9 @@ pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
     if moves.is_empty() {
         crate::say!(
             "Nothing to import: no keys are left in {}.",
-            files.credentials.display()
+            creds.path.display()
         );
-        return Ok(());
+        return Ok(None);
     }
     if !store.kind().survives_reboot() {
         return Err(Error::invalid(
@@ -134,8 +160,14 @@ pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
              where a Secret Service runs; nothing was changed",
         ));
     }
+    Ok(Some(moves))
+}
+
+/// The moves whose key the store does not hold yet; a NAME that holds
+/// another key is refused.
+fn not_stored_yet<'a>(store: &Store, moves: &'a [Move]) -> Result<Vec<&'a Move>> {
     let mut to_store = Vec::new();
-    for m in &moves {
+    for m in moves {
         match store.load(&m.name)? {
             Some(stored) if same_key(&stored, &m.credentials) => {}
             Some(_) => {
@@ -155,36 +187,18 @@ pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
             None => to_store.push(m),
         }
     }
+    Ok(to_store)
+}
 
-    // (2) Into the keychain, each read back and compared by `save`.
-    for m in to_store {
-        store.save(&m.name, &m.credentials)?;
-    }
-    super::tell_created(&store);
-    crate::faults::stop_here_in_tests("stored");
-
-    // (3) The profiles run awscreds-rs.
-    for m in &moves {
-        let command = Line::new(Target::plain(&m.name), store.kind()).command()?;
-        set_profile(&mut config_ini, &m.profile, &command, None)?;
-    }
-    let config_new = config_ini.render();
-    let config_backup =
-        awsfiles::replace(&files.config, config_old.as_deref(), &config_new, &lock)?;
-    crate::faults::stop_here_in_tests("configured");
-
-    // (4) Only now the plaintext goes.
-    for m in &moves {
-        creds_ini.remove_keys(&|h: &str| h == m.profile, &[KEY_ID, SECRET_KEY, TOKEN]);
-    }
-    let creds_backup = awsfiles::replace(
-        &files.credentials,
-        creds_old.as_deref(),
-        &creds_ini.render(),
-        &lock,
-    )?;
-
-    for m in &moves {
+/// Says what moved, and where the backups are.
+fn report(
+    files: &AwsFiles,
+    store: &Store,
+    moves: &[Move],
+    config_backup: Option<std::path::PathBuf>,
+    creds_backup: Option<std::path::PathBuf>,
+) {
+    for m in moves {
         crate::say!(
             "Moved the key {} of profile '{}' into {} as '{}'.",
             mask_access_key_id(&m.credentials.access_key_id),
@@ -210,7 +224,6 @@ pub fn run(choice: StoreChoice, args: &ImportArgs) -> Result<()> {
             backup.display()
         );
     }
-    Ok(())
 }
 
 fn backup_note(backup: Option<&Path>) -> String {

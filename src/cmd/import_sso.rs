@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use time::OffsetDateTime;
 
-use crate::awsfiles::{self, key, AwsFiles};
+use crate::awsfiles::{self, key, AwsFiles, Edit};
 use crate::context::Env;
 use crate::credentials::parse_expiration;
 use crate::error::{Error, Result};
@@ -31,14 +31,13 @@ const SSO_KEYS: [&str; 5] = [
 pub fn run(choice: StoreChoice, session: Option<&str>) -> Result<()> {
     let env = Env::process();
     let files = AwsFiles::locate(&env)?;
-    let lock = awsfiles::lock(&env, &[&files.config])?;
-    awsfiles::check_editable(&files.config)?;
-    let old = awsfiles::read_text(&files.config)?.unwrap_or_default();
-    let mut ini = Ini::parse(&old);
-    awsfiles::check_readable(&files.config, &old, &ini)?;
+    let mut edit = Edit::begin(&env, &[&files.config])?;
+    edit.check_editable()?;
+    let config = edit.file();
+    config.check_readable()?;
     let names: Vec<String> = match session {
         Some(name) => vec![name.to_string()],
-        None => sso::session_names(&ini),
+        None => sso::session_names(&config.ini),
     };
     if names.is_empty() {
         return Err(Error::invalid(
@@ -51,12 +50,12 @@ pub fn run(choice: StoreChoice, session: Option<&str>) -> Result<()> {
     }
     let store = Store::open(choice, &env)?;
     let cache_dir = crate::paths::home_dir(&env)?.join(".aws/sso/cache");
-    let profiles = crate::profiles::collect(&ini, &Ini::parse(""));
+    let profiles = crate::profiles::collect(&config.ini, &Ini::parse(""));
     let mut to_remove: Vec<PathBuf> = Vec::new();
     let mut pointed = Vec::new();
     for name in &names {
         sso::validate(name, None, None)?;
-        let session = sso::session_from(&ini, &files.config, name)?;
+        let session = sso::session_from(&config.ini, &files.config, name)?;
         let Some((stored, found)) = cached(&cache_dir, &session.start_url)? else {
             crate::say!(
                 "No AWS CLI token cache for session '{name}' in {}.",
@@ -83,15 +82,16 @@ pub fn run(choice: StoreChoice, session: Option<&str>) -> Result<()> {
             sso::validate(name, Some(account), Some(role))?;
             let target = crate::wiring::Target::sso(name, account, role);
             let command = crate::wiring::Line::new(target, store.kind()).command()?;
-            crate::awsfiles::set_profile(&mut ini, profile, &command, None)?;
-            ini.remove_keys(&|h: &str| is_config_header(h, profile), &SSO_KEYS);
+            crate::awsfiles::set_profile(&mut config.ini, profile, &command, None)?;
+            config
+                .ini
+                .remove_keys(&|h: &str| is_config_header(h, profile), &SSO_KEYS);
             pointed.push(profile.clone());
         }
         to_remove.extend(found);
     }
-    let new = ini.render();
-    if new != old {
-        let backup = awsfiles::replace(&files.config, Some(&old), &new, &lock)?;
+    if config.changed() {
+        let backup = edit.write(0)?.backup;
         crate::say!(
             "Profiles {} in {} now run awscreds-rs for their role.",
             pointed
