@@ -293,7 +293,7 @@ impl Shared {
     fn credentials(self: &Arc<Self>) -> std::result::Result<Zeroizing<String>, String> {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         if fresh(&state.cached) {
-            return served(&state.cached).map_err(crate::error::one_line);
+            return served(&state.cached).map_err(|e| crate::error::one_line(e.report()));
         }
         if !state.renewing {
             state.renewing = true;
@@ -312,7 +312,7 @@ impl Shared {
             .wait_timeout_while(state, RENEWAL_WAIT, |s| s.renewing && !fresh(&s.cached))
             .unwrap_or_else(|e| e.into_inner());
         if fresh(&state.cached) {
-            return served(&state.cached).map_err(crate::error::one_line);
+            return served(&state.cached).map_err(|e| crate::error::one_line(e.report()));
         }
         if let Some(failed) = &state.failed {
             return Err(failed.clone());
@@ -331,7 +331,7 @@ impl Shared {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         match result {
             Ok(creds) => state.cached = Some(creds),
-            Err(e) => state.failed = Some(crate::error::one_line(e)),
+            Err(e) => state.failed = Some(crate::error::one_line(e.report())),
         }
         state.renewing = false;
         self.renewed.notify_all();

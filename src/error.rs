@@ -206,10 +206,11 @@ impl fmt::Display for Error {
                  type it again; if it is lost, the entries are too: remove the store's folder \
                  and add the keys again",
             ),
-            Error::Context { context, source } => write!(f, "{context}: {source}"),
+            // The cause is `source()`'s: `report()` says it, once.
+            Error::Context { context, .. } => f.write_str(context),
             Error::Reported => write!(f, "see the output above"),
             Error::Exited(code) => write!(f, "the command exited with status {code}"),
-            Error::Io { context, source } => write!(f, "{context}: {source}"),
+            Error::Io { context, .. } => f.write_str(context),
         }
     }
 }
@@ -225,6 +226,30 @@ impl std::error::Error for Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An error as the user reads it: its own words, then each cause's, once
+/// each (`Display` of an `Error` says its own level only, and `source()`
+/// holds the cause, as std's errors do).
+pub struct Report<'a>(&'a Error);
+
+impl Error {
+    /// The error and every cause below it, on one line.
+    pub fn report(&self) -> Report<'_> {
+        Report(self)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut next = std::error::Error::source(self.0);
+        while let Some(cause) = next {
+            write!(f, ": {cause}")?;
+            next = cause.source();
+        }
+        Ok(())
+    }
+}
 
 /// Text from outside (a path, a value, a server's message) made fit for a
 /// one-line message: line breaks and every character that
@@ -253,7 +278,10 @@ mod tests {
         let e = Error::io("cannot read x", std::io::Error::other("disk")).context("import");
         let cause = e.source().and_then(|s| s.source()).expect("the io error");
         assert_eq!(cause.to_string(), "disk");
-        assert_eq!(e.to_string(), "import: cannot read x: disk");
+        assert_eq!(e.report().to_string(), "import: cannot read x: disk");
+        // Each level says its own words; the causes are source()'s.
+        assert_eq!(e.to_string(), "import");
+        assert_eq!(e.source().unwrap().to_string(), "cannot read x");
     }
 
     #[test]

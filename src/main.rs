@@ -27,7 +27,7 @@ fn main() {
         }
         Err(e @ (error::Error::Reported | error::Error::Exited(_))) => e.exit_code(),
         Err(e) => {
-            awscreds_rs::say!("awscreds-rs: {e}");
+            awscreds_rs::say!("awscreds-rs: {}", e.report());
             e.exit_code()
         }
     };

@@ -193,7 +193,7 @@ pub fn rotate(
     report(Step::Deleting(&old_id));
     let deleter = session.as_ref().unwrap_or(&new);
     iam.delete_access_key(deleter, user, &old_id)
-        .map_err(|e| remains(format!("deleting the old key failed ({e})")))?;
+        .map_err(|e| remains(format!("deleting the old key failed ({})", e.report())))?;
     report(Step::Deleted);
 
     let dropped = session::drop_sessions(store, Some(name))?;
@@ -307,7 +307,7 @@ fn wait_until_accepted(
                     WAIT_FOR_NEW_KEY.as_secs()
                 ))
             }
-            Err(e) => return Err(format!("cannot check the new key ({e})")),
+            Err(e) => return Err(format!("cannot check the new key ({})", e.report())),
         }
     }
 }

@@ -654,7 +654,11 @@ mod tests {
             Err(TokenError::Expired),
         ]));
         let e = poll(&expired, &session, &client, &device, &clock).unwrap_err();
-        assert!(e.to_string().contains("sso login --session corp"), "{e}");
+        assert!(
+            e.to_string().contains("sso login --session corp"),
+            "{}",
+            e.report()
+        );
     }
 
     #[test]

@@ -104,7 +104,10 @@ fn run_name(
                 crate::fix::add(name, kind)
             ),
         },
-        Err(e) => crate::say!("Warning: could not check that '{name}' is stored: {e}"),
+        Err(e) => crate::say!(
+            "Warning: could not check that '{name}' is stored: {}",
+            e.report()
+        ),
     }
     Ok(())
 }

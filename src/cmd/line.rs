@@ -57,7 +57,10 @@ pub fn open(choice: StoreChoice, env: &Env, profile: &str) -> Result<Opened> {
     };
     options.validate().map_err(|e| {
         Error::invalid(
-            format!("the credential_process line of profile '{profile}' is not one awscreds-rs runs ({e})"),
+            format!(
+                "the credential_process line of profile '{profile}' is not one awscreds-rs runs ({})",
+                e.report()
+            ),
             format!("write it again with: {}", crate::fix::configure(profile, &name)),
         )
     })?;

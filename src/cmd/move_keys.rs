@@ -69,8 +69,9 @@ pub fn run(global: StoreChoice, args: &MoveArgs) -> Result<()> {
             super::configure::repoint(&env, &moved, source.kind(), default, target.kind())
         {
             crate::say!(
-                "awscreds-rs: the profiles that read the moved NAMEs were not rewritten: {e}\n\
+                "awscreds-rs: the profiles that read the moved NAMEs were not rewritten: {}\n\
                  Point each at {} with: {}",
+                e.report(),
                 target.label(),
                 crate::fix::configure_in("PROFILE", "NAME", target.kind())
             );

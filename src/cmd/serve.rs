@@ -53,8 +53,9 @@ pub fn prepare(choice: StoreChoice, env: &Env, profile: &str, port: u16) -> Resu
 fn warm(endpoint: &Endpoint) {
     if let Err(e) = endpoint.warm() {
         crate::say!(
-            "awscreds-rs: warning: no credentials to serve yet: {e}\n\
-             The endpoint answers 500 with this message, and tries again on the next request."
+            "awscreds-rs: warning: no credentials to serve yet: {}\n\
+             The endpoint answers 500 with this message, and tries again on the next request.",
+            e.report()
         );
     }
 }

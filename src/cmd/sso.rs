@@ -34,7 +34,8 @@ pub fn run(choice: StoreChoice, command: SsoCommand) -> Result<()> {
                 Some(Ok(())) => crate::say!("Logged out of '{session}' at Identity Center too."),
                 Some(Err(e)) => crate::say!(
                     "awscreds-rs: warning: Identity Center's Logout failed, so the access token \
-                     stays valid there until it expires: {e}"
+                     stays valid there until it expires: {}",
+                    e.report()
                 ),
             }
             Ok(())

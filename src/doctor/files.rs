@@ -48,7 +48,11 @@ pub(super) fn check_file(
             return None;
         }
         Err(e) => {
-            r.error(check, e.to_string(), format!("fix or replace {shown}"));
+            r.error(
+                check,
+                e.report().to_string(),
+                format!("fix or replace {shown}"),
+            );
             return None;
         }
     };

@@ -36,7 +36,7 @@ pub fn check_online(ctx: &Context) -> Finding {
         ),
         Err(e) => finding(
             Status::Error,
-            format!("STS did not accept profile '{profile}': {e}"),
+            format!("STS did not accept profile '{profile}': {}", e.report()),
             Some("fix the errors above, then run doctor --online again".into()),
         ),
     }

@@ -172,7 +172,7 @@ fn check_entry(
     let store = match Store::open(choice, &ctx.os) {
         Ok(store) => store,
         Err(e) => {
-            r.error(CHECK, e.to_string(), see_store);
+            r.error(CHECK, e.report().to_string(), see_store);
             return None;
         }
     };
@@ -224,7 +224,7 @@ fn check_entry(
             None
         }
         Err(e) => {
-            r.error(CHECK, e.to_string(), see_store);
+            r.error(CHECK, e.report().to_string(), see_store);
             None
         }
     }
@@ -311,7 +311,10 @@ fn check_age(r: &mut Report, ctx: &Context, store: &Store, mut creds: Credential
             Err(e) => {
                 return r.warn(
                     CHECK,
-                    format!("IAM did not tell the age of the key {id} of '{name}': {e}"),
+                    format!(
+                        "IAM did not tell the age of the key {id} of '{name}': {}",
+                        e.report()
+                    ),
                     "let the key list its own access keys (iam:ListAccessKeys), or rotate it: \
                      a rotated key records its age",
                 )
@@ -448,7 +451,10 @@ fn run_process(r: &mut Report, words: &[String], now: OffsetDateTime) {
         }
         Err(e) => r.error(
             "credential_process.run",
-            format!("credential_process printed something AWS tools cannot use: {e}"),
+            format!(
+                "credential_process printed something AWS tools cannot use: {}",
+                e.report()
+            ),
             "it must print one JSON object with Version 1, AccessKeyId and SecretAccessKey",
         ),
     }

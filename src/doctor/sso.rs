@@ -59,7 +59,10 @@ pub(super) fn check_sso(
             Err(e) => {
                 r.error(
                     "sso.login",
-                    format!("Identity Center session '{session}' ({used}): {e}"),
+                    format!(
+                        "Identity Center session '{session}' ({used}): {}",
+                        e.report()
+                    ),
                     "see the store check",
                 );
                 continue;
@@ -105,7 +108,7 @@ pub(super) fn check_sso(
                     );
                 }
             }
-            Err(e) => r.error("sso.login", e.to_string(), crate::fix::sso_login(session).to_string()),
+            Err(e) => r.error("sso.login", e.report().to_string(), crate::fix::sso_login(session).to_string()),
         }
     }
     check_plaintext_cache(r, ctx);

@@ -7,7 +7,7 @@ pub(super) fn check_store(r: &mut Report, ctx: &Context) {
     let entries = |n: usize| format!("{n} entr{}", if n == 1 { "y" } else { "ies" });
     let store = match Store::open(ctx.store, &ctx.os) {
         Ok(store) => store,
-        Err(e) => return r.error("store", e.to_string(), "follow the message"),
+        Err(e) => return r.error("store", e.report().to_string(), "follow the message"),
     };
     let label = store.label();
     // doctor asks for no passphrase: a locked file store is counted, not read.
@@ -50,10 +50,10 @@ pub(super) fn check_store(r: &mut Report, ctx: &Context) {
             ),
             Err(e) => r.error(
                 "store",
-                format!("{label} answers, but `add` would fail: {e}"),
+                format!("{label} answers, but `add` would fail: {}", e.report()),
                 "follow the message",
             ),
         },
-        Err(e) => r.error("store", e.to_string(), "follow the message"),
+        Err(e) => r.error("store", e.report().to_string(), "follow the message"),
     }
 }
