@@ -386,8 +386,9 @@ fn help_is_short_where_a_flag_means_little_and_groups_the_process_flags() {
 #[test]
 fn unknown_store_names_are_usage_errors() {
     let t = TestEnv::secret_service();
+    // clap's own usage errors: the error, the usage line, the help hint.
     t.run(&["--store", "vault", "--username", "helen"])
-        .fails(2)
+        .fails_saying_more(2)
         .stderr_has(&[
             "vault",
             "secret-service",
@@ -398,7 +399,7 @@ fn unknown_store_names_are_usage_errors() {
         ]);
     t.run(&["list"])
         .env("AWSCREDS_STORE", "bogus")
-        .fails(2)
+        .fails_saying_more(2)
         .stderr_has(&["bogus", "secret-service"]);
     t.run(&["--store", "keychain", "list"])
         .fails(1)
@@ -411,7 +412,10 @@ fn unknown_store_names_are_usage_errors() {
 #[test]
 fn usage_errors() {
     let t = TestEnv::secret_service();
-    t.run(&[]).fails(2).stderr_has(&["--username NAME"]);
+    // Nothing to do: the line and the help.
+    t.run(&[])
+        .fails_saying_more(2)
+        .stderr_has(&["--username NAME"]);
     t.run(&["--username", "bad name"])
         .fails(2)
         .stderr_has(&["invalid --username"]);
@@ -423,7 +427,7 @@ fn usage_errors() {
         "--access-key-id",
         KEY_ID,
     ])
-    .fails(2);
+    .fails_saying_more(2);
     t.run(&["--username", "x", "list"])
         .fails(2)
         .stderr_has(&["after the command"]);

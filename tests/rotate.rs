@@ -204,7 +204,8 @@ fn a_refused_delete_keeps_the_new_key_and_says_what_remains() {
     let w = World::new(true);
     let old = w.stored();
     w.aws.refuse("DeleteAccessKey", 1, 403, "AccessDenied");
-    let out = w.rotate(&[]).fails(1);
+    // The steps that went well, then the one that failed.
+    let out = w.rotate(&[]).fails_saying_more(1);
     out.stderr_has(&[
         "AccessDenied",
         &old.0,
@@ -393,7 +394,8 @@ mod everywhere {
             extra.len() == 20 && extra.starts_with("AKIA"),
             "create-key printed no key id: {extra:?}"
         );
-        let out = w.rotate(&[]).fails(1);
+        // The step it tried, then why it stopped.
+        let out = w.rotate(&[]).fails_saying_more(1);
         out.stderr_has(&[
             "two access keys",
             "nothing was changed",

@@ -317,7 +317,8 @@ fn a_helper_that_calls_itself_stops() {
             "--mfa-command",
             &format!("sh {}", script.display()),
         ])
-        .fails(1);
+        // The inner run's line, then the outer one's.
+        .fails_saying_more(1);
     out.stderr_has(&["inside itself"]);
     assert!(w.sts.calls().is_empty());
 }
@@ -339,9 +340,10 @@ fn bad_session_flags_are_usage_errors() {
     .fails(2)
     .stderr_has(&["invalid --duration"]);
     w.run(&["--username", "helen", "--duration", "1x"]).fails(2);
+    // clap's usage errors: the error, the usage line, the help hint.
     w.run(&["--external-id", "abc", "--username", "helen"])
-        .fails(2);
-    w.run(&["--role-arn", ROLE, "list"]).fails(2);
+        .fails_saying_more(2);
+    w.run(&["--role-arn", ROLE, "list"]).fails_saying_more(2);
     // A NAME without a device or role is served as before.
     assert_eq!(
         w.run(&["--username", "helen"]).ok().stdout,
@@ -628,7 +630,7 @@ fn configure_writes_a_role_line_that_boto3_runs() {
     ] {
         let mut args = vec!["configure", "--profile", "prod", "--username", "helen"];
         args.extend(bad);
-        w.run(&args).fails(2).stderr_has(&[says]);
+        w.run(&args).fails_saying_more(2).stderr_has(&[says]);
         assert_eq!(fs::read_to_string(w.t.config_path()).unwrap(), before);
     }
     w.run(&[
