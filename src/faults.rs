@@ -8,7 +8,8 @@
 /// Stops the process here when the tests ask for `step`.
 #[cfg(feature = "fault-injection")]
 pub fn stop_here_in_tests(step: &str) {
-    if std::env::var_os("AWSCREDS_TEST_STOP_AFTER").is_some_and(|s| s == step) {
+    let env = crate::context::Env::process();
+    if env.var("AWSCREDS_TEST_STOP_AFTER").as_deref() == Some(step) {
         std::process::exit(99);
     }
 }

@@ -416,9 +416,9 @@ fn usage_errors() {
     t.run(&[])
         .fails_saying_more(2)
         .stderr_has(&["--username NAME"]);
-    t.run(&["--username", "bad name"])
-        .fails(2)
-        .stderr_has(&["invalid --username"]);
+    t.run(&["--username", "bad name"]).fails(2).stderr_is(
+        "awscreds-rs: invalid --username 'bad name': use 1 to 128 letters, digits or + = , . @ _ -",
+    );
     t.run(&[
         "add",
         "--username",

@@ -340,9 +340,9 @@ fn login_keeps_the_tokens_in_the_store_and_the_role_line_serves_every_sdk() {
 
     // clear drops the cached role credentials and keeps the login: the
     // line asks for the role again, with no new sign-in.
-    w.run(&["clear"])
-        .ok()
-        .stderr_has(&["Dropped 3 cached credential(s)"]);
+    w.run(&["clear"]).ok().stderr_is(
+        "Dropped 3 cached credential(s) from the Secret Service; logins stay (sso logout ends one).",
+    );
     let line = [
         "--sso-session",
         "corp",

@@ -151,8 +151,8 @@ const CONFINED: &[(&str, &[&str])] = &[
     // The process's variables: main reads the command line, everything
     // else reads through context::Env, which the commands take once and
     // hand down (the AWS SDK reads them on its own, and aws/ names the
-    // endpoints the SDK resolved); faults.rs is test-only.
-    ("std::env", &["main", "context", "faults"]),
+    // endpoints the SDK resolved).
+    ("std::env", &["main", "context"]),
     // Printing: the commands, and the panic hook. Messages go through
     // `say!` (stdio.rs), which strips what drives a terminal and never
     // panics on a closed stderr; `eprintln!` does neither.
