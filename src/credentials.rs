@@ -278,6 +278,13 @@ impl Credentials {
     /// never its value.
     pub fn from_process_json(text: &str) -> Result<Self> {
         let fix = "give one JSON object like {\"Version\":1,\"AccessKeyId\":\"AKIA...\",\"SecretAccessKey\":\"...\"}";
+        if text.trim().is_empty() {
+            return Err(Error::invalid(
+                "stdin is empty: there is no key to read",
+                "pipe the key in as JSON ({\"AccessKeyId\":\"AKIA...\",\"SecretAccessKey\":\"...\"}), \
+                 run add on a terminal to be asked for it, or give --from-env",
+            ));
+        }
         let value: Value = serde_json::from_str(text).map_err(|e| {
             Error::invalid(
                 format!(
@@ -528,6 +535,8 @@ mod tests {
     fn bad_documents_are_refused_without_echoing_values() {
         let cases = [
             ("not json", "not a JSON document"),
+            ("", "stdin is empty"),
+            (" \n", "stdin is empty"),
             ("[1,2]", "not an object"),
             (
                 r#"{"Version":2,"AccessKeyId":"AKIAIOSFODNN7EXAMPLE","SecretAccessKey":"s3cr3tvalue"}"#,

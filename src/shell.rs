@@ -15,7 +15,9 @@ const ZSH: &str = include_str!("../shell/awscreds-rs.zsh");
 const FISH: &str = include_str!("../shell/awscreds-rs.fish");
 
 /// The hook for `shell`, running the binary at `exe`, then a first look at
-/// the directory the shell starts in.
+/// the directory the shell starts in. The hook hands back the status it
+/// finds (a prompt shows the user's last command's), so the first look
+/// starts from success: loading the hook ends with status 0.
 pub fn hook(shell: Shell, exe: &str) -> String {
     let template = match shell {
         Shell::Bash => BASH,
@@ -23,7 +25,7 @@ pub fn hook(shell: Shell, exe: &str) -> String {
         Shell::Fish => FISH,
     };
     let mut out = render(template, &|name| value(name, shell, exe));
-    out.push_str("__awscreds_hook\n");
+    out.push_str("true\n__awscreds_hook\n");
     out
 }
 

@@ -140,7 +140,9 @@ fn bad_input_is_refused_and_loses_nothing() {
             r#"{"AccessKeyId":"AKIAIOSFODNN7EXAMPLE"}"#,
             "no SecretAccessKey",
         ),
-        ("", "not a JSON document"),
+        // An empty stdin (`add </dev/null`) is said to be empty, with the
+        // ways to give the key.
+        ("", "stdin is empty"),
     ];
     for (input, message) in cases {
         for name in ["helen", "newcomer"] {
@@ -149,6 +151,9 @@ fn bad_input_is_refused_and_loses_nothing() {
                 .stdin(input)
                 .fails(1);
             out.stderr_has(&[message]);
+            if input.is_empty() {
+                out.stderr_has(&["--from-env", "on a terminal"]);
+            }
             assert!(!out.stderr.contains("s3cr3tvalue"), "{out:?}");
             assert_eq!(out.stderr.lines().count(), 1, "{out:?}");
         }
@@ -321,6 +326,14 @@ fn a_secret_service_that_keeps_nothing_is_refused() {
     };
     let before = store_finding("doctor-before.json");
     assert_eq!(before["status"], "error", "{before}");
+    // A step to take, not "follow the message".
+    assert!(
+        before["fix"]
+            .as_str()
+            .unwrap()
+            .contains("gnome-keyring-daemon --unlock"),
+        "{before}"
+    );
     assert!(
         before["message"]
             .as_str()
@@ -670,9 +683,19 @@ fn remove_and_replace_drop_the_names_sessions() {
     // The cached session is what a call serves.
     assert!(t.run(&["--username", "helen"]).ok().stdout.contains(TOKEN));
 
-    t.run(&["remove", "--username", "helen"])
-        .ok()
-        .stderr_has(&["and 1 cached session(s)"]);
+    // A profile that reads the NAME is named, with the way to repoint it.
+    t.write_config(&format!(
+        "[profile app]\ncredential_process = {} --username helen\n[profile other]\ncredential_process = {} --username hugo\n",
+        bin(),
+        bin()
+    ));
+    let out = t.run(&["remove", "--username", "helen"]).ok();
+    out.stderr_has(&[
+        "and 1 cached session(s)",
+        "Profile 'app' still runs awscreds-rs for 'helen' and now fails",
+        "awscreds-rs configure --profile app --username NAME",
+    ]);
+    assert!(!out.stderr.contains("'other'"), "{out:?}");
     assert_eq!(t.stored_names(), ["hugo".to_string(), mfa_entry("hugo")]);
     t.run(&["--username", "helen"]).fails(1);
 
@@ -834,9 +857,13 @@ mod everywhere {
 
         t.run(&["remove", "--username", "helen"]).ok();
         t.run(&["--username", "helen"]).fails(1);
+        // Nothing stored under it: said so, with where to look.
         t.run(&["remove", "--username", "helen"])
             .fails(1)
-            .stderr_has(&["no credentials stored for 'helen'"]);
+            .stderr_has(&[
+                "nothing is stored under 'helen'",
+                "awscreds-rs list --store",
+            ]);
         assert_eq!(t.run(&["--username", "ci"]).ok().stdout.lines().count(), 1);
     }
 }

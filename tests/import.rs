@@ -75,7 +75,18 @@ fn import_all_moves_every_profile_with_keys() {
     );
     t.run(&["import", "--all"])
         .ok()
-        .stderr_has(&["Nothing to import"]);
+        .stderr_has(&["Nothing to import: no keys are left in"]);
+
+    // No credentials file at all: said so, not "no keys are left".
+    fs::remove_file(t.home.join(".aws/credentials")).unwrap();
+    t.run(&["import", "--all"]).ok().stderr_is(&format!(
+        "Nothing to import: there is no credentials file at {}.",
+        t.home.join(".aws/credentials").display()
+    ));
+    t.run(&["import", "--profile", "ci"]).fails(1).stderr_has(&[
+        "there is no credentials file at",
+        "awscreds-rs add --username NAME",
+    ]);
 }
 
 #[test]

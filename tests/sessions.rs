@@ -71,6 +71,16 @@ fn boto3_reads_the_cached_mfa_session() {
     assert_eq!(seen["SessionToken"], first["SessionToken"]);
     assert_eq!(seen["Expiration"], first["Expiration"]);
     assert_eq!(w.sts.count("GetSessionToken"), 1);
+
+    // doctor counts what the store holds as `list` does: one NAME, and
+    // the cached session apart.
+    let out = w.run(&["doctor", "--profile", "app", "--json"]).output();
+    let store = out.finding("store");
+    assert_eq!(
+        store["message"],
+        "the Secret Service is reachable and unlocked, with 1 NAME (and 1 cached session or login)",
+        "{out:?}"
+    );
 }
 
 #[test]

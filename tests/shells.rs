@@ -657,6 +657,30 @@ fn every_rendered_hook_and_the_code_it_evaluates_pass_the_checks() {
     );
 }
 
+/// Loading the hook ends with status 0 in every shell, as the README
+/// loads it (`eval "$(...)"`, `... | source`), so that a prompt that shows
+/// the last status shows no failure; the status before it is kept by the
+/// hook's prompt functions, not by loading it.
+#[test]
+fn loading_the_hook_ends_with_status_zero() {
+    let t = TestEnv::keyutils();
+    for sh in SHELLS {
+        let exe = q(bin());
+        let script = match sh {
+            Sh::Fish => format!("{exe} init fish | source; echo status=$status"),
+            _ => format!("eval \"$({exe} init {})\"; echo status=$?", sh.name()),
+        };
+        let mut cmd = t.command(sh.name());
+        cmd.args(["-c", &script]);
+        let out = Run::new(cmd).ok();
+        assert!(
+            out.stdout.trim_end().ends_with("status=0"),
+            "{}: {out:?}",
+            sh.name()
+        );
+    }
+}
+
 /// No bash 3.2 here to run the hook in (macOS's /bin/bash): the rendered
 /// bash hook is screened for what bash 4 and 5 added (and only that:
 /// `${!name}` and `BASH_REMATCH` are older, and allowed).

@@ -95,6 +95,21 @@ fn planned(edit: &Edit, store: &Store, args: &ImportArgs) -> Result<Option<Vec<M
              nothing was changed",
         ));
     }
+    if creds.old.is_none() {
+        let missing = format!("there is no credentials file at {}", creds.path.display());
+        if args.profile.is_some() {
+            return Err(Error::invalid(
+                missing,
+                format!(
+                    "nothing to import (AWS_SHARED_CREDENTIALS_FILE names another file); \
+                     store a key with: {}",
+                    crate::fix::add("NAME", store.kind())
+                ),
+            ));
+        }
+        crate::say!("Nothing to import: {missing}.");
+        return Ok(None);
+    }
     creds.check_readable()?;
     config.check_readable()?;
     let wanted: Vec<(String, String)> = match &args.profile {
