@@ -28,10 +28,12 @@ wine64=/usr/lib/wine/wine64
 mkdir -p "$dir"
 
 step "cargo install --locked --target x86_64-pc-windows-gnu --root target/wine"
-CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
+# (the root's bin on PATH for the one command keeps cargo's "add it to your
+# PATH" note out of the log, as scripts/test.sh does)
+PATH="$dir/bin:$PATH" CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
   cargo install --locked --force --path . --target x86_64-pc-windows-gnu --root "$dir"
 step "the same with the fault-injection feature, into target/wine/faults"
-CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
+PATH="$dir/faults/bin:$PATH" CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
   cargo install --locked --force --path . --target x86_64-pc-windows-gnu --features fault-injection \
   --root "$dir/faults"
 

@@ -392,16 +392,20 @@ fn the_install_lines_work_in_a_fresh_home() {
         assert!(man.contains(line), "the man page lacks {line}");
     }
 
-    // A fresh HOME as rustup leaves it: ~/.cargo/bin on PATH, holding the
-    // binary that `cargo install` put there; nothing else of ours.
+    // A fresh HOME as rustup leaves it, with a CARGO_HOME other than
+    // ~/.cargo: its bin on PATH, holding the binary that `cargo install`
+    // put there; nothing else of ours.
     let t = TestEnv::with_key("helen");
-    let cargo_bin = t.home.join(".cargo/bin");
+    let cargo_home = t.root().join("rust/cargo");
+    let cargo_bin = cargo_home.join("bin");
     fs::create_dir_all(&cargo_bin).unwrap();
     fs::copy(bin(), cargo_bin.join("awscreds-rs")).unwrap();
     let shell = |program: &str, args: &[&str]| {
         let mut cmd = t.command(program);
         let path = format!("{}:{}", cargo_bin.display(), std::env::var("PATH").unwrap());
-        cmd.env("PATH", path).args(args);
+        cmd.env("PATH", path)
+            .env("CARGO_HOME", &cargo_home)
+            .args(args);
         cmd
     };
     let mut install = shell("sh", &["-ec", block]);
@@ -449,8 +453,8 @@ fn the_install_lines_work_in_a_fresh_home() {
     let found = Run::new(shell("man", &["-w", "awscreds-rs"])).ok();
     assert_eq!(
         found.stdout.trim(),
-        t.home
-            .join(".cargo/share/man/man1/awscreds-rs.1")
+        cargo_home
+            .join("share/man/man1/awscreds-rs.1")
             .display()
             .to_string()
     );
