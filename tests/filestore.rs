@@ -267,8 +267,15 @@ fn unlock_for_a_while_locks_again_by_itself() {
     let t = TestEnv::file_store();
     add(&t, "helen", &long_term_doc());
     t.run(&["lock"]).ok();
-    t.run(&["unlock", "--for", "2s"])
+    t.run(&["unlock"])
         .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
+        .ok();
+    // Unlocked already: nothing is asked (there is nobody to ask here),
+    // and it says so; --for keeps it for that long from now.
+    detached(&t, &["unlock"])
+        .ok()
+        .stderr_has(&["unlocked already", "--for DURATION"]);
+    detached(&t, &["unlock", "--for", "2s"])
         .ok()
         .stderr_has(&["for 2s"]);
     detached(&t, &["--username", "helen"]).ok();

@@ -24,6 +24,9 @@ pub fn run(choice: StoreChoice, args: &crate::cli::ExecArgs) -> Result<()> {
     for var in crate::awsenv::removed_by_exec() {
         cmd.env_remove(var);
     }
+    // Said by the hook's wrapper to this process alone: the command's
+    // shell has no hook until it loads one.
+    cmd.env_remove(crate::hook::LOADED_VAR);
     if args.server {
         let endpoint = super::serve::prepare(choice, &env, &profile, 0)?;
         cmd.envs(endpoint.variables());

@@ -4,7 +4,7 @@
 use crate::context::Env;
 use crate::error::{Error, Result};
 use crate::store::file::unlocked::MAX_SECONDS;
-use crate::store::file::FileBackend;
+use crate::store::file::{FileBackend, Unlocked};
 
 pub fn unlock(duration: Option<&str>) -> Result<()> {
     let seconds = duration
@@ -18,7 +18,15 @@ pub fn unlock(duration: Option<&str>) -> Result<()> {
              until it goes unused for 12 hours"
         )));
     }
-    FileBackend::open(&Env::process())?.unlock(seconds)?;
+    if FileBackend::open(&Env::process())?.unlock(seconds)? == Unlocked::Already {
+        crate::say!(
+            "The encrypted file store is unlocked already; nothing was asked. \
+             `{} --for DURATION` keeps it for that long from now, `{}` locks it.",
+            crate::fix::unlock(),
+            crate::fix::lock()
+        );
+        return Ok(());
+    }
     let until = match seconds {
         Some(secs) => format!("for {}", crate::duration::describe(secs)),
         None => format!(

@@ -41,6 +41,16 @@ const SUFFIX: &str = ".age";
 /// The first line of every entry's plaintext, before NAME.
 const HEADER: &str = "awscreds-rs entry ";
 
+/// What `unlock` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unlocked {
+    /// The identity is kept now (the passphrase was asked, or a kept one
+    /// got the time asked for).
+    Kept,
+    /// It was kept already, and stays as it was: nothing was asked.
+    Already,
+}
+
 /// The store's folder.
 pub fn dir(env: &Env) -> Result<PathBuf> {
     Ok(crate::paths::data_dir(env)?.join("store"))
@@ -230,9 +240,18 @@ impl FileBackend {
 
     /// Decrypts the identity with the passphrase and keeps it, for `seconds`
     /// or until reboot. Fails when it cannot be kept: `unlock` would
-    /// otherwise promise what the next read does not keep.
-    pub fn unlock(&self, seconds: Option<u64>) -> Result<()> {
+    /// otherwise promise what the next read does not keep. A store that is
+    /// unlocked already asks nothing: with `seconds` it is kept for that
+    /// long from now, without them it stays as it is.
+    pub fn unlock(&self, seconds: Option<u64>) -> Result<Unlocked> {
         let recipient = self.recipient()?;
+        if let Some(identity) = self.kept(&recipient)? {
+            if seconds.is_none() {
+                return Ok(Unlocked::Already);
+            }
+            self.keep(&identity, seconds)?;
+            return Ok(Unlocked::Kept);
+        }
         let passphrase = passphrase(&self.env)?.ok_or_else(|| {
             Error::invalid(
                 "there is no terminal to ask the passphrase of the encrypted file store",
@@ -243,7 +262,12 @@ impl FileBackend {
             )
         })?;
         let identity = self.decrypt_identity(&passphrase, &recipient)?;
-        unlocked::keep(&self.kept_as(), &identity, seconds).map_err(|detail| Error::invalid(
+        self.keep(&identity, seconds)?;
+        Ok(Unlocked::Kept)
+    }
+
+    fn keep(&self, identity: &Identity, seconds: Option<u64>) -> Result<()> {
+        unlocked::keep(&self.kept_as(), identity, seconds).map_err(|detail| Error::invalid(
             format!("cannot keep the encrypted file store unlocked: {detail}"),
             format!("here every read asks the passphrase, on the terminal or from {PASSPHRASE_COMMAND}"),
         ))
