@@ -59,7 +59,12 @@ pub enum Error {
         fix: String,
     },
     /// The passphrase typed for the encrypted file store does not open it.
-    WrongPassphrase,
+    WrongPassphrase {
+        /// The store's folder.
+        dir: std::path::PathBuf,
+        /// The variable of the command that gave it, if a command did.
+        from_command: Option<&'static str>,
+    },
     /// Another error, with what was being done when it happened.
     Context { context: String, source: Box<Error> },
     /// The command's own output already says what failed (doctor's
@@ -201,11 +206,25 @@ impl fmt::Display for Error {
             Error::Invalid { what, fix } | Error::Aws { what, fix, .. } => {
                 write!(f, "{what}; {fix}")
             }
-            Error::WrongPassphrase => f.write_str(
-                "wrong passphrase for the encrypted file store (nothing was changed or kept); \
-                 type it again; if it is lost, the entries are too: remove the store's folder \
-                 and add the keys again",
-            ),
+            Error::WrongPassphrase { dir, from_command } => {
+                write!(
+                    f,
+                    "wrong passphrase for the encrypted file store in {} (nothing was changed or kept); ",
+                    dir.display()
+                )?;
+                match from_command {
+                    Some(var) => write!(
+                        f,
+                        "{var} printed another: fix the command (its first line is the passphrase)"
+                    )?,
+                    None => f.write_str("type it again")?,
+                }
+                write!(
+                    f,
+                    "; if it is lost, the entries are too: remove {} and add the keys again",
+                    dir.display()
+                )
+            }
             // The cause is `source()`'s: `report()` says it, once.
             Error::Context { context, .. } => f.write_str(context),
             Error::Reported => write!(f, "see the output above"),

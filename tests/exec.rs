@@ -281,7 +281,11 @@ fn exec_runs_the_command_on_the_profile_without_raw_keys_and_ends_as_it_does() {
     // What the hook's wrapper says to awscreds-rs alone: not to the
     // command, whose shell has no hook (doctor would say it has one).
     let out = run.env("AWSCREDS_SHELL_HOOK", "bash").ok();
-    for k in chain_vars.iter().map(|(k, _)| *k).chain(["AWSCREDS_SHELL_HOOK"]) {
+    for k in chain_vars
+        .iter()
+        .map(|(k, _)| *k)
+        .chain(["AWSCREDS_SHELL_HOOK"])
+    {
         assert!(
             !out.stdout.contains(&format!("\n{k}=")),
             "{k} left: {out:?}"

@@ -120,11 +120,19 @@ fn a_wrong_passphrase_changes_nothing_and_keeps_nothing() {
     add(&t, "helen", &long_term_doc());
     t.run(&["lock"]).ok();
     let before = snapshot(&t);
+    let folder = store_dir(&t).display().to_string();
     for args in [&["unlock"][..], &["--username", "helen"], &["list"]] {
-        detached(&t, args)
+        // The folder named; the command's variable, not "type it again".
+        let out = detached(&t, args)
             .env("AWSCREDS_PASSPHRASE_COMMAND", "echo wrong")
-            .fails(1)
-            .stderr_has(&["wrong passphrase"]);
+            .fails(1);
+        out.stderr_has(&[
+            "wrong passphrase",
+            &format!("file store in {folder}"),
+            "AWSCREDS_PASSPHRASE_COMMAND printed another",
+            &format!("remove {folder} and add"),
+        ]);
+        assert!(!out.stderr.contains("type it again"), "{out:?}");
     }
     assert_eq!(snapshot(&t), before);
     // Nothing was kept: without a passphrase the store is still locked.

@@ -167,7 +167,15 @@ impl FileBackend {
         let key = age::scrypt::Identity::new(passphrase.clone());
         let plain = Zeroizing::new(age::decrypt(&key, &sealed).map_err(|e| match e {
             age::DecryptError::DecryptionFailed | age::DecryptError::KeyDecryptionFailed => {
-                Error::WrongPassphrase
+                Error::WrongPassphrase {
+                    dir: self.dir.clone(),
+                    // `passphrase` takes the command's whenever one is set.
+                    from_command: self
+                        .env
+                        .var_os(PASSPHRASE_COMMAND)
+                        .is_some_and(|c| !c.is_empty())
+                        .then_some(PASSPHRASE_COMMAND),
+                }
             }
             _ => damaged(&path, "it is not a passphrase-encrypted age file"),
         })?);
