@@ -166,6 +166,18 @@ fn the_terminal_is_asked_on_a_pty_and_the_answer_kept() {
     assert!(out.stdout.contains("the two passphrases differ"), "{out:?}");
     assert!(!store_dir(&t).join("identity.age").exists());
 
+    // An empty one is refused at the first prompt, not after a second.
+    let mut cmd = t.command(client(".venv/bin/python"));
+    cmd.arg(project_dir().join("tests/py/pty_run.py"))
+        .args(["*New passphrase", "", "--"])
+        .arg(bin())
+        .args(["add", "--username", "helen", "--from-env"]);
+    let out = env_key(Run::new(cmd)).output();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stdout.contains("the passphrase is empty"), "{out:?}");
+    assert!(!out.stdout.contains("same passphrase again"), "{out:?}");
+    assert!(!store_dir(&t).join("identity.age").exists());
+
     let mut cmd = t.command(client(".venv/bin/python"));
     cmd.arg(project_dir().join("tests/py/pty_run.py"))
         .args([

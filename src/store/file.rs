@@ -476,6 +476,10 @@ fn new_passphrase(env: &Env, why: &str, from_command: bool) -> Result<SecretStri
         };
         let first = crate::ask::terminal("New passphrase for the awscreds-rs file store: ", true)?
             .ok_or_else(no_terminal)?;
+        // Refused at once: typing nothing twice would only be refused after.
+        if first.is_empty() {
+            return Err(empty_passphrase());
+        }
         let again =
             crate::ask::terminal("The same passphrase again: ", true)?.ok_or_else(no_terminal)?;
         if first != again {
@@ -487,12 +491,16 @@ fn new_passphrase(env: &Env, why: &str, from_command: bool) -> Result<SecretStri
         first
     };
     if passphrase.is_empty() {
-        return Err(Error::invalid(
-            "the passphrase is empty (nothing was changed)",
-            "choose a passphrase: it is all that protects the keys in the file store",
-        ));
+        return Err(empty_passphrase());
     }
     Ok(SecretString::from(passphrase.to_string()))
+}
+
+fn empty_passphrase() -> Error {
+    Error::invalid(
+        "the passphrase is empty (nothing was changed)",
+        "choose a passphrase: it is all that protects the keys in the file store",
+    )
 }
 
 /// A folder of the store that exists must be a real folder (not a
