@@ -842,3 +842,36 @@ fn each_shells_walk_finds_the_file_project_find_finds() {
         }
     }
 }
+
+/// `use` (and `allow`) in a shell without the hook says that nothing sets
+/// AWS_PROFILE here, with the line that loads it for the user's shell;
+/// with the hook loaded it says nothing of the kind. `use` in the home
+/// folder says that every folder under it now uses the profile.
+#[test]
+fn use_says_when_the_hook_is_missing_and_when_it_is_used_at_home() {
+    let t = TestEnv::keyutils();
+    t.write_config("[profile app]\nregion = us-east-1\n");
+    let project = t.home.join("project");
+    fs::create_dir_all(&project).unwrap();
+    let run_in = |dir: &Path, hook: Option<&str>| {
+        let mut cmd = t.command(bin());
+        cmd.args(["use", "app"])
+            .current_dir(dir)
+            .env("SHELL", "/usr/bin/zsh");
+        if let Some(shell) = hook {
+            cmd.env("AWSCREDS_SHELL_HOOK", shell);
+        }
+        Run::new(cmd).ok()
+    };
+    let out = run_in(&project, None);
+    out.stderr_has(&[
+        "Wrote and allowed",
+        "The shell hook is not loaded in this shell",
+        "eval \"$(awscreds-rs init zsh)\"",
+    ]);
+    assert!(!out.stderr.contains("home folder"), "{out:?}");
+    let out = run_in(&project, Some("zsh"));
+    assert!(!out.stderr.contains("not loaded"), "{out:?}");
+    let out = run_in(&t.home, Some("zsh"));
+    out.stderr_has(&["that is your home folder", "every folder under it"]);
+}

@@ -50,6 +50,7 @@ pub fn allow(dir: Option<&Path>) -> Result<()> {
         file.profile
     );
     warn_if_undefined(&file.profile)?;
+    tell_if_no_hook(&Env::process());
     Ok(())
 }
 
@@ -88,8 +89,44 @@ pub fn use_profile(profile: &str) -> Result<()> {
         "Wrote and allowed {} (profile '{profile}').",
         one_line(path.display())
     );
+    let env = Env::process();
+    let home = crate::paths::home_dir(&env)
+        .ok()
+        .and_then(|h| h.canonicalize().ok());
+    if path.parent() == home.as_deref() {
+        crate::say!(
+            "Note: that is your home folder, so every folder under it without an {FILE_NAME} \
+             of its own now uses profile '{profile}'. To keep it to one project, run `use` in \
+             that project's folder, and delete {} to undo this.",
+            one_line(path.display())
+        );
+    }
     warn_if_undefined(profile)?;
+    tell_if_no_hook(&env);
     Ok(())
+}
+
+/// Says so when this shell has not loaded the hook (its wrapper tells the
+/// program it has: `hook::LOADED_VAR`), for then nothing sets AWS_PROFILE
+/// from the file: the line that loads it, for the user's shell.
+fn tell_if_no_hook(env: &Env) {
+    if env.var(crate::hook::LOADED_VAR).is_some() {
+        return;
+    }
+    let shell = env
+        .var("SHELL")
+        .and_then(|s| s.rsplit('/').next().map(String::from))
+        .filter(|s| ["bash", "zsh", "fish"].contains(&s.as_str()))
+        .unwrap_or_else(|| "bash".into());
+    let load = if shell == "fish" {
+        format!("{} | source", crate::fix::init("fish"))
+    } else {
+        format!("eval \"$({})\"", crate::fix::init(&shell))
+    };
+    crate::say!(
+        "The shell hook is not loaded in this shell, so AWS_PROFILE does not follow the \
+         file here: load it with {load} (and add that line to your shell's startup file)."
+    );
 }
 
 fn warn_if_undefined(profile: &str) -> Result<()> {
