@@ -22,9 +22,15 @@ echo "installed: $bin"
 # A NAME no user picks: `add` without --force refuses an existing one, so
 # even a collision would change nothing.
 name="awscreds-rs-try-$$-$RANDOM"
-printf '%s' '{"Version":1,"AccessKeyId":"AKIAIOSFODNN7EXAMPLE","SecretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}' |
-  "$bin" add --username "$name"
 trap '"$bin" remove --username "$name" >/dev/null 2>&1 || true' EXIT
+# add's advice to move a key out of the kernel keyring is for keys that
+# stay: the demo key is removed two lines below, so it is left out here and
+# said once, for the user's own keys, at the end.
+added=$(printf '%s' '{"Version":1,"AccessKeyId":"AKIAIOSFODNN7EXAMPLE","SecretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}' |
+  "$bin" add --username "$name" 2>&1)
+kernel_keyring=no
+case $added in *"the kernel keyring loses this entry"*) kernel_keyring=yes ;; esac
+printf '%s\n' "$added" | grep -v '^Note: the kernel keyring loses this entry' || true
 echo
 echo "==> credential_process prints (AWS's documented example key, not a real one):"
 "$bin" --username "$name"
@@ -51,3 +57,10 @@ Keys already in ~/.aws/credentials: $cmd import --all
 No desktop (SSH, WSL, a container)? See "Without a desktop" in the README.
 The shell hook, completions and the man page: see the README.
 EOF
+if [ "$kernel_keyring" = yes ]; then
+  cat <<EOF
+Here no Secret Service runs, so your keys would go to the kernel keyring,
+which loses them at reboot: add --store file keeps them in the encrypted
+file store instead (one passphrase per boot).
+EOF
+fi
