@@ -434,11 +434,14 @@ pub struct ExecArgs {
     /// The profile (default: AWS_PROFILE, else default)
     #[arg(long)]
     pub profile: Option<String>,
+    /// The profile, as aws-vault takes it: `exec my-app -- CMD`
+    #[arg(value_name = "PROFILE", num_args = 0..)]
+    pub positional: Vec<OsString>,
     /// Give CMD a container credentials endpoint instead of AWS_PROFILE
     #[arg(long)]
     pub server: bool,
-    /// The command and its arguments, after --
-    #[arg(last = true, required = true, value_name = "CMD")]
+    /// The command and its arguments, after -- (default: your $SHELL)
+    #[arg(last = true, value_name = "CMD")]
     pub command: Vec<OsString>,
 }
 
@@ -822,7 +825,7 @@ mod tests {
             ("profiles", fix::profiles()),
             ("doctor", fix::doctor()),
             ("doctor_store", fix::doctor_store(StoreKind::Keyutils)),
-            ("exec_example", fix::exec_example()),
+            ("exec_with", fix::exec_with("my-app", &["env", "-i"])),
         ];
         for (_, suggested) in &samples {
             let argv = std::iter::once("awscreds-rs").chain(suggested.args());

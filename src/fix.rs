@@ -251,9 +251,12 @@ pub fn doctor_store(store: impl Store) -> Fix {
     doctor().store_always(store)
 }
 
-/// `exec -- aws s3 ls`, the example of a command to run.
-pub fn exec_example() -> Fix {
-    Fix::new(&["exec", "--", "aws", "s3", "ls"])
+/// `exec --profile P -- COMMAND...`: a command line typed without its `--`.
+pub fn exec_with(profile: &str, command: &[&str]) -> Fix {
+    command.iter().fold(
+        Fix::new(&["exec"]).arg("--profile", profile).word("--"),
+        |fix, w| fix.word(w),
+    )
 }
 
 #[cfg(test)]

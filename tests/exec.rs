@@ -300,6 +300,26 @@ fn exec_runs_the_command_on_the_profile_without_raw_keys_and_ends_as_it_does() {
     }
     assert_eq!(Run::new(cmd).ok().stdout, "app\n");
 
+    // As aws-vault users type it: the profile as a word, no command (the
+    // user's shell), and a command without its `--` refused with the line
+    // that works.
+    let out = w
+        .run(&["exec", "app", "--", "sh", "-c", "echo $AWS_PROFILE"])
+        .ok();
+    assert_eq!(out.stdout, "app\n");
+    let out = w
+        .run(&["exec", "app"])
+        .env("SHELL", "/bin/sh")
+        .stdin("echo \"in $AWS_PROFILE\"\n")
+        .ok();
+    assert_eq!(out.stdout, "in app\n");
+    w.run(&["exec", "--profile", "app", "env"])
+        .fails(2)
+        .stderr_is(
+            "awscreds-rs: 'env' is read as the command, but the command goes after --: \
+             awscreds-rs exec --profile app -- env",
+        );
+
     // Without --profile: the AWS_PROFILE in effect, else default.
     let out = w
         .run(&["exec", "--", "sh", "-c", "echo $AWS_PROFILE"])

@@ -12,12 +12,13 @@ use crate::store::StoreChoice;
 
 pub fn run(choice: StoreChoice, args: &crate::cli::ExecArgs) -> Result<()> {
     let env = Env::process();
-    let profile = line::chosen_profile(&env, args.profile.as_deref());
-    let Some((program, rest)) = args.command.split_first() else {
-        return Err(Error::Usage(format!(
-            "give the command to run after --: {}",
-            crate::fix::exec_example()
-        )));
+    let given = given_profile(args)?;
+    let profile = line::chosen_profile(&env, given.as_deref());
+    // No command: the user's shell, as aws-vault starts it.
+    let shell = [user_shell(&env)];
+    let (program, rest) = match args.command.split_first() {
+        Some(split) => split,
+        None => (&shell[0], &[][..]),
     };
     let mut cmd = Command::new(program);
     cmd.args(rest);
@@ -47,6 +48,43 @@ pub fn run(choice: StoreChoice, args: &crate::cli::ExecArgs) -> Result<()> {
     }
     cmd.env("AWS_PROFILE", &profile);
     replace_with(cmd, program)
+}
+
+/// The profile named on the command line: `--profile P`, or the one word
+/// before `--` (`exec my-app -- CMD`). More words before `--` are a command
+/// typed without it: refused with the line that works.
+fn given_profile(args: &crate::cli::ExecArgs) -> Result<Option<String>> {
+    let words: Vec<String> = args
+        .positional
+        .iter()
+        .map(|w| w.to_string_lossy().into_owned())
+        .collect();
+    let (profile, stray): (Option<String>, &[String]) = match (&args.profile, words.split_first()) {
+        (Some(p), _) => (Some(p.clone()), &words[..]),
+        (None, Some((p, rest))) => (Some(p.clone()), rest),
+        (None, None) => (None, &[]),
+    };
+    if stray.is_empty() {
+        return Ok(profile);
+    }
+    let shown = profile.as_deref().unwrap_or("PROFILE");
+    let command: Vec<&str> = stray.iter().map(String::as_str).collect();
+    Err(Error::Usage(format!(
+        "'{}' is read as the command, but the command goes after --: {}",
+        crate::error::one_line(stray.join(" ")),
+        crate::error::one_line(crate::fix::exec_with(shown, &command))
+    )))
+}
+
+/// The shell `exec` starts without a command: `$SHELL`, else the
+/// platform's (`sh`, or `cmd.exe` on Windows).
+fn user_shell(env: &Env) -> OsString {
+    if cfg!(windows) {
+        return env.var_os("COMSPEC").unwrap_or_else(|| "cmd.exe".into());
+    }
+    env.var_os("SHELL")
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "/bin/sh".into())
 }
 
 /// The SDKs read a `[default]` profile's credentials before a container
