@@ -27,18 +27,18 @@ pub struct Cli {
     #[command(flatten, next_help_heading = "credential_process mode (no command)")]
     pub line: LineArgs,
 
-    /// The keychain: auto (the platform's default), secret-service, keyutils (lost at reboot), keychain (macOS), windows, file (encrypted files, a passphrase once per boot)
+    /// The keychain: auto (the platform's default), secret-service, keyutils (lost at reboot), keychain (macOS), windows, file (encrypted files, a passphrase once per boot) [default: AWSCREDS_STORE, else auto]
+    // AWSCREDS_STORE is read by `store_choice`, not by clap: a value clap
+    // takes from the environment shows in every usage line as if typed.
     #[arg(
         long,
         global = true,
         help_heading = None,
         hide_possible_values = true,
         value_parser = StoreParser,
-        env = "AWSCREDS_STORE",
-        default_value = "auto",
         value_name = "STORE"
     )]
-    pub store: StoreChoice,
+    pub store: Option<StoreChoice>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -624,6 +624,29 @@ impl ValueEnum for Shell {
     }
 }
 
+/// The store a command uses: `--store`, else `AWSCREDS_STORE` (`value`;
+/// empty is `auto`, as the fast path and the AWS SDKs read an empty
+/// variable), else `auto`.
+pub fn store_choice(
+    given: Option<StoreChoice>,
+    value: Option<&str>,
+) -> Result<StoreChoice, String> {
+    if let Some(choice) = given {
+        return Ok(choice);
+    }
+    match value {
+        None | Some("") => Ok(StoreChoice::Auto),
+        Some(id) => StoreChoice::from_id(id).ok_or_else(|| {
+            let known: Vec<&str> = StoreChoice::ALL.iter().map(|c| c.id()).collect();
+            format!(
+                "invalid AWSCREDS_STORE '{}': one of {}",
+                id.escape_default(),
+                known.join(", ")
+            )
+        }),
+    }
+}
+
 /// The global `--store` and `AWSCREDS_STORE`: a store's id, and an empty
 /// value for `auto`, as the fast path reads an empty AWSCREDS_STORE (and
 /// the AWS SDKs an empty variable).
@@ -683,18 +706,18 @@ mod tests {
     use super::*;
     use clap::Parser;
 
-    /// Runs `f` with AWSCREDS_STORE set to `value` (unset for `None`),
-    /// one test at a time: the variable is the process's.
-    fn with_store_var<T>(value: Option<&str>, f: impl FnOnce() -> T) -> T {
-        static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-        let _held = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-        match value {
-            Some(v) => std::env::set_var("AWSCREDS_STORE", v),
-            None => std::env::remove_var("AWSCREDS_STORE"),
-        }
-        let out = f();
-        std::env::remove_var("AWSCREDS_STORE");
-        out
+    #[test]
+    fn the_store_is_the_flag_then_the_variable_then_auto() {
+        let keyutils = StoreChoice::Only(StoreKind::Keyutils);
+        assert_eq!(store_choice(Some(keyutils), Some("file")), Ok(keyutils));
+        assert_eq!(
+            store_choice(None, Some("file")),
+            Ok(StoreChoice::Only(StoreKind::File))
+        );
+        assert_eq!(store_choice(None, Some("")), Ok(StoreChoice::Auto));
+        assert_eq!(store_choice(None, None), Ok(StoreChoice::Auto));
+        let e = store_choice(None, Some("bogus")).unwrap_err();
+        assert!(e.contains("'bogus'") && e.contains("secret-service"), "{e}");
     }
 
     /// Whatever the fast path reads, clap reads the same way.
@@ -716,16 +739,15 @@ mod tests {
             let fast = fast(&argv, env.map(OsStr::new)).unwrap_or_else(|| panic!("{args:?}"));
             let mut clap_argv = vec![OsString::from("awscreds-rs")];
             clap_argv.extend(argv);
-            // clap reads AWSCREDS_STORE from the process itself: give it the
-            // case's value, so that the cases with the variable alone test
-            // clap's reading, not a copy of ours.
-            let cli = with_store_var(*env, || Cli::try_parse_from(&clap_argv).unwrap());
+            // The slow path: clap, then AWSCREDS_STORE where --store is not
+            // given (store_choice).
+            let cli = Cli::try_parse_from(&clap_argv).unwrap();
             assert!(cli.command.is_none() && cli.line.role_arn.is_none());
             assert_eq!(
                 fast,
                 Fast::Process {
                     name: cli.line.username.unwrap(),
-                    store: cli.store
+                    store: store_choice(cli.store, *env).unwrap()
                 },
                 "{args:?}"
             );

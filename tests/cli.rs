@@ -412,8 +412,15 @@ fn unknown_store_names_are_usage_errors() {
         ]);
     t.run(&["list"])
         .env("AWSCREDS_STORE", "bogus")
-        .fails_saying_more(2)
-        .stderr_has(&["bogus", "secret-service"]);
+        .fails(2)
+        .stderr_has(&["invalid AWSCREDS_STORE 'bogus'", "secret-service"]);
+    // AWSCREDS_STORE set: usage errors do not show --store as if typed.
+    let out = t
+        .run(&["configure", "--profile", "x"])
+        .env("AWSCREDS_STORE", "keyutils")
+        .fails_saying_more(2);
+    out.stderr_has(&["Usage: awscreds-rs configure"]);
+    assert!(!out.stderr.contains("--store <STORE>"), "{out:?}");
     t.run(&["--store", "keychain", "list"])
         .fails(1)
         .stderr_has(&[

@@ -34,7 +34,10 @@ mod sso;
 mod trust;
 mod unlock;
 
-pub fn run(cli: Cli) -> Result<()> {
+pub fn run(mut cli: Cli) -> Result<()> {
+    let env = crate::context::Env::process();
+    let store = crate::cli::store_choice(cli.store.take(), env.var("AWSCREDS_STORE").as_deref())
+        .map_err(Error::Usage)?;
     let target = cli.line.target();
     if cli.command.is_some() && target.is_some() {
         return Err(Error::Usage(format!(
@@ -44,9 +47,9 @@ pub fn run(cli: Cli) -> Result<()> {
         )));
     }
     match cli.command {
-        Some(Command::Add(args)) => add::run(cli.store, &args),
-        Some(Command::Remove { username }) => remove::run(cli.store, &username),
-        Some(Command::List { json }) => list::run(cli.store, json),
+        Some(Command::Add(args)) => add::run(store, &args),
+        Some(Command::Remove { username }) => remove::run(store, &username),
+        Some(Command::List { json }) => list::run(store, json),
         Some(Command::Configure {
             profile,
             region,
@@ -55,12 +58,10 @@ pub fn run(cli: Cli) -> Result<()> {
             let target = line
                 .target()
                 .expect("clap requires --username or --sso-session");
-            configure::run(cli.store, &profile, target, region.as_deref())
+            configure::run(store, &profile, target, region.as_deref())
         }
-        Some(Command::Import(args)) if args.sso => {
-            import_sso::run(cli.store, args.session.as_deref())
-        }
-        Some(Command::Import(args)) => import::run(cli.store, &args),
+        Some(Command::Import(args)) if args.sso => import_sso::run(store, args.session.as_deref()),
+        Some(Command::Import(args)) => import::run(store, &args),
         Some(Command::Init { shell }) => init::run(shell),
         Some(Command::Hook { shell }) => hook::run(shell),
         Some(Command::Allow { dir }) => trust::allow(dir.as_deref()),
@@ -71,28 +72,28 @@ pub fn run(cli: Cli) -> Result<()> {
             profile,
             json,
             online,
-        }) => doctor::run(cli.store, profile, json, online),
+        }) => doctor::run(store, profile, json, online),
         Some(Command::Profiles { json }) => profiles::run(json),
         Some(Command::Completions { shell }) => completions::run(shell),
-        Some(Command::CompleteNames { kind }) => completions::names(cli.store, kind),
+        Some(Command::CompleteNames { kind }) => completions::names(store, kind),
         Some(Command::Man) => man::run(),
-        Some(Command::Clear { username }) => clear::run(cli.store, username.as_deref()),
+        Some(Command::Clear { username }) => clear::run(store, username.as_deref()),
         Some(Command::Unlock { duration }) => unlock::unlock(duration.as_deref()),
         Some(Command::Lock) => unlock::lock(),
         Some(Command::Passwd) => unlock::passwd(),
-        Some(Command::Move(args)) => move_keys::run(cli.store, &args),
-        Some(Command::Rotate(args)) => rotate::run(cli.store, &args),
-        Some(Command::Refresh { profile }) => refresh::run(cli.store, profile.as_deref()),
-        Some(Command::Exec(args)) => exec::run(cli.store, &args),
-        Some(Command::Serve(args)) => serve::run(cli.store, &args),
-        Some(Command::Sso(command)) => sso::run(cli.store, command),
+        Some(Command::Move(args)) => move_keys::run(store, &args),
+        Some(Command::Rotate(args)) => rotate::run(store, &args),
+        Some(Command::Refresh { profile }) => refresh::run(store, profile.as_deref()),
+        Some(Command::Exec(args)) => exec::run(store, &args),
+        Some(Command::Serve(args)) => serve::run(store, &args),
+        Some(Command::Sso(command)) => sso::run(store, command),
         None => match target {
             Some(Target::Sso {
                 session,
                 account,
                 role,
-            }) => process::run_sso(cli.store, &session, &account, &role),
-            Some(Target::Name { name, options }) => process::run(cli.store, &name, &options),
+            }) => process::run_sso(store, &session, &account, &role),
+            Some(Target::Name { name, options }) => process::run(store, &name, &options),
             None => {
                 let help = Cli::command().render_help().to_string();
                 Err(Error::Usage(format!(
