@@ -81,12 +81,17 @@ pub struct State {
     pub warned: Vec<String>,
 }
 
+/// Set and non-empty, the hook switches profiles without a line.
+pub const QUIET_VAR: &str = "AWSCREDS_HOOK_QUIET";
+
 /// What the hook sees.
 pub struct Input {
     pub aws_profile: Option<String>,
     /// Which of the key variables are set and non-empty.
     pub shadowing: Vec<&'static str>,
     pub state: State,
+    /// No line on a switch ([`QUIET_VAR`]).
+    pub quiet: bool,
 }
 
 impl Input {
@@ -97,6 +102,7 @@ impl Input {
         let non_empty = |name: &str| env.var(name);
         Input {
             aws_profile: set("AWS_PROFILE"),
+            quiet: non_empty(QUIET_VAR).is_some(),
             shadowing: crate::awsenv::shadowing(set),
             state: State {
                 active: non_empty(ACTIVE.env),
@@ -208,10 +214,23 @@ pub fn decide(
         warnings.extend(shadowed(&profile, &input.shadowing, shell));
     }
 
-    let messages = warnings
-        .iter()
-        .filter(|(key, _)| !state.warned.contains(key))
-        .map(|(_, message)| format!("awscreds-rs: {message}"))
+    // A switch is said each time, as direnv says its exports.
+    let switched = match (&set_profile, input.quiet) {
+        (_, true) | (ProfileChange::Keep, _) => None,
+        (ProfileChange::Set(p), _) => Some(format!(
+            "awscreds-rs: AWS_PROFILE={}",
+            crate::error::one_line(p)
+        )),
+        (ProfileChange::Unset, _) => Some("awscreds-rs: AWS_PROFILE unset".to_string()),
+    };
+    let messages = switched
+        .into_iter()
+        .chain(
+            warnings
+                .iter()
+                .filter(|(key, _)| !state.warned.contains(key))
+                .map(|(_, message)| format!("awscreds-rs: {message}")),
+        )
         .collect();
     state.warned = warnings.into_iter().map(|(key, _)| key).collect();
     Outcome {
@@ -286,12 +305,14 @@ pub fn leaving(
     outcome: &Outcome,
     aws_profile: Option<String>,
     shadowing: Vec<&'static str>,
+    quiet: bool,
     shell: Shell,
 ) -> Outcome {
     let input = Input {
         aws_profile: outcome.set_profile.apply(aws_profile),
         shadowing,
         state: outcome.state.clone(),
+        quiet,
     };
     decide(input, &Target::None, shell, &|_| true)
 }
@@ -370,12 +391,42 @@ mod tests {
         }
     }
 
+    /// Quiet: the switch lines have a test of their own.
     fn input(aws_profile: Option<&str>, state: &State) -> Input {
         Input {
             aws_profile: aws_profile.map(String::from),
             shadowing: vec![],
             state: state.clone(),
+            quiet: true,
         }
+    }
+
+    #[test]
+    fn a_switch_is_said_in_one_line_unless_quiet() {
+        let loud = |aws_profile: Option<&str>, state: &State, target: &Target| {
+            let input = Input {
+                quiet: false,
+                ..input(aws_profile, state)
+            };
+            decide(input, target, Shell::Bash, &|_| true)
+        };
+        let entered = loud(Some("mine"), &State::default(), &allowed("a"));
+        assert_eq!(entered.messages, ["awscreds-rs: AWS_PROFILE=a"]);
+        let again = loud(Some("a"), &entered.state, &allowed("a"));
+        assert!(again.messages.is_empty(), "{:?}", again.messages);
+        let left = loud(Some("a"), &entered.state, &Target::None);
+        assert_eq!(left.messages, ["awscreds-rs: AWS_PROFILE=mine"]);
+        let unset = loud(
+            Some("a"),
+            &step(None, &State::default(), &allowed("a")).state,
+            &Target::None,
+        );
+        assert_eq!(unset.messages, ["awscreds-rs: AWS_PROFILE unset"]);
+        let quiet = step(None, &State::default(), &allowed("a"));
+        assert!(quiet.messages.is_empty(), "{:?}", quiet.messages);
+        // Read from the environment: set and non-empty.
+        assert!(Input::from_env(&Env::given([(QUIET_VAR, "1")])).quiet);
+        assert!(!Input::from_env(&Env::given([(QUIET_VAR, "")])).quiet);
     }
 
     #[test]
@@ -523,7 +574,7 @@ mod tests {
         let mut i = input(Some("mine"), &State::default());
         i.shadowing = shadowing.clone();
         let entered = decide(i, &allowed("a"), Shell::Bash, &|_| true);
-        let leave = leaving(&entered, Some("mine".into()), shadowing, Shell::Bash);
+        let leave = leaving(&entered, Some("mine".into()), shadowing, true, Shell::Bash);
         assert_eq!(leave.set_profile, ProfileChange::Set("mine".into()));
         assert_eq!(
             leave.state,
@@ -549,7 +600,7 @@ mod tests {
         // A value the user exported inside the project stays theirs.
         let a = step(None, &State::default(), &allowed("a"));
         let inside = step(Some("manual"), &a.state, &allowed("a"));
-        let leave = leaving(&inside, Some("manual".into()), vec![], Shell::Fish);
+        let leave = leaving(&inside, Some("manual".into()), vec![], true, Shell::Fish);
         assert_eq!(leave.set_profile, ProfileChange::Keep);
         let fish = emit_with_leave(&inside, &leave, Shell::Fish);
         assert!(
@@ -603,6 +654,7 @@ mod tests {
                         aws_profile: aws_profile.map(String::from),
                         shadowing,
                         state: state.clone(),
+                        quiet: false,
                     };
                     decide(input, &Target::None, Shell::Bash, &|p| {
                         panic!("decide(Target::None) asked whether profile {p} exists")

@@ -248,7 +248,11 @@ fn per_project_profiles_in_every_shell() {
                 vec![],
             ),
             Step::Profile("unset"),
-            expect("awscreds-rs allow".into(), vec!["Allowed"]),
+            // The switch is said in one line, as direnv says its exports.
+            expect(
+                "awscreds-rs allow".into(),
+                vec!["Allowed", "awscreds-rs: AWS_PROFILE=app"],
+            ),
             Step::Profile("app"),
             // The prompt segment, from the shell function and the command.
             expect("awscreds_prompt; echo".into(), vec!["aws:app\n"]),

@@ -21,13 +21,17 @@ pub fn run(shell: Shell) -> Result<()> {
     let target = project::judge(&cwd, &trust);
     let files = AwsFiles::locate(&env)?;
     let input = Input::from_env(&env);
-    let (aws_profile, shadowing) = (input.aws_profile.clone(), input.shadowing.clone());
+    let (aws_profile, shadowing, quiet) = (
+        input.aws_profile.clone(),
+        input.shadowing.clone(),
+        input.quiet,
+    );
     let outcome = decide(input, &target, shell, &|p| {
         crate::profiles::names(&files).contains(p)
     });
     for message in &outcome.messages {
         crate::say!("{message}");
     }
-    let leave = leaving(&outcome, aws_profile, shadowing, shell);
+    let leave = leaving(&outcome, aws_profile, shadowing, quiet, shell);
     super::print(&emit_with_leave(&outcome, &leave, shell))
 }
