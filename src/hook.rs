@@ -192,7 +192,11 @@ pub fn decide(
         }
         other => {
             match other {
-                Target::Blocked { path, dir, profile } => warnings.push((
+                // Denied as it is: quiet until the file changes.
+                Target::Blocked { denied: true, .. } => {}
+                Target::Blocked {
+                    path, dir, profile, ..
+                } => warnings.push((
                     format!("blocked|{path}|{profile}"),
                     format!(
                         "{path} (profile '{profile}') is not allowed; review it, then run: {}",
@@ -502,6 +506,7 @@ mod tests {
             path: "/p/x/.aws-profile".into(),
             dir: "/p/x".into(),
             profile: "x".into(),
+            denied: false,
         };
         let first = step(None, &State::default(), &blocked);
         assert_eq!(first.set_profile, ProfileChange::Keep);
@@ -513,6 +518,16 @@ mod tests {
         );
         let again = step(None, &first.state, &blocked);
         assert!(again.messages.is_empty());
+        // Denied as it is: not a word, even the first time.
+        let denied = Target::Blocked {
+            path: "/p/x/.aws-profile".into(),
+            dir: "/p/x".into(),
+            profile: "x".into(),
+            denied: true,
+        };
+        let quiet = step(None, &State::default(), &denied);
+        assert!(quiet.messages.is_empty(), "{:?}", quiet.messages);
+        assert_eq!(quiet.set_profile, ProfileChange::Keep);
 
         let refused = Target::Refused {
             path: "/p/y/.aws-profile".into(),
@@ -615,6 +630,7 @@ mod tests {
             path: "/p/x?[31m/.aws-profile".into(),
             dir: "/p/x\x1b[31m\nnext".into(),
             profile: "x".into(),
+            denied: false,
         };
         let out = step(None, &State::default(), &target);
         assert_eq!(out.messages.len(), 1);

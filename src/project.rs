@@ -81,6 +81,8 @@ pub enum Target {
         path: String,
         dir: String,
         profile: String,
+        /// The user denied it as it is: the hook says nothing of it.
+        denied: bool,
     },
     Refused {
         path: String,
@@ -115,6 +117,7 @@ pub fn judge(cwd: &Path, trust: &Trust) -> Target {
                     path,
                     dir: dir.display().to_string(),
                     profile: file.profile,
+                    denied: trust.is_denied(&file.path, &file.content),
                 }
             }
         }

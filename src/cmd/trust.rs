@@ -49,25 +49,26 @@ pub fn allow(dir: Option<&Path>) -> Result<()> {
         one_line(file.path.display()),
         file.profile
     );
-    warn_if_undefined(&file.profile)?;
-    tell_if_no_hook(&Env::process());
+    tell_or_warn(&Env::process(), &file.profile)?;
     Ok(())
 }
 
 pub fn deny(dir: Option<&Path>) -> Result<()> {
     let found = nearest(dir)?;
     let path = found.canonicalize().unwrap_or(found);
-    if Trust::open(&Env::process())?.deny(&path)? {
-        crate::say!(
-            "Denied {}: the shell hook ignores it now.",
-            one_line(path.display())
-        );
+    // Recorded as it is, so that the hook stays quiet about it until it
+    // changes (a file it cannot read stays loud: it says why).
+    let content = project::read(&path).ok().map(|file| file.content);
+    let was_allowed = Trust::open(&Env::process())?.deny(&path, content.as_deref())?;
+    let what = if was_allowed {
+        "Denied"
     } else {
-        crate::say!(
-            "{} was not allowed; nothing changed.",
-            one_line(path.display())
-        );
-    }
+        "Was not allowed; denied"
+    };
+    crate::say!(
+        "{what} {}: the shell hook ignores it, and says nothing of it until it changes.",
+        one_line(path.display())
+    );
     Ok(())
 }
 
@@ -101,8 +102,19 @@ pub fn use_profile(profile: &str) -> Result<()> {
             one_line(path.display())
         );
     }
+    tell_or_warn(&env, profile)?;
+    Ok(())
+}
+
+/// With the hook loaded, its next prompt says what it makes of the file
+/// (a profile the AWS files lack included): once is enough. Without it,
+/// say that nothing follows the file here, and the undefined profile.
+fn tell_or_warn(env: &Env, profile: &str) -> Result<()> {
+    if env.var(crate::hook::LOADED_VAR).is_some() {
+        return Ok(());
+    }
     warn_if_undefined(profile)?;
-    tell_if_no_hook(&env);
+    tell_if_no_hook(env);
     Ok(())
 }
 

@@ -42,7 +42,9 @@ pub(super) fn check_shell(r: &mut Report, ctx: &Context) {
             "shell.aws-profile",
             format!("{path} (profile '{profile}') is allowed"),
         ),
-        Target::Blocked { path, dir, profile } => r.warn(
+        Target::Blocked {
+            path, dir, profile, ..
+        } => r.warn(
             "shell.aws-profile",
             format!("{path} (profile '{profile}') is not allowed, so the hook ignores it"),
             format!(
