@@ -236,3 +236,30 @@ fn a_name_that_starts_with_a_dot_is_listed() {
         .ok();
     assert!(out.stdout.contains(&id), "{out:?}");
 }
+
+/// A test leaves no key in the user's kernel keyring, even when its store
+/// can no longer be locked (a folder others could change is refused, so
+/// `lock` fails): the harness takes the kept identity back by its
+/// description.
+#[test]
+fn a_test_leaves_no_kept_identity_in_the_kernel_keyring() {
+    let t = TestEnv::file_store();
+    add(&t, "helen", &long_term_doc());
+    t.run(&["unlock"])
+        .env("AWSCREDS_PASSPHRASE_COMMAND", PASS_COMMAND)
+        .ok();
+    let serial = t.kept_key().expect("unlock kept the identity");
+    let dir = store_dir(&t);
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    t.run(&["lock"]).fails(1);
+    assert_eq!(t.kept_key(), Some(serial), "lock could not take it back");
+    drop(t);
+    let left = std::process::Command::new("keyctl")
+        .args(["describe", &serial.to_string()])
+        .output()
+        .unwrap();
+    assert!(
+        !left.status.success(),
+        "key {serial} is still there: {left:?}"
+    );
+}

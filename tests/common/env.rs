@@ -257,6 +257,30 @@ impl TestEnv {
     }
 }
 
+impl TestEnv {
+    /// The kernel keyring's serial of the identity `unlock` kept for this
+    /// test's file store, if one is kept (`keyctl search`, by the
+    /// description the program gives it).
+    pub fn kept_key(&self) -> Option<u32> {
+        let dir = self.home.join(".local/share/awscreds-rs/store");
+        let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
+        let hex = awscreds_rs::digest::sha256_hex(&[dir.to_str()?.as_bytes()], 8);
+        let out = Command::new("keyctl")
+            .args([
+                "search",
+                "@u",
+                "user",
+                &format!("awscreds-rs-unlocked:{hex}"),
+            ])
+            .output()
+            .ok()?;
+        if !out.status.success() {
+            return None;
+        }
+        String::from_utf8(out.stdout).ok()?.trim().parse().ok()
+    }
+}
+
 impl Drop for TestEnv {
     fn drop(&mut self) {
         if self
@@ -265,6 +289,14 @@ impl Drop for TestEnv {
             .exists()
         {
             let _ = self.run(&["lock"]).output();
+            // The kernel keyring is the user's, not the test's: what `lock`
+            // could not take back (a folder a test made unreadable, say)
+            // goes here, so that a run leaves no key behind.
+            if let Some(serial) = self.kept_key() {
+                let _ = Command::new("keyctl")
+                    .args(["invalidate", &serial.to_string()])
+                    .output();
+            }
         }
         if self.store == "keyutils" {
             for name in self.names.lock().unwrap().iter() {

@@ -84,23 +84,8 @@ pub fn snapshot(t: &TestEnv) -> Vec<(PathBuf, Vec<u8>)> {
 
 /// The serial of the kernel key this test's store is kept under.
 pub fn kept_serial(t: &TestEnv) -> u32 {
-    let dir = std::fs::canonicalize(store_dir(t)).unwrap();
-    let hex = awscreds_rs::digest::sha256_hex(&[dir.to_str().unwrap().as_bytes()], 8);
-    let out = std::process::Command::new("keyctl")
-        .args([
-            "search",
-            "@u",
-            "user",
-            &format!("awscreds-rs-unlocked:{hex}"),
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "not kept: {out:?}");
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap()
+    t.kept_key()
+        .expect("the identity is kept in the kernel keyring")
 }
 
 /// The time-out column of /proc/keys ("perm", "11h", "1m") for that key.
