@@ -318,7 +318,8 @@ impl Credentials {
             })
         };
         let access_key_id = required("AccessKeyId")?;
-        let secret_access_key = Secret::new(required("SecretAccessKey")?);
+        // AWS secrets hold no white space: what a paste added around one goes.
+        let secret_access_key = Secret::new(required("SecretAccessKey")?.trim().to_string());
         let session_token = optional_string(&map, "SessionToken")?.map(Secret::new);
         let expiration = match optional_string(&map, "Expiration")? {
             None => None,

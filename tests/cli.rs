@@ -874,3 +874,33 @@ mod everywhere {
         assert_eq!(t.run(&["--username", "ci"]).ok().stdout.lines().count(), 1);
     }
 }
+
+/// `add` on a terminal checks the access key id where it is typed and asks
+/// again, and a pasted secret loses the white space a paste adds.
+#[test]
+fn interactive_add_asks_again_for_a_bad_key_id_and_trims_the_secret() {
+    let t = TestEnv::secret_service();
+    let mut cmd = t.command(client(".venv/bin/python"));
+    cmd.arg(project_dir().join("tests/py/pty_run.py"))
+        .args([
+            "Access key id",
+            "not-a-key",
+            "Try again",
+            KEY_ID,
+            "*Secret access key",
+            &format!("  {SECRET}  "),
+            "--",
+        ])
+        .arg(bin())
+        .args(["add", "--username", "helen"]);
+    let out = Run::new(cmd).output();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains("That is not an access key id"),
+        "{out:?}"
+    );
+    assert_eq!(
+        t.run(&["--username", "helen"]).ok().stdout,
+        expected_long_term()
+    );
+}

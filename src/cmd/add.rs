@@ -168,7 +168,7 @@ fn from_env() -> Result<Credentials> {
     };
     let id = var("AWS_ACCESS_KEY_ID").ok_or_else(|| missing("AWS_ACCESS_KEY_ID"))?;
     let secret = var("AWS_SECRET_ACCESS_KEY").ok_or_else(|| missing("AWS_SECRET_ACCESS_KEY"))?;
-    let mut creds = Credentials::new(id, Secret::new(secret));
+    let mut creds = Credentials::new(id, Secret::new(secret.trim().to_string()));
     creds.session_token = var("AWS_SESSION_TOKEN").map(Secret::new);
     if let Some(text) = var("AWS_CREDENTIAL_EXPIRATION") {
         creds.expiration = Some(parse_expiration(&text).ok_or_else(|| {
@@ -188,11 +188,26 @@ fn first_line(input: &mut impl BufRead) -> Result<Secret> {
         .take(MAX_STDIN)
         .read_line(&mut line)
         .map_err(|e| Error::io("cannot read the secret from stdin", e))?;
-    Ok(Secret::new(line.trim_end_matches(['\r', '\n']).to_string()))
+    // AWS secrets hold no white space: what a paste adds around one goes.
+    Ok(Secret::new(line.trim().to_string()))
 }
 
+/// How many times a malformed access key id is asked again.
+const KEY_ID_TRIES: usize = 3;
+
 fn prompt_all() -> Result<Credentials> {
-    let id = prompt_visible("Access key id: ")?;
+    let mut id = prompt_visible("Access key id: ")?;
+    // Checked where it is typed, not after the secret.
+    for _ in 1..KEY_ID_TRIES {
+        if crate::credentials::is_valid_access_key_id(&id) {
+            break;
+        }
+        crate::say!(
+            "That is not an access key id: AKIA or ASIA, then 16 upper-case letters or digits. \
+             Try again."
+        );
+        id = prompt_visible("Access key id: ")?;
+    }
     let secret = prompt_hidden("Secret access key: ")?;
     let mut creds = Credentials::new(id, secret);
     if crate::credentials::is_temporary_key_id(&creds.access_key_id) {
