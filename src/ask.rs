@@ -116,6 +116,16 @@ pub fn has_terminal() -> bool {
     }
 }
 
+/// Tells the user at the terminal what a wait is for ("Unlocking…"), on
+/// the terminal the question was asked on; nothing without one.
+pub fn tell(line: &str) {
+    let path = if cfg!(unix) { "/dev/tty" } else { "CONOUT$" };
+    if let Ok(tty) = std::fs::OpenOptions::new().write(true).open(path) {
+        let mut writer = &tty;
+        let _ = writeln!(writer, "{}", crate::stdio::terminal_safe(line));
+    }
+}
+
 /// Asks on the terminal and returns the line typed, without its newline;
 /// `hidden` turns echo off (passphrases). `None` when there is no terminal.
 pub fn terminal(prompt: &str, hidden: bool) -> Result<Option<Zeroizing<String>>> {

@@ -197,15 +197,32 @@ fn the_terminal_is_asked_on_a_pty_and_the_answer_kept() {
     );
 
     t.run(&["lock"]).ok();
+    // A wrong passphrase typed at the terminal gets a second try, and the
+    // wait while the key is derived is said.
     let out = on_pty(
         &t,
-        &["*Passphrase of the awscreds-rs file store", PASS],
+        &[
+            "*Passphrase of the awscreds-rs file store",
+            "not it",
+            // The same prompt again, after the line that says why.
+            "*try again.",
+            PASS,
+        ],
         bin(),
         &["--username", "helen"],
     );
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains(SECRET), "{out:?}");
     assert!(!out.stdout.contains(PASS), "{out:?}");
+    // (pty_run marks the prompts it answered with <...>.)
+    assert!(
+        out.stdout.contains("Wrong passphrase; <try again.>"),
+        "{out:?}"
+    );
+    assert!(
+        out.stdout.contains("Unlocking the encrypted file store…"),
+        "{out:?}"
+    );
     // Kept as unlock keeps it: the next call has no terminal and needs none.
     detached(&t, &["--username", "helen"]).ok();
 

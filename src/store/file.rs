@@ -120,10 +120,9 @@ impl FileBackend {
                 match self.kept(&recipient)? {
                     Some(identity) => identity,
                     None => {
-                        let passphrase = passphrase(&self.env)?.ok_or(Error::StoreLocked {
+                        let identity = self.ask_and_open(&recipient, || Error::StoreLocked {
                             store: StoreKind::File,
                         })?;
-                        let identity = self.decrypt_identity(&passphrase, &recipient)?;
                         // Kept as `unlock` keeps it; where it cannot be
                         // kept, every read asks again, which is all that
                         // is lost.
@@ -155,6 +154,32 @@ impl FileBackend {
             )),
             None => Ok(None),
         }
+    }
+
+    /// The passphrase (the command's, or asked on the terminal) and the
+    /// identity it opens. Deriving the key takes seconds: a terminal is
+    /// told so. A wrong passphrase typed at the terminal gets one more try;
+    /// one from the command does not (it would print the same again).
+    /// `nobody` is the error when there is no one to ask.
+    fn ask_and_open(&self, recipient: &str, nobody: impl Fn() -> Error) -> Result<Identity> {
+        let typed = self
+            .env
+            .var_os(PASSPHRASE_COMMAND)
+            .is_none_or(|c| c.is_empty());
+        let tries = if typed { 2 } else { 1 };
+        for attempt in 1..=tries {
+            let passphrase = passphrase(&self.env)?.ok_or_else(&nobody)?;
+            if typed {
+                crate::ask::tell("Unlocking the encrypted file store…");
+            }
+            match self.decrypt_identity(&passphrase, recipient) {
+                Err(Error::WrongPassphrase { .. }) if attempt < tries => {
+                    crate::ask::tell("Wrong passphrase; try again.");
+                }
+                result => return result,
+            }
+        }
+        unreachable!("the last try returns")
     }
 
     /// Decrypts `identity.age`; a wrong passphrase changes nothing.
@@ -208,6 +233,8 @@ impl FileBackend {
             "The encrypted file store does not exist yet",
             true,
         )?;
+        // Sealing the identity derives a key from the passphrase: seconds.
+        crate::ask::tell("Creating the encrypted file store…");
         crate::atomic::create_private_dir(&self.dir.join(ENTRIES))?;
         let identity = Identity::generate();
         let recipient = identity.to_public().to_string();
@@ -260,7 +287,7 @@ impl FileBackend {
             self.keep(&identity, seconds)?;
             return Ok(Unlocked::Kept);
         }
-        let passphrase = passphrase(&self.env)?.ok_or_else(|| {
+        let identity = self.ask_and_open(&recipient, || {
             Error::invalid(
                 "there is no terminal to ask the passphrase of the encrypted file store",
                 format!(
@@ -269,7 +296,6 @@ impl FileBackend {
                 ),
             )
         })?;
-        let identity = self.decrypt_identity(&passphrase, &recipient)?;
         self.keep(&identity, seconds)?;
         Ok(Unlocked::Kept)
     }
