@@ -18,6 +18,8 @@ runs=${4:-150}
 work=$(mktemp -d)
 name="bench-compare-$$"
 world=$(realpath "$(dirname "$0")/world.sh")
+# The hook's one line per switch would only fill the terminal here.
+export AWSCREDS_HOOK_QUIET=1
 export before after rounds runs work name world
 trap '"$after" --store keyutils remove --username "$name" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
