@@ -84,7 +84,13 @@ pub struct State {
 /// Set and non-empty, the hook switches profiles without a line.
 pub const QUIET_VAR: &str = "AWSCREDS_HOOK_QUIET";
 
+/// Set by `exec` for its command: the profile it runs on (empty under
+/// `--server`, which runs on no profile). A shell started there keeps it:
+/// its hook changes nothing and says so once.
+pub const EXEC_VAR: &str = "AWSCREDS_EXEC_PROFILE";
+
 /// What the hook sees.
+#[derive(Clone)]
 pub struct Input {
     pub aws_profile: Option<String>,
     /// Which of the key variables are set and non-empty.
@@ -92,6 +98,8 @@ pub struct Input {
     pub state: State,
     /// No line on a switch ([`QUIET_VAR`]).
     pub quiet: bool,
+    /// The profile `exec` runs this shell on ([`EXEC_VAR`]), if it does.
+    pub pinned: Option<String>,
 }
 
 impl Input {
@@ -103,6 +111,7 @@ impl Input {
         Input {
             aws_profile: set("AWS_PROFILE"),
             quiet: non_empty(QUIET_VAR).is_some(),
+            pinned: set(EXEC_VAR),
             shadowing: crate::awsenv::shadowing(set),
             state: State {
                 active: non_empty(ACTIVE.env),
@@ -168,6 +177,9 @@ pub fn decide(
     shell: Shell,
     defined: &dyn Fn(&str) -> bool,
 ) -> Outcome {
+    if let Some(pinned) = &input.pinned {
+        return under_exec(input.state, pinned, target);
+    }
     let mut state = input.state;
     let current = input.aws_profile;
     // The user exported another value by hand: it is theirs from now on.
@@ -244,6 +256,41 @@ pub fn decide(
     }
 }
 
+/// Inside `awscreds-rs exec`: AWS_PROFILE stays what exec set, whatever
+/// `.aws-profile` the shell walks into; a file naming another profile is
+/// said once.
+fn under_exec(mut state: State, pinned: &str, target: &Target) -> Outcome {
+    let mut warnings = Vec::new();
+    if let Target::Allowed { path, profile } = target {
+        if profile != pinned {
+            let runs_on = if pinned.is_empty() {
+                "its container credentials endpoint, on no profile".to_string()
+            } else {
+                format!("profile '{}'", crate::error::one_line(pinned))
+            };
+            warnings.push((
+                format!("exec|{path}|{profile}"),
+                format!(
+                    "this shell runs under `awscreds-rs exec` on {runs_on}: the hook leaves \
+                     AWS_PROFILE as it is, although {path} names '{profile}'; leave this shell \
+                     to use that"
+                ),
+            ));
+        }
+    }
+    let messages = warnings
+        .iter()
+        .filter(|(key, _)| !state.warned.contains(key))
+        .map(|(_, message)| format!("awscreds-rs: {message}"))
+        .collect();
+    state.warned = warnings.into_iter().map(|(key, _)| key).collect();
+    Outcome {
+        set_profile: ProfileChange::Keep,
+        state,
+        messages,
+    }
+}
+
 /// Entering the project of the allowed `.aws-profile` at `path`: the
 /// user's AWS_PROFILE saved the first time, the profile set unless the
 /// hook set it already. A project the user took over by hand (the hook's
@@ -304,19 +351,12 @@ fn shadowed(profile: &str, shadowing: &[&str], shell: Shell) -> Option<(String, 
 /// code of `outcome` has run: the same [`decide`], asked in advance, with
 /// AWS_PROFILE and the key variables as that code leaves them. The hook
 /// replays it without a process while they stay so (the shell compares).
-/// `aws_profile` and `shadowing` are what `outcome` was decided on.
-pub fn leaving(
-    outcome: &Outcome,
-    aws_profile: Option<String>,
-    shadowing: Vec<&'static str>,
-    quiet: bool,
-    shell: Shell,
-) -> Outcome {
+/// `seen` is what `outcome` was decided on.
+pub fn leaving(outcome: &Outcome, seen: Input, shell: Shell) -> Outcome {
     let input = Input {
-        aws_profile: outcome.set_profile.apply(aws_profile),
-        shadowing,
+        aws_profile: outcome.set_profile.apply(seen.aws_profile),
         state: outcome.state.clone(),
-        quiet,
+        ..seen
     };
     decide(input, &Target::None, shell, &|_| true)
 }
@@ -402,7 +442,37 @@ mod tests {
             shadowing: vec![],
             state: state.clone(),
             quiet: true,
+            pinned: None,
         }
+    }
+
+    #[test]
+    fn under_exec_the_hook_changes_nothing_and_says_so_once() {
+        let pinned = |aws_profile: Option<&str>, state: &State, target: &Target| {
+            let input = Input {
+                pinned: Some("prod".into()),
+                quiet: false,
+                ..input(aws_profile, state)
+            };
+            decide(input, target, Shell::Bash, &|_| true)
+        };
+        let first = pinned(Some("prod"), &State::default(), &allowed("dev"));
+        assert_eq!(first.set_profile, ProfileChange::Keep);
+        assert_eq!(first.messages.len(), 1);
+        assert!(
+            first.messages[0].contains("under `awscreds-rs exec` on profile 'prod'"),
+            "{:?}",
+            first.messages
+        );
+        let again = pinned(Some("prod"), &first.state, &allowed("dev"));
+        assert!(again.messages.is_empty());
+        let same = pinned(Some("prod"), &State::default(), &allowed("prod"));
+        assert!(same.messages.is_empty() && same.set_profile == ProfileChange::Keep);
+        let out = pinned(Some("prod"), &first.state, &Target::None);
+        assert_eq!(out.set_profile, ProfileChange::Keep);
+        // Read from the environment: set, even empty (exec --server).
+        let env = Env::given([(EXEC_VAR, "")]);
+        assert_eq!(Input::from_env(&env).pinned.as_deref(), Some(""));
     }
 
     #[test]
@@ -589,7 +659,15 @@ mod tests {
         let mut i = input(Some("mine"), &State::default());
         i.shadowing = shadowing.clone();
         let entered = decide(i, &allowed("a"), Shell::Bash, &|_| true);
-        let leave = leaving(&entered, Some("mine".into()), shadowing, true, Shell::Bash);
+        let leave = leaving(
+            &entered,
+            Input {
+                aws_profile: Some("mine".into()),
+                shadowing,
+                ..input(None, &State::default())
+            },
+            Shell::Bash,
+        );
         assert_eq!(leave.set_profile, ProfileChange::Set("mine".into()));
         assert_eq!(
             leave.state,
@@ -615,7 +693,11 @@ mod tests {
         // A value the user exported inside the project stays theirs.
         let a = step(None, &State::default(), &allowed("a"));
         let inside = step(Some("manual"), &a.state, &allowed("a"));
-        let leave = leaving(&inside, Some("manual".into()), vec![], true, Shell::Fish);
+        let leave = leaving(
+            &inside,
+            input(Some("manual"), &State::default()),
+            Shell::Fish,
+        );
         assert_eq!(leave.set_profile, ProfileChange::Keep);
         let fish = emit_with_leave(&inside, &leave, Shell::Fish);
         assert!(
@@ -671,6 +753,7 @@ mod tests {
                         shadowing,
                         state: state.clone(),
                         quiet: false,
+                        pinned: None,
                     };
                     decide(input, &Target::None, Shell::Bash, &|p| {
                         panic!("decide(Target::None) asked whether profile {p} exists")

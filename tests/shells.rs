@@ -899,3 +899,29 @@ fn use_says_when_the_hook_is_missing_and_when_it_is_used_at_home() {
     let out = run_in(&t.home, Some("zsh"));
     out.stderr_has(&["that is your home folder", "every folder under it"]);
 }
+
+/// A shell that `awscreds-rs exec --profile P -- SHELL` started, with the
+/// hook in its rc file, stays on P: walking into a project of another
+/// profile changes nothing and says so once.
+#[test]
+fn a_shell_under_exec_keeps_its_profile() {
+    for sh in SHELLS {
+        let t = TestEnv::keyutils();
+        let p = projects(&t);
+        t.run(&["allow", &p.app.display().to_string()]).ok();
+        let steps = vec![
+            run(sh.export("AWSCREDS_EXEC_PROFILE", "nested")),
+            run(sh.export("AWS_PROFILE", "nested")),
+            Step::Run(
+                format!("cd {}", path(&p.app)),
+                vec!["under `awscreds-rs exec` on profile 'nested'"],
+                vec!["AWS_PROFILE=app"],
+            ),
+            Step::Profile("nested"),
+            Step::Run("true".into(), vec![], vec!["under `awscreds-rs exec`"]),
+            run(format!("cd {}", path(&t.home))),
+            Step::Profile("nested"),
+        ];
+        run_steps(&t, sh, &init(&t, sh), &steps);
+    }
+}

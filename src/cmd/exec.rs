@@ -28,6 +28,12 @@ pub fn run(choice: StoreChoice, args: &crate::cli::ExecArgs) -> Result<()> {
     // Said by the hook's wrapper to this process alone: the command's
     // shell has no hook until it loads one.
     cmd.env_remove(crate::hook::LOADED_VAR);
+    // A shell started here keeps the profile exec gives it (none under
+    // --server): its hook changes nothing, and says so.
+    cmd.env(
+        crate::hook::EXEC_VAR,
+        if args.server { "" } else { profile.as_str() },
+    );
     if args.server {
         let endpoint = super::serve::prepare(choice, &env, &profile, 0)?;
         cmd.envs(endpoint.variables());

@@ -21,17 +21,13 @@ pub fn run(shell: Shell) -> Result<()> {
     let target = project::judge(&cwd, &trust);
     let files = AwsFiles::locate(&env)?;
     let input = Input::from_env(&env);
-    let (aws_profile, shadowing, quiet) = (
-        input.aws_profile.clone(),
-        input.shadowing.clone(),
-        input.quiet,
-    );
+    let seen = input.clone();
     let outcome = decide(input, &target, shell, &|p| {
         crate::profiles::names(&files).contains(p)
     });
     for message in &outcome.messages {
         crate::say!("{message}");
     }
-    let leave = leaving(&outcome, aws_profile, shadowing, quiet, shell);
+    let leave = leaving(&outcome, seen, shell);
     super::print(&emit_with_leave(&outcome, &leave, shell))
 }
