@@ -36,16 +36,8 @@ fn date(at: Option<&aws_sdk_iam::primitives::DateTime>) -> Option<OffsetDateTime
 
 impl crate::rotate::Iam for Client {
     fn user_name(&self, key: &Credentials) -> Result<Option<String>> {
-        let sts = self.sts(Some(key))?;
-        self.block_on(async {
-            let out = sts
-                .client
-                .get_caller_identity()
-                .send()
-                .await
-                .map_err(|e| super::sts::failure("GetCallerIdentity", &sts.endpoint, &e))?;
-            Ok(out.arn().and_then(crate::rotate::user_of_arn))
-        })?
+        let arn = self.identity_of(Some(key))?.arn;
+        Ok(crate::rotate::user_of_arn(&arn))
     }
 
     fn create_access_key(

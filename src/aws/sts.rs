@@ -35,7 +35,12 @@ impl Client {
     /// GetCallerIdentity through the client's profile, as an AWS tool
     /// would resolve its credentials.
     pub fn caller_identity(&self) -> Result<Identity> {
-        let sts = self.sts(None)?;
+        self.identity_of(None)
+    }
+
+    /// GetCallerIdentity signed with `creds` (or the profile's own).
+    pub(super) fn identity_of(&self, creds: Option<&Credentials>) -> Result<Identity> {
+        let sts = self.sts(creds)?;
         self.block_on(async {
             let out = sts
                 .client
