@@ -271,7 +271,7 @@ fn under_exec(mut state: State, pinned: &str, target: &Target) -> Outcome {
             warnings.push((
                 format!("exec|{path}|{profile}"),
                 format!(
-                    "this shell runs under `awscreds-rs exec` on {runs_on}: the hook leaves \
+                    "this shell runs inside awscreds-rs's exec, on {runs_on}: the hook leaves \
                      AWS_PROFILE as it is, although {path} names '{profile}'; leave this shell \
                      to use that"
                 ),
@@ -460,7 +460,7 @@ mod tests {
         assert_eq!(first.set_profile, ProfileChange::Keep);
         assert_eq!(first.messages.len(), 1);
         assert!(
-            first.messages[0].contains("under `awscreds-rs exec` on profile 'prod'"),
+            first.messages[0].contains("inside awscreds-rs's exec, on profile 'prod'"),
             "{:?}",
             first.messages
         );

@@ -914,11 +914,11 @@ fn a_shell_under_exec_keeps_its_profile() {
             run(sh.export("AWS_PROFILE", "nested")),
             Step::Run(
                 format!("cd {}", path(&p.app)),
-                vec!["under `awscreds-rs exec` on profile 'nested'"],
+                vec!["inside awscreds-rs's exec, on profile 'nested'"],
                 vec!["AWS_PROFILE=app"],
             ),
             Step::Profile("nested"),
-            Step::Run("true".into(), vec![], vec!["under `awscreds-rs exec`"]),
+            Step::Run("true".into(), vec![], vec!["inside awscreds-rs's exec"]),
             run(format!("cd {}", path(&t.home))),
             Step::Profile("nested"),
         ];

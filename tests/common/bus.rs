@@ -83,11 +83,16 @@ pub fn revive(address: &str) -> bool {
         _ => return false,
     };
     let log = std::fs::read_to_string(&keyring.log).unwrap_or_default();
-    // Once in a run is the upstream race; more is a failure of ours (or a
-    // new one of the daemon's) that a restart would hide.
+    // The upstream race (a client gone while the daemon opens its session)
+    // says so in its log: it may come a few times in a busy run. Any other
+    // death, or the race more often, is a failure of ours (or a new one of
+    // the daemon's) that a restart would hide.
+    let upstream_race =
+        log.contains("gkd_secret_service_get_pkcs11_session: assertion 'client' failed");
+    let allowed = if upstream_race { 3 } else { 1 };
     let restarts = RESTARTS.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
     assert!(
-        restarts <= 1,
+        restarts <= allowed,
         "gnome-keyring-daemon died during a command again ({status}; stderr: {log:?}): \
          {restarts} times in this run"
     );
