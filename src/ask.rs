@@ -119,6 +119,9 @@ pub fn has_terminal() -> bool {
 /// Tells the user at the terminal what a wait is for ("Unlocking…"), on
 /// the terminal the question was asked on; nothing without one.
 pub fn tell(line: &str) {
+    if !has_terminal() {
+        return;
+    }
     let path = if cfg!(unix) { "/dev/tty" } else { "CONOUT$" };
     if let Ok(tty) = std::fs::OpenOptions::new().write(true).open(path) {
         let mut writer = &tty;

@@ -233,8 +233,11 @@ impl FileBackend {
             "The encrypted file store does not exist yet",
             true,
         )?;
-        // Sealing the identity derives a key from the passphrase: seconds.
-        crate::ask::tell("Creating the encrypted file store…");
+        // Sealing the identity derives a key from the passphrase: seconds,
+        // which a user who typed it is told.
+        if self.env.var_os(PASSPHRASE_COMMAND).is_none_or(|c| c.is_empty()) {
+            crate::ask::tell("Creating the encrypted file store…");
+        }
         crate::atomic::create_private_dir(&self.dir.join(ENTRIES))?;
         let identity = Identity::generate();
         let recipient = identity.to_public().to_string();
