@@ -235,7 +235,11 @@ impl FileBackend {
         )?;
         // Sealing the identity derives a key from the passphrase: seconds,
         // which a user who typed it is told.
-        if self.env.var_os(PASSPHRASE_COMMAND).is_none_or(|c| c.is_empty()) {
+        if self
+            .env
+            .var_os(PASSPHRASE_COMMAND)
+            .is_none_or(|c| c.is_empty())
+        {
             crate::ask::tell("Creating the encrypted file store…");
         }
         crate::atomic::create_private_dir(&self.dir.join(ENTRIES))?;
