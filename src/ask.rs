@@ -11,7 +11,7 @@ use std::time::Duration;
 use zeroize::Zeroizing;
 
 use crate::child::{self, Limits, Outcome};
-use crate::error::{Error, Result};
+use crate::error::{Error, HelperFailure, Result};
 
 /// What a helper command may take: a minute (a password manager may ask
 /// its user first) and 64 KiB of output.
@@ -53,35 +53,21 @@ pub fn command_line(
     for (key, value) in env {
         cmd.env(key, value);
     }
-    let by_hand = "run it by hand: it must print the answer on its first line and exit";
+    let failed = |failure| {
+        Err(Error::Helper {
+            what: what.to_string(),
+            failure,
+        })
+    };
     let out = match child::run(cmd, COMMAND_LIMITS, false)
         .map_err(|e| Error::io(format!("cannot run {what}"), e))?
     {
         Outcome::Finished(out) => out,
-        Outcome::TimedOut => {
-            return Err(Error::invalid(
-                format!(
-                    "{what} did not finish within {} seconds, so it was stopped",
-                    COMMAND_LIMITS.time.as_secs()
-                ),
-                by_hand,
-            ))
-        }
-        Outcome::TooLong => {
-            return Err(Error::invalid(
-                format!(
-                    "{what} printed more than {} KiB, so it was stopped",
-                    COMMAND_LIMITS.bytes / 1024
-                ),
-                by_hand,
-            ))
-        }
+        Outcome::TimedOut => return failed(HelperFailure::TimedOut(COMMAND_LIMITS.time.as_secs())),
+        Outcome::TooLong => return failed(HelperFailure::TooLong(COMMAND_LIMITS.bytes / 1024)),
     };
     if !out.status.success() {
-        return Err(Error::invalid(
-            format!("{what} failed ({})", out.status),
-            by_hand,
-        ));
+        return failed(HelperFailure::Failed(out.status));
     }
     let first = String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -90,10 +76,7 @@ pub fn command_line(
         .trim_end_matches('\r')
         .to_string();
     if first.is_empty() {
-        return Err(Error::invalid(
-            format!("{what} printed nothing on its first line"),
-            by_hand,
-        ));
+        return failed(HelperFailure::Silent);
     }
     Ok(Zeroizing::new(first))
 }

@@ -1,7 +1,14 @@
 //! One error type for the whole tool: each variant knows its exit code and
 //! tells the user what to do next. No variant ever holds a secret.
+//!
+//! A variant says what went wrong at its own level (`Display`), keeps
+//! what lies below it as `source()` (a store's or a library's error, a
+//! server's words), and may know the fix. [`Error::report`] puts them
+//! together for the user, each once: what went wrong, its causes, then
+//! the fix.
 
 use std::fmt;
+use std::path::PathBuf;
 
 use crate::store_kind::StoreKind;
 
@@ -10,10 +17,23 @@ pub const EXIT_FAILURE: i32 = 1;
 /// Exit status for a usage error.
 pub const EXIT_USAGE: i32 = 2;
 
+/// What lies below an error: another library's error, or the words of
+/// something outside (a store, a server), kept as an error of its own.
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
+
 #[derive(Debug)]
 pub enum Error {
     /// The command line is wrong in a way clap could not see.
     Usage(String),
+    /// A flag's value (or a name given another way) breaks its rule:
+    /// `of` names it (`--region`, `profile name`), `value` is what was
+    /// given (left out where it is not to be echoed), `rule` says what is
+    /// allowed. A usage error.
+    BadValue {
+        of: &'static str,
+        value: Option<String>,
+        rule: String,
+    },
     /// No entry for NAME in the store.
     NotFound {
         name: String,
@@ -31,7 +51,7 @@ pub enum Error {
     /// `add` without `--force` on a NAME that is stored already.
     Exists { name: String, store: StoreKind },
     /// The store cannot be reached at all.
-    StoreUnavailable { store: StoreKind, detail: String },
+    StoreUnavailable { store: StoreKind, cause: Cause },
     /// The store does not exist on this platform.
     StoreNotHere { store: StoreKind },
     /// The store is there but locked, and unlocking was refused.
@@ -40,22 +60,39 @@ pub enum Error {
     Store {
         store: StoreKind,
         action: &'static str,
-        detail: String,
+        cause: Cause,
     },
     /// The stored value is not a document this tool wrote.
     Corrupt {
         name: String,
         store: StoreKind,
-        detail: String,
+        cause: Cause,
     },
-    /// Input (stdin, flags, environment) that fails validation.
+    /// Something must be asked (`to`: "ask for the MFA code of …") and
+    /// there is no terminal to ask it on.
+    NoTerminal { to: String, fix: String },
+    /// A helper command (`--mfa-command`, the passphrase command) did not
+    /// give an answer.
+    Helper {
+        /// How the user knows the command (`--mfa-command`).
+        what: String,
+        failure: HelperFailure,
+    },
+    /// Another awscreds-rs has held `lock` for as long as we wait.
+    Busy { doing: String, lock: PathBuf },
+    /// AWS answered a call with something that is not the answer its
+    /// model promises (no credentials, a bad date).
+    BadAnswer { call: String, what: String },
+    /// Input (stdin, a file, the environment) that fails validation.
     Invalid { what: String, fix: String },
     /// AWS refused a call, or could not be reached: `code` is the
     /// service's own error code when it answered (`Throttling`,
-    /// `AccessDenied`), `None` for a network or protocol failure.
+    /// `AccessDenied`), `None` for a network or protocol failure; `cause`
+    /// says what happened, in one line.
     Aws {
-        what: String,
+        call: String,
         code: Option<String>,
+        cause: Cause,
         fix: String,
     },
     /// The passphrase typed for the encrypted file store does not open it.
@@ -80,10 +117,23 @@ pub enum Error {
     },
 }
 
+/// How a helper command failed to answer.
+#[derive(Debug, Clone, Copy)]
+pub enum HelperFailure {
+    /// It ran past its time limit, in seconds.
+    TimedOut(u64),
+    /// It printed more than its limit, in KiB.
+    TooLong(usize),
+    /// It exited with this status.
+    Failed(std::process::ExitStatus),
+    /// Its first line was empty.
+    Silent,
+}
+
 impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Usage(_) => EXIT_USAGE,
+            Error::Usage(_) | Error::BadValue { .. } => EXIT_USAGE,
             Error::Context { source, .. } => source.exit_code(),
             Error::Exited(code) => *code,
             _ => EXIT_FAILURE,
@@ -97,12 +147,36 @@ impl Error {
         }
     }
 
+    /// `value` of `of` breaks `rule` (see [`Error::BadValue`]).
+    pub fn bad_value(of: &'static str, value: &str, rule: impl Into<String>) -> Self {
+        Error::BadValue {
+            of,
+            value: Some(value.to_string()),
+            rule: rule.into(),
+        }
+    }
+
     /// AWS's answer to a failed call (see [`Error::Aws`]).
-    pub fn aws(what: impl Into<String>, code: Option<&str>, fix: impl Into<String>) -> Self {
+    pub fn aws(
+        call: impl Into<String>,
+        code: Option<&str>,
+        cause: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Self {
         Error::Aws {
-            what: what.into(),
+            call: call.into(),
             code: code.map(String::from),
+            cause: cause.into().into(),
             fix: fix.into(),
+        }
+    }
+
+    /// `call` answered without what its model promises (`what`: "no
+    /// credentials").
+    pub fn bad_answer(call: impl Into<String>, what: impl Into<String>) -> Self {
+        Error::BadAnswer {
+            call: call.into(),
+            what: what.into(),
         }
     }
 
@@ -128,22 +202,22 @@ impl Error {
             source,
         }
     }
-}
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    /// What went wrong, in this level's own words: neither its cause
+    /// (`source()`) nor its fix.
+    fn what(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Usage(msg) => write!(f, "{msg}"),
+            Error::Usage(msg) => f.write_str(msg),
+            Error::BadValue { of, value, rule } => match value {
+                Some(value) => write!(f, "invalid {of} '{}': {rule}", value.escape_default()),
+                None => write!(f, "invalid {of}: {rule}"),
+            },
             Error::NotFound { name, store, auto } => {
                 write!(f, "no credentials stored for '{name}' in {store}")?;
-                if let Some(pick) = auto {
-                    write!(
-                        f,
-                        " (auto picked {pick}; use --store {} to insist)",
-                        StoreKind::platform_default().id()
-                    )?;
+                match auto {
+                    Some(pick) => write!(f, " (auto picked {pick})"),
+                    None => Ok(()),
                 }
-                write!(f, "; store them with: {}", crate::fix::add(name, *store))
             }
             Error::Expired {
                 name,
@@ -151,85 +225,131 @@ impl fmt::Display for Error {
                 expiration,
             } => write!(
                 f,
-                "the credentials stored for '{name}' in {store} expired at {expiration}; \
-                 store fresh ones with: {}",
+                "the credentials stored for '{name}' in {store} expired at {expiration}"
+            ),
+            Error::Exists { name, store } => {
+                write!(f, "credentials for '{name}' are already stored in {store}")
+            }
+            Error::StoreUnavailable { store, .. } => {
+                write!(f, "{} is not reachable", store.label())
+            }
+            Error::StoreNotHere { store } => write!(
+                f,
+                "the {} store does not exist on this platform",
+                store.id()
+            ),
+            Error::StoreLocked { store } => write!(f, "{} is locked", store.label()),
+            Error::Store { store, action, .. } => write!(f, "{store} refused to {action}"),
+            Error::Corrupt { name, store, .. } => write!(
+                f,
+                "the entry for '{name}' in {store} is not a valid awscreds-rs entry"
+            ),
+            Error::NoTerminal { to, .. } => write!(f, "there is no terminal to {to}"),
+            Error::Helper { what, failure } => match failure {
+                HelperFailure::TimedOut(secs) => write!(
+                    f,
+                    "{what} did not finish within {secs} seconds, so it was stopped"
+                ),
+                HelperFailure::TooLong(kib) => {
+                    write!(f, "{what} printed more than {kib} KiB, so it was stopped")
+                }
+                HelperFailure::Failed(status) => write!(f, "{what} failed ({status})"),
+                HelperFailure::Silent => write!(f, "{what} printed nothing on its first line"),
+            },
+            Error::Busy { doing, .. } => {
+                write!(f, "another awscreds-rs has been {doing} for 2 minutes")
+            }
+            Error::BadAnswer { call, what } => write!(f, "{call} returned {what}"),
+            Error::Invalid { what, .. } => f.write_str(what),
+            Error::Aws { call, .. } => write!(f, "{call} failed"),
+            Error::WrongPassphrase { dir, .. } => write!(
+                f,
+                "wrong passphrase for the encrypted file store in {} (nothing was changed or kept)",
+                dir.display()
+            ),
+            Error::Context { context, .. } | Error::Io { context, .. } => f.write_str(context),
+            Error::Reported => write!(f, "see the output above"),
+            Error::Exited(code) => write!(f, "the command exited with status {code}"),
+        }
+    }
+
+    /// What the user can do about it, when this level knows.
+    fn fix(&self) -> Option<String> {
+        Some(match self {
+            Error::NotFound { name, store, auto } => {
+                let insist = match auto {
+                    Some(_) => format!(
+                        "use --store {} to insist, or ",
+                        StoreKind::platform_default().id()
+                    ),
+                    None => String::new(),
+                };
+                format!("{insist}store them with: {}", crate::fix::add(name, *store))
+            }
+            Error::Expired { name, store, .. } => format!(
+                "store fresh ones with: {}",
                 crate::fix::add_again(name, *store)
             ),
-            Error::Exists { name, store } => write!(
-                f,
-                "credentials for '{name}' are already stored in {store}; \
-                 add --force to replace them, or remove them first with: \
-                 {}",
+            Error::Exists { name, store } => format!(
+                "add --force to replace them, or remove them first with: {}",
                 crate::fix::remove(name, *store)
             ),
-            Error::StoreUnavailable { store, detail } => write!(
-                f,
-                "{} is not reachable ({detail}); {}",
-                store.label(),
-                store.unavailable_fix()
-            ),
-            Error::StoreNotHere { store } => {
+            Error::StoreUnavailable { store, .. } => store.unavailable_fix(),
+            Error::StoreNotHere { .. } => {
                 let here: Vec<&str> = StoreKind::on_this_platform()
                     .iter()
                     .map(|k| k.id())
                     .collect();
-                write!(
-                    f,
-                    "the {} store does not exist on this platform; pick another with --store \
-                     (this platform has: {})",
-                    store.id(),
+                format!(
+                    "pick another with --store (this platform has: {})",
                     here.join(", ")
                 )
             }
-            Error::StoreLocked { store } => {
-                write!(f, "{} is locked; {}", store.label(), store.unlock_fix())
+            Error::StoreLocked { store } => store.unlock_fix(),
+            Error::Store { .. } => format!("check it with: {}", crate::fix::doctor()),
+            Error::Corrupt { name, store, .. } => {
+                format!("replace it with: {}", crate::fix::add_again(name, *store))
             }
-            Error::Store {
-                store,
-                action,
-                detail,
-            } => write!(
-                f,
-                "{store} refused to {action} ({detail}); check it with: {}",
-                crate::fix::doctor()
-            ),
-            Error::Corrupt {
-                name,
-                store,
-                detail,
-            } => write!(
-                f,
-                "the entry for '{name}' in {store} is not a valid awscreds-rs entry ({detail}); \
-                 replace it with: {}",
-                crate::fix::add_again(name, *store)
-            ),
-            Error::Invalid { what, fix } | Error::Aws { what, fix, .. } => {
-                write!(f, "{what}; {fix}")
+            Error::Helper { .. } => {
+                "run it by hand: it must print the answer on its first line and exit".into()
+            }
+            Error::Busy { lock, .. } => {
+                format!("let it finish, or stop it; its lock is {}", lock.display())
+            }
+            Error::BadAnswer { .. } => "try again".into(),
+            Error::NoTerminal { fix, .. } | Error::Invalid { fix, .. } | Error::Aws { fix, .. } => {
+                fix.clone()
             }
             Error::WrongPassphrase { dir, from_command } => {
-                write!(
-                    f,
-                    "wrong passphrase for the encrypted file store in {} (nothing was changed or kept); ",
-                    dir.display()
-                )?;
-                match from_command {
-                    Some(var) => write!(
-                        f,
+                let again = match from_command {
+                    Some(var) => format!(
                         "{var} printed another: fix the command (its first line is the passphrase)"
-                    )?,
-                    None => f.write_str("type it again")?,
-                }
-                write!(
-                    f,
-                    "; if it is lost, the entries are too: remove {} and add the keys again",
+                    ),
+                    None => "type it again".into(),
+                };
+                format!(
+                    "{again}; if it is lost, the entries are too: remove {} and add the keys again",
                     dir.display()
                 )
             }
-            // The cause is `source()`'s: `report()` says it, once.
-            Error::Context { context, .. } => f.write_str(context),
-            Error::Reported => write!(f, "see the output above"),
-            Error::Exited(code) => write!(f, "the command exited with status {code}"),
-            Error::Io { context, .. } => f.write_str(context),
+            Error::Usage(_)
+            | Error::BadValue { .. }
+            | Error::Context { .. }
+            | Error::Io { .. }
+            | Error::Reported
+            | Error::Exited(_) => return None,
+        })
+    }
+}
+
+/// `what; fix`: this level alone. The causes are `source()`'s, and
+/// [`Error::report`] says them.
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.what(f)?;
+        match self.fix() {
+            Some(fix) => write!(f, "; {fix}"),
+            None => Ok(()),
         }
     }
 }
@@ -239,6 +359,10 @@ impl std::error::Error for Error {
         match self {
             Error::Context { source, .. } => Some(source.as_ref()),
             Error::Io { source, .. } => Some(source),
+            Error::StoreUnavailable { cause, .. }
+            | Error::Store { cause, .. }
+            | Error::Corrupt { cause, .. }
+            | Error::Aws { cause, .. } => Some(cause.as_ref()),
             _ => None,
         }
     }
@@ -246,27 +370,74 @@ impl std::error::Error for Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// An error as the user reads it: its own words, then each cause's, once
-/// each (`Display` of an `Error` says its own level only, and `source()`
-/// holds the cause, as std's errors do).
-pub struct Report<'a>(&'a Error);
+/// An error as the user reads it, on one line: what went wrong at each
+/// level, outermost first, each cause once, then the first fix a level
+/// knows. Causes from outside pass through [`one_line`].
+pub struct Report<'a> {
+    error: &'a Error,
+    fix: bool,
+}
 
 impl Error {
-    /// The error and every cause below it, on one line.
+    /// The error and every cause below it, on one line, and the fix.
     pub fn report(&self) -> Report<'_> {
-        Report(self)
+        Report {
+            error: self,
+            fix: true,
+        }
+    }
+
+    /// The fix a report gives: the outermost level's that knows one.
+    pub fn fix_text(&self) -> Option<String> {
+        let mut level = Some(self);
+        while let Some(e) = level {
+            if let Some(fix) = e.fix() {
+                return Some(fix);
+            }
+            level = match e {
+                Error::Context { source, .. } => Some(source),
+                _ => None,
+            };
+        }
+        None
+    }
+
+    /// The report without the fix, for a caller that gives the fix on
+    /// its own line (doctor's findings).
+    pub fn report_without_fix(&self) -> Report<'_> {
+        Report {
+            error: self,
+            fix: false,
+        }
     }
 }
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)?;
-        let mut next = std::error::Error::source(self.0);
+        struct What<'e>(&'e Error);
+        impl fmt::Display for What<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.what(f)
+            }
+        }
+        let top = self.error;
+        write!(f, "{}", What(top))?;
+        let mut fix = top.fix();
+        let mut next = std::error::Error::source(top);
         while let Some(cause) = next {
-            write!(f, ": {cause}")?;
+            match cause.downcast_ref::<Error>() {
+                Some(ours) => {
+                    write!(f, ": {}", What(ours))?;
+                    fix = fix.or_else(|| ours.fix());
+                }
+                None => write!(f, ": {}", one_line(cause))?,
+            }
             next = cause.source();
         }
-        Ok(())
+        match fix.filter(|_| self.fix) {
+            Some(fix) => write!(f, "; {fix}"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -306,13 +477,76 @@ mod tests {
     #[test]
     fn an_aws_code_is_found_below_any_context() {
         let e = Error::aws(
-            "IAM CreateAccessKey failed: slow down",
+            "IAM CreateAccessKey",
             Some("Throttling"),
+            "Throttling: slow down",
             "wait",
         )
         .context("rotate");
         assert_eq!(e.aws_code(), Some("Throttling"));
-        assert_eq!(Error::aws("offline", None, "check").aws_code(), None);
+        assert_eq!(Error::aws("STS", None, "offline", "check").aws_code(), None);
         assert_eq!(Error::invalid("a", "b").aws_code(), None);
+    }
+
+    #[test]
+    fn a_report_says_what_then_each_cause_once_then_the_fix() {
+        let e = Error::aws(
+            "IAM CreateAccessKey",
+            Some("Throttling"),
+            "Throttling: slow down",
+            "wait a minute",
+        )
+        .context("rotate");
+        assert_eq!(
+            e.report().to_string(),
+            "rotate: IAM CreateAccessKey failed: Throttling: slow down; wait a minute"
+        );
+        // Display says one level; the cause is source()'s alone.
+        let aws = e.source().unwrap();
+        assert_eq!(aws.to_string(), "IAM CreateAccessKey failed; wait a minute");
+        assert_eq!(aws.source().unwrap().to_string(), "Throttling: slow down");
+    }
+
+    #[test]
+    fn a_stores_cause_is_its_source_and_foreign_words_stay_on_one_line() {
+        let e = Error::Store {
+            store: StoreKind::Keyutils,
+            action: "load",
+            cause: "denied\n\x1b[2Jforged".into(),
+        };
+        let report = e.report().to_string();
+        assert!(
+            report.starts_with(
+                "the kernel keyring (keyutils) refused to load: denied??[2Jforged; check it with: "
+            ),
+            "{report}"
+        );
+        assert!(!e.to_string().contains("denied"));
+        assert_eq!(e.source().unwrap().to_string(), "denied\n\x1b[2Jforged");
+    }
+
+    #[test]
+    fn typed_errors_keep_their_exit_codes() {
+        assert_eq!(
+            Error::bad_value("--region", "x y", "like us-west-2").exit_code(),
+            EXIT_USAGE
+        );
+        assert_eq!(
+            Error::bad_value("--region", "a\nb", "like us-west-2").to_string(),
+            "invalid --region 'a\\nb': like us-west-2"
+        );
+        let busy = Error::Busy {
+            doing: "renewing".into(),
+            lock: PathBuf::from("/l"),
+        };
+        assert_eq!(busy.exit_code(), EXIT_FAILURE);
+        assert_eq!(
+            Error::NoTerminal {
+                to: "ask".into(),
+                fix: "use a terminal".into()
+            }
+            .to_string(),
+            "there is no terminal to ask; use a terminal"
+        );
     }
 }

@@ -18,10 +18,11 @@ fn is_word(value: &str, punctuation: &str, length: RangeInclusive<usize>) -> boo
 /// A profile name: letters, digits and `-_.+=,@`, at most 128.
 pub fn validate_profile_name(profile: &str) -> Result<()> {
     if !is_word(profile, "-_.+=,@", 1..=128) {
-        return Err(Error::Usage(format!(
-            "invalid profile name '{}': use 1 to 128 letters, digits or - _ . + = , @",
-            profile.escape_default()
-        )));
+        return Err(Error::bad_value(
+            "profile name",
+            profile,
+            "use 1 to 128 letters, digits or - _ . + = , @",
+        ));
     }
     Ok(())
 }
@@ -31,10 +32,11 @@ pub fn validate_profile_name(profile: &str) -> Result<()> {
 /// looks like a cached session's entry.
 pub fn validate_name(name: &str) -> Result<()> {
     if !is_word(name, "+=,.@_-", 1..=128) {
-        return Err(Error::Usage(format!(
-            "invalid --username '{}': use 1 to 128 letters, digits or + = , . @ _ -",
-            name.escape_default()
-        )));
+        return Err(Error::bad_value(
+            "--username",
+            name,
+            "use 1 to 128 letters, digits or + = , . @ _ -",
+        ));
     }
     Ok(())
 }
@@ -45,10 +47,11 @@ pub fn validate_mfa_serial(serial: &str) -> Result<()> {
     if is_word(serial, "_+=/:,.@-", 9..=256) {
         Ok(())
     } else {
-        Err(Error::Usage(format!(
-            "invalid --mfa-serial '{}': give the device's ARN, like arn:aws:iam::123456789012:mfa/helen",
-            serial.escape_default()
-        )))
+        Err(Error::bad_value(
+            "--mfa-serial",
+            serial,
+            "give the device's ARN, like arn:aws:iam::123456789012:mfa/helen",
+        ))
     }
 }
 
@@ -62,10 +65,11 @@ pub fn validate_region(region: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::Usage(format!(
-            "invalid --region '{}': a region looks like us-west-2",
-            region.escape_default()
-        )))
+        Err(Error::bad_value(
+            "--region",
+            region,
+            "a region looks like us-west-2",
+        ))
     }
 }
 

@@ -83,10 +83,10 @@ fn wait_for(file: File, path: &Path, doing: &str) -> Result<File> {
                 std::thread::sleep(std::time::Duration::from_millis(20));
             }
             Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(Error::invalid(
-                    format!("another awscreds-rs has been {doing} for 2 minutes"),
-                    format!("let it finish, or stop it; its lock is {}", path.display()),
-                ))
+                return Err(Error::Busy {
+                    doing: doing.to_string(),
+                    lock: path.to_path_buf(),
+                })
             }
             Err(std::fs::TryLockError::Error(e)) => {
                 return Err(Error::io(format!("cannot lock {}", path.display()), e))

@@ -219,15 +219,13 @@ fn rotatable(
     }
     if let Some(serial) = &old.mfa_serial {
         if options.mfa_command.is_none() && !crate::ask::has_terminal() {
-            return Err(Error::invalid(
-                format!(
-                    "there is no terminal to ask for the MFA code of {serial} (nothing was changed)"
-                ),
-                format!(
+            return Err(Error::NoTerminal {
+                to: format!("ask for the MFA code of {serial} (nothing was changed)"),
+                fix: format!(
                     "run rotate on a terminal, or give the command that prints the code: {}",
                     crate::fix::rotate_with_code(name)
                 ),
-            ));
+            });
         }
     }
     Ok(old)

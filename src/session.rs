@@ -294,10 +294,10 @@ fn ask_terminal(serial: &str) -> Result<String> {
     crate::ask::terminal(&format!("MFA code for {serial}: "), false)?
         .map(|line| line.to_string())
         .ok_or_else(|| {
-            Error::invalid(
-                format!("there is no terminal to ask for the MFA code of {serial}"),
-                "add --mfa-command CMD to the credential_process line (for example --mfa-command \"ykman oath accounts code --single NAME\")",
-            )
+            Error::NoTerminal {
+                to: format!("ask for the MFA code of {serial}"),
+                fix: "add --mfa-command CMD to the credential_process line (for example --mfa-command \"ykman oath accounts code --single NAME\")".into(),
+            }
         })
 }
 

@@ -246,25 +246,28 @@ pub fn role_entry(name: &str, account: &str, role: &str) -> String {
 /// names take them.
 pub fn validate(name: &str, account: Option<&str>, role: Option<&str>) -> Result<()> {
     if !crate::names::is_sso_session_name(name) {
-        return Err(Error::Usage(format!(
-            "invalid --sso-session '{}': letters, digits, '-', '_' and '.'",
-            name.escape_default()
-        )));
+        return Err(Error::bad_value(
+            "--sso-session",
+            name,
+            "letters, digits, '-', '_' and '.'",
+        ));
     }
     if let Some(account) = account {
         if !crate::names::is_account_id(account) {
-            return Err(Error::Usage(format!(
-                "invalid --account-id '{}': an AWS account id is 12 digits",
-                account.escape_default()
-            )));
+            return Err(Error::bad_value(
+                "--account-id",
+                account,
+                "an AWS account id is 12 digits",
+            ));
         }
     }
     if let Some(role) = role {
         if !crate::names::is_role_name(role) {
-            return Err(Error::Usage(format!(
-                "invalid --role-name '{}': letters, digits and +=,.@_-",
-                role.escape_default()
-            )));
+            return Err(Error::bad_value(
+                "--role-name",
+                role,
+                "letters, digits and +=,.@_-",
+            ));
         }
     }
     Ok(())
@@ -285,16 +288,17 @@ pub fn load(store: &Store, name: &str) -> Result<Option<Stored>> {
     let stored: Stored = serde_json::from_slice(&bytes).map_err(|_| Error::Corrupt {
         name: entry(name),
         store: store.kind(),
-        detail: "not an Identity Center session that awscreds-rs wrote".into(),
+        cause: "not an Identity Center session that awscreds-rs wrote".into(),
     })?;
     if stored.format_version != FORMAT {
         return Err(Error::Corrupt {
             name: entry(name),
             store: store.kind(),
-            detail: format!(
+            cause: format!(
                 "format {} is not one this version reads",
                 stored.format_version
-            ),
+            )
+            .into(),
         });
     }
     Ok(Some(stored))

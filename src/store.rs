@@ -222,7 +222,7 @@ impl Store {
             .map_err(|detail| Error::Corrupt {
                 name: name.to_string(),
                 store: self.kind,
-                detail,
+                cause: detail.into(),
             })
     }
 
@@ -263,7 +263,7 @@ impl Store {
             _ => Err(Error::Store {
                 store: self.kind,
                 action: "keep the entry",
-                detail: format!("reading '{name}' back gave something else"),
+                cause: format!("reading '{name}' back gave something else").into(),
             }),
         }
     }
@@ -280,7 +280,7 @@ impl Store {
             _ => Err(Error::Store {
                 store: self.kind,
                 action: "keep the entry",
-                detail: format!("reading '{name}' back gave something else"),
+                cause: format!("reading '{name}' back gave something else").into(),
             }),
         }
     }
@@ -320,7 +320,7 @@ impl Store {
                 Ok(Some(creds)) => Ok(creds),
                 // Deleted between listing and reading.
                 Ok(None) => continue,
-                Err(Error::Corrupt { detail, .. }) => Err(detail),
+                Err(Error::Corrupt { cause, .. }) => Err(cause.to_string()),
                 Err(e) => return Err(e),
             };
             rows.push(Listed { name, credentials });

@@ -69,47 +69,59 @@ impl Options {
     pub fn seconds(&self) -> Result<u32> {
         match &self.duration {
             None => Ok(DEFAULT_DURATION),
-            Some(text) => {
-                parse_duration(text).map_err(|e| Error::Usage(format!("invalid --duration: {e}")))
-            }
+            Some(text) => parse_duration(text).map_err(|rule| Error::BadValue {
+                of: "--duration",
+                value: None,
+                rule,
+            }),
         }
     }
 
     /// Every flag checked as credential_process mode checks it.
     pub fn validate(&self) -> Result<()> {
-        let usage = |what: String| Err(Error::Usage(what));
+        // The external id and the session name are not echoed: they
+        // may be what a role's owner handed over in confidence.
+        let bad = |of, rule: &str| {
+            Err(Error::BadValue {
+                of,
+                value: None,
+                rule: rule.into(),
+            })
+        };
         if let Some(arn) = &self.role_arn {
             if !crate::names::is_role_arn(arn) {
-                return usage(format!("invalid --role-arn '{}': a role ARN looks like arn:aws:iam::123456789012:role/NAME", arn.escape_default()));
+                return Err(Error::bad_value(
+                    "--role-arn",
+                    arn,
+                    "a role ARN looks like arn:aws:iam::123456789012:role/NAME",
+                ));
             }
         }
         if let Some(id) = &self.external_id {
             if !crate::names::is_external_id(id) {
-                return usage(
-                    "invalid --external-id: 2 to 1224 letters, digits or _+=,.@:/-".into(),
-                );
+                return bad("--external-id", "2 to 1224 letters, digits or _+=,.@:/-");
             }
         }
         if let Some(name) = &self.role_session_name {
             if !crate::names::is_role_session_name(name) {
-                return usage(
-                    "invalid --role-session-name: 2 to 64 letters, digits or _+=,.@-".into(),
-                );
+                return bad("--role-session-name", "2 to 64 letters, digits or _+=,.@-");
             }
         }
         if self.role_arn.is_none()
             && (self.external_id.is_some() || self.role_session_name.is_some())
         {
-            return usage("--external-id and --role-session-name go with --role-arn".into());
+            return Err(Error::Usage(
+                "--external-id and --role-session-name go with --role-arn".into(),
+            ));
         }
         self.seconds()?;
         if let Some(command) = &self.mfa_command {
             // One quoted word in the line: one line of printable text,
             // which the SDKs' splitters and `sh -c` all read back.
             if command.trim().is_empty() || command.chars().any(char::is_control) {
-                return usage(
-                    "invalid --mfa-command: give one line of text, a command whose output's first line is the code"
-                        .into(),
+                return bad(
+                    "--mfa-command",
+                    "give one line of text, a command whose output's first line is the code",
                 );
             }
         }

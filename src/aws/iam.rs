@@ -58,7 +58,7 @@ impl crate::rotate::Iam for Client {
             };
             let key = out
                 .access_key()
-                .ok_or_else(|| Error::invalid("CreateAccessKey returned no key", "try again"))?;
+                .ok_or_else(|| Error::bad_answer("CreateAccessKey", "no key"))?;
             Ok(Some(Credentials {
                 created: date(key.create_date()),
                 ..Credentials::new(
@@ -120,11 +120,9 @@ impl crate::rotate::Iam for Client {
                     Ok(false)
                 }
                 Err(e) => Err(Error::aws(
-                    format!(
-                        "GetCallerIdentity failed: {}",
-                        failure_detail("STS", &sts.endpoint, &e)
-                    ),
+                    "GetCallerIdentity",
                     code(&e),
+                    failure_detail("STS", &sts.endpoint, &e),
                     "check the endpoint and the network",
                 )),
             }
@@ -141,11 +139,9 @@ where
         "check that the key may manage its own access keys (iam:CreateAccessKey, iam:DeleteAccessKey, iam:ListAccessKeys)".into()
     });
     Error::aws(
-        format!(
-            "IAM {action} failed: {}",
-            failure_detail("IAM", endpoint, e)
-        ),
+        format!("IAM {action}"),
         code(e),
+        failure_detail("IAM", endpoint, e),
         fix,
     )
 }

@@ -125,12 +125,8 @@ pub(super) fn key(creds: &Credentials) -> aws_sdk_sts::config::Credentials {
 }
 
 pub(super) fn secret(text: Option<&str>, what: &str) -> Result<Secret> {
-    text.map(|t| Secret::new(t.to_string())).ok_or_else(|| {
-        Error::invalid(
-            format!("IAM Identity Center returned no {what}"),
-            "try again",
-        )
-    })
+    text.map(|t| Secret::new(t.to_string()))
+        .ok_or_else(|| Error::bad_answer("IAM Identity Center", format!("no {what}")))
 }
 
 /// How long a call to AWS may take: to connect, for one attempt, and
@@ -321,11 +317,9 @@ impl IdentityCenter {
             "check the session's sso_start_url and sso_region, and that your user may use the account and role".into()
         });
         Error::aws(
-            format!(
-                "{action} failed: {}",
-                failure_detail(self.label(), endpoint, e)
-            ),
+            action,
             code(e),
+            failure_detail(self.label(), endpoint, e),
             fix,
         )
     }

@@ -99,13 +99,11 @@ impl crate::sso::Portal for Client {
                 }
                 Err(e) => return Err(PORTAL.failure("GetRoleCredentials", &portal.endpoint, &e)),
             };
-            let c = out.role_credentials().ok_or_else(|| {
-                Error::invalid("GetRoleCredentials returned no credentials", "try again")
-            })?;
-            let expiration =
-                OffsetDateTime::from_unix_timestamp(c.expiration() / 1000).map_err(|_| {
-                    Error::invalid("GetRoleCredentials returned a bad expiration", "try again")
-                })?;
+            let c = out
+                .role_credentials()
+                .ok_or_else(|| Error::bad_answer("GetRoleCredentials", "no credentials"))?;
+            let expiration = OffsetDateTime::from_unix_timestamp(c.expiration() / 1000)
+                .map_err(|_| Error::bad_answer("GetRoleCredentials", "a bad expiration"))?;
             Credentials {
                 session_token: Some(secret(c.session_token(), "session token")?),
                 expiration: Some(expiration),

@@ -68,18 +68,13 @@ where
     Some(fix) => fix + "; nothing was cached",
     None => "check the key's permissions, the MFA code, the role's trust policy and the endpoint; nothing was cached".into(),
 };
-    Error::aws(
-        format!("{action} failed: {}", failure_detail("STS", endpoint, e)),
-        code(e),
-        fix,
-    )
+    Error::aws(action, code(e), failure_detail("STS", endpoint, e), fix)
 }
 
 fn session(out: Option<&aws_sdk_sts::types::Credentials>, action: &str) -> Result<Credentials> {
-    let c = out
-        .ok_or_else(|| Error::invalid(format!("{action} returned no credentials"), "try again"))?;
+    let c = out.ok_or_else(|| Error::bad_answer(action, "no credentials"))?;
     let expiration = OffsetDateTime::from_unix_timestamp(c.expiration().secs())
-        .map_err(|_| Error::invalid(format!("{action} returned a bad expiration"), "try again"))?;
+        .map_err(|_| Error::bad_answer(action, "a bad expiration"))?;
     Credentials {
         session_token: Some(Secret::new(c.session_token().to_string())),
         expiration: Some(expiration),

@@ -99,10 +99,11 @@ fn move_one(source: &Store, target: &Store, name: &str) -> Result<()> {
         return Err(Error::Store {
             store: target.kind(),
             action: "keep the entry",
-            detail: format!(
+            cause: format!(
                 "reading '{name}' back gave something else; it stays in {}",
                 source.label()
-            ),
+            )
+            .into(),
         });
     }
     crate::faults::stop_here_in_tests("written");

@@ -10,13 +10,21 @@ pub fn unlock(duration: Option<&str>) -> Result<()> {
     let seconds = duration
         .map(crate::duration::parse)
         .transpose()
-        .map_err(|e| Error::Usage(format!("invalid --for: {e}")))?;
+        .map_err(|e| Error::BadValue {
+            of: "--for",
+            value: None,
+            rule: e,
+        })?;
     if let Some(secs) = seconds.filter(|&s| s > MAX_SECONDS) {
-        return Err(Error::Usage(format!(
-            "invalid --for: {secs} seconds is longer than the kernel keyring keeps a key \
-             (at most {MAX_SECONDS} seconds, about 136 years); leave --for out to keep it \
-             until it goes unused for 12 hours"
-        )));
+        return Err(Error::BadValue {
+            of: "--for",
+            value: None,
+            rule: format!(
+                "{secs} seconds is longer than the kernel keyring keeps a key \
+                 (at most {MAX_SECONDS} seconds, about 136 years); leave --for out to keep it \
+                 until it goes unused for 12 hours"
+            ),
+        });
     }
     if FileBackend::open(&Env::process())?.unlock(seconds)? == Unlocked::Already {
         crate::say!(

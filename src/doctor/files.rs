@@ -50,8 +50,9 @@ pub(super) fn check_file(
         Err(e) => {
             r.error(
                 check,
-                e.report().to_string(),
-                format!("fix or replace {shown}"),
+                e.report_without_fix().to_string(),
+                e.fix_text()
+                    .unwrap_or_else(|| format!("fix or replace {shown}")),
             );
             return None;
         }

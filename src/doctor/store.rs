@@ -52,11 +52,18 @@ pub(super) fn check_store(r: &mut Report, ctx: &Context) {
             ),
             Err(e) => r.error(
                 "store",
-                format!("{label} answers, but `add` would fail: {}", e.report()),
-                kind.unlock_fix(),
+                format!(
+                    "{label} answers, but `add` would fail: {}",
+                    e.report_without_fix()
+                ),
+                e.fix_text().unwrap_or_else(|| kind.unlock_fix()),
             ),
         },
-        Err(e) => r.error("store", e.report().to_string(), kind.unavailable_fix()),
+        Err(e) => r.error(
+            "store",
+            e.report_without_fix().to_string(),
+            e.fix_text().unwrap_or_else(|| kind.unavailable_fix()),
+        ),
     }
 }
 

@@ -275,7 +275,7 @@ impl FileBackend {
             .map_err(|e| Error::Store {
                 store: StoreKind::File,
                 action: "encrypt its identity",
-                detail: e.to_string(),
+                cause: Box::new(e),
             })?;
         crate::atomic::write(&self.dir.join(IDENTITY_FILE), &sealed, None, 0o600)
     }
@@ -294,14 +294,12 @@ impl FileBackend {
             self.keep(&identity, seconds)?;
             return Ok(Unlocked::Kept);
         }
-        let identity = self.ask_and_open(&recipient, || {
-            Error::invalid(
-                "there is no terminal to ask the passphrase of the encrypted file store",
-                format!(
-                    "run {} on a terminal, or set {PASSPHRASE_COMMAND}",
-                    crate::fix::unlock()
-                ),
-            )
+        let identity = self.ask_and_open(&recipient, || Error::NoTerminal {
+            to: "ask the passphrase of the encrypted file store".into(),
+            fix: format!(
+                "run {} on a terminal, or set {PASSPHRASE_COMMAND}",
+                crate::fix::unlock()
+            ),
         })?;
         self.keep(&identity, seconds)?;
         Ok(Unlocked::Kept)
@@ -319,7 +317,7 @@ impl FileBackend {
         unlocked::forget(&self.kept_as()).map_err(|detail| Error::Store {
             store: StoreKind::File,
             action: "lock",
-            detail,
+            cause: detail.into(),
         })
     }
 
@@ -330,11 +328,9 @@ impl FileBackend {
         let (lock, lock_path) = crate::paths::lock_file(&self.env, Path::new("store.lock"))?;
         lock.lock()
             .map_err(|e| Error::io(format!("cannot lock {}", lock_path.display()), e))?;
-        let no_terminal = || {
-            Error::invalid(
-                "there is no terminal to ask the passphrases of the encrypted file store",
-                format!("run {} on a terminal", crate::fix::passwd()),
-            )
+        let no_terminal = || Error::NoTerminal {
+            to: "ask the passphrases of the encrypted file store".into(),
+            fix: format!("run {} on a terminal", crate::fix::passwd()),
         };
         if !crate::ask::has_terminal() {
             return Err(no_terminal());
@@ -356,7 +352,7 @@ impl Backend for FileBackend {
         let corrupt = |detail: &str| Error::Corrupt {
             name: name.to_string(),
             store: StoreKind::File,
-            detail: format!("{}: {detail}", path.display()),
+            cause: format!("{}: {detail}", path.display()).into(),
         };
         // An entry file is a regular file of at most MAX_ENTRY bytes: a
         // FIFO would hang the read, and a link to /dev/zero never end it.
@@ -408,7 +404,7 @@ impl Backend for FileBackend {
         let sealed = age::encrypt(&recipient, &plain).map_err(|e| Error::Store {
             store: StoreKind::File,
             action: "encrypt the entry",
-            detail: e.to_string(),
+            cause: Box::new(e),
         })?;
         let path = self.entry_path(name);
         crate::atomic::create_private_dir(&self.dir.join(ENTRIES))?;
@@ -419,7 +415,7 @@ impl Backend for FileBackend {
             _ => Err(Error::Store {
                 store: StoreKind::File,
                 action: "keep the entry",
-                detail: format!("reading {} back gave something else", path.display()),
+                cause: format!("reading {} back gave something else", path.display()).into(),
             }),
         }
     }

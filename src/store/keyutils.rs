@@ -23,7 +23,7 @@ impl KeyutilsBackend {
         let user = KeyRing::from_special_id(KeyRingIdentifier::User, true).map_err(|e| {
             Error::StoreUnavailable {
                 store: StoreKind::Keyutils,
-                detail: format!("the user keyring cannot be opened: {e:?}"),
+                cause: format!("the user keyring cannot be opened: {e:?}").into(),
             }
         })?;
         let mut rings = Vec::with_capacity(2);
@@ -43,7 +43,7 @@ fn failure(e: KeyError, action: &'static str) -> Error {
     Error::Store {
         store: StoreKind::Keyutils,
         action,
-        detail: format!("{e:?}"),
+        cause: format!("{e:?}").into(),
     }
 }
 

@@ -23,7 +23,7 @@ impl NativeBackend {
         let store = windows_native_keyring_store::Store::new();
         let store: Arc<CredentialStore> = store.map_err(|e| Error::StoreUnavailable {
             store: kind,
-            detail: e.to_string(),
+            cause: Box::new(e),
         })?;
         Ok(NativeBackend { kind, store })
     }
@@ -34,7 +34,7 @@ impl NativeBackend {
             other => Error::Store {
                 store: self.kind,
                 action,
-                detail: other.to_string(),
+                cause: Box::new(other),
             },
         }
     }
@@ -76,7 +76,7 @@ impl Backend for NativeBackend {
         credential_manager::names().map_err(|detail| Error::Store {
             store: self.kind,
             action: "list its entries",
-            detail,
+            cause: detail.into(),
         })
     }
 

@@ -41,7 +41,7 @@ impl SecretServiceBackend {
     pub fn connect(env: &Env) -> Result<Self> {
         Self::connect_if_offered(env).map_err(|detail| Error::StoreUnavailable {
             store: StoreKind::SecretService,
-            detail,
+            cause: detail.into(),
         })
     }
 
@@ -213,7 +213,7 @@ fn failure(e: Failure, action: &'static str) -> Error {
         Failure::NoCollection => Error::Store {
             store,
             action,
-            detail: "it offers no collection to store into".into(),
+            cause: "it offers no collection to store into".into(),
         },
         Failure::Dbus(e) if e.name() == Some("org.freedesktop.Secret.Error.IsLocked") => {
             Error::StoreLocked { store }
@@ -221,13 +221,13 @@ fn failure(e: Failure, action: &'static str) -> Error {
         Failure::Dbus(e) if e.name().is_some_and(|n| GONE.contains(&n)) => {
             Error::StoreUnavailable {
                 store,
-                detail: "it went away".into(),
+                cause: "it went away".into(),
             }
         }
         Failure::Dbus(e) => Error::Store {
             store,
             action,
-            detail: e.message().unwrap_or("no reason given").to_string(),
+            cause: e.message().unwrap_or("no reason given").into(),
         },
     }
 }
