@@ -377,12 +377,15 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum SsoCommand {
-    /// Log in (OIDC device flow): the URL and code on the terminal, the browser opened, the tokens into the store
+    /// Log in: in the browser, which comes back to this machine (authorization code with PKCE), or with a device code; the tokens into the store
     #[command(after_help = "Reads [sso-session S] (sso_start_url, sso_region, \
-        sso_registration_scopes) from the AWS config file. With sso_registration_scopes \
-        (sso:account:access) Identity Center issues a refresh token, and the profiles' lines renew \
-        the access token on their own until it ends.\n\n\
-        Examples:\n  awscreds-rs sso login --session corp\n  awscreds-rs sso login --profile dev --no-browser")]
+        sso_registration_scopes) from the AWS config file. The browser signs in and comes back \
+        to 127.0.0.1 with a code that only this process can use. Over SSH, without a display \
+        or a browser, or with --use-device-code, it shows a URL and a code to approve in any \
+        browser instead (weaker: a code shown on someone else's page would sign you in to \
+        their session). Identity Center issues a refresh token (the scope sso:account:access), \
+        and the profiles' lines renew the access token on their own until it ends.\n\n\
+        Examples:\n  awscreds-rs sso login --session corp\n  awscreds-rs sso login --profile dev --use-device-code")]
     #[command(group(clap::ArgGroup::new("which").required(true).args(["session", "profile"])))]
     Login {
         /// The [sso-session S] to log in to
@@ -391,9 +394,12 @@ pub enum SsoCommand {
         /// The session of this profile (its sso_session)
         #[arg(long)]
         profile: Option<String>,
-        /// Show the URL and the code only; open no browser
+        /// Open no browser: print the URL (and the device code) to open by hand
         #[arg(long)]
         no_browser: bool,
+        /// Sign in with a device code, approved in any browser (where the browser cannot come back to this machine)
+        #[arg(long)]
+        use_device_code: bool,
     },
     /// Drop the session's tokens and cached role credentials (and call Logout)
     #[command(after_help = "Example: awscreds-rs sso logout --session corp")]

@@ -79,7 +79,11 @@ pub enum Error {
         failure: HelperFailure,
     },
     /// Another awscreds-rs has held `lock` for as long as we wait.
-    Busy { doing: String, lock: PathBuf },
+    Busy {
+        doing: String,
+        minutes: u64,
+        lock: PathBuf,
+    },
     /// AWS answered a call with something that is not the answer its
     /// model promises (no credentials, a bad date).
     BadAnswer { call: String, what: String },
@@ -256,8 +260,11 @@ impl Error {
                 HelperFailure::Failed(status) => write!(f, "{what} failed ({status})"),
                 HelperFailure::Silent => write!(f, "{what} printed nothing on its first line"),
             },
-            Error::Busy { doing, .. } => {
-                write!(f, "another awscreds-rs has been {doing} for 2 minutes")
+            Error::Busy { doing, minutes, .. } => {
+                write!(
+                    f,
+                    "another awscreds-rs has been {doing} for {minutes} minutes"
+                )
             }
             Error::BadAnswer { call, what } => write!(f, "{call} returned {what}"),
             Error::Invalid { what, .. } => f.write_str(what),
@@ -537,6 +544,7 @@ mod tests {
         );
         let busy = Error::Busy {
             doing: "renewing".into(),
+            minutes: 2,
             lock: PathBuf::from("/l"),
         };
         assert_eq!(busy.exit_code(), EXIT_FAILURE);

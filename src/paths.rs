@@ -52,6 +52,19 @@ const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 /// among awscreds-rs processes, waiting up to two minutes; `doing` says
 /// what the holder does, for the message when it takes too long.
 pub fn lock_entry(env: &Env, entry: &str, doing: &str) -> Result<File> {
+    lock_entry_within(env, entry, doing, LOCK_WAIT, &mut || {}).map(|(file, _)| file)
+}
+
+/// [`lock_entry`], waiting up to `wait`, and calling `waiting` once if
+/// the lock is held: with whether it had to wait (`sso login` then finds
+/// the session that the other login signed in).
+pub fn lock_entry_within(
+    env: &Env,
+    entry: &str,
+    doing: &str,
+    wait: std::time::Duration,
+    waiting: &mut dyn FnMut(),
+) -> Result<(File, bool)> {
     let file_name: String = entry
         .chars()
         .map(|c| {
@@ -63,7 +76,17 @@ pub fn lock_entry(env: &Env, entry: &str, doing: &str) -> Result<File> {
         })
         .collect();
     let (file, path) = lock_file(env, &Path::new("locks").join(format!("{file_name}.lock")))?;
-    wait_for(file, &path, &format!("{doing} '{entry}'"))
+    let waited = match file.try_lock() {
+        Ok(()) => return Ok((file, false)),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            waiting();
+            true
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            return Err(Error::io(format!("cannot lock {}", path.display()), e))
+        }
+    };
+    wait_within(file, &path, &format!("{doing} '{entry}'"), wait).map(|f| (f, waited))
 }
 
 /// Takes the lock that lets one process at a time ask for the file
@@ -75,16 +98,21 @@ pub fn lock_passphrase_prompt(env: &Env) -> Result<File> {
 }
 
 fn wait_for(file: File, path: &Path, doing: &str) -> Result<File> {
+    wait_within(file, path, doing, LOCK_WAIT)
+}
+
+fn wait_within(file: File, path: &Path, doing: &str, wait: std::time::Duration) -> Result<File> {
     let started = std::time::Instant::now();
     loop {
         match file.try_lock() {
             Ok(()) => return Ok(file),
-            Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
+            Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < wait => {
                 std::thread::sleep(std::time::Duration::from_millis(20));
             }
             Err(std::fs::TryLockError::WouldBlock) => {
                 return Err(Error::Busy {
                     doing: doing.to_string(),
+                    minutes: wait.as_secs().div_ceil(60),
                     lock: path.to_path_buf(),
                 })
             }

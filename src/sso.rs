@@ -1,6 +1,8 @@
 //! IAM Identity Center (SSO) with its tokens in the store, not in the AWS
-//! CLI's plaintext `~/.aws/sso/cache`: the OIDC device flow of `sso login`,
-//! and the credential_process line for a role, which answers from its
+//! CLI's plaintext `~/.aws/sso/cache`: the sign-in of `sso login` (the
+//! authorization code with PKCE through the browser and `browser.rs`'s
+//! loopback callback, or the device code where the browser cannot come
+//! back), and the credential_process line for a role, which answers from its
 //! cached role credentials, renews the access token with the refresh token
 //! (one renewal for any number of concurrent callers), and otherwise fails
 //! at once: it never opens a browser, never waits, never prompts.
@@ -31,6 +33,16 @@ const ACCESS_MARGIN: time::Duration = time::Duration::minutes(5);
 pub const CLIENT_NAME: &str = "awscreds-rs";
 /// The OAuth grant of the device flow.
 pub const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+/// The grants a client registers for the authorization code, as the AWS
+/// CLI registers them.
+pub const CODE_GRANTS: [&str; 2] = ["authorization_code", "refresh_token"];
+/// The redirect a client registers: the loopback, any port.
+pub const REGISTERED_REDIRECT: &str = "http://127.0.0.1/oauth/callback";
+/// The scope the authorization code asks for when the session names none
+/// (`sso_registration_scopes`), so that a refresh token is issued.
+pub const DEFAULT_SCOPE: &str = "sso:account:access";
+/// A stored registration is used again while it has more than this left.
+const REGISTRATION_MARGIN: i64 = 15 * 60;
 
 /// An `[sso-session S]` section of the config file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +61,27 @@ pub struct Client {
     pub secret: Secret,
     /// Unix seconds.
     pub expires_at: i64,
+    /// The grants it was registered for; none for the device code (the
+    /// registrations stored before the authorization code came).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grant_types: Vec<String>,
+}
+
+impl Client {
+    /// Whether it was registered for the authorization code.
+    pub fn takes_code(&self) -> bool {
+        self.grant_types.iter().any(|g| g == "authorization_code")
+    }
+}
+
+/// What a client registers for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Registration<'a> {
+    /// The device code.
+    Device,
+    /// The authorization code: [`CODE_GRANTS`], [`REGISTERED_REDIRECT`],
+    /// and the session's start URL as the issuer.
+    Code { issuer: &'a str },
 }
 
 /// What StartDeviceAuthorization hands out.
@@ -87,11 +120,26 @@ pub enum TokenError {
 pub enum Grant<'a> {
     Device(&'a str),
     Refresh(&'a str),
+    /// The code the browser brought back, with the PKCE verifier and the
+    /// redirect it came to (with its port).
+    Code {
+        code: &'a str,
+        verifier: &'a str,
+        redirect_uri: &'a str,
+    },
 }
 
 /// The OIDC service (sso-oidc).
 pub trait Oidc {
-    fn register_client(&self, region: &str, scopes: &[String]) -> Result<Client>;
+    fn register_client(
+        &self,
+        region: &str,
+        scopes: &[String],
+        registration: Registration<'_>,
+    ) -> Result<Client>;
+    /// The service's authorize page, `https://oidc.REGION.amazonaws.com/authorize`
+    /// (or where the endpoint variables send it).
+    fn authorize_url(&self, region: &str) -> Result<String>;
     fn start_device_authorization(
         &self,
         region: &str,
@@ -310,10 +358,37 @@ pub fn save(store: &Store, name: &str, stored: &Stored) -> Result<()> {
     store.save_document(&entry(name), &bytes)
 }
 
-/// The device flow of `sso login`: a client registration (the stored one
-/// while it lasts, else a new one with the session's scopes, so that a
-/// refresh token is issued), the device code shown by `show`, CreateToken
-/// polled as the protocol says (waiting on `clock`), and the tokens stored.
+/// The stored registration of the session, while it has more than
+/// [`REGISTRATION_MARGIN`] left and was made for this kind of sign-in,
+/// this region and start URL; else a new one. With whether it was stored.
+fn registration(
+    store: &Store,
+    session: &SsoSession,
+    oidc: &dyn Oidc,
+    now: OffsetDateTime,
+    registration: Registration<'_>,
+    scopes: &[String],
+) -> Result<(Client, bool)> {
+    let code = matches!(registration, Registration::Code { .. });
+    let reusable = load(store, &session.name).ok().flatten().filter(|s| {
+        s.client.expires_at > now.unix_timestamp() + REGISTRATION_MARGIN
+            && s.client.takes_code() == code
+            && s.region == session.region
+            && s.start_url == session.start_url
+    });
+    match reusable {
+        Some(stored) => Ok((stored.client, true)),
+        None => Ok((
+            oidc.register_client(&session.region, scopes, registration)?,
+            false,
+        )),
+    }
+}
+
+/// The device flow of `sso login`: a client registration (see
+/// [`registration`]; with the session's scopes, so that a refresh token
+/// is issued), the device code shown by `show`, CreateToken polled as
+/// the protocol says (waiting on `clock`), and the tokens stored.
 pub fn login(
     store: &Store,
     session: &SsoSession,
@@ -321,31 +396,38 @@ pub fn login(
     show: &mut dyn FnMut(&Device) -> Result<()>,
     clock: &dyn Clock,
 ) -> Result<Stored> {
-    let now = clock.now();
-    let reusable = load(store, &session.name).ok().flatten().filter(|s| {
-        s.client.expires_at > now.unix_timestamp() + 3600
-            && s.region == session.region
-            && s.start_url == session.start_url
-    });
-    let (mut client, reused) = match reusable {
-        Some(stored) => (stored.client, true),
-        None => (
-            oidc.register_client(&session.region, &session.scopes)?,
-            false,
-        ),
-    };
+    let (mut client, reused) = registration(
+        store,
+        session,
+        oidc,
+        clock.now(),
+        Registration::Device,
+        &session.scopes,
+    )?;
     let device = match oidc.start_device_authorization(&session.region, &client, &session.start_url)
     {
         // A registration the service no longer knows (deleted, or the
         // instance was recreated): a new one, once.
         Err(e) if reused && e.aws_code() == Some("InvalidClientException") => {
-            client = oidc.register_client(&session.region, &session.scopes)?;
+            client =
+                oidc.register_client(&session.region, &session.scopes, Registration::Device)?;
             oidc.start_device_authorization(&session.region, &client, &session.start_url)?
         }
         result => result?,
     };
     show(&device)?;
     let issued = poll(oidc, session, &client, &device, clock)?;
+    keep(store, session, client, issued, clock)
+}
+
+/// The tokens CreateToken issued, stored as the session's login.
+fn keep(
+    store: &Store,
+    session: &SsoSession,
+    client: Client,
+    issued: Issued,
+    clock: &dyn Clock,
+) -> Result<Stored> {
     let stored = Stored {
         format_version: FORMAT,
         start_url: session.start_url.clone(),
@@ -357,6 +439,81 @@ pub fn login(
     };
     save(store, &session.name, &stored)?;
     Ok(stored)
+}
+
+/// The authorization-code flow of `sso login`, as the AWS CLI signs in
+/// since 2.22: a client registered for the code (see [`registration`];
+/// the session's scopes, else [`DEFAULT_SCOPE`]), the authorize page
+/// handed to `open` with a PKCE challenge and a random `state`, the code
+/// the browser brings back to the loopback callback, and CreateToken
+/// with the verifier. The tokens go into the store.
+pub fn login_in_browser(
+    store: &Store,
+    session: &SsoSession,
+    oidc: &dyn Oidc,
+    open: &mut dyn FnMut(&str) -> Result<()>,
+    clock: &dyn Clock,
+    limit: std::time::Duration,
+) -> Result<Stored> {
+    use crate::browser::{with_query, Callback, Pkce, Returned};
+    let scopes = if session.scopes.is_empty() {
+        vec![DEFAULT_SCOPE.to_string()]
+    } else {
+        session.scopes.clone()
+    };
+    let (client, _) = registration(
+        store,
+        session,
+        oidc,
+        clock.now(),
+        Registration::Code {
+            issuer: &session.start_url,
+        },
+        &scopes,
+    )?;
+    let pkce = Pkce::new()?;
+    let callback = Callback::bind()?;
+    let redirect_uri = callback.redirect_uri();
+    let url = with_query(
+        &oidc.authorize_url(&session.region)?,
+        &[
+            ("response_type", "code"),
+            ("client_id", &client.id),
+            ("redirect_uri", &redirect_uri),
+            ("state", &pkce.state),
+            ("code_challenge_method", "S256"),
+            ("scopes", &scopes.join(" ")),
+            ("code_challenge", &pkce.challenge),
+        ],
+    );
+    open(&url)?;
+    let again = crate::fix::sso_login(&session.name).to_string();
+    let code = match callback.wait(&pkce.state, limit, &again)? {
+        Returned::Code(code) => code,
+        Returned::Refused(why) => {
+            return Err(Error::invalid(
+                format!("IAM Identity Center refused the sign-in ({why}); nothing was stored"),
+                format!("start again with: {again}"),
+            ))
+        }
+    };
+    let grant = Grant::Code {
+        code: code.expose(),
+        verifier: pkce.verifier.expose(),
+        redirect_uri: &redirect_uri,
+    };
+    let issued = match oidc.create_token(&session.region, &client, grant) {
+        Ok(issued) => issued,
+        Err(TokenError::Failed(e)) => return Err(e),
+        Err(_) => {
+            return Err(Error::invalid(
+                "IAM Identity Center did not take the code the browser brought back \
+                 (it expired, or was used); nothing was stored",
+                format!("start again with: {again}"),
+            ))
+        }
+    };
+    keep(store, session, client, issued, clock)
 }
 
 /// The longest a device code is waited for, whatever the server says:
@@ -600,13 +757,23 @@ mod tests {
         use std::cell::RefCell;
         struct Fake(RefCell<Vec<std::result::Result<Issued, TokenError>>>);
         impl Oidc for Fake {
-            fn register_client(&self, _: &str, scopes: &[String]) -> Result<Client> {
+            fn register_client(
+                &self,
+                _: &str,
+                scopes: &[String],
+                how: Registration<'_>,
+            ) -> Result<Client> {
                 assert_eq!(scopes, ["sso:account:access"]);
+                assert_eq!(how, Registration::Device);
                 Ok(Client {
                     id: "c".into(),
                     secret: Secret::new("s".into()),
                     expires_at: i64::MAX / 2,
+                    grant_types: Vec::new(),
                 })
+            }
+            fn authorize_url(&self, _: &str) -> Result<String> {
+                unreachable!("the device flow opens no authorize page")
             }
             fn start_device_authorization(&self, _: &str, _: &Client, _: &str) -> Result<Device> {
                 Ok(Device {
@@ -644,7 +811,9 @@ mod tests {
             region: "eu-west-1".into(),
             scopes: vec!["sso:account:access".into()],
         };
-        let client = fake.register_client("eu-west-1", &session.scopes).unwrap();
+        let client = fake
+            .register_client("eu-west-1", &session.scopes, Registration::Device)
+            .unwrap();
         let device = fake
             .start_device_authorization("eu-west-1", &client, &session.start_url)
             .unwrap();

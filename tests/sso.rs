@@ -1,9 +1,10 @@
 //! IAM Identity Center: the harness's own local Identity Center
 //! (tests/py/identity_center.py), checked against boto3's sso-oidc and sso
-//! clients so that it speaks what AWS speaks; then `sso login` (with a fake
-//! browser that approves the code), the role's credential_process line read
-//! by boto3, the JS SDK and the Go SDKs, one renewal for 20 callers, and
-//! no token in any file.
+//! clients so that it speaks what AWS speaks; then `sso login` (with a test
+//! browser, tests/py/browser.py, that signs in on the authorize page and
+//! comes back, or approves a device code), the role's credential_process
+//! line read by boto3, the JS SDK and the Go SDKs, one renewal for 20
+//! callers, and no token in any file.
 
 mod common;
 
@@ -103,6 +104,11 @@ fn the_local_identity_center_speaks_what_boto3_speaks() {
     assert_eq!(seen["role_key"], "ASIA");
     assert_eq!(seen["expiration_ms"], true);
     assert_eq!(seen["unauthorized"], "UnauthorizedException");
+    // The authorization code with PKCE, in botocore's own shapes.
+    assert_eq!(seen["state_back"], "st");
+    assert_eq!(seen["wrong_verifier"], "invalid_grant");
+    assert_eq!(seen["code_refresh_token"], true);
+    assert_eq!(seen["code_reused"], "invalid_grant");
 }
 
 const SESSION_CONFIG: &str =
@@ -110,9 +116,10 @@ const SESSION_CONFIG: &str =
     sso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n";
 
 /// A world with the local Identity Center, the session `corp` in the
-/// config file, and a fake browser on PATH (xdg-open, with a display) that
-/// records each URL it is given and approves the code in it two seconds
-/// later, as a person would in a browser (login polls in the meantime).
+/// config file, and the test browser (tests/py/browser.py) on PATH as
+/// xdg-open, with a display: it records each URL it is given, follows an
+/// authorize page back to the callback, and approves a device code once
+/// login has polled.
 struct World {
     t: TestEnv,
     center: IdentityCenter,
@@ -127,24 +134,14 @@ fn world() -> World {
     let bin_dir = t.root().join("browsers");
     std::fs::create_dir_all(&bin_dir).unwrap();
     let browser_log = t.root().join("browser.log");
-    // The browser approves once awscreds-rs has polled at least once and
-    // been told to wait (so that the test sees a pending poll), not after
-    // a guessed delay; it gives up after 30 s.
-    let approve = format!(
-        "#!/bin/sh\necho \"$1\" >> '{log}'\ncode=${{1##*user_code=}}\n\
-         exec '{python}' -c \"import sys, json, time, urllib.request; \
-         calls = lambda: json.load(urllib.request.urlopen(sys.argv[3])); \
-         deadline = time.time() + 30; \
-         [time.sleep(0.05) for _ in iter(lambda: 'CreateToken:device_code' in calls() or time.time() > deadline, True)]; \
-         urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=json.dumps({{'userCode': sys.argv[2]}}).encode()))\" \
-         '{endpoint}/test/approve' \"$code\" '{endpoint}/test/calls'\n",
-        log = browser_log.display(),
+    let browser = format!(
+        "#!/bin/sh\nexec '{python}' '{script}' \"$1\"\n",
         python = client(".venv/bin/python").display(),
-        endpoint = center.endpoint
+        script = project_dir().join("tests/py/browser.py").display(),
     );
     for name in ["xdg-open", "firefox", "sensible-browser", "www-browser"] {
         let path = bin_dir.join(name);
-        std::fs::write(&path, &approve).unwrap();
+        std::fs::write(&path, &browser).unwrap();
         std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755))
             .unwrap();
     }
@@ -160,7 +157,10 @@ fn world() -> World {
 impl World {
     fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
         let mut cmd = self.t.command(program);
-        cmd.env("PATH", &self.path).env("DISPLAY", ":99");
+        cmd.env("PATH", &self.path)
+            .env("DISPLAY", ":99")
+            .env("TEST_BROWSER_LOG", &self.browser_log)
+            .env("TEST_IDENTITY_CENTER", &self.center.endpoint);
         reach_identity_center(&mut cmd, &self.center.endpoint);
         cmd
     }
@@ -209,21 +209,62 @@ fn login_keeps_the_tokens_in_the_store_and_the_role_line_serves_every_sdk() {
     let w = world();
     let out = w.run(&["sso", "login", "--session", "corp"]).ok();
     out.stderr_has(&[
-        "/start/#/device?user_code=",
+        "The browser was asked to open the sign-in page",
         "Logged in to 'corp'",
         "refresh token",
     ]);
+    assert!(!out.stderr.contains("device code"), "{}", out.stderr);
     let opened = w.browser_calls();
     assert_eq!(opened.len(), 1, "{opened:?}");
     assert!(
         out.stderr.contains(&opened[0]),
         "the URL shown is the one opened"
     );
-    assert_eq!(w.center.calls("RegisterClient"), 1);
+    // The authorization code with PKCE, as the AWS CLI asks for it.
+    let authorize = opened[0]
+        .strip_prefix(&format!("{}/authorize?", w.center.endpoint))
+        .unwrap_or_else(|| panic!("{}", opened[0]));
+    let query: std::collections::HashMap<String, String> = authorize
+        .split('&')
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap();
+            let mut decode = Command::new(client(".venv/bin/python"));
+            decode.args([
+                "-c",
+                "import sys, urllib.parse; print(urllib.parse.unquote_plus(sys.argv[1]))",
+                v,
+            ]);
+            (
+                k.to_string(),
+                Run::new(decode).ok().stdout.trim().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(query["response_type"], "code");
+    assert_eq!(query["code_challenge_method"], "S256");
+    assert_eq!(query["code_challenge"].len(), 43, "{query:?}");
+    assert!(query["state"].len() >= 32, "{query:?}");
+    assert_eq!(query["scopes"], "sso:account:access");
+    let redirect = &query["redirect_uri"];
     assert!(
-        w.center.calls("CreateToken:device_code") >= 2,
-        "polled while pending"
+        redirect.starts_with("http://127.0.0.1:") && redirect.ends_with("/oauth/callback"),
+        "{redirect}"
     );
+    let registrations = w.center.get("/test/registrations");
+    assert_eq!(
+        registrations,
+        serde_json::json!([{
+            "clientName": "awscreds-rs",
+            "clientType": "public",
+            "scopes": ["sso:account:access"],
+            "grantTypes": ["authorization_code", "refresh_token"],
+            "redirectUris": ["http://127.0.0.1/oauth/callback"],
+            "issuerUrl": "https://example.awsapps.com/start",
+        }])
+    );
+    assert_eq!(w.center.calls("Authorize"), 1);
+    assert_eq!(w.center.calls("CreateToken:authorization_code"), 1);
+    assert_eq!(w.center.calls("CreateToken:device_code"), 0);
 
     // One profile per account and role, through the byte-preserving editor.
     w.run(&[
@@ -381,15 +422,201 @@ fn login_keeps_the_tokens_in_the_store_and_the_role_line_serves_every_sdk() {
     w.no_secret_in_any_file();
 }
 
+/// A command whose stderr is read line by line while it runs.
+struct Running {
+    child: Child,
+    stderr: std::io::BufReader<std::process::ChildStderr>,
+    seen: String,
+}
+
+impl Running {
+    fn start(mut cmd: Command) -> Running {
+        cmd.stdout(Stdio::null()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        Running {
+            child,
+            stderr,
+            seen: String::new(),
+        }
+    }
+
+    /// Reads stderr until a line holds `part`; that line.
+    fn until(&mut self, part: &str) -> String {
+        loop {
+            let mut line = String::new();
+            let read = std::io::BufRead::read_line(&mut self.stderr, &mut line).unwrap();
+            assert!(read > 0, "ended before '{part}': {}", self.seen);
+            self.seen.push_str(&line);
+            if line.contains(part) {
+                return line;
+            }
+        }
+    }
+
+    /// Waits for the end: whether it succeeded, and all of stderr.
+    fn end(mut self) -> (bool, String) {
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut self.stderr, &mut rest).unwrap();
+        (self.child.wait().unwrap().success(), self.seen + &rest)
+    }
+}
+
+/// The loopback callback listens on 127.0.0.1 only (`ss`), `--no-browser`
+/// opens nothing and prints the URL, and a second `sso login` for the
+/// same session waits for the first and finds the session signed in,
+/// with one browser flow between them.
+#[test]
+fn the_callback_is_loopback_only_and_two_logins_make_one_sign_in() {
+    let w = world();
+    let mut first = {
+        let mut cmd = w.command(bin());
+        cmd.args(["sso", "login", "--session", "corp", "--no-browser"]);
+        Running::start(cmd)
+    };
+    let url = first.until("/authorize?").trim().to_string();
+    first.until("Waiting for the browser");
+    let port = url
+        .split("redirect_uri=http%3A%2F%2F127.0.0.1%3A")
+        .nth(1)
+        .and_then(|rest| rest.split('%').next())
+        .unwrap_or_else(|| panic!("{url}"))
+        .to_string();
+    let mut ss = Command::new("ss");
+    ss.args(["-Hltn", &format!("sport = :{port}")]);
+    let listening = Run::new(ss).ok().stdout;
+    let addresses: Vec<&str> = listening
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(3))
+        .collect();
+    assert_eq!(addresses, [format!("127.0.0.1:{port}")], "{listening}");
+
+    let mut second = {
+        let mut cmd = w.command(bin());
+        cmd.args(["sso", "login", "--session", "corp"]);
+        Running::start(cmd)
+    };
+    second.until("Another sso login for 'corp' is under way");
+    // The user opens the first one's URL by hand.
+    let mut browser = w.command(client(".venv/bin/python"));
+    browser
+        .arg(project_dir().join("tests/py/browser.py"))
+        .arg(&url);
+    Run::new(browser).ok();
+    let (ok, said) = first.end();
+    assert!(ok, "{said}");
+    let (ok, said) = second.end();
+    assert!(ok, "{said}");
+    assert!(
+        said.contains("Logged in to 'corp' by the other sso login"),
+        "{said}"
+    );
+    assert_eq!(
+        w.browser_calls(),
+        [url],
+        "only the first flow's URL, by hand"
+    );
+    assert_eq!(w.center.calls("Authorize"), 1);
+    assert_eq!(w.center.calls("RegisterClient"), 1);
+    w.no_secret_in_any_file();
+}
+
+/// A browser that comes back with another state, or with the service's
+/// refusal: exit 1 with one line, and nothing stored (the role line then
+/// names `sso login`).
+#[test]
+fn a_wrong_state_or_a_refusal_stores_nothing() {
+    let w = world();
+    let line = [
+        "--sso-session",
+        "corp",
+        "--account-id",
+        "111111111101",
+        "--role-name",
+        "ReadOnly",
+    ];
+    let mut forged = w.command(bin());
+    forged
+        .args(["sso", "login", "--session", "corp"])
+        .env("TEST_BROWSER_STATE", "forged-by-another-page");
+    Run::new(forged)
+        .fails_saying_more(1)
+        .stderr_has(&["a state that is not this sign-in's", "nothing was stored"]);
+    assert_eq!(w.center.calls("CreateToken:authorization_code"), 0);
+    w.run(&line)
+        .fails(1)
+        .stderr_has(&["no login is stored", "awscreds-rs sso login --session corp"]);
+
+    w.center.post("/test/deny-next");
+    w.run(&["sso", "login", "--session", "corp"])
+        .fails_saying_more(1)
+        .stderr_has(&[
+            "IAM Identity Center refused the sign-in (access_denied: The user said no); nothing was stored",
+        ]);
+    assert_eq!(w.center.calls("CreateToken:authorization_code"), 0);
+    w.run(&line).fails(1).stderr_has(&["no login is stored"]);
+    w.no_secret_in_any_file();
+}
+
+/// The device code: chosen over SSH (and said why), and with
+/// `--use-device-code`; the role line then serves boto3.
+#[test]
+fn the_device_code_is_used_over_ssh_and_when_asked() {
+    let w = world();
+    let mut ssh = w.command(bin());
+    ssh.args(["sso", "login", "--session", "corp"])
+        .env("SSH_CONNECTION", "192.0.2.1 50000 192.0.2.2 22");
+    let out = Run::new(ssh).ok();
+    out.stderr_has(&[
+        "signing in with a device code, because this is an SSH session",
+        "/start/#/device?user_code=",
+        "Logged in to 'corp'",
+    ]);
+    assert!(
+        w.center.calls("CreateToken:device_code") >= 2,
+        "polled while pending"
+    );
+    assert_eq!(w.center.calls("Authorize"), 0);
+
+    w.run(&["sso", "login", "--session", "corp", "--use-device-code"])
+        .ok()
+        .stderr_has(&["/start/#/device?user_code=", "Logged in to 'corp'"]);
+    assert_eq!(w.center.calls("Authorize"), 0);
+    w.t.write_config(&format!(
+        "{SESSION_CONFIG}\n[profile corp-ro]\ncredential_process = {} --sso-session corp --account-id 111111111101 --role-name ReadOnly\n",
+        bin()
+    ));
+    let python = client(".venv/bin/python");
+    let boto3 = w.probe(
+        &python,
+        &[
+            project_dir().join("tests/py/probe.py").to_str().unwrap(),
+            "corp-ro",
+        ],
+    );
+    assert!(
+        boto3["AccessKeyId"].as_str().unwrap().starts_with("ASIA"),
+        "{boto3}"
+    );
+    w.no_secret_in_any_file();
+}
+
 #[test]
 fn twenty_callers_on_an_expired_access_token_make_one_renewal() {
     let w = world();
     // --no-browser: nobody approves, so approve as the user would.
     let out = {
         let mut cmd = w.command(bin());
-        cmd.args(["sso", "login", "--session", "corp", "--no-browser"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
+        cmd.args([
+            "sso",
+            "login",
+            "--session",
+            "corp",
+            "--use-device-code",
+            "--no-browser",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
         let mut child = cmd.spawn().unwrap();
         let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
         let mut code = String::new();
@@ -420,7 +647,8 @@ fn twenty_callers_on_an_expired_access_token_make_one_renewal() {
     assert!(out.0.success(), "{}", out.1);
     assert!(w.browser_calls().is_empty(), "--no-browser opened one");
     // A second login reuses the stored client registration.
-    w.run(&["sso", "login", "--session", "corp"]).ok();
+    w.run(&["sso", "login", "--session", "corp", "--use-device-code"])
+        .ok();
     assert_eq!(
         w.center.calls("RegisterClient"),
         1,

@@ -41,7 +41,15 @@ impl Client {
 }
 
 impl crate::sso::Oidc for Client {
-    fn register_client(&self, _: &str, _: &[String]) -> Result<crate::sso::Client> {
+    fn register_client(
+        &self,
+        _: &str,
+        _: &[String],
+        _: crate::sso::Registration<'_>,
+    ) -> Result<crate::sso::Client> {
+        Err(missing())
+    }
+    fn authorize_url(&self, _: &str) -> Result<String> {
         Err(missing())
     }
     fn start_device_authorization(

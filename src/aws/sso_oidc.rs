@@ -1,5 +1,6 @@
-//! Identity Center's OIDC service: registering this program as a client,
-//! the device authorization, and the tokens.
+//! Identity Center's OIDC service: registering this program as a client
+//! (for the device code or the authorization code), the device
+//! authorization, the authorize page, and the tokens.
 
 use super::sdk::{secret, BoundedAnswers, IdentityCenter};
 use super::Client;
@@ -28,15 +29,31 @@ impl Client {
 }
 
 impl crate::sso::Oidc for Client {
-    fn register_client(&self, region: &str, scopes: &[String]) -> Result<crate::sso::Client> {
+    fn register_client(
+        &self,
+        region: &str,
+        scopes: &[String],
+        registration: crate::sso::Registration<'_>,
+    ) -> Result<crate::sso::Client> {
+        use crate::sso::{Registration, CODE_GRANTS, REGISTERED_REDIRECT};
         let oidc = self.oidc(region)?;
         self.block_on(async {
-            let client = &oidc.client;
-            let out = client
+            let call = oidc
+                .client
                 .register_client()
                 .client_name(crate::sso::CLIENT_NAME)
                 .client_type("public")
-                .set_scopes((!scopes.is_empty()).then(|| scopes.to_vec()))
+                .set_scopes((!scopes.is_empty()).then(|| scopes.to_vec()));
+            let (call, grant_types) = match registration {
+                Registration::Device => (call, Vec::new()),
+                Registration::Code { issuer } => (
+                    call.set_grant_types(Some(CODE_GRANTS.map(String::from).to_vec()))
+                        .redirect_uris(REGISTERED_REDIRECT)
+                        .issuer_url(issuer),
+                    CODE_GRANTS.map(String::from).to_vec(),
+                ),
+            };
+            let out = call
                 .send()
                 .await
                 .map_err(|e| OIDC.failure("RegisterClient", &oidc.endpoint, &e))?;
@@ -44,8 +61,15 @@ impl crate::sso::Oidc for Client {
                 id: out.client_id().unwrap_or_default().to_string(),
                 secret: secret(out.client_secret(), "client secret")?,
                 expires_at: out.client_secret_expires_at(),
+                grant_types,
             })
         })?
+    }
+
+    fn authorize_url(&self, region: &str) -> Result<String> {
+        let config = self.unsigned(region)?;
+        let base = OIDC.endpoint(&config, region);
+        Ok(format!("{}/authorize", base.trim_end_matches('/')))
     }
 
     fn start_device_authorization(
@@ -93,6 +117,15 @@ impl crate::sso::Oidc for Client {
             let call = match grant {
                 Grant::Device(code) => call.grant_type(crate::sso::DEVICE_GRANT).device_code(code),
                 Grant::Refresh(token) => call.grant_type("refresh_token").refresh_token(token),
+                Grant::Code {
+                    code,
+                    verifier,
+                    redirect_uri,
+                } => call
+                    .grant_type("authorization_code")
+                    .code(code)
+                    .code_verifier(verifier)
+                    .redirect_uri(redirect_uri),
             };
             match call.send().await {
                 Ok(out) => Ok(crate::sso::Issued {

@@ -187,6 +187,9 @@ fn from_cache(doc: &serde_json::Value) -> Option<Stored> {
             id: text("clientId")?,
             secret: Secret::new(text("clientSecret")?),
             expires_at: time("registrationExpiresAt")?,
+            // Not in the token's file: taken as the device code's, so
+            // that `sso login` registers anew for the authorization code.
+            grant_types: Vec::new(),
         },
         Secret::new(text("accessToken")?),
         time("expiresAt")?,

@@ -18,7 +18,11 @@ pub fn run(choice: StoreChoice, command: SsoCommand) -> Result<()> {
             session,
             profile,
             no_browser,
-        } => login(choice, &env, session, profile, no_browser),
+            use_device_code,
+        } => {
+            let session = session_of(&env, session, profile)?;
+            login(choice, &env, &session, no_browser, use_device_code)
+        }
         SsoCommand::Logout { session } => {
             sso::validate(&session, None, None)?;
             let store = Store::open(choice, &env)?;
@@ -86,38 +90,97 @@ fn session_of(env: &Env, session: Option<String>, profile: Option<String>) -> Re
 fn login(
     choice: StoreChoice,
     env: &Env,
-    session: Option<String>,
-    profile: Option<String>,
+    session: &sso::SsoSession,
     no_browser: bool,
+    use_device_code: bool,
 ) -> Result<()> {
-    let session = session_of(env, session, profile)?;
     let store = Store::open(choice, env)?;
-    let mut show = |device: &sso::Device| -> Result<()> {
-        let url = crate::browser::checked_url(
-            device
-                .verification_uri_complete
-                .as_deref()
-                .unwrap_or(&device.verification_uri),
-            "the verification URI Identity Center sent",
-        )?;
-        crate::say!(
-            "To log in to IAM Identity Center session '{}', open\n\n  {url}\n\nand check that it shows the code\n\n  {}\n",
-            session.name,
-            crate::error::one_line(&device.user_code)
-        );
-        if !no_browser && crate::browser::open(env, url) {
-            crate::say!("(The browser was asked to open it.)");
-        }
-        crate::say!("Waiting for the approval…");
-        Ok(())
-    };
-    let stored = sso::login(
-        &store,
-        &session,
-        &crate::aws::Client::new(None),
-        &mut show,
-        &crate::renew::SystemClock,
+    let device = use_device_code
+        || match crate::browser::cannot_come_back(env, no_browser) {
+            Some(why) => {
+                crate::say!(
+                    "awscreds-rs: signing in with a device code, because {why}. \
+                     Approve it only on the page this command shows."
+                );
+                true
+            }
+            None => false,
+        };
+    // One sign-in per session at a time: a second `sso login` waits for
+    // the first and then finds the session signed in.
+    let limit = crate::browser::SIGN_IN_LIMIT;
+    let (_lock, waited) = crate::paths::lock_entry_within(
+        env,
+        &sso::entry(&session.name),
+        "signing in to",
+        limit + std::time::Duration::from_secs(120),
+        &mut || {
+            crate::say!(
+                "Another sso login for '{}' is under way; waiting for it to finish…",
+                session.name
+            )
+        },
     )?;
+    let now = time::OffsetDateTime::now_utc();
+    if waited {
+        if let Some(stored) = sso::load(&store, &session.name)?
+            .filter(|s| s.expires() > now + time::Duration::minutes(5))
+        {
+            crate::say!(
+                "Logged in to '{}' by the other sso login; the access token lasts until {}.",
+                session.name,
+                crate::credentials::format_expiration(stored.expires())
+            );
+            return Ok(());
+        }
+    }
+    let oidc = crate::aws::Client::new(None);
+    let clock = crate::renew::SystemClock;
+    let stored = if device {
+        let mut show = |device: &sso::Device| -> Result<()> {
+            let url = crate::browser::checked_url(
+                device
+                    .verification_uri_complete
+                    .as_deref()
+                    .unwrap_or(&device.verification_uri),
+                "the verification URI Identity Center sent",
+            )?;
+            crate::say!(
+                "To log in to IAM Identity Center session '{}', open\n\n  {url}\n\nand check that it shows the code\n\n  {}\n",
+                session.name,
+                crate::error::one_line(&device.user_code)
+            );
+            if !no_browser && crate::browser::open(env, url) {
+                crate::say!("(The browser was asked to open it.)");
+            }
+            crate::say!("Waiting for the approval…");
+            Ok(())
+        };
+        sso::login(&store, session, &oidc, &mut show, &clock)?
+    } else {
+        let mut open = |url: &str| -> Result<()> {
+            let url = crate::browser::checked_url(url, "the authorize URL")?;
+            if !no_browser && crate::browser::open(env, url) {
+                crate::say!(
+                    "The browser was asked to open the sign-in page of IAM Identity Center \
+                     session '{}'. If it did not, open this URL in a browser on this machine:\n\n  {url}\n",
+                    session.name
+                );
+            } else {
+                crate::say!(
+                    "To log in to IAM Identity Center session '{}', open this URL in a browser \
+                     on this machine:\n\n  {url}\n",
+                    session.name
+                );
+            }
+            crate::say!(
+                "Waiting for the browser to come back (up to {} minutes)…",
+                limit.as_secs() / 60
+            );
+            Ok(())
+        };
+        sso::login_in_browser(&store, session, &oidc, &mut open, &clock, limit)?
+    };
     super::tell_created(&store);
     let renewal = if stored.refresh_token.is_some() {
         "the profiles' lines renew it with the refresh token on their own"

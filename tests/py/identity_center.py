@@ -1,5 +1,8 @@
 """A local IAM Identity Center for the tests: the OIDC service (sso-oidc:
-RegisterClient, StartDeviceAuthorization, CreateToken) and the portal (sso:
+RegisterClient, StartDeviceAuthorization, CreateToken with the device code,
+the refresh token and the authorization code, and the /authorize page that
+signs the browser in at once and sends it back with a code, as PKCE
+demands) and the portal (sso:
 GetRoleCredentials, ListAccounts, ListAccountRoles, Logout), spoken as AWS
 speaks them (restJson1; errors with `x-amzn-ErrorType` and the OAuth
 `error` field), on 127.0.0.1. boto3's own sso-oidc and sso clients are the
@@ -10,11 +13,16 @@ Writes the port it listens on to PORTFILE, then serves until killed.
 
 The test's controls, beside the API:
   POST /test/approve {"userCode": C}      the user approves the device code
+  POST /test/deny-next                    the next /authorize is refused
+                                          (error=access_denied)
+  GET  /test/registrations                every RegisterClient's request
   POST /test/expire-access-tokens         every access token expires now
   GET  /test/calls                        [operation, ...] in order
                                           (CreateToken:GRANT for CreateToken)
   GET  /test/secrets                      every token and client secret issued
 """
+import base64
+import hashlib
 import json
 import secrets
 import sys
@@ -29,6 +37,9 @@ DEVICES = {}      # deviceCode -> {userCode, clientId, approved, expires, lastPo
 ACCESS = {}       # accessToken -> expires (epoch seconds)
 REFRESH = {}      # refreshToken -> clientId
 CALLS = []
+CODES = {}        # code -> {clientId, redirectUri, challenge, expires}
+REGISTRATIONS = []
+DENY_NEXT = [False]
 SECRETS = []      # every token and client secret handed out
 ACCOUNTS = [
     {"accountId": f"1111111111{i:02d}", "accountName": f"account-{i}",
@@ -76,9 +87,17 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             if path == "/client/register":
                 CALLS.append("RegisterClient")
+                REGISTRATIONS.append(body)
+                grants = body.get("grantTypes") or []
+                if grants and (set(grants) - {"authorization_code", "refresh_token"}
+                               or not body.get("redirectUris") or not body.get("issuerUrl")):
+                    return self.oauth_error(400, "InvalidRequestException", "invalid_request",
+                                            "authorization_code needs redirectUris and issuerUrl")
                 client_id = "client-" + secrets.token_hex(6)
                 CLIENTS[client_id] = {"secret": "secret-" + secrets.token_hex(16),
-                                      "scopes": body.get("scopes") or []}
+                                      "scopes": body.get("scopes") or [],
+                                      "grants": grants,
+                                      "redirects": body.get("redirectUris") or []}
                 SECRETS.append(CLIENTS[client_id]["secret"])
                 now = int(time.time())
                 return self.answer(200, {
@@ -118,6 +137,9 @@ class Handler(BaseHTTPRequestHandler):
                         device["approved"] = True
                         return self.answer(200, {})
                 return self.answer(404, {"message": "no such user code"})
+            if path == "/test/deny-next":
+                DENY_NEXT[0] = True
+                return self.answer(200, {})
             if path == "/test/expire-access-tokens":
                 for token in ACCESS:
                     ACCESS[token] = 0
@@ -151,6 +173,19 @@ class Handler(BaseHTTPRequestHandler):
             if client_id != body.get("clientId"):
                 return self.oauth_error(400, "InvalidGrantException", "invalid_grant",
                                         "unknown refresh token")
+        elif grant == "authorization_code":
+            issued = CODES.pop(body.get("code"), None)
+            verifier = body.get("codeVerifier") or ""
+            challenge = base64.urlsafe_b64encode(
+                hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+            if (issued is None or time.time() > issued["expires"]
+                    or issued["clientId"] != body.get("clientId")
+                    or issued["redirectUri"] != body.get("redirectUri")
+                    or issued["challenge"] != challenge
+                    or not 43 <= len(verifier) <= 128):
+                return self.oauth_error(400, "InvalidGrantException", "invalid_grant",
+                                        "the code, its verifier or its redirect does not match")
+            client_id = body["clientId"]
         else:
             return self.oauth_error(400, "UnsupportedGrantTypeException",
                                     "unsupported_grant_type", str(grant))
@@ -167,6 +202,47 @@ class Handler(BaseHTTPRequestHandler):
             answer["refreshToken"] = refresh
         return self.answer(200, answer)
 
+    def authorize(self, query):
+        """The sign-in page: a browser that reaches it is signed in at once
+        and sent back to the client's loopback redirect with a code bound
+        to the PKCE challenge (or with error=access_denied when the test
+        asked for a refusal)."""
+        CALLS.append("Authorize")
+        client = CLIENTS.get(query.get("client_id"))
+        redirect = urllib.parse.urlsplit(query.get("redirect_uri", ""))
+        registered = [urllib.parse.urlsplit(r) for r in (client or {}).get("redirects", [])]
+        problems = [
+            client is None and "unknown client_id",
+            client and "authorization_code" not in client["grants"]
+            and "the client is not registered for authorization_code",
+            query.get("response_type") != "code" and "response_type is not code",
+            query.get("code_challenge_method") != "S256" and "code_challenge_method is not S256",
+            len(query.get("code_challenge", "")) != 43 and "no S256 code_challenge",
+            not query.get("state") and "no state",
+            not query.get("scopes") and "no scopes",
+            not any(r.scheme == redirect.scheme and r.hostname == redirect.hostname
+                    and r.path == redirect.path for r in registered)
+            and "redirect_uri is not registered",
+        ]
+        problems = [p for p in problems if p]
+        if problems:
+            return self.answer(400, {"error": "invalid_request",
+                                     "error_description": "; ".join(problems)})
+        back = {"state": query["state"]}
+        if DENY_NEXT[0]:
+            DENY_NEXT[0] = False
+            back.update(error="access_denied", error_description="The user said no")
+        else:
+            code = "code-" + secrets.token_hex(16)
+            CODES[code] = {"clientId": query["client_id"], "redirectUri": query["redirect_uri"],
+                           "challenge": query["code_challenge"], "expires": time.time() + 300}
+            SECRETS.append(code)
+            back["code"] = code
+        self.send_response(302)
+        self.send_header("Location", query["redirect_uri"] + "?" + urllib.parse.urlencode(back))
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def token_ok(self):
         token = self.headers.get("x-amz-sso_bearer_token", "")
         return ACCESS.get(token, 0) > time.time()
@@ -179,6 +255,10 @@ class Handler(BaseHTTPRequestHandler):
                 return self.answer(200, CALLS)
             if url.path == "/test/secrets":
                 return self.answer(200, SECRETS)
+            if url.path == "/test/registrations":
+                return self.answer(200, REGISTRATIONS)
+            if url.path == "/authorize":
+                return self.authorize(query)
             operation = {"/federation/credentials": "GetRoleCredentials",
                          "/assignment/accounts": "ListAccounts",
                          "/assignment/roles": "ListAccountRoles"}.get(url.path)

@@ -1,5 +1,6 @@
 """boto3's own sso-oidc and sso clients against the local Identity Center
-(tests/py/identity_center.py): the device flow, the refresh token, every
+(tests/py/identity_center.py): the device flow, the authorization code with
+PKCE (a wrong verifier and a used code refused), the refresh token, every
 page of the accounts and roles, role credentials, and the errors as boto3
 parses them. Prints what it saw as JSON; an exception fails it.
 
@@ -9,8 +10,13 @@ The second form logs in with boto3's client and writes the token the way
 the AWS CLI caches it (~/.aws/sso/cache/*.json, botocore's keys), for
 `awscreds-rs import --sso` to move.
 """
+import base64
+import hashlib
 import json
+import secrets as pysecrets
 import sys
+import urllib.error
+import urllib.parse
 import urllib.request
 
 import boto3
@@ -94,4 +100,54 @@ try:
 except portal.exceptions.UnauthorizedException as e:
     seen["unauthorized"] = e.response["Error"]["Code"]
 portal.logout(accessToken=access)
+
+# The authorization code with PKCE, as the AWS CLI (2.22 and later) signs
+# in: botocore's own request shapes for the registration and the grant.
+client = oidc.register_client(clientName="probe-pkce", clientType="public",
+                              scopes=["sso:account:access"],
+                              grantTypes=["authorization_code", "refresh_token"],
+                              redirectUris=["http://127.0.0.1/oauth/callback"],
+                              issuerUrl="https://example.awsapps.com/start")
+verifier = pysecrets.token_urlsafe(48)
+challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+redirect = "http://127.0.0.1:9/oauth/callback"
+
+
+class Stay(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args):
+        return None
+
+
+def authorize():
+    query = urllib.parse.urlencode({
+        "response_type": "code", "client_id": client["clientId"], "redirect_uri": redirect,
+        "state": "st", "code_challenge_method": "S256", "scopes": "sso:account:access",
+        "code_challenge": challenge})
+    try:
+        urllib.request.build_opener(Stay).open(endpoint + "/authorize?" + query)
+    except urllib.error.HTTPError as e:
+        back = urllib.parse.urlsplit(e.headers["Location"])
+        assert back.netloc == "127.0.0.1:9", back
+        return dict(urllib.parse.parse_qsl(back.query))
+    raise SystemExit("/authorize did not send the browser back")
+
+
+back = authorize()
+seen["state_back"] = back["state"]
+code_args = dict(clientId=client["clientId"], clientSecret=client["clientSecret"],
+                 grantType="authorization_code", redirectUri=redirect, code=back["code"])
+try:
+    oidc.create_token(codeVerifier="x" * 64, **code_args)
+    raise SystemExit("a wrong verifier was accepted")
+except oidc.exceptions.InvalidGrantException as e:
+    seen["wrong_verifier"] = e.response["error"]
+back = authorize()
+code_args["code"] = back["code"]
+token = oidc.create_token(codeVerifier=verifier, **code_args)
+seen["code_refresh_token"] = "refreshToken" in token
+try:
+    oidc.create_token(codeVerifier=verifier, **code_args)
+    raise SystemExit("a code was accepted twice")
+except oidc.exceptions.InvalidGrantException as e:
+    seen["code_reused"] = e.response["error"]
 print(json.dumps(seen))
