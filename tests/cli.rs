@@ -904,3 +904,165 @@ fn interactive_add_asks_again_for_a_bad_key_id_and_trims_the_secret() {
         expected_long_term()
     );
 }
+
+/// A session bus that starts gnome-keyring on demand, from Debian's own
+/// service file, its stdout (where the daemon's words land) kept in a file.
+struct ActivatingBus {
+    root: std::path::PathBuf,
+    bus: std::process::Child,
+    address: String,
+    stdout: std::path::PathBuf,
+}
+
+impl ActivatingBus {
+    fn start(root: &std::path::Path) -> ActivatingBus {
+        let daemon = which_program("gnome-keyring-daemon");
+        let services = root.join("share/dbus-1/services");
+        std::fs::create_dir_all(&services).unwrap();
+        std::fs::write(
+            services.join("org.freedesktop.secrets.service"),
+            format!(
+                "[D-BUS Service]\nName=org.freedesktop.secrets\n\
+                 Exec={daemon} --start --foreground --components=secrets\n"
+            ),
+        )
+        .unwrap();
+        let socket = root.join("activating-bus");
+        let config = root.join("activating-bus.conf");
+        std::fs::write(
+            &config,
+            format!(
+                r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path={}</listen>
+  <auth>EXTERNAL</auth>
+  <servicedir>{}</servicedir>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"#,
+                socket.display(),
+                services.display()
+            ),
+        )
+        .unwrap();
+        let stdout = root.join("activating-bus.out");
+        let bus = std::process::Command::new("dbus-daemon")
+            .arg(format!("--config-file={}", config.display()))
+            .arg("--nofork")
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap())
+            .env("HOME", root.join("home"))
+            .env("XDG_RUNTIME_DIR", root.join("run"))
+            .stdin(std::process::Stdio::null())
+            .stdout(std::fs::File::create(&stdout).unwrap())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        wait_until(
+            "the bus listens",
+            std::time::Duration::from_secs(20),
+            || socket.exists(),
+        );
+        ActivatingBus {
+            root: root.to_path_buf(),
+            bus,
+            address: format!("unix:path={}", socket.display()),
+            stdout,
+        }
+    }
+
+    fn command(&self, program: &str) -> std::process::Command {
+        let mut cmd = std::process::Command::new(program);
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap())
+            .env("HOME", self.root.join("home"))
+            .env("XDG_RUNTIME_DIR", self.root.join("run"))
+            .env("XDG_DATA_DIRS", self.root.join("share"))
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .env("AWSCREDS_STORE", "secret-service");
+        cmd
+    }
+
+    fn printed(&self) -> String {
+        std::fs::read_to_string(&self.stdout).unwrap()
+    }
+}
+
+impl Drop for ActivatingBus {
+    fn drop(&mut self) {
+        // The daemon detached from us: found through the bus.
+        let mut ask = self.command("dbus-send");
+        ask.args([
+            "--session",
+            "--print-reply",
+            "--dest=org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.GetConnectionUnixProcessID",
+            "string:org.freedesktop.secrets",
+        ]);
+        if let Ok(out) = ask.output() {
+            let text = String::from_utf8_lossy(&out.stdout);
+            if let Some(pid) = text
+                .split_whitespace()
+                .last()
+                .filter(|p| p.parse::<u32>().is_ok())
+            {
+                let _ = std::process::Command::new("kill").arg(pid).status();
+            }
+        }
+        let _ = self.bus.kill();
+        let _ = self.bus.wait();
+    }
+}
+
+fn which_program(name: &str) -> String {
+    std::env::split_paths(&std::env::var_os("PATH").unwrap())
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| panic!("{name} must be installed"))
+        .display()
+        .to_string()
+}
+
+/// gnome-keyring started by the bus prints GNOME_KEYRING_CONTROL=… on the
+/// bus's stdout (the terminal of whoever started the bus); started by
+/// awscreds-rs, nothing reaches a terminal, and the store answers.
+#[test]
+fn an_activated_gnome_keyring_prints_nothing_on_a_terminal() {
+    let t = TestEnv::keyutils();
+    // What the bus alone does, so that this test can fail.
+    let plain = ActivatingBus::start(&t.root().join("plain"));
+    let mut ping = plain.command("dbus-send");
+    ping.args([
+        "--session",
+        "--print-reply",
+        "--dest=org.freedesktop.secrets",
+        "/org/freedesktop/secrets",
+        "org.freedesktop.DBus.Peer.Ping",
+    ]);
+    Run::new(ping).ok();
+    assert!(
+        plain.printed().contains("GNOME_KEYRING_CONTROL="),
+        "the bus printed: {:?}",
+        plain.printed()
+    );
+
+    let bus = ActivatingBus::start(&t.root().join("ours"));
+    let mut list = bus.command(bin());
+    list.arg("list");
+    let out = Run::new(list).ok();
+    assert!(!out.stdout.contains("GNOME_KEYRING"), "{out:?}");
+    assert!(!out.stderr.contains("GNOME_KEYRING"), "{out:?}");
+    assert_eq!(bus.printed(), "", "the bus's stdout");
+    // The daemon it started stays for the next call, as the bus's would.
+    let mut again = bus.command(bin());
+    again.arg("list");
+    Run::new(again).ok();
+    assert_eq!(bus.printed(), "");
+}

@@ -15,6 +15,7 @@
 //! liblzma, libzstd, liblz4, libcap and libgpg-error, and loading those was
 //! a third of every call's start-up.
 
+mod activation;
 mod client;
 
 use super::{Backend, StoreKind, SERVICE};
@@ -53,7 +54,7 @@ impl SecretServiceBackend {
         if env.var_os("DBUS_SESSION_BUS_ADDRESS").is_none() && !runtime_bus_exists(env) {
             return Err("there is no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset)".into());
         }
-        match Client::open() {
+        match Client::open(|| activation::start_quietly(env)) {
             Ok(client) => Ok(SecretServiceBackend { client }),
             Err(OpenError::Bus(e)) => Err(format!(
                 "the session bus did not answer: {}",

@@ -106,15 +106,32 @@ pub fn entry_attributes(name: &str) -> [(&'static str, &str); 2] {
 }
 
 impl Client {
-    /// Connects to the session bus and opens a plain session.
-    pub fn open() -> Result<Client, OpenError> {
+    /// Connects to the session bus and opens a plain session. The first
+    /// OpenSession asks the bus not to start a service: where nobody owns
+    /// the name and the bus could start one, `start` may start it quietly
+    /// (see `activation.rs`) before a second OpenSession, which lets the
+    /// bus start it.
+    pub fn open(start: impl FnOnce()) -> Result<Client, OpenError> {
         let connection = Connection::new_session().map_err(OpenError::Bus)?;
-        let open = service_call("OpenSession")
-            .map_err(OpenError::Session)?
-            .append2("plain", Variant(""));
-        let reply = exchange(connection.channel(), vec![open])
-            .map_err(OpenError::Session)?
-            .remove(0);
+        let open = || {
+            service_call("OpenSession")
+                .map_err(OpenError::Session)
+                .map(|m| m.append2("plain", Variant("")))
+        };
+        let mut first = open()?;
+        first.set_auto_start(false);
+        let reply = match exchange(connection.channel(), vec![first]) {
+            Err(e)
+                if e.name() == Some(super::SERVICE_UNKNOWN)
+                    && activatable(connection.channel()) =>
+            {
+                start();
+                exchange(connection.channel(), vec![open()?])
+            }
+            answer => answer,
+        }
+        .map_err(OpenError::Session)?
+        .remove(0);
         let (_, session): (Variant<Box<dyn RefArg>>, Path<'static>) =
             reply.read2().map_err(|e| OpenError::Session(e.into()))?;
         Ok(Client {
@@ -349,6 +366,19 @@ fn service_call(method: &str) -> Result<Message, dbus::Error> {
 
 fn object_call(path: &Path, interface: &str, method: &str) -> Result<Message, dbus::Error> {
     method_call(DESTINATION, path, interface, method)
+}
+
+/// Whether the bus can start the Secret Service (a `.service` file names
+/// it): what it answers to ListActivatableNames.
+fn activatable(channel: &Channel) -> bool {
+    let Ok(call) = bus_call("ListActivatableNames") else {
+        return false;
+    };
+    exchange(channel, vec![call])
+        .ok()
+        .and_then(|mut replies| replies.pop())
+        .and_then(|reply| reply.read1::<Vec<String>>().ok())
+        .is_some_and(|names| names.iter().any(|n| n == DESTINATION))
 }
 
 fn bus_call(method: &str) -> Result<Message, dbus::Error> {
