@@ -598,6 +598,19 @@ fn the_device_code_is_used_over_ssh_and_when_asked() {
         boto3["AccessKeyId"].as_str().unwrap().starts_with("ASIA"),
         "{boto3}"
     );
+
+    // The device code's registration is not one the authorization code
+    // may use: the browser sign-in registers anew, with its grants.
+    assert_eq!(w.center.calls("RegisterClient"), 1);
+    w.run(&["sso", "login", "--session", "corp"]).ok();
+    assert_eq!(w.center.calls("RegisterClient"), 2);
+    let registrations = w.center.get("/test/registrations");
+    assert_eq!(registrations[0].get("grantTypes"), None, "{registrations}");
+    assert_eq!(
+        registrations[1]["grantTypes"],
+        serde_json::json!(["authorization_code", "refresh_token"])
+    );
+    assert_eq!(w.center.calls("CreateToken:authorization_code"), 1);
     w.no_secret_in_any_file();
 }
 
