@@ -331,7 +331,7 @@ fn a_secret_service_that_keeps_nothing_is_refused() {
         before["fix"]
             .as_str()
             .unwrap()
-            .contains("gnome-keyring-daemon --unlock"),
+            .contains("gnome-keyring-daemon --replace --unlock"),
         "{before}"
     );
     assert!(
@@ -951,6 +951,14 @@ impl ActivatingBus {
             ),
         )
         .unwrap();
+        for dir in ["home", "run"] {
+            std::fs::create_dir_all(root.join(dir)).unwrap();
+            std::fs::set_permissions(
+                root.join(dir),
+                std::os::unix::fs::PermissionsExt::from_mode(0o700),
+            )
+            .unwrap();
+        }
         let stdout = root.join("activating-bus.out");
         let bus = std::process::Command::new("dbus-daemon")
             .arg(format!("--config-file={}", config.display()))
@@ -1047,10 +1055,10 @@ fn an_activated_gnome_keyring_prints_nothing_on_a_terminal() {
         "org.freedesktop.DBus.Peer.Ping",
     ]);
     Run::new(ping).ok();
-    assert!(
-        plain.printed().contains("GNOME_KEYRING_CONTROL="),
-        "the bus printed: {:?}",
-        plain.printed()
+    wait_until(
+        "the daemon the bus started prints its variables",
+        std::time::Duration::from_secs(10),
+        || plain.printed().contains("GNOME_KEYRING_CONTROL="),
     );
 
     let bus = ActivatingBus::start(&t.root().join("ours"));
@@ -1059,6 +1067,17 @@ fn an_activated_gnome_keyring_prints_nothing_on_a_terminal() {
     let out = Run::new(list).ok();
     assert!(!out.stdout.contains("GNOME_KEYRING"), "{out:?}");
     assert!(!out.stderr.contains("GNOME_KEYRING"), "{out:?}");
+    // The daemon answered: it owns the name on this bus now.
+    let mut owner = bus.command("dbus-send");
+    owner.args([
+        "--session",
+        "--print-reply",
+        "--dest=org.freedesktop.DBus",
+        "/org/freedesktop/DBus",
+        "org.freedesktop.DBus.NameHasOwner",
+        "string:org.freedesktop.secrets",
+    ]);
+    assert!(Run::new(owner).ok().stdout.contains("boolean true"));
     assert_eq!(bus.printed(), "", "the bus's stdout");
     // The daemon it started stays for the next call, as the bus's would.
     let mut again = bus.command(bin());

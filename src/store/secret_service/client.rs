@@ -22,6 +22,9 @@ use dbus::{Message, Path};
 use crate::store::SERVICE;
 
 const DESTINATION: &str = "org.freedesktop.secrets";
+/// The bus's answer to a call that may not start a service, for a name
+/// nobody owns.
+const NO_OWNER: &str = "org.freedesktop.DBus.Error.NameHasNoOwner";
 const SERVICE_PATH: &str = "/org/freedesktop/secrets";
 const SERVICE_INTERFACE: &str = "org.freedesktop.Secret.Service";
 const COLLECTION_INTERFACE: &str = "org.freedesktop.Secret.Collection";
@@ -121,11 +124,14 @@ impl Client {
         let mut first = open()?;
         first.set_auto_start(false);
         let reply = match exchange(connection.channel(), vec![first]) {
-            Err(e)
-                if e.name() == Some(super::SERVICE_UNKNOWN)
-                    && activatable(connection.channel()) =>
-            {
-                start();
+            // Nobody owns the name (the bus says NameHasNoOwner to a call
+            // that may not start one): started here where the bus would
+            // start gnome-keyring, then asked as usual, so that the bus
+            // starts any other service or says ServiceUnknown.
+            Err(e) if e.name() == Some(NO_OWNER) => {
+                if activatable(connection.channel()) {
+                    start();
+                }
                 exchange(connection.channel(), vec![open()?])
             }
             answer => answer,
