@@ -907,6 +907,9 @@ fn interactive_add_asks_again_for_a_bad_key_id_and_trims_the_secret() {
 
 /// A session bus that starts gnome-keyring on demand, from Debian's own
 /// service file, its stdout (where the daemon's words land) kept in a file.
+/// No XDG_RUNTIME_DIR, as in a container or WSL without systemd: there
+/// gnome-keyring keeps its control socket under ~/.cache and prints
+/// where, GNOME_KEYRING_CONTROL=…, for its starter to export.
 struct ActivatingBus {
     root: std::path::PathBuf,
     bus: std::process::Child,
@@ -951,14 +954,7 @@ impl ActivatingBus {
             ),
         )
         .unwrap();
-        for dir in ["home", "run"] {
-            std::fs::create_dir_all(root.join(dir)).unwrap();
-            std::fs::set_permissions(
-                root.join(dir),
-                std::os::unix::fs::PermissionsExt::from_mode(0o700),
-            )
-            .unwrap();
-        }
+        std::fs::create_dir_all(root.join("home")).unwrap();
         let stdout = root.join("activating-bus.out");
         let bus = std::process::Command::new("dbus-daemon")
             .arg(format!("--config-file={}", config.display()))
@@ -966,7 +962,6 @@ impl ActivatingBus {
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap())
             .env("HOME", root.join("home"))
-            .env("XDG_RUNTIME_DIR", root.join("run"))
             .stdin(std::process::Stdio::null())
             .stdout(std::fs::File::create(&stdout).unwrap())
             .stderr(std::process::Stdio::null())
@@ -990,7 +985,6 @@ impl ActivatingBus {
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap())
             .env("HOME", self.root.join("home"))
-            .env("XDG_RUNTIME_DIR", self.root.join("run"))
             .env("XDG_DATA_DIRS", self.root.join("share"))
             .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
             .env("AWSCREDS_STORE", "secret-service");
