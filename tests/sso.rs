@@ -364,16 +364,17 @@ fn login_keeps_the_tokens_in_the_store_and_the_role_line_serves_every_sdk() {
     assert!(listed.stdout.contains("custom-process"), "{listed:?}");
     assert_eq!(w.center.calls("GetRoleCredentials"), 2);
     // Reached through AWS_ENDPOINT_URL alone, as the SDKs reach a service.
+    let line = [
+        "--sso-session",
+        "corp",
+        "--account-id",
+        "111111111101",
+        "--role-name",
+        "ReadOnly",
+    ];
     let mut generic = w.t.command(bin());
     generic
-        .args([
-            "--sso-session",
-            "corp",
-            "--account-id",
-            "111111111101",
-            "--role-name",
-            "ReadOnly",
-        ])
+        .args(line)
         .env("AWS_ENDPOINT_URL", &w.center.endpoint);
     assert!(Run::new(generic).ok().stdout.contains("\"SessionToken\""));
     assert_eq!(w.center.calls("GetRoleCredentials"), 3);
@@ -384,14 +385,6 @@ fn login_keeps_the_tokens_in_the_store_and_the_role_line_serves_every_sdk() {
     w.run(&["clear"]).ok().stderr_is(
         "Dropped 3 cached credential(s) from the Secret Service; logins stay (sso logout ends one).",
     );
-    let line = [
-        "--sso-session",
-        "corp",
-        "--account-id",
-        "111111111101",
-        "--role-name",
-        "ReadOnly",
-    ];
     assert!(w.run(&line).ok().stdout.contains("\"SessionToken\""));
     assert_eq!(w.center.calls("GetRoleCredentials"), 4);
     assert_eq!(w.center.calls("RegisterClient"), 1);
