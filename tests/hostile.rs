@@ -232,8 +232,15 @@ impl World {
     }
 
     fn login(&self) -> Out {
-        self.run(&["sso", "login", "--session", "corp", "--no-browser"])
-            .ok()
+        self.run(&[
+            "sso",
+            "login",
+            "--session",
+            "corp",
+            "--use-device-code",
+            "--no-browser",
+        ])
+        .ok()
     }
 }
 
@@ -312,7 +319,7 @@ fn a_hostile_verification_uri_opens_nothing() {
             ..Portal::default()
         });
         let out = w
-            .run(&["sso", "login", "--session", "corp"])
+            .run(&["sso", "login", "--session", "corp", "--use-device-code"])
             .env("BROWSER", browser.to_str().unwrap())
             .env("DISPLAY", ":99")
             .fails(1);
@@ -323,7 +330,7 @@ fn a_hostile_verification_uri_opens_nothing() {
     }
     // A good URI reaches the browser as its one argument.
     let w = World::new(Portal::default());
-    w.run(&["sso", "login", "--session", "corp"])
+    w.run(&["sso", "login", "--session", "corp", "--use-device-code"])
         .env("BROWSER", browser.to_str().unwrap())
         .env("DISPLAY", ":99")
         .ok();
@@ -348,7 +355,14 @@ fn unbounded_device_flow_answers_are_bounded() {
         ..Portal::default()
     });
     let out = w
-        .run(&["sso", "login", "--session", "corp", "--no-browser"])
+        .run(&[
+            "sso",
+            "login",
+            "--session",
+            "corp",
+            "--use-device-code",
+            "--no-browser",
+        ])
         .fails(1);
     out.stderr_has(&["StartDeviceAuthorization failed", "more than the 1048576"]);
 
@@ -362,7 +376,14 @@ fn unbounded_device_flow_answers_are_bounded() {
         ..Portal::default()
     });
     let mut cmd = w.command(bin());
-    cmd.args(["sso", "login", "--session", "corp", "--no-browser"]);
+    cmd.args([
+        "sso",
+        "login",
+        "--session",
+        "corp",
+        "--use-device-code",
+        "--no-browser",
+    ]);
     let status = run_within(cmd, Duration::from_secs(30));
     assert!(
         status.is_some(),
@@ -487,9 +508,16 @@ fn a_server_that_does_not_answer_is_an_error_in_seconds() {
         ..Portal::default()
     });
     let started = Instant::now();
-    w.run(&["sso", "login", "--session", "corp", "--no-browser"])
-        .fails(1)
-        .stderr_has(&["StartDeviceAuthorization failed"]);
+    w.run(&[
+        "sso",
+        "login",
+        "--session",
+        "corp",
+        "--use-device-code",
+        "--no-browser",
+    ])
+    .fails(1)
+    .stderr_has(&["StartDeviceAuthorization failed"]);
     assert!(started.elapsed() < Duration::from_secs(20));
 }
 
