@@ -7,8 +7,10 @@ must pass the fake's checks. Then the fake's refusals as botocore reads
 them: a refresh token used twice, and a session past its lifetime.
 Prints what it saw as JSON; an exception fails it.
 
-Usage: signin_boto3.py ENDPOINT DIR
-DIR gets the config file and the login cache.
+Usage: signin_boto3.py ENDPOINT DIR [--cache-only]
+DIR gets the config file (profile `signed-in`) and the login cache.
+With --cache-only it signs in, writes them, prints {"session", "key"} (the
+cached, expired key) and stops: another client refreshes from there.
 """
 import base64
 import datetime
@@ -108,6 +110,10 @@ path = cache(key, token, session)
 config = os.path.join(work, "config")
 with open(config, "w") as f:
     f.write(f"[profile signed-in]\nlogin_session = {session}\nregion = us-east-1\n")
+if sys.argv[3:] == ["--cache-only"]:
+    print(json.dumps({"session": session, "key": token["accessToken"]["accessKeyId"],
+                      "cache": path}))
+    sys.exit(0)
 os.environ.update(AWS_CONFIG_FILE=config, AWS_LOGIN_CACHE_DIRECTORY=os.path.join(work, "login-cache"),
                   AWS_ENDPOINT_URL_SIGNIN=endpoint, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
 

@@ -1,0 +1,143 @@
+//! The harness's own AWS sign-in service (tests/py/signin.py), checked
+//! before anything is built on it: boto3 (botocore's login provider, with
+//! awscrt's DPoP signing) and aws-config's login provider each refresh a
+//! login from the AWS CLI's cache against it, and its DPoP checks, its
+//! rotation of refresh tokens and its session lifetime refuse what AWS
+//! refuses. One test sets the process environment aws-config reads.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use aws_credential_types::provider::ProvideCredentials;
+use common::*;
+use serde_json::Value;
+
+/// The local sign-in service, stopped on drop.
+struct Signin {
+    child: Child,
+    endpoint: String,
+}
+
+impl Signin {
+    fn start(dir: &std::path::Path) -> Signin {
+        let port_file = dir.join("signin.port");
+        let child = Command::new(client(".venv/bin/python"))
+            .arg(project_dir().join("tests/py/signin.py"))
+            .arg(&port_file)
+            .stdin(Stdio::null())
+            .spawn()
+            .unwrap();
+        wait_until(
+            "the sign-in service listens",
+            Duration::from_secs(20),
+            || std::fs::read_to_string(&port_file).is_ok_and(|p| !p.is_empty()),
+        );
+        let port = std::fs::read_to_string(&port_file).unwrap();
+        Signin {
+            child,
+            endpoint: format!("http://127.0.0.1:{}", port.trim()),
+        }
+    }
+
+    /// boto3's script against it; what it printed.
+    fn boto3(&self, t: &TestEnv, extra: &[&str]) -> Value {
+        let mut cmd = t.command(client(".venv/bin/python"));
+        cmd.arg(project_dir().join("tests/py/signin_boto3.py"))
+            .arg(&self.endpoint)
+            .arg(t.root())
+            .args(extra);
+        let out = Run::new(cmd).ok();
+        serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {out:?}"))
+    }
+
+    fn calls(&self, t: &TestEnv) -> Vec<String> {
+        let mut cmd = t.command(client(".venv/bin/python"));
+        cmd.args([
+            "-c",
+            "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())",
+            &format!("{}/test/calls", self.endpoint),
+        ]);
+        serde_json::from_str(&Run::new(cmd).ok().stdout).unwrap()
+    }
+}
+
+impl Drop for Signin {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+#[test]
+fn the_local_signin_service_speaks_what_boto3_speaks() {
+    let t = TestEnv::keyutils();
+    let signin = Signin::start(t.root());
+    let seen = signin.boto3(&t, &[]);
+    assert_eq!(seen["session"], "arn:aws:iam::123456789012:user/helen");
+    assert_eq!(seen["refreshed"], true, "{seen}");
+    assert_eq!(seen["rotated"], true, "{seen}");
+    assert_eq!(seen["reused"], "TOKEN_EXPIRED", "a spent refresh token");
+    assert_eq!(
+        seen["other_key"], "invalid_dpop_proof",
+        "another key's proof"
+    );
+    assert_eq!(
+        seen["expired"], "LoginRefreshRequired",
+        "a session past its lifetime"
+    );
+    let calls = signin.calls(&t);
+    assert!(
+        calls.iter().any(|c| c == "Token:refresh_token"),
+        "botocore refreshed through the fake: {calls:?}"
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn aws_config_refreshes_a_login_against_the_local_signin_service() {
+    let t = TestEnv::keyutils();
+    let signin = Signin::start(t.root());
+    let cached = signin.boto3(&t, &["--cache-only"]);
+    let cache = std::path::PathBuf::from(cached["cache"].as_str().unwrap());
+    let before: Value = serde_json::from_str(&std::fs::read_to_string(&cache).unwrap()).unwrap();
+    for (key, value) in [
+        ("HOME", t.home.clone()),
+        ("AWS_CONFIG_FILE", t.root().join("config")),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            t.root().join("no-credentials"),
+        ),
+        ("AWS_LOGIN_CACHE_DIRECTORY", t.root().join("login-cache")),
+    ] {
+        std::env::set_var(key, value);
+    }
+    std::env::set_var("AWS_ENDPOINT_URL_SIGNIN", &signin.endpoint);
+    std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
+    std::env::set_var("AWS_REGION", "us-east-1");
+    let provider = aws_config::profile::ProfileFileCredentialsProvider::builder()
+        .profile_name("signed-in")
+        .build();
+    let creds = provider.provide_credentials().await.unwrap_or_else(|e| {
+        panic!(
+            "{}",
+            aws_smithy_types::error::display::DisplayErrorContext(&e)
+        )
+    });
+    assert!(creds.access_key_id().starts_with("ASIA"));
+    assert_ne!(
+        creds.access_key_id(),
+        cached["key"].as_str().unwrap(),
+        "refreshed"
+    );
+    let after: Value = serde_json::from_str(&std::fs::read_to_string(&cache).unwrap()).unwrap();
+    assert_ne!(after["refreshToken"], before["refreshToken"], "rotated");
+    assert_eq!(
+        signin
+            .calls(&t)
+            .iter()
+            .filter(|c| *c == "Token:refresh_token")
+            .count(),
+        1
+    );
+}
