@@ -932,28 +932,7 @@ impl ActivatingBus {
         .unwrap();
         let socket = root.join("activating-bus");
         let config = root.join("activating-bus.conf");
-        std::fs::write(
-            &config,
-            format!(
-                r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path={}</listen>
-  <auth>EXTERNAL</auth>
-  <servicedir>{}</servicedir>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"#,
-                socket.display(),
-                services.display()
-            ),
-        )
-        .unwrap();
+        std::fs::write(&config, bus_config(&socket, Some(&services))).unwrap();
         std::fs::create_dir_all(root.join("home")).unwrap();
         let stdout = root.join("activating-bus.out");
         let bus = std::process::Command::new("dbus-daemon")

@@ -14,6 +14,17 @@ use std::time::{Duration, Instant};
 
 use common::*;
 
+/// `sso login` by the device code, the URL printed: the flow these
+/// servers attack.
+const DEVICE_LOGIN: [&str; 6] = [
+    "sso",
+    "login",
+    "--session",
+    "corp",
+    "--use-device-code",
+    "--no-browser",
+];
+
 const ROLE: &str = "arn:aws:iam::123456789012:role/deploy";
 
 /// What a terminal must never get from outside text.
@@ -232,15 +243,7 @@ impl World {
     }
 
     fn login(&self) -> Out {
-        self.run(&[
-            "sso",
-            "login",
-            "--session",
-            "corp",
-            "--use-device-code",
-            "--no-browser",
-        ])
-        .ok()
+        self.run(&DEVICE_LOGIN).ok()
     }
 }
 
@@ -354,16 +357,7 @@ fn unbounded_device_flow_answers_are_bounded() {
         })),
         ..Portal::default()
     });
-    let out = w
-        .run(&[
-            "sso",
-            "login",
-            "--session",
-            "corp",
-            "--use-device-code",
-            "--no-browser",
-        ])
-        .fails(1);
+    let out = w.run(&DEVICE_LOGIN).fails(1);
     out.stderr_has(&["StartDeviceAuthorization failed", "more than the 1048576"]);
 
     let w = World::new(Portal {
@@ -376,14 +370,7 @@ fn unbounded_device_flow_answers_are_bounded() {
         ..Portal::default()
     });
     let mut cmd = w.command(bin());
-    cmd.args([
-        "sso",
-        "login",
-        "--session",
-        "corp",
-        "--use-device-code",
-        "--no-browser",
-    ]);
+    cmd.args(DEVICE_LOGIN);
     let status = run_within(cmd, Duration::from_secs(30));
     assert!(
         status.is_some(),
@@ -508,16 +495,9 @@ fn a_server_that_does_not_answer_is_an_error_in_seconds() {
         ..Portal::default()
     });
     let started = Instant::now();
-    w.run(&[
-        "sso",
-        "login",
-        "--session",
-        "corp",
-        "--use-device-code",
-        "--no-browser",
-    ])
-    .fails(1)
-    .stderr_has(&["StartDeviceAuthorization failed"]);
+    w.run(&DEVICE_LOGIN)
+        .fails(1)
+        .stderr_has(&["StartDeviceAuthorization failed"]);
     assert!(started.elapsed() < Duration::from_secs(20));
 }
 

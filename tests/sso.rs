@@ -14,69 +14,12 @@ use std::time::Duration;
 use common::*;
 use serde_json::Value;
 
-/// The local Identity Center, stopped on drop.
-pub struct IdentityCenter {
-    child: Child,
-    pub endpoint: String,
-}
+/// The local Identity Center.
+struct IdentityCenter;
 
 impl IdentityCenter {
-    pub fn start(dir: &std::path::Path) -> IdentityCenter {
-        let port_file = dir.join("identity-center.port");
-        let child = Command::new(client(".venv/bin/python"))
-            .arg(project_dir().join("tests/py/identity_center.py"))
-            .arg(&port_file)
-            .stdin(Stdio::null())
-            .spawn()
-            .unwrap();
-        wait_until(
-            "the Identity Center listens",
-            Duration::from_secs(20),
-            || std::fs::read_to_string(&port_file).is_ok_and(|p| !p.is_empty()),
-        );
-        let port = std::fs::read_to_string(&port_file).unwrap();
-        IdentityCenter {
-            child,
-            endpoint: format!("http://127.0.0.1:{}", port.trim()),
-        }
-    }
-}
-
-impl IdentityCenter {
-    fn get(&self, path: &str) -> Value {
-        let mut cmd = Command::new(client(".venv/bin/python"));
-        cmd.args([
-            "-c",
-            "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())",
-            &format!("{}{path}", self.endpoint),
-        ]);
-        serde_json::from_str(&Run::new(cmd).ok().stdout).unwrap()
-    }
-
-    fn post(&self, path: &str) {
-        let mut cmd = Command::new(client(".venv/bin/python"));
-        cmd.args([
-            "-c",
-            "import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=b'{}'))",
-            &format!("{}{path}", self.endpoint),
-        ]);
-        Run::new(cmd).ok();
-    }
-
-    fn calls(&self, operation: &str) -> usize {
-        self.get("/test/calls")
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|c| c.as_str() == Some(operation))
-            .count()
-    }
-}
-
-impl Drop for IdentityCenter {
-    fn drop(&mut self) {
-        self.child.kill().ok();
-        self.child.wait().ok();
+    fn start(dir: &std::path::Path) -> LocalService {
+        LocalService::start("identity_center.py", dir)
     }
 }
 
@@ -122,7 +65,7 @@ const SESSION_CONFIG: &str =
 /// login has polled.
 struct World {
     t: TestEnv,
-    center: IdentityCenter,
+    center: LocalService,
     browser_log: std::path::PathBuf,
     path: String,
 }

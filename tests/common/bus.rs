@@ -109,26 +109,7 @@ impl SecretService {
     /// can own a name) and, when `with_keyring`, an unlocked gnome-keyring.
     pub(super) fn start(root: &Path, home: &Path, runtime: &Path, with_keyring: bool) -> Self {
         let config = root.join("bus.conf");
-        std::fs::write(
-            &config,
-            format!(
-                r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path={}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"#,
-                root.join("bus").display()
-            ),
-        )
-        .unwrap();
+        std::fs::write(&config, bus_config(&root.join("bus"), None)).unwrap();
         let mut bus = Command::new("dbus-daemon")
             .arg(format!("--config-file={}", config.display()))
             .args(["--nofork", "--print-address=1"])
@@ -212,6 +193,31 @@ impl Drop for SecretService {
         self.bus.kill().ok();
         self.bus.wait().ok();
     }
+}
+
+/// A session bus's configuration: listening on `socket`, any client may
+/// own any name, and only `services` (when given) holds the `.service`
+/// files it may start.
+pub fn bus_config(socket: &Path, services: Option<&Path>) -> String {
+    let services = services
+        .map(|dir| format!("  <servicedir>{}</servicedir>\n", dir.display()))
+        .unwrap_or_default();
+    format!(
+        r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path={}</listen>
+  <auth>EXTERNAL</auth>
+{services}  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"#,
+        socket.display()
+    )
 }
 
 fn wait_for_name(address: &str, name: &str) {

@@ -2,7 +2,7 @@
 //! daemon and an unlocked gnome-keyring, `env` gives each test a temporary
 //! HOME with a store, `run` runs the installed binary and checks what it
 //! said, `sts` puts moto's server behind a counting proxy, `scripted` plays a
-//! hostile server. Here: the
+//! hostile server, `service` runs a local fake of an AWS service. Here: the
 //! example keys, and where the project and its AWS clients are.
 #![allow(dead_code, unused_imports)]
 
@@ -15,12 +15,14 @@ mod env;
 pub mod filestore;
 mod run;
 mod scripted;
+mod service;
 mod sts;
 
-pub use bus::SecretService;
+pub use bus::{bus_config, SecretService};
 pub use env::{profiles_env, TestEnv};
 pub use run::{bin, faults_bin, wine, Out, Run, INSTALL_ROOT};
 pub use scripted::{Reply, Scripted};
+pub use service::LocalService;
 pub use sts::LocalSts;
 
 pub const KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
