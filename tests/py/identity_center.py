@@ -25,11 +25,11 @@ import base64
 import hashlib
 import json
 import secrets
-import sys
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from aws_fake import AwsHandler, serve
 
 LOCK = threading.Lock()
 CLIENTS = {}      # clientId -> {secret, scopes}
@@ -51,22 +51,7 @@ PAGE = 2          # small pages, so that a client must follow nextToken
 INTERVAL = 1      # seconds between polls that StartDeviceAuthorization asks
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def answer(self, status, body, error_type=None):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("x-amzn-RequestId", secrets.token_hex(8))
-        if error_type:
-            self.send_header("x-amzn-ErrorType", error_type)
-        self.end_headers()
-        self.wfile.write(data)
+class Handler(AwsHandler):
 
     def oauth_error(self, status, kind, code, description):
         # sso-oidc's errors carry the OAuth `error` field and the
@@ -293,7 +278,4 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(200, page)
 
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-with open(sys.argv[1], "w") as f:
-    f.write(str(server.server_port))
-server.serve_forever()
+serve(Handler)

@@ -32,16 +32,16 @@ import base64
 import hashlib
 import json
 import secrets
-import sys
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+from aws_fake import AwsHandler, serve
 
 SAME_DEVICE = "arn:aws:signin:::devtools/same-device"
 CROSS_DEVICE = "arn:aws:signin:::devtools/cross-device"
@@ -116,22 +116,7 @@ def id_token(session):
     return f"{head}.{claims}."
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def answer(self, status, body, error_type=None, content_type="application/json"):
-        data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("x-amzn-RequestId", secrets.token_hex(8))
-        if error_type:
-            self.send_header("x-amzn-ErrorType", error_type)
-        self.end_headers()
-        self.wfile.write(data)
+class Handler(AwsHandler):
 
     def refuse(self, kind, code, message):
         status = {"AccessDeniedException": 400, "ValidationException": 400}[kind]
@@ -257,7 +242,4 @@ class Handler(BaseHTTPRequestHandler):
                           "refreshToken": refresh, **extra})
 
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-with open(sys.argv[1], "w") as f:
-    f.write(str(server.server_port))
-server.serve_forever()
+serve(Handler)
