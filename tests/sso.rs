@@ -494,6 +494,31 @@ fn a_wrong_state_or_a_refusal_stores_nothing() {
     w.no_secret_in_any_file();
 }
 
+/// A session without sso_registration_scopes: the browser sign-in asks
+/// for sso:account:access, as the AWS CLI does, so a refresh token comes.
+#[test]
+fn the_browser_sign_in_asks_for_the_default_scope() {
+    let w = world();
+    w.t.write_config(
+        "[sso-session corp]\nsso_start_url = https://example.awsapps.com/start\nsso_region = eu-west-1\n",
+    );
+    w.run(&["sso", "login", "--session", "corp"])
+        .ok()
+        .stderr_has(&["Logged in to 'corp'", "renew it with the refresh token"]);
+    let registrations = w.center.get("/test/registrations");
+    assert_eq!(
+        registrations[0]["scopes"],
+        serde_json::json!(["sso:account:access"]),
+        "{registrations}"
+    );
+    let opened = w.browser_calls();
+    assert!(
+        opened[0].contains("&scopes=sso%3Aaccount%3Aaccess&"),
+        "{opened:?}"
+    );
+    w.no_secret_in_any_file();
+}
+
 /// The device code: chosen over SSH (and said why), and with
 /// `--use-device-code`; the role line then serves boto3.
 #[test]
