@@ -3,7 +3,8 @@
 //! awscrt's DPoP signing) and aws-config's login provider each refresh a
 //! login from the AWS CLI's cache against it, and its DPoP checks, its
 //! rotation of refresh tokens and its session lifetime refuse what AWS
-//! refuses. One test sets the process environment aws-config reads.
+//! refuses; its DPoP check takes awscreds-rs's own proofs (`aws::dpop`).
+//! One test sets the process environment aws-config reads.
 
 mod common;
 
@@ -93,4 +94,47 @@ async fn aws_config_refreshes_a_login_against_the_local_signin_service() {
     let after: Value = serde_json::from_str(&std::fs::read_to_string(&cache).unwrap()).unwrap();
     assert_ne!(after["refreshToken"], before["refreshToken"], "rotated");
     assert_eq!(signin.0.calls("Token:refresh_token"), 1);
+}
+
+/// What the fake checks of a DPoP proof (`check_dpop`): one made by
+/// awscreds-rs's own key passes; the same proof for another URL, or with
+/// one signature byte changed, does not.
+#[test]
+fn the_fakes_dpop_check_takes_our_proofs_and_nothing_else() {
+    let t = TestEnv::keyutils();
+    let check = |proof: &str, url: &str| {
+        let mut cmd = t.command(client(".venv/bin/python"));
+        cmd.args([
+            "-c",
+            "import sys; sys.path.insert(0, sys.argv[3]); import signin\n\
+             try:\n    print('ok', signin.check_dpop(sys.argv[1], sys.argv[2]))\n\
+             except ValueError as e:\n    print('refused', e)",
+            proof,
+            url,
+        ])
+        .arg(project_dir().join("tests/py"));
+        Run::new(cmd).ok().stdout
+    };
+    let key = awscreds_rs::aws::dpop::DpopKey::generate().unwrap();
+    let url = "http://127.0.0.1:9/v1/token";
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let proof = key.proof("POST", url, now).unwrap();
+    assert!(
+        check(&proof, url).starts_with("ok "),
+        "{}",
+        check(&proof, url)
+    );
+    let elsewhere = check(&proof, "http://127.0.0.1:9/v1/other");
+    assert!(elsewhere.starts_with("refused htu"), "{elsewhere}");
+    let mut forged = proof.into_bytes();
+    let last = forged.len() - 2;
+    forged[last] = if forged[last] == b'A' { b'B' } else { b'A' };
+    let forged = String::from_utf8(forged).unwrap();
+    let refused = check(&forged, url);
+    assert!(refused.starts_with("refused"), "{refused}");
+    let stale = key.proof("POST", url, now - 3600).unwrap();
+    assert!(check(&stale, url).starts_with("refused iat"));
 }

@@ -1,6 +1,7 @@
 //! Every AWS service awscreds-rs calls, one file each, through the AWS
 //! SDK: STS (`sts.rs`), IAM (`iam.rs`), Identity Center's OIDC service
-//! (`sso_oidc.rs`) and its portal (`sso.rs`). A new AWS call goes into its
+//! (`sso_oidc.rs`) and its portal (`sso.rs`); `dpop.rs` makes the proofs
+//! that AWS's sign-in service asks of a token request. A new AWS call goes into its
 //! service's file, a new service into a file of its own beside them.
 //!
 //! A [`Client`] is made for one command, with the profile whose settings
@@ -42,6 +43,8 @@ impl Client {
     }
 }
 
+#[cfg(feature = "sts")]
+pub mod dpop;
 #[cfg(feature = "sts")]
 mod iam;
 #[cfg(feature = "sts")]

@@ -18,6 +18,7 @@ aws-config's login provider are the check that it speaks what AWS speaks
 
 Usage: signin.py PORTFILE
 Writes the port it listens on to PORTFILE, then serves until killed.
+Imported, it serves nothing: `check_dpop` checks a proof on its own.
 
 The test's controls, beside the API:
   POST /test/lifetime {"seconds": N}   sessions signed in from now on end
@@ -242,4 +243,5 @@ class Handler(AwsHandler):
                           "refreshToken": refresh, **extra})
 
 
-serve(Handler)
+if __name__ == "__main__":
+    serve(Handler)
