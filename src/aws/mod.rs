@@ -1,7 +1,8 @@
 //! Every AWS service awscreds-rs calls, one file each, through the AWS
 //! SDK: STS (`sts.rs`), IAM (`iam.rs`), Identity Center's OIDC service
-//! (`sso_oidc.rs`) and its portal (`sso.rs`); `dpop.rs` makes the proofs
-//! that AWS's sign-in service asks of a token request. A new AWS call goes into its
+//! (`sso_oidc.rs`) and its portal (`sso.rs`), and AWS's sign-in service
+//! (`signin.rs`), with the DPoP proofs its token requests carry
+//! (`dpop.rs`). A new AWS call goes into its
 //! service's file, a new service into a file of its own beside them.
 //!
 //! A [`Client`] is made for one command, with the profile whose settings
@@ -49,6 +50,8 @@ pub mod dpop;
 mod iam;
 #[cfg(feature = "sts")]
 mod sdk;
+#[cfg(feature = "sts")]
+pub mod signin;
 #[cfg(feature = "sts")]
 mod sso;
 #[cfg(feature = "sts")]

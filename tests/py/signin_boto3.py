@@ -9,8 +9,9 @@ Prints what it saw as JSON; an exception fails it.
 
 Usage: signin_boto3.py ENDPOINT DIR [--cache-only]
 DIR gets the config file (profile `signed-in`) and the login cache.
-With --cache-only it signs in, writes them, prints {"session", "key"} (the
-cached, expired key) and stops: another client refreshes from there.
+With --cache-only it signs in, writes them, prints {"session", "key" (the
+cached, expired key), "cache", "refreshToken", "pkcs8" (the DPoP key, base64
+of its PKCS#8 DER)} and stops: another client refreshes from there.
 """
 import base64
 import datetime
@@ -111,8 +112,11 @@ config = os.path.join(work, "config")
 with open(config, "w") as f:
     f.write(f"[profile signed-in]\nlogin_session = {session}\nregion = us-east-1\n")
 if sys.argv[3:] == ["--cache-only"]:
+    der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())
     print(json.dumps({"session": session, "key": token["accessToken"]["accessKeyId"],
-                      "cache": path}))
+                      "cache": path, "refreshToken": token["refreshToken"],
+                      "pkcs8": base64.b64encode(der).decode()}))
     sys.exit(0)
 os.environ.update(AWS_CONFIG_FILE=config, AWS_LOGIN_CACHE_DIRECTORY=os.path.join(work, "login-cache"),
                   AWS_ENDPOINT_URL_SIGNIN=endpoint, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
