@@ -94,26 +94,6 @@ pub fn default_endpoint(region: &str) -> String {
     format!("https://{region}.{domain}")
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_partition_follows_the_region() {
-        use super::default_endpoint;
-        assert_eq!(
-            default_endpoint("eu-west-1"),
-            "https://eu-west-1.signin.aws.amazon.com"
-        );
-        assert_eq!(
-            default_endpoint("cn-north-1"),
-            "https://cn-north-1.signin.amazonaws.cn"
-        );
-        assert_eq!(
-            default_endpoint("us-gov-west-1"),
-            "https://us-gov-west-1.signin.amazonaws-us-gov.com"
-        );
-    }
-}
-
 impl Client {
     /// Where the sign-in service of `region` is reached
     /// (`AWS_ENDPOINT_URL_SIGNIN`, then `AWS_ENDPOINT_URL`, else the
@@ -228,4 +208,24 @@ where
         failure_detail("the AWS sign-in service", at, e),
         fix,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_partition_follows_the_region() {
+        use super::default_endpoint;
+        assert_eq!(
+            default_endpoint("eu-west-1"),
+            "https://eu-west-1.signin.aws.amazon.com"
+        );
+        assert_eq!(
+            default_endpoint("cn-north-1"),
+            "https://cn-north-1.signin.amazonaws.cn"
+        );
+        assert_eq!(
+            default_endpoint("us-gov-west-1"),
+            "https://us-gov-west-1.signin.amazonaws-us-gov.com"
+        );
+    }
 }
