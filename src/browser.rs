@@ -15,7 +15,7 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 
 use crate::context::Env;
-use crate::error::{one_line, Error, Result};
+use crate::error::{one_line, Error, Result, SignInFailure};
 use crate::secret::Secret;
 
 /// `text` as a URL a browser may be given: `https://HOST...`, or
@@ -242,13 +242,10 @@ impl Callback {
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                     if started.elapsed() >= limit {
-                        return Err(Error::invalid(
-                            format!(
-                                "the browser did not come back within {} minutes (nothing was stored)",
-                                limit.as_secs() / 60
-                            ),
-                            format!("start again with: {again}"),
-                        ));
+                        return Err(Error::SignIn {
+                            failure: SignInFailure::TimedOut(limit.as_secs() / 60),
+                            again: again.to_string(),
+                        });
                     }
                     std::thread::sleep(Duration::from_millis(50));
                 }
@@ -312,11 +309,10 @@ fn answer(mut stream: TcpStream, state: &str, again: &str) -> Result<Option<Retu
             "400 Bad Request",
             "This sign-in was not started here. Nothing was signed in; close this page.",
         );
-        return Err(Error::invalid(
-            "the browser came back with a state that is not this sign-in's \
-             (a page other than the sign-in sent it); nothing was stored",
-            format!("start again with: {again}"),
-        ));
+        return Err(Error::SignIn {
+            failure: SignInFailure::WrongState,
+            again: again.to_string(),
+        });
     }
     if let Some(error) = error {
         reply(
@@ -345,10 +341,10 @@ fn answer(mut stream: TcpStream, state: &str, again: &str) -> Result<Option<Retu
                 "400 Bad Request",
                 "No code came back. Nothing was signed in.",
             );
-            Err(Error::invalid(
-                "the browser came back without a code; nothing was stored",
-                format!("start again with: {again}"),
-            ))
+            Err(Error::SignIn {
+                failure: SignInFailure::NoCode,
+                again: again.to_string(),
+            })
         }
     }
 }

@@ -87,6 +87,15 @@ pub enum Error {
     /// AWS answered a call with something that is not the answer its
     /// model promises (no credentials, a bad date).
     BadAnswer { call: String, what: String },
+    /// A sign-in in the browser (or with a device code) ended without
+    /// tokens; nothing was stored. `again` starts it anew.
+    SignIn {
+        failure: SignInFailure,
+        again: String,
+    },
+    /// A line needs a login that is not there or can no longer be renewed
+    /// (`why`); only a new sign-in, `again`, helps. It never waits.
+    SignedOut { why: String, again: String },
     /// Input (stdin, a file, the environment) that fails validation.
     Invalid { what: String, fix: String },
     /// AWS refused a call, or could not be reached: `code` is the
@@ -119,6 +128,23 @@ pub enum Error {
         context: String,
         source: std::io::Error,
     },
+}
+
+/// Why a sign-in gave no tokens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInFailure {
+    /// The browser did not come back within this many minutes.
+    TimedOut(u64),
+    /// It came back with another sign-in's `state`.
+    WrongState,
+    /// It came back with neither a code nor an error.
+    NoCode,
+    /// The service said no (its `error` and description, on one line).
+    Refused(String),
+    /// The token endpoint did not take the code (expired, or used).
+    CodeNotTaken,
+    /// The device code expired before it was approved.
+    DeviceCodeExpired,
 }
 
 /// How a helper command failed to answer.
@@ -267,6 +293,30 @@ impl Error {
                 )
             }
             Error::BadAnswer { call, what } => write!(f, "{call} returned {what}"),
+            Error::SignIn { failure, .. } => match failure {
+                SignInFailure::TimedOut(minutes) => write!(
+                    f,
+                    "the browser did not come back within {minutes} minutes (nothing was stored)"
+                ),
+                SignInFailure::WrongState => f.write_str(
+                    "the browser came back with a state that is not this sign-in's \
+                     (a page other than the sign-in sent it); nothing was stored",
+                ),
+                SignInFailure::NoCode => {
+                    f.write_str("the browser came back without a code; nothing was stored")
+                }
+                SignInFailure::Refused(why) => {
+                    write!(f, "the sign-in was refused ({why}); nothing was stored")
+                }
+                SignInFailure::CodeNotTaken => f.write_str(
+                    "the service did not take the code the browser brought back \
+                     (it expired, or was used); nothing was stored",
+                ),
+                SignInFailure::DeviceCodeExpired => {
+                    f.write_str("the code expired before it was approved in the browser")
+                }
+            },
+            Error::SignedOut { why, .. } => f.write_str(why),
             Error::Invalid { what, .. } => f.write_str(what),
             Error::Aws { call, .. } => write!(f, "{call} failed"),
             Error::WrongPassphrase { dir, .. } => write!(
@@ -324,6 +374,8 @@ impl Error {
                 format!("let it finish, or stop it; its lock is {}", lock.display())
             }
             Error::BadAnswer { .. } => "try again".into(),
+            Error::SignIn { again, .. } => format!("start again with: {again}"),
+            Error::SignedOut { again, .. } => format!("log in on a terminal with: {again}"),
             Error::NoTerminal { fix, .. } | Error::Invalid { fix, .. } | Error::Aws { fix, .. } => {
                 fix.clone()
             }
@@ -548,6 +600,22 @@ mod tests {
             lock: PathBuf::from("/l"),
         };
         assert_eq!(busy.exit_code(), EXIT_FAILURE);
+        let refused = Error::SignIn {
+            failure: SignInFailure::Refused("access_denied".into()),
+            again: "awscreds-rs sso login --session corp".into(),
+        };
+        assert_eq!(
+            refused.to_string(),
+            "the sign-in was refused (access_denied); nothing was stored; \
+             start again with: awscreds-rs sso login --session corp"
+        );
+        assert!(matches!(
+            refused,
+            Error::SignIn {
+                failure: SignInFailure::Refused(_),
+                ..
+            }
+        ));
         assert_eq!(
             Error::NoTerminal {
                 to: "ask".into(),

@@ -20,7 +20,7 @@ use crate::awsfiles::key;
 use crate::context::Env;
 use crate::credentials::Credentials;
 use crate::entry::Entry;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, SignInFailure};
 use crate::renew::{CachedCredentials, Clock, Renewable};
 use crate::secret::Secret;
 use crate::store::Store;
@@ -322,10 +322,10 @@ pub fn validate(name: &str, account: Option<&str>, role: Option<&str>) -> Result
 }
 
 fn login_error(name: &str, what: &str) -> Error {
-    Error::invalid(
-        format!("{what} for IAM Identity Center session '{name}'"),
-        format!("log in on a terminal with: {}", crate::fix::sso_login(name)),
-    )
+    Error::SignedOut {
+        why: format!("{what} for IAM Identity Center session '{name}'"),
+        again: crate::fix::sso_login(name).to_string(),
+    }
 }
 
 /// Reads the session's stored tokens.
@@ -491,10 +491,10 @@ pub fn login_in_browser(
     let code = match callback.wait(&pkce.state, limit, &again)? {
         Returned::Code(code) => code,
         Returned::Refused(why) => {
-            return Err(Error::invalid(
-                format!("IAM Identity Center refused the sign-in ({why}); nothing was stored"),
-                format!("start again with: {again}"),
-            ))
+            return Err(Error::SignIn {
+                failure: SignInFailure::Refused(why),
+                again,
+            })
         }
     };
     let grant = Grant::Code {
@@ -506,11 +506,10 @@ pub fn login_in_browser(
         Ok(issued) => issued,
         Err(TokenError::Failed(e)) => return Err(e),
         Err(_) => {
-            return Err(Error::invalid(
-                "IAM Identity Center did not take the code the browser brought back \
-                 (it expired, or was used); nothing was stored",
-                format!("start again with: {again}"),
-            ))
+            return Err(Error::SignIn {
+                failure: SignInFailure::CodeNotTaken,
+                again,
+            })
         }
     };
     keep(store, session, client, issued, clock)
@@ -560,10 +559,10 @@ fn poll(
 }
 
 fn expired(name: &str) -> Error {
-    Error::invalid(
-        "the code expired before it was approved in the browser",
-        format!("start again with: {}", crate::fix::sso_login(name)),
-    )
+    Error::SignIn {
+        failure: SignInFailure::DeviceCodeExpired,
+        again: crate::fix::sso_login(name).to_string(),
+    }
 }
 
 /// The session's access token, renewed with the refresh token when it has

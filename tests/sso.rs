@@ -487,7 +487,7 @@ fn a_wrong_state_or_a_refusal_stores_nothing() {
     w.run(&["sso", "login", "--session", "corp"])
         .fails_saying_more(1)
         .stderr_has(&[
-            "IAM Identity Center refused the sign-in (access_denied: The user said no); nothing was stored",
+            "the sign-in was refused (access_denied: The user said no); nothing was stored",
         ]);
     assert_eq!(w.center.calls("CreateToken:authorization_code"), 0);
     w.run(&line).fails(1).stderr_has(&["no login is stored"]);
