@@ -108,12 +108,11 @@ fn login(
         };
     // One sign-in per session at a time: a second `sso login` waits for
     // the first and then finds the session signed in.
-    let limit = crate::browser::SIGN_IN_LIMIT;
     let (_lock, waited) = crate::paths::lock_entry_within(
         env,
         &sso::entry(&session.name),
         "signing in to",
-        limit + std::time::Duration::from_secs(120),
+        crate::browser::SIGN_IN_LIMIT + std::time::Duration::from_secs(120),
         &mut || {
             crate::say!(
                 "Another sso login for '{}' is under way; waiting for it to finish…",
@@ -121,64 +120,17 @@ fn login(
             )
         },
     )?;
-    let now = time::OffsetDateTime::now_utc();
-    if waited {
-        if let Some(stored) = sso::load(&store, &session.name)?
-            .filter(|s| s.expires() > now + time::Duration::minutes(5))
-        {
-            crate::say!(
-                "Logged in to '{}' by the other sso login; the access token lasts until {}.",
-                session.name,
-                crate::credentials::format_expiration(stored.expires())
-            );
-            return Ok(());
-        }
+    if waited && signed_in_meanwhile(&store, &session.name)? {
+        return Ok(());
     }
     let oidc = crate::aws::Client::new(None);
     let clock = crate::renew::SystemClock;
     let stored = if device {
-        let mut show = |device: &sso::Device| -> Result<()> {
-            let url = crate::browser::checked_url(
-                device
-                    .verification_uri_complete
-                    .as_deref()
-                    .unwrap_or(&device.verification_uri),
-                "the verification URI Identity Center sent",
-            )?;
-            crate::say!(
-                "To log in to IAM Identity Center session '{}', open\n\n  {url}\n\nand check that it shows the code\n\n  {}\n",
-                session.name,
-                crate::error::one_line(&device.user_code)
-            );
-            if !no_browser && crate::browser::open(env, url) {
-                crate::say!("(The browser was asked to open it.)");
-            }
-            crate::say!("Waiting for the approval…");
-            Ok(())
-        };
+        let mut show = |device: &sso::Device| show_device_code(env, session, device, no_browser);
         sso::login(&store, session, &oidc, &mut show, &clock)?
     } else {
-        let mut open = |url: &str| -> Result<()> {
-            let url = crate::browser::checked_url(url, "the authorize URL")?;
-            if !no_browser && crate::browser::open(env, url) {
-                crate::say!(
-                    "The browser was asked to open the sign-in page of IAM Identity Center \
-                     session '{}'. If it did not, open this URL in a browser on this machine:\n\n  {url}\n",
-                    session.name
-                );
-            } else {
-                crate::say!(
-                    "To log in to IAM Identity Center session '{}', open this URL in a browser \
-                     on this machine:\n\n  {url}\n",
-                    session.name
-                );
-            }
-            crate::say!(
-                "Waiting for the browser to come back (up to {} minutes)…",
-                limit.as_secs() / 60
-            );
-            Ok(())
-        };
+        let mut open = |url: &str| open_sign_in_page(env, session, url, no_browser);
+        let limit = crate::browser::SIGN_IN_LIMIT;
         sso::login_in_browser(&store, session, &oidc, &mut open, &clock, limit)?
     };
     super::tell_created(&store);
@@ -192,6 +144,76 @@ fn login(
         session.name,
         store.label(),
         crate::credentials::format_expiration(stored.expires())
+    );
+    Ok(())
+}
+
+/// After waiting for another `sso login`: whether it left the session
+/// signed in (more than 5 minutes left), said so.
+fn signed_in_meanwhile(store: &Store, name: &str) -> Result<bool> {
+    let now = time::OffsetDateTime::now_utc();
+    let Some(stored) =
+        sso::load(store, name)?.filter(|s| s.expires() > now + time::Duration::minutes(5))
+    else {
+        return Ok(false);
+    };
+    crate::say!(
+        "Logged in to '{name}' by the other sso login; the access token lasts until {}.",
+        crate::credentials::format_expiration(stored.expires())
+    );
+    Ok(true)
+}
+
+/// The device flow's URL and code, on the terminal and in the browser.
+fn show_device_code(
+    env: &Env,
+    session: &sso::SsoSession,
+    device: &sso::Device,
+    no_browser: bool,
+) -> Result<()> {
+    let url = crate::browser::checked_url(
+        device
+            .verification_uri_complete
+            .as_deref()
+            .unwrap_or(&device.verification_uri),
+        "the verification URI Identity Center sent",
+    )?;
+    crate::say!(
+        "To log in to IAM Identity Center session '{}', open\n\n  {url}\n\nand check that it shows the code\n\n  {}\n",
+        session.name,
+        crate::error::one_line(&device.user_code)
+    );
+    if !no_browser && crate::browser::open(env, url) {
+        crate::say!("(The browser was asked to open it.)");
+    }
+    crate::say!("Waiting for the approval…");
+    Ok(())
+}
+
+/// The authorize page, in the browser or printed to open by hand.
+fn open_sign_in_page(
+    env: &Env,
+    session: &sso::SsoSession,
+    url: &str,
+    no_browser: bool,
+) -> Result<()> {
+    let url = crate::browser::checked_url(url, "the authorize URL")?;
+    if !no_browser && crate::browser::open(env, url) {
+        crate::say!(
+            "The browser was asked to open the sign-in page of IAM Identity Center \
+             session '{}'. If it did not, open this URL in a browser on this machine:\n\n  {url}\n",
+            session.name
+        );
+    } else {
+        crate::say!(
+            "To log in to IAM Identity Center session '{}', open this URL in a browser \
+             on this machine:\n\n  {url}\n",
+            session.name
+        );
+    }
+    crate::say!(
+        "Waiting for the browser to come back (up to {} minutes)…",
+        crate::browser::SIGN_IN_LIMIT.as_secs() / 60
     );
     Ok(())
 }
