@@ -30,6 +30,8 @@ pub mod key {
     pub const SSO_ACCOUNT_ID: &str = "sso_account_id";
     pub const SSO_ROLE_NAME: &str = "sso_role_name";
     pub const WEB_IDENTITY_TOKEN_FILE: &str = "web_identity_token_file";
+    /// An AWS sign-in's session (`aws login`), cached in plaintext.
+    pub const LOGIN_SESSION: &str = "login_session";
     /// The section header word of a shared Identity Center session.
     pub const SSO_SESSION_SECTION: &str = "sso-session";
 }

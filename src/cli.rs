@@ -83,6 +83,10 @@ pub struct LineArgs {
     /// The Identity Center role (permission set) name
     #[arg(long, value_name = "R", requires = "sso_session")]
     pub role_name: Option<String>,
+
+    /// Instead of a NAME: the credentials of an AWS sign-in (awscreds-rs login), by its login session's ARN
+    #[arg(long, value_name = "ARN", conflicts_with_all = ["username", "sso_session"])]
+    pub login_session: Option<String>,
 }
 
 /// `--mfa-command`, for the line and for `rotate` (both have `--username`).
@@ -109,6 +113,11 @@ impl LineArgs {
                 },
             });
         }
+        if let Some(session) = &self.login_session {
+            return Some(Target::Login {
+                session: session.clone(),
+            });
+        }
         Some(Target::Sso {
             session: self.sso_session.clone()?,
             account: self.account_id.clone().unwrap_or_default(),
@@ -117,6 +126,8 @@ impl LineArgs {
     }
 }
 
+// Parsed once per run: the size of its largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Store a key pair for NAME in the keychain
@@ -142,7 +153,7 @@ pub enum Command {
             awscreds-rs configure --profile prod --username helen --role-arn arn:aws:iam::123456789012:role/deploy\n  \
             awscreds-rs configure --profile dev --sso-session corp --account-id 111111111111 --role-name Admin")]
     #[command(display_order = 8)]
-    #[command(group(clap::ArgGroup::new("source").required(true).args(["username", "sso_session"])))]
+    #[command(group(clap::ArgGroup::new("source").required(true).args(["username", "sso_session", "login_session"])))]
     Configure {
         /// The profile to add or update (`default` for [default])
         #[arg(long)]
@@ -373,6 +384,49 @@ pub enum Command {
             awscreds-rs sso logout --session corp"
     )]
     Sso(SsoCommand),
+
+    /// Sign in with AWS's own sign-in (as `aws login`): 15-minute credentials renewed for 12 hours, no access key; the keys into the store
+    #[command(
+        display_order = 15,
+        after_help = "For an IAM user (or root, or a federated role) who signs in to the AWS \
+        console: the browser signs in and comes back to 127.0.0.1 with a code that only this \
+        process can use. The refresh token, the key it is bound to (DPoP) and the current \
+        credentials go into the store, never into ~/.aws/login/cache, and PROFILE's \
+        credential_process line reads them: tools that cannot read login_session (Terraform, \
+        older SDKs) work too. Over SSH, without a display or a browser, or with --remote, the \
+        sign-in page is opened on any machine and shows a code to paste here. The user needs \
+        the SignInLocalDevelopmentAccess managed policy (signin:AuthorizeOAuth2Access, \
+        signin:CreateOAuth2Token).\n\n\
+        Examples:\n  awscreds-rs login --profile dev --region eu-west-1\n  awscreds-rs login --profile dev --remote"
+    )]
+    Login(LoginArgs),
+
+    /// Drop an AWS sign-in from the store (the profile's line stays, and asks for a new login)
+    #[command(
+        display_order = 16,
+        after_help = "Example: awscreds-rs logout --profile dev"
+    )]
+    Logout {
+        /// The profile whose login to drop (default: AWS_PROFILE, else default)
+        #[arg(long)]
+        profile: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The profile whose credential_process line reads the login (default: AWS_PROFILE, else default)
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// The region of the sign-in service (default: the profile's region, else AWS_REGION); also set as the profile's region
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Sign in on another machine's browser and paste the code it shows here
+    #[arg(long)]
+    pub remote: bool,
+    /// Open no browser: print the URL to open by hand
+    #[arg(long)]
+    pub no_browser: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -493,7 +547,7 @@ pub struct MoveArgs {
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// The profile whose keys move (its section in the credentials file)
-    #[arg(long, required_unless_present_any = ["all", "sso"], conflicts_with_all = ["all", "sso"])]
+    #[arg(long, required_unless_present_any = ["all", "sso", "login"], conflicts_with_all = ["all", "sso"])]
     pub profile: Option<String>,
 
     /// The NAME to store them under (default: the profile's name)
@@ -511,6 +565,10 @@ pub struct ImportArgs {
     /// With --sso: only this [sso-session S] (default: every one)
     #[arg(long, value_name = "S", requires = "sso")]
     pub session: Option<String>,
+
+    /// Move what `aws login` cached for the profile's login_session (~/.aws/login/cache) into the store, and point the profile at awscreds-rs
+    #[arg(long, conflicts_with_all = ["username", "all", "sso"])]
+    pub login: bool,
 }
 
 #[derive(Debug, Args)]
@@ -564,6 +622,11 @@ pub enum Fast {
         role: String,
         store: StoreChoice,
     },
+    /// `--login-session ARN [--store S]`.
+    Login {
+        session: String,
+        store: StoreChoice,
+    },
 }
 
 /// `args` without the program name; `env_store` is `AWSCREDS_STORE`.
@@ -578,7 +641,7 @@ pub fn fast(args: &[OsString], env_store: Option<&OsStr>) -> Option<Fast> {
     }
     let mut name = None;
     let mut store = None;
-    let (mut session, mut account, mut role) = (None, None, None);
+    let (mut session, mut account, mut role, mut login) = (None, None, None, None);
     let mut words = args.iter();
     while let Some(word) = words.next() {
         let word = word.to_str()?;
@@ -592,6 +655,7 @@ pub fn fast(args: &[OsString], env_store: Option<&OsStr>) -> Option<Fast> {
             "--sso-session" => &mut session,
             "--account-id" => &mut account,
             "--role-name" => &mut role,
+            "--login-session" => &mut login,
             _ => return None,
         };
         if slot.replace(value).is_some() || value.starts_with('-') || value.is_empty() {
@@ -604,6 +668,11 @@ pub fn fast(args: &[OsString], env_store: Option<&OsStr>) -> Option<Fast> {
         (None, _) => StoreChoice::Auto,
     };
     match (name, session, account, role) {
+        (None, None, None, None) => login.map(|session| Fast::Login {
+            session: session.to_string(),
+            store,
+        }),
+        _ if login.is_some() => None,
         (Some(name), None, None, None) => Some(Fast::Process {
             name: name.to_string(),
             store,
@@ -821,6 +890,9 @@ mod tests {
                 fix::configure_sso("dev", "corp", "111111111111", "Admin"),
             ),
             ("sso_login", fix::sso_login("corp")),
+            ("login", fix::login("my-app")),
+            ("login_remote", fix::login_remote("my-app")),
+            ("import_login", fix::import_login("my-app")),
             ("remove", fix::remove("helen", store)),
             ("rotate", fix::rotate("helen", store)),
             ("refresh", fix::refresh("my-app")),

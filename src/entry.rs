@@ -12,11 +12,12 @@
 //! | `NAME#session`           | cached   | the endpoint's session without MFA     |
 //! | `#sso-S`                 | login    | Identity Center session S's tokens     |
 //! | `#sso-S#ACCOUNT-ROLE`    | cached   | a role's credentials from session S    |
+//! | `#login-HEX`             | login    | an AWS sign-in (`login`): its keys     |
 //!
 //! `#` never appears in a NAME (`names::validate_name`), so a NAME cannot be
 //! mistaken for anything else. `list`, `move` and the completions see keys;
 //! `clear` drops cached credentials and keeps logins, which leave with
-//! `sso logout`; `remove` and `move` take a NAME's own cached sessions
+//! `sso logout` or `logout`; `remove` and `move` take a NAME's own cached sessions
 //! with it. An entry this version does not know (written by a newer one)
 //! is left alone by all of them.
 
@@ -42,6 +43,9 @@ pub enum Entry {
         account: String,
         role: String,
     },
+    /// An AWS sign-in's refresh token, DPoP key and credentials:
+    /// `#login-HEX`, where HEX sums up the login session's ARN.
+    Login(String),
     /// A name this version does not know.
     Other(String),
 }
@@ -62,10 +66,18 @@ pub enum Kind {
 }
 
 const SSO: &str = "#sso-";
+const LOGIN: &str = "#login-";
 
 impl Entry {
     /// Reads a name as the store lists it.
     pub fn parse(text: &str) -> Entry {
+        if let Some(hash) = text.strip_prefix(LOGIN) {
+            return if !hash.is_empty() && hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+                Entry::Login(hash.to_string())
+            } else {
+                Entry::Other(text.to_string())
+            };
+        }
         if let Some(rest) = text.strip_prefix(SSO) {
             return match rest.split_once('#') {
                 None if !rest.is_empty() => Entry::SsoLogin(rest.to_string()),
@@ -119,13 +131,18 @@ impl Entry {
         }
     }
 
+    /// The entry of the AWS sign-in whose session has this ARN.
+    pub fn login(session: &str) -> Entry {
+        Entry::Login(crate::digest::sha256_hex(&[session.as_bytes()], 8))
+    }
+
     pub fn kind(&self) -> Kind {
         match self {
             Entry::Key(_) => Kind::Key,
             Entry::Mfa(_) | Entry::Role { .. } | Entry::Plain(_) | Entry::SsoRole { .. } => {
                 Kind::Cached
             }
-            Entry::SsoLogin(_) => Kind::Login,
+            Entry::SsoLogin(_) | Entry::Login(_) => Kind::Login,
             Entry::Other(_) => Kind::Other,
         }
     }
@@ -162,6 +179,7 @@ impl fmt::Display for Entry {
             Entry::Role { name, hash } => write!(f, "{name}#role-{hash}"),
             Entry::Plain(name) => write!(f, "{name}#session"),
             Entry::SsoLogin(session) => write!(f, "{SSO}{session}"),
+            Entry::Login(hash) => write!(f, "{LOGIN}{hash}"),
             Entry::SsoRole {
                 session,
                 account,
@@ -188,6 +206,7 @@ mod tests {
             Entry::role("helen", ["arn:aws:iam::111111111111:role/a", "", "", ""]),
             Entry::Plain("helen".into()),
             Entry::SsoLogin("corp".into()),
+            Entry::login("arn:aws:iam::123456789012:user/helen"),
             Entry::SsoRole {
                 session: "corp".into(),
                 account: "111111111111".into(),
@@ -219,6 +238,7 @@ mod tests {
         assert_eq!(Entry::parse("helen#role-0123abcd").kind(), Kind::Cached);
         assert_eq!(Entry::parse("helen#session").kind(), Kind::Cached);
         assert_eq!(Entry::parse("#sso-corp").kind(), Kind::Login);
+        assert_eq!(Entry::parse("#login-0123abcd").kind(), Kind::Login);
         assert_eq!(
             Entry::parse("#sso-corp#111111111111-A").kind(),
             Kind::Cached
@@ -229,6 +249,8 @@ mod tests {
             "#other",
             "helen#role-xyz",
             "#sso-c#1",
+            "#login-",
+            "#login-xyz",
         ] {
             assert_eq!(Entry::parse(unknown).kind(), Kind::Other, "{unknown}");
         }

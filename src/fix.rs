@@ -131,6 +131,23 @@ pub fn sso_login(session: &str) -> Fix {
     Fix::new(&["sso", "login"]).arg("--session", session)
 }
 
+/// `login --profile P`: AWS's own sign-in, into P's line.
+pub fn login(profile: &str) -> Fix {
+    Fix::new(&["login"]).arg("--profile", profile)
+}
+
+/// `login --profile P --remote`: signed in with a code from another machine's browser.
+pub fn login_remote(profile: &str) -> Fix {
+    login(profile).word("--remote")
+}
+
+/// `import --login --profile P`: what `aws login` cached, into the store.
+pub fn import_login(profile: &str) -> Fix {
+    Fix::new(&["import"])
+        .word("--login")
+        .arg("--profile", profile)
+}
+
 pub fn remove(name: &str, store: impl Store) -> Fix {
     Fix::new(&["remove"]).arg("--username", name).store(store)
 }

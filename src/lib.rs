@@ -38,6 +38,7 @@ pub mod secret;
 pub mod session;
 pub mod shell;
 pub mod shellwords;
+pub mod signin;
 pub mod sso;
 pub mod stdio;
 pub mod store;

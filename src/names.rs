@@ -126,6 +126,43 @@ pub fn is_sso_session_name(name: &str) -> bool {
     is_word(name, "-_.", 1..=64)
 }
 
+/// The ARN of an AWS sign-in's login session, as `aws login` names it and
+/// its ID token's `sub` says: `arn:PARTITION:iam::ACCOUNT:user/PATH/NAME`,
+/// `...:root`, or `arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION`
+/// (a federated role), in IAM's name characters and at most 2,048 long. It
+/// goes into a credential_process line and names a store entry.
+pub fn is_login_session(arn: &str) -> bool {
+    let Some(rest) = arn.strip_prefix("arn:") else {
+        return false;
+    };
+    let mut parts = rest.splitn(5, ':');
+    let (Some(partition), Some(service), Some(""), Some(account), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return false;
+    };
+    let path_ok = |path: &str| {
+        !path.is_empty()
+            && path
+                .split('/')
+                .all(|part| is_word(part, ROLE_NAME_PUNCTUATION, 1..=512))
+    };
+    let resource_ok = match service {
+        "iam" => resource == "root" || resource.strip_prefix("user/").is_some_and(path_ok),
+        "sts" => resource.strip_prefix("assumed-role/").is_some_and(path_ok),
+        _ => false,
+    };
+    arn.len() <= 2048
+        && partition.starts_with("aws")
+        && is_word(partition, "-", 3..=32)
+        && is_account_id(account)
+        && resource_ok
+}
+
 /// An AWS account id: exactly 12 digits.
 pub fn is_account_id(id: &str) -> bool {
     id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
@@ -144,6 +181,30 @@ pub fn is_role_session_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn login_sessions() {
+        for good in [
+            "arn:aws:iam::123456789012:user/helen",
+            "arn:aws:iam::123456789012:user/team/helen.x",
+            "arn:aws:iam::123456789012:root",
+            "arn:aws-cn:sts::123456789012:assumed-role/Admin/helen@example.com",
+        ] {
+            assert!(is_login_session(good), "{good}");
+        }
+        for bad in [
+            "arn:aws:iam::123456789012:user/",
+            "arn:aws:iam::123456789012:role/Admin",
+            "arn:aws:iam::12345678901:user/helen",
+            "arn:aws:iam::123456789012:user/a b",
+            "arn:aws:iam::123456789012:user/a\nb",
+            "arn:aws:s3::123456789012:user/helen",
+            "arn:aws:sts::123456789012:assumed-role/",
+            "--login-session",
+        ] {
+            assert!(!is_login_session(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn regions_and_role_arns() {

@@ -82,6 +82,7 @@ impl Source {
                 }) => format!(
                     "awscreds-rs Identity Center role {role} in {account} (session {session})"
                 ),
+                Some(Target::Login { session }) => format!("awscreds-rs AWS sign-in of {session}"),
                 _ => format!("credential_process {command}"),
             },
             Source::StaticKeys {

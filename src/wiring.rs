@@ -30,6 +30,8 @@ pub enum Target {
         account: String,
         role: String,
     },
+    /// An AWS sign-in (`--login-session`), by its login session's ARN.
+    Login { session: String },
 }
 
 /// The session flags of a NAME's line.
@@ -183,7 +185,7 @@ impl Line {
     pub fn name(&self) -> Option<&str> {
         match &self.target {
             Target::Name { name, .. } => Some(name),
-            Target::Sso { .. } => None,
+            Target::Sso { .. } | Target::Login { .. } => None,
         }
     }
 
@@ -211,6 +213,12 @@ impl Line {
                 words.push(("--sso-session", session.clone()));
                 words.push(("--account-id", account.clone()));
                 words.push(("--role-name", role.clone()));
+                if let Some(store) = &self.store {
+                    words.push(("--store", store.clone()));
+                }
+            }
+            Target::Login { session } => {
+                words.push(("--login-session", session.clone()));
                 if let Some(store) = &self.store {
                     words.push(("--store", store.clone()));
                 }
@@ -280,6 +288,9 @@ pub fn parse(command: &str) -> Option<Line> {
                 duration: value("--duration"),
                 mfa_command: value("--mfa-command"),
             },
+        },
+        None if value("--login-session").is_some() => Target::Login {
+            session: value("--login-session")?,
         },
         None => Target::Sso {
             session: value("--sso-session")?,
@@ -361,6 +372,12 @@ mod tests {
                     role: "Admin".into(),
                 },
                 store: Some("file".into()),
+            },
+            Line {
+                target: Target::Login {
+                    session: "arn:aws:iam::123456789012:user/team/helen+x=y,z@a.b".into(),
+                },
+                store: None,
             },
         ];
         for windows in [false, true] {

@@ -6,14 +6,12 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use awscreds_rs::aws::dpop::DpopKey;
-use awscreds_rs::aws::signin::Grant;
+use awscreds_rs::signin::{Grant, SignInService};
 use base64::Engine;
 use common::*;
 
-const SAME_DEVICE: &str = "arn:aws:signin:::devtools/same-device";
+use awscreds_rs::signin::SAME_DEVICE;
 
 #[test]
 fn the_token_endpoint_refreshes_with_our_proof_and_refuses_what_aws_refuses() {
@@ -40,16 +38,13 @@ fn the_token_endpoint_refreshes_with_our_proof_and_refuses_what_aws_refuses() {
     let der = base64::engine::general_purpose::STANDARD
         .decode(cached["pkcs8"].as_str().unwrap())
         .unwrap();
-    let key = Arc::new(DpopKey::from_pkcs8(&der).unwrap());
+    let key = &der[..];
     let client = awscreds_rs::aws::Client::new(None);
-    assert_eq!(
-        client.signin_endpoint("us-east-1").unwrap(),
-        signin.endpoint
-    );
+    assert_eq!(client.endpoint("us-east-1").unwrap(), signin.endpoint);
 
     let spent = cached["refreshToken"].as_str().unwrap();
     let tokens = client
-        .signin_token("us-east-1", SAME_DEVICE, key.clone(), Grant::Refresh(spent))
+        .token("us-east-1", SAME_DEVICE, key, Grant::Refresh(spent))
         .unwrap_or_else(|e| panic!("{}", e.report()));
     assert!(tokens.credentials.access_key_id.starts_with("ASIA"));
     assert_ne!(
@@ -62,7 +57,7 @@ fn the_token_endpoint_refreshes_with_our_proof_and_refuses_what_aws_refuses() {
     assert_eq!(signin.calls("Token:refresh_token"), 1);
 
     let again = client
-        .signin_token("us-east-1", SAME_DEVICE, key.clone(), Grant::Refresh(spent))
+        .token("us-east-1", SAME_DEVICE, key, Grant::Refresh(spent))
         .err()
         .expect("a spent refresh token");
     assert_eq!(
@@ -76,10 +71,15 @@ fn the_token_endpoint_refreshes_with_our_proof_and_refuses_what_aws_refuses() {
     assert!(said.contains("sign in again"), "{said}");
     assert!(!said.contains(spent), "no token in a message");
 
-    let other = Arc::new(DpopKey::generate().unwrap());
+    let other = DpopKey::generate().unwrap();
     let fresh = tokens.refresh_token.expose();
     let refused = client
-        .signin_token("us-east-1", SAME_DEVICE, other, Grant::Refresh(fresh))
+        .token(
+            "us-east-1",
+            SAME_DEVICE,
+            other.pkcs8(),
+            Grant::Refresh(fresh),
+        )
         .err()
         .expect("a proof from another key");
     assert_eq!(

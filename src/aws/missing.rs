@@ -85,6 +85,27 @@ impl crate::sso::Portal for Client {
     }
 }
 
+impl crate::signin::SignInService for Client {
+    fn endpoint(&self, _: &str) -> Result<String> {
+        Err(missing())
+    }
+    fn new_key(&self) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+        Err(missing())
+    }
+    fn usable_key(&self, _: &[u8]) -> bool {
+        false
+    }
+    fn token(
+        &self,
+        _: &str,
+        _: &str,
+        _: &[u8],
+        _: crate::signin::Grant<'_>,
+    ) -> Result<crate::signin::Tokens> {
+        Err(missing())
+    }
+}
+
 impl crate::rotate::Iam for Client {
     fn user_name(&self, _: &Credentials) -> Result<Option<String>> {
         Err(missing())

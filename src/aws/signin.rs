@@ -14,36 +14,15 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use time::OffsetDateTime;
 
+use zeroize::Zeroizing;
+
 use super::dpop::DpopKey;
 use super::sdk::{code, endpoint, failure_detail, unreachable, BoundedAnswers};
 use super::Client;
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
-
-/// What the token endpoint is asked for.
-pub enum Grant<'a> {
-    /// The code the browser brought back, with the PKCE verifier and the
-    /// redirect it came to.
-    Code {
-        code: &'a str,
-        verifier: &'a str,
-        redirect_uri: &'a str,
-    },
-    /// A refresh token, which the answer replaces.
-    Refresh(&'a str),
-}
-
-/// The token endpoint's answer.
-pub struct Tokens {
-    /// The credentials, with their expiration (at most 15 minutes on).
-    pub credentials: Credentials,
-    /// The refresh token to use next; the one given is spent.
-    pub refresh_token: Secret,
-    /// For the code grant: the ID token, whose `sub` is the login
-    /// session's ARN.
-    pub id_token: Option<String>,
-}
+use crate::signin::{Grant, SignInService, Tokens};
 
 /// Adds the DPoP proof for the request as it goes out, to its final URL.
 #[derive(Debug)]
@@ -94,25 +73,28 @@ pub fn default_endpoint(region: &str) -> String {
     format!("https://{region}.{domain}")
 }
 
-impl Client {
+impl SignInService for Client {
     /// Where the sign-in service of `region` is reached
     /// (`AWS_ENDPOINT_URL_SIGNIN`, then `AWS_ENDPOINT_URL`, else the
     /// partition's host).
-    pub fn signin_endpoint(&self, region: &str) -> Result<String> {
+    fn endpoint(&self, region: &str) -> Result<String> {
         let config = self.unsigned(region)?;
         Ok(endpoint(&config, "Signin", default_endpoint(region)))
+    }
+
+    fn new_key(&self) -> Result<Zeroizing<Vec<u8>>> {
+        Ok(Zeroizing::new(DpopKey::generate()?.pkcs8().to_vec()))
+    }
+
+    fn usable_key(&self, key: &[u8]) -> bool {
+        DpopKey::from_pkcs8(key).is_ok()
     }
 
     /// CreateOAuth2Token for `client_id` in `region`, proved with `key`.
     /// A refusal keeps the service's OAuth2 code as its [`Error::aws_code`]
     /// (`TOKEN_EXPIRED`, `USER_CREDENTIALS_CHANGED`, ...).
-    pub fn signin_token(
-        &self,
-        region: &str,
-        client_id: &str,
-        key: Arc<DpopKey>,
-        grant: Grant<'_>,
-    ) -> Result<Tokens> {
+    fn token(&self, region: &str, client_id: &str, key: &[u8], grant: Grant<'_>) -> Result<Tokens> {
+        let key = Arc::new(DpopKey::from_pkcs8(key)?);
         let config = self.unsigned(region)?;
         let at = endpoint(&config, "Signin", default_endpoint(region));
         let conf = aws_sdk_signin::config::Builder::from(&config)

@@ -22,6 +22,7 @@ pub fn run(choice: StoreChoice, profile: &str, target: Target, region: Option<&s
             account,
             role,
         } => run_sso(choice, profile, &session, &account, &role, region),
+        Target::Login { session } => run_login(choice, profile, &session, region),
     }
 }
 
@@ -144,6 +145,47 @@ fn run_sso(
         Err(_) => choice.kind().unwrap_or_else(StoreKind::platform_default),
     };
     let command = Line::new(Target::sso(session, account, role), kind).command()?;
+    for written in write_lines(&env, &[(profile.to_string(), command.clone())], region)? {
+        crate::say!("[{}] now runs {command}", config_header(&written));
+    }
+    Ok(())
+}
+
+/// `configure --profile P --login-session ARN`: the line for an AWS
+/// sign-in that `login` or `import --login` stored.
+fn run_login(
+    choice: StoreChoice,
+    profile: &str,
+    session: &str,
+    region: Option<&str>,
+) -> Result<()> {
+    validate_profile_name(profile)?;
+    crate::signin::validate(session)?;
+    if let Some(region) = region {
+        crate::names::validate_region(region)?;
+    }
+    let env = Env::process();
+    let kind = match Store::open(choice, &env) {
+        Ok(store) => {
+            if crate::signin::load(&store, session)
+                .ok()
+                .flatten()
+                .is_none()
+            {
+                crate::say!(
+                    "Note: no login of {session} is stored in {} yet; sign in with: {}",
+                    store.label(),
+                    crate::fix::login(profile)
+                );
+            }
+            store.kind()
+        }
+        Err(_) => choice.kind().unwrap_or_else(StoreKind::platform_default),
+    };
+    let target = Target::Login {
+        session: session.to_string(),
+    };
+    let command = Line::new(target, kind).command()?;
     for written in write_lines(&env, &[(profile.to_string(), command.clone())], region)? {
         crate::say!("[{}] now runs {command}", config_header(&written));
     }

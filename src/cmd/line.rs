@@ -21,6 +21,8 @@ pub enum Opened {
     Name(NameLine),
     /// An Identity Center role.
     Sso(SsoLine),
+    /// An AWS sign-in.
+    Login(LoginLine),
 }
 
 /// A line that reads a stored NAME.
@@ -50,6 +52,16 @@ pub fn open(choice: StoreChoice, env: &Env, profile: &str) -> Result<Opened> {
                 session,
                 account,
                 role,
+                store,
+            }));
+        }
+        Target::Login { session } => {
+            crate::signin::validate(&session)?;
+            let again = crate::fix::login(profile);
+            let store = line_store(choice, profile, line.store.as_deref(), again)?;
+            return Ok(Opened::Login(LoginLine {
+                session,
+                profile: profile.to_string(),
                 store,
             }));
         }
@@ -103,6 +115,29 @@ impl SsoLine {
             &client,
             &client,
             &crate::renew::SystemClock,
+        )
+    }
+}
+
+/// A profile whose awscreds-rs line hands out an AWS sign-in's credentials.
+pub struct LoginLine {
+    pub session: String,
+    pub profile: String,
+    /// The line's store, opened anew for each renewal.
+    pub store: StoreChoice,
+}
+
+impl LoginLine {
+    /// The credentials as the line would print them: stored while fresh,
+    /// else renewed with the refresh token.
+    pub fn credentials(&self, env: &Env) -> Result<crate::credentials::Credentials> {
+        crate::signin::credentials(
+            env,
+            &Store::open(self.store, env)?,
+            &self.session,
+            &crate::aws::Client::new(None),
+            &crate::renew::SystemClock,
+            Some(&self.profile),
         )
     }
 }

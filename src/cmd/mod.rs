@@ -21,6 +21,7 @@ mod import_sso;
 mod init;
 mod line;
 mod list;
+mod login;
 mod man;
 mod move_keys;
 mod process;
@@ -61,6 +62,7 @@ pub fn run(mut cli: Cli) -> Result<()> {
             configure::run(store, &profile, target, region.as_deref())
         }
         Some(Command::Import(args)) if args.sso => import_sso::run(store, args.session.as_deref()),
+        Some(Command::Import(args)) if args.login => login::import(store, args.profile.as_deref()),
         Some(Command::Import(args)) => import::run(store, &args),
         Some(Command::Init { shell }) => init::run(shell),
         Some(Command::Hook { shell }) => hook::run(shell),
@@ -87,12 +89,15 @@ pub fn run(mut cli: Cli) -> Result<()> {
         Some(Command::Exec(args)) => exec::run(store, &args),
         Some(Command::Serve(args)) => serve::run(store, &args),
         Some(Command::Sso(command)) => sso::run(store, command),
+        Some(Command::Login(args)) => login::login(store, &args),
+        Some(Command::Logout { profile }) => login::logout(store, profile.as_deref()),
         None => match target {
             Some(Target::Sso {
                 session,
                 account,
                 role,
             }) => process::run_sso(store, &session, &account, &role),
+            Some(Target::Login { session }) => process::run_login(store, &session),
             Some(Target::Name { name, options }) => process::run(store, &name, &options),
             None => {
                 let help = Cli::command().render_help().to_string();
@@ -118,6 +123,7 @@ pub fn run_fast(fast: Fast) -> Result<()> {
             role,
             store,
         } => process::run_sso(store, &session, &account, &role),
+        Fast::Login { session, store } => process::run_login(store, &session),
     }
 }
 

@@ -76,6 +76,30 @@ pub fn run_sso(choice: StoreChoice, session: &str, account: &str, role: &str) ->
     super::print(json.as_str())
 }
 
+/// `awscreds-rs --login-session ARN`: an AWS sign-in's credentials, from
+/// the store while more than 5 minutes are left (one store read, like a
+/// stored key), else renewed with the refresh token and its DPoP key.
+/// Never a browser, never a wait: a login that ended fails at once and
+/// names `login`.
+pub fn run_login(choice: StoreChoice, session: &str) -> Result<()> {
+    crate::signin::validate(session)?;
+    let env = Env::process();
+    let store = Store::open(choice, &env)
+        .map_err(|e| e.context(format!("cannot read the login of {session}")))?;
+    let profile = env.var("AWS_PROFILE").filter(|p| !p.is_empty());
+    let creds = crate::signin::credentials(
+        &env,
+        &store,
+        session,
+        &crate::aws::Client::new(None),
+        &crate::renew::SystemClock,
+        profile.as_deref(),
+    )?;
+    let mut json = creds.to_process_json();
+    json.push('\n');
+    super::print(json.as_str())
+}
+
 /// Store failures do not know which NAME was asked for; the SDKs show only
 /// our stderr line, so it has to say.
 fn name_it(e: Error, name: &str) -> Error {

@@ -17,6 +17,15 @@ pub fn run(choice: StoreChoice, profile: Option<&str>) -> Result<()> {
     let profile = line::chosen_profile(&env, profile);
     let opened = match line::open(choice, &env, &profile)? {
         line::Opened::Name(opened) => opened,
+        line::Opened::Login(login) => {
+            let creds = login.credentials(&env)?;
+            return super::print(&format!(
+                "Profile '{profile}' runs the AWS sign-in of {}: its credentials are in {} {}.\n",
+                login.session,
+                crate::store::Store::open(login.store, &env)?.label(),
+                until(creds.expiration)
+            ));
+        }
         line::Opened::Sso(sso) => {
             let creds = sso.credentials(&env)?;
             return super::print(&format!(

@@ -19,6 +19,14 @@ use crate::store::{Store, StoreChoice};
 pub fn prepare(choice: StoreChoice, env: &Env, profile: &str, port: u16) -> Result<Endpoint> {
     let opened = match line::open(choice, env, profile)? {
         line::Opened::Name(opened) => opened,
+        line::Opened::Login(login) => {
+            // A sign-in's credentials are temporary already: served as the
+            // line prints them.
+            let env = env.clone();
+            let endpoint = Endpoint::bind(port, Box::new(move || login.credentials(&env)))?;
+            warm(&endpoint);
+            return Ok(endpoint);
+        }
         line::Opened::Sso(sso) => {
             // Identity Center role credentials are temporary already: served
             // as the line prints them, renewed through the same cache.

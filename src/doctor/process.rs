@@ -115,15 +115,23 @@ pub(super) fn check_process(
             );
         }
     }
-    // An Identity Center role's line may call the portal: offline, its
-    // session is what sso.login checks.
-    let sso_line = crate::wiring::parse(command)
-        .is_some_and(|l| matches!(l.target, crate::wiring::Target::Sso { .. }));
-    if sso_line && !ctx.online {
+    // An Identity Center role's line may call the portal, a sign-in's the
+    // sign-in service: offline, their logins are what sso.login and
+    // login.session check.
+    let calls = match crate::wiring::parse(command).map(|l| l.target) {
+        Some(crate::wiring::Target::Sso { .. }) => Some(("IAM Identity Center", "sso.login")),
+        Some(crate::wiring::Target::Login { .. }) => {
+            Some(("AWS's sign-in service", "login.session"))
+        }
+        _ => None,
+    };
+    if let Some((service, check)) = calls.filter(|_| !ctx.online) {
         return r.ok(
             "credential_process.run",
-            "not run: the line may call IAM Identity Center, and doctor calls AWS only \
-             with --online (see the sso.login check)",
+            format!(
+                "not run: the line may call {service}, and doctor calls AWS only \
+                 with --online (see the {check} check)"
+            ),
         );
     }
     run_process(r, &words, ctx.now);
