@@ -8,7 +8,7 @@
 
 mod common;
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::*;
@@ -74,21 +74,8 @@ fn world() -> World {
     let t = TestEnv::native();
     let center = IdentityCenter::start(t.root());
     t.write_config(SESSION_CONFIG);
-    let bin_dir = t.root().join("browsers");
-    std::fs::create_dir_all(&bin_dir).unwrap();
     let browser_log = t.root().join("browser.log");
-    let browser = format!(
-        "#!/bin/sh\nexec '{python}' '{script}' \"$1\"\n",
-        python = client(".venv/bin/python").display(),
-        script = project_dir().join("tests/py/browser.py").display(),
-    );
-    for name in ["xdg-open", "firefox", "sensible-browser", "www-browser"] {
-        let path = bin_dir.join(name);
-        std::fs::write(&path, &browser).unwrap();
-        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755))
-            .unwrap();
-    }
-    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
+    let path = test_browsers(t.root());
     World {
         t,
         center,
@@ -356,46 +343,6 @@ fn login_keeps_the_tokens_in_the_store_and_the_role_line_serves_every_sdk() {
         "no browser from credential_process"
     );
     w.no_secret_in_any_file();
-}
-
-/// A command whose stderr is read line by line while it runs.
-struct Running {
-    child: Child,
-    stderr: std::io::BufReader<std::process::ChildStderr>,
-    seen: String,
-}
-
-impl Running {
-    fn start(mut cmd: Command) -> Running {
-        cmd.stdout(Stdio::null()).stderr(Stdio::piped());
-        let mut child = cmd.spawn().unwrap();
-        let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
-        Running {
-            child,
-            stderr,
-            seen: String::new(),
-        }
-    }
-
-    /// Reads stderr until a line holds `part`; that line.
-    fn until(&mut self, part: &str) -> String {
-        loop {
-            let mut line = String::new();
-            let read = std::io::BufRead::read_line(&mut self.stderr, &mut line).unwrap();
-            assert!(read > 0, "ended before '{part}': {}", self.seen);
-            self.seen.push_str(&line);
-            if line.contains(part) {
-                return line;
-            }
-        }
-    }
-
-    /// Waits for the end: whether it succeeded, and all of stderr.
-    fn end(mut self) -> (bool, String) {
-        let mut rest = String::new();
-        std::io::Read::read_to_string(&mut self.stderr, &mut rest).unwrap();
-        (self.child.wait().unwrap().success(), self.seen + &rest)
-    }
 }
 
 /// The loopback callback listens on 127.0.0.1 only (`ss`), `--no-browser`

@@ -17,6 +17,7 @@ use crate::store::StoreChoice;
 
 mod environment;
 mod files;
+mod login;
 mod online;
 mod process;
 mod profile;
@@ -114,6 +115,7 @@ pub fn run(ctx: &Context) -> Vec<Finding> {
     let selected = environment::check_environment(&mut r, ctx, &all);
     profile::check_profile(&mut r, ctx, &all, &selected);
     sso::check_sso(&mut r, ctx, &config, &all);
+    login::check_login(&mut r, ctx, &all);
     store::check_store(&mut r, ctx);
     shell::check_shell(&mut r, ctx);
     r.0

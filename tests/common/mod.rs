@@ -14,6 +14,7 @@ mod bus;
 mod env;
 pub mod filestore;
 mod run;
+mod running;
 mod scripted;
 mod service;
 mod sts;
@@ -21,6 +22,7 @@ mod sts;
 pub use bus::{bus_config, SecretService};
 pub use env::{profiles_env, TestEnv};
 pub use run::{bin, faults_bin, wine, Out, Run, INSTALL_ROOT};
+pub use running::Running;
 pub use scripted::{Reply, Scripted};
 pub use service::LocalService;
 pub use sts::LocalSts;
@@ -60,6 +62,26 @@ pub fn in_two_hours() -> String {
         .output()
         .unwrap();
     String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// The test browser (tests/py/browser.py) as xdg-open and the usual
+/// browser names in `root/browsers`: it records each URL it is given in
+/// `$TEST_BROWSER_LOG` and follows an authorize page back to the
+/// callback. The PATH that finds it first.
+pub fn test_browsers(root: &std::path::Path) -> String {
+    let bin_dir = root.join("browsers");
+    std::fs::create_dir_all(&bin_dir).unwrap();
+    let browser = format!(
+        "#!/bin/sh\nexec '{python}' '{script}' \"$1\"\n",
+        python = client(".venv/bin/python").display(),
+        script = project_dir().join("tests/py/browser.py").display(),
+    );
+    for name in ["xdg-open", "firefox", "sensible-browser", "www-browser"] {
+        let path = bin_dir.join(name);
+        std::fs::write(&path, &browser).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap())
 }
 
 /// Sends `cmd`'s Identity Center calls (OIDC and portal) to `endpoint`,

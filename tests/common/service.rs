@@ -51,11 +51,17 @@ impl LocalService {
 
     /// POST `{}` to `path`.
     pub fn post(&self, path: &str) {
+        self.post_json(path, "{}");
+    }
+
+    /// POST the JSON `body` to `path`.
+    pub fn post_json(&self, path: &str, body: &str) {
         let mut cmd = Command::new(client(".venv/bin/python"));
         cmd.args([
             "-c",
-            "import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=b'{}'))",
+            "import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=sys.argv[2].encode()))",
             &format!("{}{path}", self.endpoint),
+            body,
         ]);
         Run::new(cmd).ok();
     }

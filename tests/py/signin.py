@@ -25,6 +25,8 @@ The test's controls, beside the API:
                                        after N seconds
   POST /test/credentials-changed       every session's next refresh gets
                                        USER_CREDENTIALS_CHANGED
+  POST /test/expires-in {"seconds": N} credentials issued from now on say
+                                       they last N seconds (900 unless set)
   GET  /test/calls                     [operation, ...] in order
                                        (Token:GRANT for the token endpoint)
   GET  /test/secrets                   every token, code and key issued
@@ -57,6 +59,7 @@ JTIS = set()
 CALLS = []
 SECRETS = []
 LIFETIME = [12 * 3600]
+EXPIRES_IN = [900]
 
 
 def b64url(data):
@@ -181,6 +184,9 @@ class Handler(AwsHandler):
             if url.path == "/test/lifetime":
                 LIFETIME[0] = int(body["seconds"])
                 return self.answer(200, {})
+            if url.path == "/test/expires-in":
+                EXPIRES_IN[0] = int(body["seconds"])
+                return self.answer(200, {})
             if url.path == "/test/credentials-changed":
                 for session in SESSIONS.values():
                     session["changed"] = True
@@ -239,7 +245,7 @@ class Handler(AwsHandler):
                   "secretAccessKey": secrets.token_urlsafe(30),
                   "sessionToken": secrets.token_urlsafe(60)}
         SECRETS.extend([refresh, access["secretAccessKey"], access["sessionToken"]])
-        self.answer(200, {"accessToken": access, "tokenType": "aws_sigv4", "expiresIn": 900,
+        self.answer(200, {"accessToken": access, "tokenType": "aws_sigv4", "expiresIn": EXPIRES_IN[0],
                           "refreshToken": refresh, **extra})
 
 

@@ -1,0 +1,425 @@
+//! AWS's own sign-in (`login`, `logout`, `import --login` and the
+//! `--login-session` line) against the harness's local sign-in service
+//! (tests/py/signin.py, checked with boto3 and aws-config in
+//! tests/signin.rs), with the test browser (tests/py/browser.py) on PATH:
+//! the keys stay in the store, every SDK reads the line, parallel callers
+//! make one refresh, an ended login fails at once, and the AWS CLI's
+//! plaintext cache moves in.
+
+mod common;
+
+use std::collections::HashMap;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::Value;
+
+const HELEN: &str = "arn:aws:iam::123456789012:user/helen";
+
+/// A world with the local sign-in service and the test browser.
+struct World {
+    t: TestEnv,
+    signin: LocalService,
+    browser_log: std::path::PathBuf,
+    path: String,
+}
+
+fn world() -> World {
+    let t = TestEnv::native();
+    let signin = LocalService::start("signin.py", t.root());
+    t.write_config("# my settings\n[profile dev]\noutput = json # kept\n");
+    World {
+        browser_log: t.root().join("browser.log"),
+        path: test_browsers(t.root()),
+        t,
+        signin,
+    }
+}
+
+impl World {
+    fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut cmd = self.t.command(program);
+        cmd.env("PATH", &self.path)
+            .env("DISPLAY", ":99")
+            .env("TEST_BROWSER_LOG", &self.browser_log)
+            .env("AWS_ENDPOINT_URL_SIGNIN", &self.signin.endpoint)
+            .env("AWS_REGION", "us-east-1");
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        let mut cmd = self.command(bin());
+        cmd.args(args);
+        Run::new(cmd)
+    }
+
+    fn browser_calls(&self) -> Vec<String> {
+        std::fs::read_to_string(&self.browser_log)
+            .unwrap_or_default()
+            .lines()
+            .map(String::from)
+            .collect()
+    }
+
+    fn probe(&self, program: &std::path::Path, args: &[&str]) -> Value {
+        let mut cmd = self.command(program);
+        cmd.args(args);
+        let out = Run::new(cmd).ok();
+        serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {out:?}"))
+    }
+
+    fn config(&self) -> String {
+        std::fs::read_to_string(self.t.config_path()).unwrap()
+    }
+
+    /// Nothing the sign-in service issued (codes, refresh tokens, secret
+    /// keys, session tokens) is in a file under the test's root, and
+    /// there is no AWS CLI login cache.
+    fn no_secret_in_any_file(&self) {
+        for secret in self.signin.get("/test/secrets").as_array().unwrap() {
+            let secret = secret.as_str().unwrap();
+            assert_eq!(
+                self.t.files_containing(secret),
+                Vec::<std::path::PathBuf>::new(),
+                "{secret}"
+            );
+        }
+        assert!(!self.t.home.join(".aws/login").exists());
+    }
+
+    fn set(&self, control: &str, seconds: u64) {
+        self.signin
+            .post_json(control, &format!(r#"{{"seconds": {seconds}}}"#));
+    }
+}
+
+/// The query of a URL, decoded.
+fn query_of(url: &str) -> HashMap<String, String> {
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+#[test]
+fn login_keeps_the_keys_in_the_store_and_the_line_serves_every_sdk() {
+    let w = world();
+    let out = w
+        .run(&["login", "--profile", "dev", "--region", "us-east-1"])
+        .ok();
+    out.stderr_has(&[
+        "The browser was asked to open AWS's sign-in page",
+        &format!("Signed in as {HELEN} (account 123456789012)"),
+        "[profile dev] in",
+    ]);
+    let opened = w.browser_calls();
+    assert_eq!(opened.len(), 1, "{opened:?}");
+    assert!(
+        opened[0].starts_with(&format!("{}/v1/authorize?", w.signin.endpoint)),
+        "{opened:?}"
+    );
+    let query = query_of(&opened[0]);
+    assert_eq!(query["client_id"], "arn:aws:signin:::devtools/same-device");
+    assert_eq!(query["code_challenge_method"], "SHA-256");
+    assert_eq!(query["scope"], "openid");
+    assert_eq!(query["response_type"], "code");
+    assert_eq!(query["code_challenge"].len(), 43);
+    assert!(query["state"].len() >= 32, "{query:?}");
+    let redirect = &query["redirect_uri"];
+    assert!(
+        redirect.starts_with("http://127.0.0.1:") && redirect.ends_with("/oauth/callback"),
+        "{redirect}"
+    );
+    assert_eq!(w.signin.calls("Token:authorization_code"), 1);
+
+    // The profile's line, every other byte kept.
+    let config = w.config();
+    assert!(
+        config.starts_with("# my settings\n[profile dev]\noutput = json # kept\n"),
+        "{config}"
+    );
+    assert!(
+        config.contains(&format!("--login-session {HELEN}")),
+        "{config}"
+    );
+    assert!(config.contains("region = us-east-1"), "{config}");
+    let profiles = w.run(&["profiles"]).ok().stdout;
+    assert!(
+        profiles.contains(&format!("awscreds-rs AWS sign-in of {HELEN}")),
+        "{profiles}"
+    );
+
+    // Every SDK reads the line: the stored credentials, no refresh.
+    let python = client(".venv/bin/python");
+    let boto3 = w.probe(
+        &python,
+        &[
+            project_dir().join("tests/py/probe.py").to_str().unwrap(),
+            "dev",
+        ],
+    );
+    let key = boto3["AccessKeyId"].as_str().unwrap().to_string();
+    assert!(key.starts_with("ASIA"), "{boto3}");
+    client("tests/js/node_modules/@aws-sdk/credential-providers");
+    let node = w.probe(
+        std::path::Path::new("node"),
+        &[
+            project_dir().join("tests/js/probe.mjs").to_str().unwrap(),
+            "ini",
+            "dev",
+        ],
+    );
+    assert_eq!(node["AccessKeyId"], key.as_str());
+    for probe in ["v1probe", "v2probe"] {
+        let seen = w.probe(&client(&format!("target/go/{probe}")), &["dev"]);
+        assert_eq!(seen["AccessKeyId"], key.as_str(), "{probe}");
+    }
+    let mut aws = w.command(client(".venv/bin/aws"));
+    aws.args(["configure", "list", "--profile", "dev"]);
+    let listed = Run::new(aws).ok();
+    assert!(
+        listed.stdout.contains("custom-process") && listed.stdout.contains(&key[16..]),
+        "{listed:?}"
+    );
+    assert_eq!(
+        w.signin.calls("Token:refresh_token"),
+        0,
+        "all from the store"
+    );
+    w.no_secret_in_any_file();
+
+    // clear keeps the login; logout drops it, and the line then fails at
+    // once, names the fix, and opens nothing.
+    w.run(&["clear"]).ok();
+    let line = ["--login-session", HELEN];
+    assert!(w.run(&line).ok().stdout.contains(&key));
+    w.run(&["logout", "--profile", "dev"])
+        .ok()
+        .stderr_has(&[&format!("Dropped the login of {HELEN}")]);
+    let started = Instant::now();
+    let mut gone = w.command(bin());
+    gone.args(line).env("AWS_PROFILE", "dev");
+    Run::new(gone)
+        .fails(1)
+        .stderr_has(&["no login of", "awscreds-rs login --profile dev"]);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(w.browser_calls().len(), 1, "no browser from the line");
+    w.run(&["logout", "--profile", "dev"])
+        .ok()
+        .stderr_has(&["nothing changed"]);
+}
+
+/// Credentials at the refresh point (less than 5 minutes left): twenty
+/// callers at once make one refresh, and all print what it gave. A login
+/// past its 12 hours, or whose user changed their password, fails at
+/// once with exit 1 and names `login --profile P`.
+#[test]
+fn parallel_callers_make_one_refresh_and_an_ended_login_fails_at_once() {
+    let w = world();
+    w.set("/test/expires-in", 200);
+    w.run(&["login", "--profile", "dev"]).ok();
+    w.set("/test/expires-in", 900);
+    let children: Vec<_> = (0..20)
+        .map(|_| {
+            let mut cmd = w.command(bin());
+            cmd.args(["--login-session", HELEN])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped());
+            cmd.spawn().unwrap()
+        })
+        .collect();
+    let keys: std::collections::BTreeSet<String> = children
+        .into_iter()
+        .map(|child| {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+            doc["AccessKeyId"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert_eq!(w.signin.calls("Token:refresh_token"), 1);
+    w.no_secret_in_any_file();
+
+    // Past its lifetime: TOKEN_EXPIRED, at once.
+    w.set("/test/lifetime", 0);
+    w.set("/test/expires-in", 200);
+    w.run(&["login", "--profile", "short"]).ok();
+    let started = Instant::now();
+    w.run(&["--login-session", HELEN])
+        .fails(1)
+        .stderr_has(&["has ended", "awscreds-rs login --profile short"]);
+    assert!(started.elapsed() < Duration::from_secs(5));
+
+    // The user's credentials changed: USER_CREDENTIALS_CHANGED, at once.
+    w.set("/test/lifetime", 3600);
+    w.run(&["login", "--profile", "changed"]).ok();
+    w.signin.post("/test/credentials-changed");
+    w.run(&["--login-session", HELEN]).fails(1).stderr_has(&[
+        "password or keys changed",
+        "awscreds-rs login --profile changed",
+    ]);
+    assert_eq!(
+        w.browser_calls().len(),
+        3,
+        "one browser per login, none more"
+    );
+}
+
+/// `--remote`, and chosen by itself over SSH: the page is opened
+/// anywhere, shows a code, and the code pasted here signs in.
+#[test]
+fn a_remote_sign_in_takes_the_pasted_code() {
+    let w = world();
+    let mut cmd = w.command(bin());
+    cmd.args(["login", "--profile", "far"])
+        .env("SSH_CONNECTION", "10.0.0.1 22 10.0.0.2 22");
+    let mut login = Running::start(cmd);
+    login.until("signing in on another device's browser");
+    login.until("open this URL in a browser on any device");
+    let url = loop {
+        let line = login.until("");
+        if line.trim().starts_with("http") {
+            break line.trim().to_string();
+        }
+    };
+    let query = query_of(&url);
+    assert_eq!(query["client_id"], "arn:aws:signin:::devtools/cross-device");
+    assert_eq!(
+        query["redirect_uri"],
+        format!("{}/v1/sessions/confirmation", w.signin.endpoint)
+    );
+    // The other device: its browser follows the page to the code.
+    let mut browse = Command::new(client(".venv/bin/python"));
+    browse.args([
+        "-c",
+        "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())",
+        &url,
+    ]);
+    let page = Run::new(browse).ok().stdout;
+    let code = page
+        .split("<code>")
+        .nth(1)
+        .and_then(|rest| rest.split("</code>").next())
+        .unwrap_or_else(|| panic!("{page}"));
+    login.type_in(&format!("{code}\n"));
+    let (ok, said) = login.end();
+    assert!(ok, "{said}");
+    assert!(said.contains(&format!("Signed in as {HELEN}")), "{said}");
+    assert!(w.browser_calls().is_empty(), "no local browser over SSH");
+    assert!(w
+        .run(&["--login-session", HELEN])
+        .ok()
+        .stdout
+        .contains("ASIA"));
+
+    // A code from another sign-in (its state is not this one's) is refused.
+    let mut cmd = w.command(bin());
+    cmd.args(["login", "--profile", "far", "--remote"]);
+    let mut again = Running::start(cmd);
+    again.until("paste it here");
+    again.type_in(&format!("{code}\n"));
+    let (ok, said) = again.end();
+    assert!(!ok && said.contains("state"), "{said}");
+    w.no_secret_in_any_file();
+}
+
+/// `import --login` moves what `aws login` cached (written by boto3's
+/// side of the fake, its credentials expired) into the store: the line
+/// refreshes with the imported DPoP key, the file is gone, the profile's
+/// `login_session` became the line, and a second import changes nothing.
+#[test]
+fn import_moves_the_aws_clis_login_cache_and_twice_changes_nothing() {
+    let w = world();
+    let mut cmd = w.command(client(".venv/bin/python"));
+    cmd.arg(project_dir().join("tests/py/signin_boto3.py"))
+        .arg(&w.signin.endpoint)
+        .arg(w.t.root())
+        .arg("--cache-only");
+    let cached: Value = serde_json::from_str(&Run::new(cmd).ok().stdout).unwrap();
+    let cache = std::path::PathBuf::from(cached["cache"].as_str().unwrap());
+    let aws_cli_config = std::fs::read_to_string(w.t.root().join("config")).unwrap();
+    w.t.write_config(&format!(
+        "# mine\n{aws_cli_config}[profile other]\nregion = eu-west-1\n"
+    ));
+    let cache_dir = w.t.root().join("login-cache");
+    let import = || {
+        let mut cmd = w.command(bin());
+        cmd.args(["import", "--login", "--profile", "signed-in"])
+            .env("AWS_LOGIN_CACHE_DIRECTORY", &cache_dir);
+        Run::new(cmd)
+    };
+    let doctor = |check: &str| {
+        let mut cmd = w.command(bin());
+        cmd.args(["doctor", "--profile", "signed-in", "--json"])
+            .env("AWS_LOGIN_CACHE_DIRECTORY", &cache_dir);
+        Run::new(cmd).output().finding(check)
+    };
+    let before = doctor("login.cache");
+    assert_eq!(before["status"], "warning", "{before}");
+    assert!(
+        before["fix"]
+            .as_str()
+            .unwrap()
+            .contains("awscreds-rs import --login --profile signed-in"),
+        "{before}"
+    );
+
+    import().ok().stderr_has(&[
+        &format!("Stored the login of {HELEN}"),
+        "Removed the plaintext cache",
+    ]);
+    assert!(!cache.exists());
+    let config = w.config();
+    assert!(
+        config.starts_with("# mine\n[profile signed-in]\n"),
+        "{config}"
+    );
+    assert!(!config.contains("login_session"), "{config}");
+    assert!(
+        config.ends_with("[profile other]\nregion = eu-west-1\n"),
+        "{config}"
+    );
+
+    // The cached credentials were expired: the line refreshes with the
+    // imported key, which the fake checks against the token's.
+    let python = client(".venv/bin/python");
+    let boto3 = w.probe(
+        &python,
+        &[
+            project_dir().join("tests/py/probe.py").to_str().unwrap(),
+            "signed-in",
+        ],
+    );
+    assert_ne!(boto3["AccessKeyId"], cached["key"], "{boto3}");
+    assert_eq!(w.signin.calls("Token:refresh_token"), 1);
+    let session = doctor("login.session");
+    assert_eq!(session["status"], "ok", "{session}");
+    assert!(
+        session["message"]
+            .as_str()
+            .unwrap()
+            .contains("of its 12 hours"),
+        "{session}"
+    );
+
+    import().ok().stderr_has(&["nothing to import"]);
+    assert_eq!(w.config(), config, "a second import changes nothing");
+    w.no_secret_in_any_file();
+
+    w.run(&["logout", "--profile", "signed-in"]).ok();
+    let missing = doctor("login.session");
+    assert_eq!(missing["status"], "error", "{missing}");
+    assert!(
+        missing["fix"]
+            .as_str()
+            .unwrap()
+            .contains("awscreds-rs login --profile signed-in"),
+        "{missing}"
+    );
+}
