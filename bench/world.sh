@@ -28,6 +28,21 @@ world_cached_session() {
     secret-tool store --label=bench service awscreds-rs username "$2#mfa"
 }
 
+# world_login NAME_VAR: in the Secret Service, an AWS sign-in of the
+# login session in world_login_session with fresh credentials, as `login`
+# leaves it (its entry named as entry.rs names it: #login- and the first
+# 8 bytes of the ARN's SHA-256 in hex).
+world_login_session=arn:aws:iam::123456789012:user/bench
+world_login() {
+  local expires now hash
+  now=$(date +%s)
+  expires=$((now + 7200))
+  hash=$(printf '%s' "$world_login_session" | sha256sum | cut -c1-16)
+  printf '{"formatVersion":1,"session":"%s","region":"us-east-1","clientId":"arn:aws:signin:::devtools/same-device","refreshToken":"bench-refresh","dpopKey":"AA==","accessKeyId":"ASIAIOSFODNN7EXAMPLE","secretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY","sessionToken":"FwoGZXIvYXdzEXAMPLE","expiresAt":%s,"signedInAt":%s}' \
+    "$world_login_session" "$expires" "$now" |
+    secret-tool store --label=bench service awscreds-rs username "#login-$hash"
+}
+
 # world_project BIN: $HOME/project, whose allowed .aws-profile names the
 # profile `app` of $HOME/.aws/config; and $HOME/other, outside any project.
 world_project() {

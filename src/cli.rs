@@ -827,6 +827,23 @@ mod tests {
                 "{args:?}"
             );
         }
+        let arn = "arn:aws:iam::123456789012:user/helen";
+        for args in [
+            vec!["--login-session", arn],
+            vec!["--login-session", arn, "--store", "keyutils"],
+        ] {
+            let argv: Vec<OsString> = args.iter().map(OsString::from).collect();
+            let cli =
+                Cli::try_parse_from(std::iter::once("awscreds-rs").chain(args.clone())).unwrap();
+            assert_eq!(
+                fast(&argv, None),
+                Some(Fast::Login {
+                    session: cli.line.login_session.unwrap(),
+                    store: store_choice(cli.store, None).unwrap()
+                }),
+                "{args:?}"
+            );
+        }
         assert_eq!(
             fast(&[OsString::from("--version")], None),
             Some(Fast::Version)
@@ -866,6 +883,15 @@ mod tests {
             (&["hook"], None),
             (&["hook", "tcsh"], None),
             (&["hook", "bash", "x"], None),
+            (
+                &[
+                    "--login-session",
+                    "arn:aws:iam::1:user/x",
+                    "--username",
+                    "h",
+                ],
+                None,
+            ),
         ];
         for (args, env) in cases {
             let argv: Vec<OsString> = args.iter().map(OsString::from).collect();

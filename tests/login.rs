@@ -411,6 +411,12 @@ fn import_moves_the_aws_clis_login_cache_and_twice_changes_nothing() {
     import().ok().stderr_has(&["nothing to import"]);
     assert_eq!(w.config(), config, "a second import changes nothing");
     w.no_secret_in_any_file();
+    // The DPoP key is kept as PKCS#8 in the store, nowhere on disk.
+    let pkcs8 = cached["pkcs8"].as_str().unwrap();
+    assert_eq!(
+        w.t.files_containing(pkcs8),
+        Vec::<std::path::PathBuf>::new()
+    );
 
     w.run(&["logout", "--profile", "signed-in"]).ok();
     let missing = doctor("login.session");
@@ -422,4 +428,49 @@ fn import_moves_the_aws_clis_login_cache_and_twice_changes_nothing() {
             .contains("awscreds-rs login --profile signed-in"),
         "{missing}"
     );
+}
+
+/// aws-config's own profile provider runs the line (through `sh -c`) and
+/// reads the login's credentials. The line carries the test's variables
+/// itself (`env ...`): aws-config starts the process with this process's
+/// environment, which the other tests share.
+#[tokio::test(flavor = "current_thread")]
+async fn aws_config_reads_the_login_line() {
+    use aws_config::profile::ProfileFileCredentialsProvider;
+    use aws_credential_types::provider::ProvideCredentials;
+    let w = world();
+    w.run(&["login", "--profile", "dev"]).ok();
+    let mut vars = String::new();
+    for (key, value) in w.command("true").get_envs() {
+        if let (Some(key), Some(value)) = (key.to_str(), value.and_then(|v| v.to_str())) {
+            vars.push_str(&format!(
+                "{key}={} ",
+                awscreds_rs::shellwords::quote_sh(value)
+            ));
+        }
+    }
+    let config = w.t.root().join("rust-sdk-config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile rust]\ncredential_process = env -i {vars}{} --login-session {HELEN}\n",
+            bin()
+        ),
+    )
+    .unwrap();
+    let files = aws_runtime::env_config::file::EnvConfigFiles::builder()
+        .with_file(
+            aws_runtime::env_config::file::EnvConfigFileKind::Config,
+            &config,
+        )
+        .build();
+    let provider = ProfileFileCredentialsProvider::builder()
+        .profile_files(files)
+        .profile_name("rust")
+        .build();
+    let creds = provider.provide_credentials().await.unwrap();
+    assert!(creds.access_key_id().starts_with("ASIA"));
+    assert!(creds.session_token().is_some() && creds.expiry().is_some());
+    assert_eq!(creds.account_id().map(|a| a.as_str()), Some("123456789012"));
+    assert_eq!(w.signin.calls("Token:refresh_token"), 0);
 }

@@ -313,7 +313,7 @@ fn login_keeps_the_tokens_in_the_store_and_the_role_line_serves_every_sdk() {
     // clear drops the cached role credentials and keeps the login: the
     // line asks for the role again, with no new sign-in.
     w.run(&["clear"]).ok().stderr_is(
-        "Dropped 3 cached credential(s) from the Secret Service; logins stay (sso logout ends one).",
+        "Dropped 3 cached credential(s) from the Secret Service; logins stay (sso logout and logout end them).",
     );
     assert!(w.run(&line).ok().stdout.contains("\"SessionToken\""));
     assert_eq!(w.center.calls("GetRoleCredentials"), 4);

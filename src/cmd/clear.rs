@@ -1,6 +1,6 @@
 //! `awscreds-rs clear [--username NAME]`: drop cached credentials (STS
 //! sessions, Identity Center role credentials). The stored keys and the
-//! Identity Center logins stay; the next call makes a new session.
+//! Identity Center and AWS sign-in logins stay; the next call makes a new session.
 
 use crate::context::Env;
 use crate::error::Result;
@@ -17,7 +17,7 @@ pub fn run(choice: StoreChoice, name: Option<&str>) -> Result<()> {
     let dropped = drop_sessions(&store, name)?;
     let whose = name.map(|n| format!(" of '{n}'")).unwrap_or_default();
     crate::say!(
-        "Dropped {dropped} cached credential(s){whose} from {}; logins stay (sso logout ends one).",
+        "Dropped {dropped} cached credential(s){whose} from {}; logins stay (sso logout and logout end them).",
         store.label()
     );
     Ok(())
