@@ -370,6 +370,23 @@ fn import_moves_the_aws_clis_login_cache_and_twice_changes_nothing() {
         "{before}"
     );
 
+    // Stopped as if killed after each step: the plaintext file stays until
+    // the profile reads the stored login.
+    let config_before = w.config();
+    for step in ["login-stored", "login-configured"] {
+        let mut cmd = w.command(faults_bin());
+        cmd.args(["import", "--login", "--profile", "signed-in"])
+            .env("AWS_LOGIN_CACHE_DIRECTORY", &cache_dir)
+            .env("AWSCREDS_TEST_STOP_AFTER", step);
+        assert_eq!(Run::new(cmd).output().code, 99, "{step}");
+        assert!(cache.exists(), "{step}");
+        if step == "login-stored" {
+            assert_eq!(w.config(), config_before, "{step}");
+        } else {
+            // The profile reads the store, and the file is imported again.
+            w.t.write_config(&config_before);
+        }
+    }
     import().ok().stderr_has(&[
         &format!("Stored the login of {HELEN}"),
         "Removed the plaintext cache",
