@@ -79,17 +79,7 @@ pub fn validate_region(region: &str) -> Result<()> {
 /// 64 of them). Anything else, a line break above all, is refused: the ARN
 /// goes into a credential_process line.
 pub fn is_role_arn(arn: &str) -> bool {
-    let Some(rest) = arn.strip_prefix("arn:") else {
-        return false;
-    };
-    let mut parts = rest.splitn(5, ':');
-    let (Some(partition), Some("iam"), Some(""), Some(account), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
+    let Some(("iam", account, resource)) = global_arn(arn) else {
         return false;
     };
     let Some(path_and_name) = resource.strip_prefix("role/") else {
@@ -99,9 +89,7 @@ pub fn is_role_arn(arn: &str) -> bool {
         Some((path, name)) => (Some(path), name),
         None => (None, path_and_name),
     };
-    partition.starts_with("aws")
-        && is_word(partition, "-", 3..=32)
-        && is_account_id(account)
+    is_account_id(account)
         && is_word(name, ROLE_NAME_PUNCTUATION, 1..=64)
         && path.is_none_or(|path| {
             path.len() <= 510
@@ -132,17 +120,7 @@ pub fn is_sso_session_name(name: &str) -> bool {
 /// (a federated role), in IAM's name characters and at most 2,048 long. It
 /// goes into a credential_process line and names a store entry.
 pub fn is_login_session(arn: &str) -> bool {
-    let Some(rest) = arn.strip_prefix("arn:") else {
-        return false;
-    };
-    let mut parts = rest.splitn(5, ':');
-    let (Some(partition), Some(service), Some(""), Some(account), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
+    let Some((service, account, resource)) = global_arn(arn) else {
         return false;
     };
     let path_ok = |path: &str| {
@@ -156,11 +134,23 @@ pub fn is_login_session(arn: &str) -> bool {
         "sts" => resource.strip_prefix("assumed-role/").is_some_and(path_ok),
         _ => false,
     };
-    arn.len() <= 2048
-        && partition.starts_with("aws")
-        && is_word(partition, "-", 3..=32)
-        && is_account_id(account)
-        && resource_ok
+    arn.len() <= 2048 && is_account_id(account) && resource_ok
+}
+
+/// The service, account and resource of an ARN of a global service (IAM,
+/// STS: no region), in an `aws` partition (`aws`, `aws-cn`,
+/// `aws-us-gov`, ...).
+fn global_arn(arn: &str) -> Option<(&str, &str, &str)> {
+    let mut parts = arn.strip_prefix("arn:")?.splitn(5, ':');
+    let (partition, service, region, account, resource) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    (region.is_empty() && partition.starts_with("aws") && is_word(partition, "-", 3..=32))
+        .then_some((service, account, resource))
 }
 
 /// An AWS account id: exactly 12 digits.

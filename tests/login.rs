@@ -453,39 +453,14 @@ fn import_moves_the_aws_clis_login_cache_and_twice_changes_nothing() {
 /// environment, which the other tests share.
 #[tokio::test(flavor = "current_thread")]
 async fn aws_config_reads_the_login_line() {
-    use aws_config::profile::ProfileFileCredentialsProvider;
-    use aws_credential_types::provider::ProvideCredentials;
     let w = world();
     w.run(&["login", "--profile", "dev"]).ok();
-    let mut vars = String::new();
-    for (key, value) in w.command("true").get_envs() {
-        if let (Some(key), Some(value)) = (key.to_str(), value.and_then(|v| v.to_str())) {
-            vars.push_str(&format!(
-                "{key}={} ",
-                awscreds_rs::shellwords::quote_sh(value)
-            ));
-        }
-    }
-    let config = w.t.root().join("rust-sdk-config");
-    std::fs::write(
-        &config,
-        format!(
-            "[profile rust]\ncredential_process = env -i {vars}{} --login-session {HELEN}\n",
-            bin()
-        ),
+    let creds = rust_sdk_reads_line(
+        &w.command("true"),
+        &format!("--login-session {HELEN}"),
+        w.t.root(),
     )
-    .unwrap();
-    let files = aws_runtime::env_config::file::EnvConfigFiles::builder()
-        .with_file(
-            aws_runtime::env_config::file::EnvConfigFileKind::Config,
-            &config,
-        )
-        .build();
-    let provider = ProfileFileCredentialsProvider::builder()
-        .profile_files(files)
-        .profile_name("rust")
-        .build();
-    let creds = provider.provide_credentials().await.unwrap();
+    .await;
     assert!(creds.access_key_id().starts_with("ASIA"));
     assert!(creds.session_token().is_some() && creds.expiry().is_some());
     assert_eq!(creds.account_id().map(|a| a.as_str()), Some("123456789012"));

@@ -8,55 +8,22 @@ use std::collections::BTreeMap;
 use super::{Context, Report};
 use crate::credentials::format_expiration;
 use crate::profiles::Profile;
-use crate::store::{Store, StoreChoice};
 
 pub(super) fn check_login(r: &mut Report, ctx: &Context, all: &BTreeMap<String, Profile>) {
     check_plaintext_cache(r, ctx, all);
-    // The logins awscreds-rs lines read, with their profiles and store.
-    let mut users: BTreeMap<(String, Option<String>), Vec<String>> = BTreeMap::new();
-    for (name, profile) in all {
-        if let Some(crate::wiring::Line {
-            target: crate::wiring::Target::Login { session },
-            store,
-        }) = profile
-            .get(crate::awsfiles::key::CREDENTIAL_PROCESS)
-            .and_then(crate::wiring::parse)
-        {
-            users
-                .entry((session, store))
-                .or_default()
-                .push(name.clone());
-        }
-    }
+    let users = super::users_of(all, |target| match target {
+        crate::wiring::Target::Login { session } => Some(session),
+        _ => None,
+    });
     for ((session, line_store), profiles) in &users {
         let again = crate::fix::login(&profiles[0]).to_string();
         let used = format!("used by {}", profiles.join(", "));
-        let choice = line_store
-            .as_deref()
-            .and_then(StoreChoice::from_id)
-            .unwrap_or(ctx.store);
-        let store = match Store::open(choice, &ctx.os) {
-            Ok(store) => store,
-            Err(e) => {
-                r.error(
-                    "login.session",
-                    format!("the login of {session} ({used}): {}", e.report()),
-                    "see the store check",
-                );
-                continue;
-            }
-        };
-        if !store.reads_without_asking() {
-            r.warn(
-                "login.session",
-                format!(
-                    "the login of {session} ({used}) is in {}, which is locked",
-                    store.label()
-                ),
-                crate::fix::unlock().to_string(),
-            );
+        let what = format!("the login of {session} ({used})");
+        let Some(store) =
+            super::open_line_store(r, ctx, "login.session", &what, line_store.as_deref())
+        else {
             continue;
-        }
+        };
         match crate::signin::load(&store, session) {
             Ok(None) => r.error(
                 "login.session",

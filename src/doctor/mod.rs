@@ -121,6 +121,68 @@ pub fn run(ctx: &Context) -> Vec<Finding> {
     r.0
 }
 
+/// The logins that awscreds-rs lines read (`login` picks one from a
+/// line's target: an Identity Center session, a sign-in's ARN), each with
+/// the store its lines name and the profiles that read it.
+type Users = BTreeMap<(String, Option<String>), Vec<String>>;
+
+fn users_of(
+    all: &BTreeMap<String, profiles::Profile>,
+    login: impl Fn(crate::wiring::Target) -> Option<String>,
+) -> Users {
+    let mut users = Users::new();
+    for (name, profile) in all {
+        let Some(line) = profile
+            .get(crate::awsfiles::key::CREDENTIAL_PROCESS)
+            .and_then(crate::wiring::parse)
+        else {
+            continue;
+        };
+        if let Some(login) = login(line.target) {
+            users
+                .entry((login, line.store))
+                .or_default()
+                .push(name.clone());
+        }
+    }
+    users
+}
+
+/// The store that lines naming `line_store` read, opened, when it reads
+/// without asking; else `None`, said under `check` for `what` (the login
+/// and the profiles that use it).
+fn open_line_store(
+    r: &mut Report,
+    ctx: &Context,
+    check: &'static str,
+    what: &str,
+    line_store: Option<&str>,
+) -> Option<crate::store::Store> {
+    let choice = line_store
+        .and_then(crate::store::StoreChoice::from_id)
+        .unwrap_or(ctx.store);
+    let store = match crate::store::Store::open(choice, &ctx.os) {
+        Ok(store) => store,
+        Err(e) => {
+            r.error(
+                check,
+                format!("{what}: {}", e.report()),
+                "see the store check",
+            );
+            return None;
+        }
+    };
+    if !store.reads_without_asking() {
+        r.warn(
+            check,
+            format!("{what} is in {}, which is locked", store.label()),
+            crate::fix::unlock().to_string(),
+        );
+        return None;
+    }
+    Some(store)
+}
+
 fn var<'a>(ctx: &'a Context, name: &str) -> Option<&'a str> {
     ctx.env
         .get(name)

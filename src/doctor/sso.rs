@@ -9,7 +9,6 @@ use super::{Context, Report};
 use crate::credentials::format_expiration;
 use crate::ini::Ini;
 use crate::profiles::Profile;
-use crate::store::{Store, StoreChoice};
 
 pub(super) fn check_sso(
     r: &mut Report,
@@ -33,52 +32,17 @@ pub(super) fn check_sso(
         }
     }
     // The sessions awscreds-rs lines use, with their profiles and store.
-    let mut users: BTreeMap<(String, Option<String>), Vec<String>> = BTreeMap::new();
-    for (name, profile) in all {
-        if let Some(crate::wiring::Line {
-            target: crate::wiring::Target::Sso { session, .. },
-            store,
-        }) = profile
-            .get(crate::awsfiles::key::CREDENTIAL_PROCESS)
-            .and_then(crate::wiring::parse)
-        {
-            users
-                .entry((session, store))
-                .or_default()
-                .push(name.clone());
-        }
-    }
+    let users = super::users_of(all, |target| match target {
+        crate::wiring::Target::Sso { session, .. } => Some(session),
+        _ => None,
+    });
     for ((session, line_store), profiles) in &users {
-        let choice = line_store
-            .as_deref()
-            .and_then(StoreChoice::from_id)
-            .unwrap_or(ctx.store);
         let used = format!("used by {}", profiles.join(", "));
-        let store = match Store::open(choice, &ctx.os) {
-            Ok(store) => store,
-            Err(e) => {
-                r.error(
-                    "sso.login",
-                    format!(
-                        "Identity Center session '{session}' ({used}): {}",
-                        e.report()
-                    ),
-                    "see the store check",
-                );
-                continue;
-            }
-        };
-        if !store.reads_without_asking() {
-            r.warn(
-                "sso.login",
-                format!(
-                    "Identity Center session '{session}' ({used}) is in {}, which is locked",
-                    store.label()
-                ),
-                crate::fix::unlock().to_string(),
-            );
+        let what = format!("Identity Center session '{session}' ({used})");
+        let Some(store) = super::open_line_store(r, ctx, "sso.login", &what, line_store.as_deref())
+        else {
             continue;
-        }
+        };
         match crate::sso::load(&store, session) {
             Ok(None) => r.warn(
                 "sso.login",

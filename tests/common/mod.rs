@@ -84,6 +84,46 @@ pub fn test_browsers(root: &std::path::Path) -> String {
     format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap())
 }
 
+/// What aws-config's own profile provider gets from the awscreds-rs line
+/// with `flags`, run (through `sh -c`) with `world`'s environment. The
+/// line carries the variables itself (`env -i ...`): aws-config starts the
+/// process with this process's environment, which other tests share.
+pub async fn rust_sdk_reads_line(
+    world: &Command,
+    flags: &str,
+    dir: &std::path::Path,
+) -> aws_credential_types::Credentials {
+    use aws_config::profile::ProfileFileCredentialsProvider;
+    use aws_credential_types::provider::ProvideCredentials;
+    use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
+    let mut vars = String::new();
+    for (key, value) in world.get_envs() {
+        if let (Some(key), Some(value)) = (key.to_str(), value.and_then(|v| v.to_str())) {
+            vars.push_str(&format!(
+                "{key}={} ",
+                awscreds_rs::shellwords::quote_sh(value)
+            ));
+        }
+    }
+    let config = dir.join("rust-sdk-config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile rust]\ncredential_process = env -i {vars}{} {flags}\n",
+            bin()
+        ),
+    )
+    .unwrap();
+    let files = EnvConfigFiles::builder()
+        .with_file(EnvConfigFileKind::Config, &config)
+        .build();
+    let provider = ProfileFileCredentialsProvider::builder()
+        .profile_files(files)
+        .profile_name("rust")
+        .build();
+    provider.provide_credentials().await.unwrap()
+}
+
 /// Sends `cmd`'s Identity Center calls (OIDC and portal) to `endpoint`,
 /// in the session's region eu-west-1, as the SDKs read it.
 pub fn reach_identity_center(cmd: &mut Command, endpoint: &str) {
