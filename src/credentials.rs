@@ -318,8 +318,10 @@ impl Credentials {
             })
         };
         let access_key_id = required("AccessKeyId")?;
-        // AWS secrets hold no white space: what a paste added around one goes.
-        let secret_access_key = Secret::new(required("SecretAccessKey")?.trim().to_string());
+        // A document is taken as written: white space inside a JSON string
+        // is no paste's doing, and check_shape refuses it (only what is
+        // typed or piped as a bare line loses the space around it).
+        let secret_access_key = Secret::new(required("SecretAccessKey")?);
         let session_token = optional_string(&map, "SessionToken")?.map(Secret::new);
         let expiration = match optional_string(&map, "Expiration")? {
             None => None,

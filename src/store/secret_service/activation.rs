@@ -108,11 +108,12 @@ fn gnome_keyring(exec: &str) -> Option<PathBuf> {
 
 /// Starts gnome-keyring for the Secret Service with its output discarded,
 /// when that is what the bus would start; else does nothing and leaves
-/// the start to the bus. Waits for the daemon to detach (it owns the name
-/// by then), at most a few seconds.
-pub fn start_quietly(env: &Env) {
+/// the start to the bus. Waits for the daemon to detach, at most a few
+/// seconds. Whether it started one (which may still be taking the name
+/// on the bus: the caller waits for that).
+pub fn start_quietly(env: &Env) -> bool {
     let Some(program) = exec_line(&service_dirs(env)).and_then(|e| gnome_keyring(&e)) else {
-        return;
+        return false;
     };
     // Without --foreground it forks, detaches from this session and
     // process group, and its first process exits once the daemon runs.
@@ -132,18 +133,23 @@ pub fn start_quietly(env: &Env) {
         .stderr(Stdio::null())
         .spawn()
     else {
-        return;
+        return false;
     };
     let started = Instant::now();
     while started.elapsed() < START_LIMIT {
         match child.try_wait() {
-            Ok(Some(_)) | Err(_) => return,
+            Ok(Some(status)) => return status.success(),
+            Err(_) => return false,
             Ok(None) => std::thread::sleep(Duration::from_millis(10)),
         }
     }
     let _ = child.kill();
     let _ = child.wait();
+    false
 }
+
+/// How long a daemon started here may take to own its name on the bus.
+pub const OWNER_LIMIT: Duration = Duration::from_secs(5);
 
 #[cfg(test)]
 mod tests {

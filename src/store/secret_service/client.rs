@@ -114,7 +114,7 @@ impl Client {
     /// the name and the bus could start one, `start` may start it quietly
     /// (see `activation.rs`) before a second OpenSession, which lets the
     /// bus start it.
-    pub fn open(start: impl FnOnce()) -> Result<Client, OpenError> {
+    pub fn open(start: impl FnOnce() -> bool) -> Result<Client, OpenError> {
         let connection = Connection::new_session().map_err(OpenError::Bus)?;
         let open = || {
             service_call("OpenSession")
@@ -126,13 +126,21 @@ impl Client {
         let reply = match exchange(connection.channel(), vec![first]) {
             // Nobody owns the name (the bus says NameHasNoOwner to a call
             // that may not start one): started here where the bus would
-            // start gnome-keyring, then asked as usual, so that the bus
-            // starts any other service or says ServiceUnknown.
+            // start gnome-keyring, then asked as usual once it owns the
+            // name (asked before, the bus would start a second daemon, and
+            // its words), so that the bus starts any other service or says
+            // ServiceUnknown.
             Err(e) if e.name() == Some(NO_OWNER) => {
-                if activatable(connection.channel()) {
-                    start();
+                if activatable(connection.channel()) && start() {
+                    wait_for_owner(connection.channel(), super::activation::OWNER_LIMIT);
+                    // The daemon started here answers; the bus starts no
+                    // second one.
+                    let mut again = open()?;
+                    again.set_auto_start(false);
+                    exchange(connection.channel(), vec![again])
+                } else {
+                    exchange(connection.channel(), vec![open()?])
                 }
-                exchange(connection.channel(), vec![open()?])
             }
             answer => answer,
         }
@@ -385,6 +393,24 @@ fn activatable(channel: &Channel) -> bool {
         .and_then(|mut replies| replies.pop())
         .and_then(|reply| reply.read1::<Vec<String>>().ok())
         .is_some_and(|names| names.iter().any(|n| n == DESTINATION))
+}
+
+/// Waits, at most `limit`, until someone owns the Secret Service's name
+/// (NameHasOwner, which starts nothing).
+fn wait_for_owner(channel: &Channel, limit: std::time::Duration) {
+    let started = std::time::Instant::now();
+    while started.elapsed() < limit {
+        let owned = bus_call("NameHasOwner")
+            .map(|call| call.append1(DESTINATION))
+            .ok()
+            .and_then(|call| exchange(channel, vec![call]).ok())
+            .and_then(|mut replies| replies.pop())
+            .and_then(|reply| reply.read1::<bool>().ok());
+        if owned != Some(false) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
 }
 
 fn bus_call(method: &str) -> Result<Message, dbus::Error> {
