@@ -370,9 +370,21 @@ fn import_moves_the_aws_clis_login_cache_and_twice_changes_nothing() {
         "{before}"
     );
 
+    // A cache file that is a symbolic link is not read: refused, and
+    // nothing changes.
+    let config_before = w.config();
+    let elsewhere = w.t.root().join("elsewhere.json");
+    std::fs::rename(&cache, &elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &cache).unwrap();
+    import()
+        .fails(1)
+        .stderr_has(&["cannot be imported: it is a symbolic link"]);
+    assert_eq!(w.config(), config_before);
+    std::fs::remove_file(&cache).unwrap();
+    std::fs::rename(&elsewhere, &cache).unwrap();
+
     // Stopped as if killed after each step: the plaintext file stays until
     // the profile reads the stored login.
-    let config_before = w.config();
     for step in ["login-stored", "login-configured"] {
         let mut cmd = w.command(faults_bin());
         cmd.args(["import", "--login", "--profile", "signed-in"])
