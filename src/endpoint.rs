@@ -81,8 +81,10 @@ impl Answer {
 
 impl Endpoint {
     /// Binds 127.0.0.1 on `port` (0: a free one) and draws the token.
-    /// `source` gives the credentials to serve.
-    pub fn bind(port: u16, source: Box<Source>) -> Result<Endpoint> {
+    /// `source` gives the credentials to serve, which are served while
+    /// more than `margin` is left (botocore's 15 minutes for STS sessions,
+    /// 5 for a sign-in's 15-minute credentials).
+    pub fn bind(port: u16, source: Box<Source>, margin: time::Duration) -> Result<Endpoint> {
         let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
             Error::io(
                 format!("cannot listen on 127.0.0.1:{port} (pass another --port, or none for a free one)"),
@@ -110,6 +112,7 @@ impl Endpoint {
                 port,
                 token,
                 source,
+                margin,
                 state: Mutex::new(State::default()),
                 renewed: Condvar::new(),
                 max_connections: MAX_CONNECTIONS,
@@ -189,6 +192,8 @@ struct Shared {
     port: u16,
     token: Zeroizing<String>,
     source: Box<Source>,
+    /// Credentials are served while more than this is left.
+    margin: time::Duration,
     state: Mutex<State>,
     /// Told when a renewal ends, well or not.
     renewed: Condvar,
@@ -292,7 +297,7 @@ impl Shared {
     /// than that (the JS SDK gives up after 1 s anyway).
     fn credentials(self: &Arc<Self>) -> std::result::Result<Zeroizing<String>, String> {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        if fresh(&state.cached) {
+        if fresh(&state.cached, self.margin) {
             return served(&state.cached).map_err(|e| crate::error::one_line(e.report()));
         }
         if !state.renewing {
@@ -309,9 +314,11 @@ impl Shared {
         }
         let (state, _) = self
             .renewed
-            .wait_timeout_while(state, RENEWAL_WAIT, |s| s.renewing && !fresh(&s.cached))
+            .wait_timeout_while(state, RENEWAL_WAIT, |s| {
+                s.renewing && !fresh(&s.cached, self.margin)
+            })
             .unwrap_or_else(|e| e.into_inner());
-        if fresh(&state.cached) {
+        if fresh(&state.cached, self.margin) {
             return served(&state.cached).map_err(|e| crate::error::one_line(e.report()));
         }
         if let Some(failed) = &state.failed {
@@ -340,9 +347,12 @@ impl Shared {
     /// The source's credentials, if the endpoint may serve them.
     fn fetch(&self) -> Result<Credentials> {
         let creds = (self.source)()?;
-        if !creds.is_fresh(OffsetDateTime::now_utc()) {
+        if !fresh(&Some(creds.clone()), self.margin) {
             return Err(Error::invalid(
-                "the credentials at hand expire within 15 minutes, or are not temporary",
+                format!(
+                    "the credentials at hand expire within {} minutes, or are not temporary",
+                    self.margin.whole_minutes()
+                ),
                 "store a long-term key or a role for this NAME: the endpoint serves sessions made from it",
             ));
         }
@@ -350,11 +360,13 @@ impl Shared {
     }
 }
 
-/// Whether cached credentials may be served now.
-fn fresh(cached: &Option<Credentials>) -> bool {
+/// Whether cached credentials may be served now: more than `margin` left.
+fn fresh(cached: &Option<Credentials>, margin: time::Duration) -> bool {
+    let now = OffsetDateTime::now_utc();
     cached
         .as_ref()
-        .is_some_and(|c| c.is_fresh(OffsetDateTime::now_utc()))
+        .and_then(|c| c.expiration)
+        .is_some_and(|at| at - now > margin)
 }
 
 /// The document for cached credentials.
@@ -523,6 +535,7 @@ fn same(given: &[u8], token: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::credentials::REFRESH_MARGIN;
 
     #[test]
     fn request_heads() {
@@ -557,7 +570,8 @@ mod tests {
 
     #[test]
     fn past_the_limit_a_connection_is_told_503_and_a_silent_one_408() {
-        let mut endpoint = Endpoint::bind(0, Box::new(|| Err(Error::Reported))).unwrap();
+        let mut endpoint =
+            Endpoint::bind(0, Box::new(|| Err(Error::Reported)), REFRESH_MARGIN).unwrap();
         Arc::get_mut(&mut endpoint.shared).unwrap().max_connections = 2;
         let shared = endpoint.shared.clone();
         let port = shared.port;
@@ -590,7 +604,7 @@ mod tests {
         assert!(!same(b"abce", b"abcd"));
         assert!(!same(b"abc", b"abcd"));
         assert!(!same(b"", b"abcd"));
-        let bind = || Endpoint::bind(0, Box::new(|| Err(Error::Reported))).unwrap();
+        let bind = || Endpoint::bind(0, Box::new(|| Err(Error::Reported)), REFRESH_MARGIN).unwrap();
         let e = bind();
         assert_eq!(e.token().len(), 64);
         assert!(e.token().bytes().all(|b| b.is_ascii_hexdigit()));

@@ -187,6 +187,29 @@ fn login_keeps_the_keys_in_the_store_and_the_line_serves_every_sdk() {
         0,
         "all from the store"
     );
+    // refresh and the container endpoint hand out the same login.
+    let refreshed = w.run(&["refresh", "--profile", "dev"]).ok();
+    assert!(
+        refreshed
+            .stdout
+            .contains(&format!("Profile 'dev' runs the AWS sign-in of {HELEN}")),
+        "{refreshed:?}"
+    );
+    let served = w.probe(
+        std::path::Path::new(bin()),
+        &[
+            "exec",
+            "--server",
+            "--profile",
+            "dev",
+            "--",
+            python.to_str().unwrap(),
+            project_dir().join("tests/py/probe.py").to_str().unwrap(),
+            "",
+        ],
+    );
+    assert_eq!(served["Method"], "container-role");
+    assert_eq!(served["AccessKeyId"], key.as_str());
     w.no_secret_in_any_file();
 
     // clear keeps the login; logout drops it, and the line then fails at

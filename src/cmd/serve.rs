@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 
 use super::line;
 use crate::context::Env;
+use crate::credentials::REFRESH_MARGIN;
 use crate::endpoint::Endpoint;
 use crate::error::Result;
 use crate::renew::SystemClock;
@@ -19,21 +20,24 @@ use crate::store::{Store, StoreChoice};
 pub fn prepare(choice: StoreChoice, env: &Env, profile: &str, port: u16) -> Result<Endpoint> {
     let opened = match line::open(choice, env, profile)? {
         line::Opened::Name(opened) => opened,
+        // Identity Center role credentials and a sign-in's are temporary
+        // already: served as the line prints them, renewed through the
+        // same cache.
         line::Opened::Login(login) => {
-            // A sign-in's credentials are temporary already: served as the
-            // line prints them.
             let env = env.clone();
-            let endpoint = Endpoint::bind(port, Box::new(move || login.credentials(&env)))?;
-            warm(&endpoint);
-            return Ok(endpoint);
+            return bound_and_warmed(
+                port,
+                Box::new(move || login.credentials(&env)),
+                crate::signin::MARGIN,
+            );
         }
         line::Opened::Sso(sso) => {
-            // Identity Center role credentials are temporary already: served
-            // as the line prints them, renewed through the same cache.
             let env = env.clone();
-            let endpoint = Endpoint::bind(port, Box::new(move || sso.credentials(&env)))?;
-            warm(&endpoint);
-            return Ok(endpoint);
+            return bound_and_warmed(
+                port,
+                Box::new(move || sso.credentials(&env)),
+                REFRESH_MARGIN,
+            );
         }
     };
     let store_choice = StoreChoice::Only(opened.store.kind());
@@ -51,7 +55,16 @@ pub fn prepare(choice: StoreChoice, env: &Env, profile: &str, port: u16) -> Resu
         session::enter_guard(&env)?;
         session::temporary_credentials(&env, &store, &name, key, &options, &aws, &SystemClock)
     };
-    let endpoint = Endpoint::bind(port, Box::new(source))?;
+    bound_and_warmed(port, Box::new(source), REFRESH_MARGIN)
+}
+
+/// The endpoint for `source`, bound and warmed.
+fn bound_and_warmed(
+    port: u16,
+    source: Box<crate::endpoint::Source>,
+    margin: time::Duration,
+) -> Result<Endpoint> {
+    let endpoint = Endpoint::bind(port, source, margin)?;
     warm(&endpoint);
     Ok(endpoint)
 }
