@@ -501,3 +501,29 @@ async fn aws_config_reads_the_login_line() {
     assert_eq!(creds.account_id().map(|a| a.as_str()), Some("123456789012"));
     assert_eq!(w.signin.calls("Token:refresh_token"), 0);
 }
+
+/// The cache as botocore itself rewrites it after a refresh (its own
+/// writer, not the test's) is imported too, and the line hands out what
+/// botocore got.
+#[test]
+fn import_takes_the_cache_as_botocore_rewrote_it() {
+    let w = world();
+    let mut cmd = w.command(client(".venv/bin/python"));
+    cmd.arg(project_dir().join("tests/py/signin_boto3.py"))
+        .arg(&w.signin.endpoint)
+        .arg(w.t.root())
+        .arg("--refreshed-cache");
+    let cached: Value = serde_json::from_str(&Run::new(cmd).ok().stdout).unwrap();
+    let cache = std::path::PathBuf::from(cached["cache"].as_str().unwrap());
+    w.t.write_config(&std::fs::read_to_string(w.t.root().join("config")).unwrap());
+    let mut import = w.command(bin());
+    import
+        .args(["import", "--login", "--profile", "signed-in"])
+        .env("AWS_LOGIN_CACHE_DIRECTORY", w.t.root().join("login-cache"));
+    Run::new(import).ok();
+    assert!(!cache.exists());
+    let printed = w.run(&["--login-session", HELEN]).ok().stdout;
+    let doc: Value = serde_json::from_str(&printed).unwrap();
+    assert_eq!(doc["AccessKeyId"], cached["key"], "{printed}");
+    assert_eq!(doc["AccountId"], "123456789012");
+}

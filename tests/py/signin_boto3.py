@@ -7,11 +7,14 @@ must pass the fake's checks. Then the fake's refusals as botocore reads
 them: a refresh token used twice, and a session past its lifetime.
 Prints what it saw as JSON; an exception fails it.
 
-Usage: signin_boto3.py ENDPOINT DIR [--cache-only]
+Usage: signin_boto3.py ENDPOINT DIR [--cache-only | --refreshed-cache]
 DIR gets the config file (profile `signed-in`) and the login cache.
 With --cache-only it signs in, writes them, prints {"session", "key" (the
 cached, expired key), "cache", "refreshToken", "pkcs8" (the DPoP key, base64
 of its PKCS#8 DER)} and stops: another client refreshes from there.
+With --refreshed-cache botocore refreshes once, which rewrites the cache
+file with botocore's own writer, and it prints {"session", "key" (the
+refreshed key), "cache"} and stops.
 """
 import base64
 import datetime
@@ -126,6 +129,10 @@ import botocore.exceptions  # noqa: E402
 
 creds = boto3.Session(profile_name="signed-in").get_credentials().get_frozen_credentials()
 seen["refreshed"] = creds.access_key != token["accessToken"]["accessKeyId"]
+if sys.argv[3:] == ["--refreshed-cache"]:
+    assert seen["refreshed"], "botocore did not refresh"
+    print(json.dumps({"session": session, "key": creds.access_key, "cache": path}))
+    sys.exit(0)
 with open(path) as f:
     rotated = json.load(f)["refreshToken"]
 seen["rotated"] = rotated != token["refreshToken"]
