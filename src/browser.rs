@@ -106,6 +106,28 @@ pub fn open(env: &Env, url: &str) -> bool {
         .is_ok()
 }
 
+/// Runs the browser command `command` (split as the platform's shell
+/// would: `firefox -P work`) with `url` as its last argument. Whether it
+/// was started; its output is discarded.
+pub fn open_with(command: &str, url: &str) -> bool {
+    use std::process::{Command, Stdio};
+    debug_assert!(!url.starts_with('-'));
+    let Ok(words) = crate::shellwords::split(command) else {
+        return false;
+    };
+    let Some((program, args)) = words.split_first() else {
+        return false;
+    };
+    Command::new(program)
+        .args(args)
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .is_ok()
+}
+
 /// Why the browser could not come back to this machine's loopback, so
 /// that a sign-in should use a code approved elsewhere instead: over SSH
 /// (the browser is on another machine); on Linux and the BSDs, with no
@@ -255,8 +277,9 @@ impl Callback {
     }
 }
 
-/// One request on the callback: `None` when it was not the callback's.
-fn answer(mut stream: TcpStream, state: &str, again: &str) -> Result<Option<Returned>> {
+/// The target of one GET request on `stream` (empty for anything else),
+/// read within [`REQUEST_LIMIT`] and [`REQUEST_BYTES`].
+fn get_target(stream: &mut TcpStream) -> String {
     // A connection that says nothing is dropped, not waited on for ever.
     let _ = stream.set_nonblocking(false);
     let _ = stream.set_read_timeout(Some(REQUEST_LIMIT));
@@ -270,13 +293,18 @@ fn answer(mut stream: TcpStream, state: &str, again: &str) -> Result<Option<Retu
         }
     }
     let text = String::from_utf8_lossy(&head);
-    let target = text
-        .lines()
+    text.lines()
         .next()
         .and_then(|line| line.strip_prefix("GET "))
         .and_then(|rest| rest.split(' ').next())
-        .unwrap_or("");
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        .unwrap_or("")
+        .to_string()
+}
+
+/// One request on the callback: `None` when it was not the callback's.
+fn answer(mut stream: TcpStream, state: &str, again: &str) -> Result<Option<Returned>> {
+    let target = get_target(&mut stream);
+    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
     if path != CALLBACK_PATH {
         reply(&mut stream, "404 Not Found", "Nothing here.");
         return Ok(None);
@@ -345,6 +373,82 @@ fn answer(mut stream: TcpStream, state: &str, again: &str) -> Result<Option<Retu
                 failure: SignInFailure::NoCode,
                 again: again.to_string(),
             })
+        }
+    }
+}
+
+/// A single-use address on this machine's loopback that sends the
+/// browser on to a URL that is itself a credential (the console's login
+/// link): the browser is given `http://127.0.0.1:PORT/RANDOM`, which is
+/// worth nothing once used, so the credential is never on a command line,
+/// in an environment or in a file. The one GET on the random path is
+/// answered with a redirect (not cached, no referrer); anything else, a
+/// 404.
+pub struct Handoff {
+    listener: TcpListener,
+    port: u16,
+    path: String,
+}
+
+impl Handoff {
+    pub fn bind() -> Result<Handoff> {
+        let listener = TcpListener::bind(("127.0.0.1", 0))
+            .map_err(|e| Error::io("cannot listen on 127.0.0.1 for the browser", e))?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| Error::io("cannot read the listener's port", e))?
+            .port();
+        listener
+            .set_nonblocking(true)
+            .map_err(|e| Error::io("cannot set up the listener", e))?;
+        Ok(Handoff {
+            listener,
+            port,
+            path: format!("/{}", random(32)?),
+        })
+    }
+
+    /// What the browser is given.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}{}", self.port, self.path)
+    }
+
+    /// Waits up to `limit` for the browser's one request, sends it on to
+    /// `target`, and closes.
+    pub fn serve(self, target: &Secret, limit: Duration) -> Result<()> {
+        let started = Instant::now();
+        loop {
+            match self.listener.accept() {
+                Ok((mut stream, _)) => {
+                    if get_target(&mut stream) != self.path {
+                        reply(&mut stream, "404 Not Found", "Nothing here.");
+                        continue;
+                    }
+                    let _ = write!(
+                        stream,
+                        "HTTP/1.1 302 Found\r\nLocation: {}\r\nContent-Length: 0\r\n\
+                         Cache-Control: no-store\r\nReferrer-Policy: no-referrer\r\n\
+                         Connection: close\r\n\r\n",
+                        target.expose()
+                    );
+                    let _ = stream.flush();
+                    return Ok(());
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    if started.elapsed() >= limit {
+                        return Err(Error::invalid(
+                            format!(
+                                "the browser did not open {} within {} s; the link was not used",
+                                self.url(),
+                                limit.as_secs()
+                            ),
+                            "check the browser command (BROWSER, --browser), or give --print",
+                        ));
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(e) => return Err(Error::io("cannot take the browser's request", e)),
+            }
         }
     }
 }
@@ -454,6 +558,48 @@ mod tests {
         }
         // Closed once it came back.
         assert!(TcpStream::connect(("127.0.0.1", port)).is_err());
+    }
+
+    #[test]
+    fn a_handoff_sends_one_request_on_its_path_and_no_other() {
+        let handoff = Handoff::bind().unwrap();
+        let url = handoff.url();
+        let path = url.trim_start_matches("http://127.0.0.1:");
+        let (port, path) = path.split_once('/').unwrap();
+        let port: u16 = port.parse().unwrap();
+        assert!(path.len() >= 43, "{path}");
+        let path = format!("/{path}");
+        let t = std::thread::spawn(move || {
+            let elsewhere = get(port, "/guess");
+            let it = get(port, &path);
+            (elsewhere, it)
+        });
+        handoff
+            .serve(
+                &Secret::new("https://x/federation?SigninToken=t".into()),
+                Duration::from_secs(20),
+            )
+            .unwrap();
+        let (elsewhere, it) = t.join().unwrap();
+        assert!(elsewhere.starts_with("HTTP/1.1 404"), "{elsewhere}");
+        assert!(it.starts_with("HTTP/1.1 302"), "{it}");
+        assert!(
+            it.contains("Location: https://x/federation?SigninToken=t\r\n"),
+            "{it}"
+        );
+        assert!(
+            it.contains("Cache-Control: no-store") && it.contains("Referrer-Policy: no-referrer")
+        );
+        assert!(
+            TcpStream::connect(("127.0.0.1", port)).is_err(),
+            "closed once used"
+        );
+
+        let handoff = Handoff::bind().unwrap();
+        let e = handoff
+            .serve(&Secret::new("https://x".into()), Duration::from_millis(100))
+            .unwrap_err();
+        assert!(e.to_string().contains("did not open"), "{e}");
     }
 
     #[test]

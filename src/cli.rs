@@ -401,6 +401,24 @@ pub enum Command {
     )]
     Login(LoginArgs),
 
+    /// Open the AWS console signed in as a profile; the sign-in link is never on a command line
+    #[command(
+        display_order = 17,
+        after_help = "Uses the credentials the profile's line gives: a role session (with its MFA \
+        code), an Identity Center role or an AWS sign-in as they are; for an IAM user's long-term \
+        key, GetFederationToken (an allow-all session policy, so the user's own policies are the \
+        limit; --duration, default 1 hour). AWS gives no console session for a GetSessionToken \
+        session (a key with an MFA device and no role): give the line a role instead. The browser \
+        is sent to a single-use address on 127.0.0.1 that passes it on: the link, a credential \
+        for the whole console for 15 minutes, is never in a command line, an environment or a \
+        file.\n\n\
+        Examples:\n  awscreds-rs console --profile prod\n  \
+        awscreds-rs console --profile prod --destination s3 --region eu-west-1\n  \
+        awscreds-rs console --profile prod --container prod --browser firefox\n  \
+        awscreds-rs console --profile prod --print | xclip -selection clipboard"
+    )]
+    Console(ConsoleArgs),
+
     /// Drop an AWS sign-in from the store (the profile's line stays, and asks for a new login)
     #[command(
         display_order = 16,
@@ -411,6 +429,31 @@ pub enum Command {
         #[arg(long)]
         profile: Option<String>,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ConsoleArgs {
+    /// The profile to sign in as (default: AWS_PROFILE, else default)
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// A service's console (s3, ec2, cloudformation) or a https:// console URL (default: the console's home)
+    #[arg(long, value_name = "SERVICE_OR_URL")]
+    pub destination: Option<String>,
+    /// The region of the console, which also picks the partition (default: the profile's, else AWS_REGION, else us-east-1)
+    #[arg(long)]
+    pub region: Option<String>,
+    /// How long the console session lasts: seconds, or a number with s, m or h (a role's: at most 12h; a key's GetFederationToken: default 1h, at most 36h)
+    #[arg(long, value_name = "D")]
+    pub duration: Option<String>,
+    /// Print the link (a credential, valid 15 minutes) on stdout instead of opening a browser; only when stdout is not a terminal, unless given twice
+    #[arg(long, action = clap::ArgAction::Count)]
+    pub print: u8,
+    /// The browser command to run with the address (default: BROWSER, else the system's)
+    #[arg(long, value_name = "CMD")]
+    pub browser: Option<String>,
+    /// Open it in this Firefox container (the "Open external links in a container" extension)
+    #[arg(long, value_name = "NAME")]
+    pub container: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -919,6 +962,7 @@ mod tests {
             ("login", fix::login("my-app")),
             ("login_remote", fix::login_remote("my-app")),
             ("import_login", fix::import_login("my-app")),
+            ("configure_role", fix::configure_role("my-app", "helen")),
             ("remove", fix::remove("helen", store)),
             ("rotate", fix::rotate("helen", store)),
             ("refresh", fix::refresh("my-app")),

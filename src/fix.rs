@@ -148,6 +148,11 @@ pub fn import_login(profile: &str) -> Fix {
         .arg("--profile", profile)
 }
 
+/// `configure` with a role for NAME's line (the role's ARN to fill in).
+pub fn configure_role(profile: &str, name: &str) -> Fix {
+    configure(profile, name).arg("--role-arn", "ROLE_ARN")
+}
+
 pub fn remove(name: &str, store: impl Store) -> Fix {
     Fix::new(&["remove"]).arg("--username", name).store(store)
 }

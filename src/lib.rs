@@ -13,6 +13,7 @@ pub mod browser;
 pub mod child;
 pub mod cli;
 pub mod cmd;
+pub mod console;
 pub mod context;
 pub mod credentials;
 pub mod digest;

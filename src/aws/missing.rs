@@ -106,6 +106,15 @@ impl crate::signin::SignInService for Client {
     }
 }
 
+impl crate::console::Federation for Client {
+    fn federation_token(&self, _: &Credentials, _: &str, _: u32) -> Result<Credentials> {
+        Err(missing())
+    }
+    fn signin_token(&self, _: &crate::secret::Secret, _: &str) -> Result<crate::secret::Secret> {
+        Err(missing())
+    }
+}
+
 impl crate::rotate::Iam for Client {
     fn user_name(&self, _: &Credentials) -> Result<Option<String>> {
         Err(missing())

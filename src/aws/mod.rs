@@ -2,7 +2,8 @@
 //! SDK: STS (`sts.rs`), IAM (`iam.rs`), Identity Center's OIDC service
 //! (`sso_oidc.rs`) and its portal (`sso.rs`), and AWS's sign-in service
 //! (`signin.rs`), with the DPoP proofs its token requests carry
-//! (`dpop.rs`). A new AWS call goes into its
+//! (`dpop.rs`), and the console's federation endpoint with STS's
+//! GetFederationToken (`federation.rs`). A new AWS call goes into its
 //! service's file, a new service into a file of its own beside them.
 //!
 //! A [`Client`] is made for one command, with the profile whose settings
@@ -46,6 +47,8 @@ impl Client {
 
 #[cfg(feature = "sts")]
 pub mod dpop;
+#[cfg(feature = "sts")]
+mod federation;
 #[cfg(feature = "sts")]
 mod iam;
 #[cfg(feature = "sts")]

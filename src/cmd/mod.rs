@@ -13,6 +13,7 @@ mod add;
 mod clear;
 mod completions;
 mod configure;
+mod console;
 mod doctor;
 mod exec;
 mod hook;
@@ -90,6 +91,7 @@ pub fn run(mut cli: Cli) -> Result<()> {
         Some(Command::Serve(args)) => serve::run(store, &args),
         Some(Command::Sso(command)) => sso::run(store, command),
         Some(Command::Login(args)) => login::login(store, &args),
+        Some(Command::Console(args)) => console::run(store, &args),
         Some(Command::Logout { profile }) => login::logout(store, profile.as_deref()),
         None => match target {
             Some(Target::Sso {
