@@ -9,6 +9,11 @@ given in $TEST_BROWSER_LOG and does what a person would.
   Center ($TEST_IDENTITY_CENTER) once awscreds-rs has polled at least once
   (so that the test sees a pending poll), giving up after 30 s.
 
+- With TEST_BROWSER_CONSOLE set, the console's address: followed while it
+  stays on 127.0.0.1, and the console's address it reaches recorded as
+  `reached URL`. An `ext+container:` link is opened in its container
+  (recorded as `container NAME`).
+
 Usage: browser.py URL
 """
 import json
@@ -22,6 +27,32 @@ import urllib.request
 url = sys.argv[1]
 with open(os.environ["TEST_BROWSER_LOG"], "a") as log:
     log.write(url + "\n")
+
+if url.startswith("ext+container:"):
+    # The "Open external links in a container" extension's link: the
+    # container is recorded, the page opened as the extension would.
+    query = dict(urllib.parse.parse_qsl(url[len("ext+container:"):]))
+    with open(os.environ["TEST_BROWSER_LOG"], "a") as log:
+        log.write("container " + query["name"] + "\n")
+    url = query["url"]
+
+if os.environ.get("TEST_BROWSER_CONSOLE"):
+    # The console's address: followed on this machine (the single-use
+    # redirect, then the federation endpoint's login step), and stopped
+    # at the console itself, whose address is recorded.
+    class Local(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, req, fp, code, msg, headers, newurl):
+            if not newurl.startswith("http://127.0.0.1"):
+                with open(os.environ["TEST_BROWSER_LOG"], "a") as log:
+                    log.write("reached " + newurl + "\n")
+                return None
+            return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+    try:
+        urllib.request.build_opener(Local).open(url, timeout=30).read()
+    except urllib.error.HTTPError:
+        pass
+    sys.exit(0)
 
 if "/authorize?" in url:
     forged = os.environ.get("TEST_BROWSER_STATE")
