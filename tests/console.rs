@@ -301,6 +301,22 @@ fn print_and_a_container_hand_out_the_link_only_where_asked() {
         ROLE,
     ])
     .ok();
+    // On a terminal, one --print is refused before anything is asked of
+    // AWS (the link would stay in the scrollback); twice, it is printed.
+    let on_a_terminal = |prints: &[&str]| {
+        let mut cmd = w.command(client(".venv/bin/python"));
+        cmd.arg(project_dir().join("tests/py/pty_run.py"))
+            .args(["--", bin(), "console", "--profile", "prod"])
+            .args(prints);
+        Run::new(cmd).output()
+    };
+    let once = on_a_terminal(&["--print"]);
+    assert!(once.stdout.contains("stdout is a terminal"), "{once:?}");
+    assert!(!once.stdout.contains("SigninToken"), "{once:?}");
+    assert_eq!(w.fed.calls("federation:getSigninToken"), 0);
+    let twice = on_a_terminal(&["--print", "--print"]);
+    assert!(twice.stdout.contains("SigninToken="), "{twice:?}");
+
     // Not a terminal: --print writes the link, which signs a browser in.
     let out = w.run(&["console", "--profile", "prod", "--print"]).ok();
     out.stderr_has(&["for 15 minutes"]);
@@ -345,7 +361,7 @@ fn print_and_a_container_hand_out_the_link_only_where_asked() {
         "{log:?}"
     );
     assert!(log.contains(&"container work".to_string()), "{log:?}");
-    assert_eq!(w.logins().len(), 2);
+    assert_eq!(w.logins().len(), 2, "the piped link and the container's");
 }
 
 /// An Identity Center role's credentials (GetRoleCredentials: a role
