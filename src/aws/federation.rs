@@ -124,7 +124,7 @@ impl Federation for Client {
                     crate::error::one_line(said.trim())
                 ),
                 "the federation endpoint takes a role's credentials (AssumeRole, an Identity \
-                 Center role) or an IAM user's GetFederationToken; see awscreds-rs console --help",
+                 Center role) or an IAM user's GetFederationToken, not a GetSessionToken session",
             ));
         }
         let token = serde_json::from_slice::<serde_json::Value>(&answer.body)
