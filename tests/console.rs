@@ -71,6 +71,20 @@ impl World {
         self.run(&args).stdin(&long_term_doc()).ok();
     }
 
+    /// Profile `profile` assumes [`ROLE`] with helen's key.
+    fn role_profile(&self, profile: &str) {
+        self.run(&[
+            "configure",
+            "--profile",
+            profile,
+            "--username",
+            "helen",
+            "--role-arn",
+            ROLE,
+        ])
+        .ok();
+    }
+
     fn browser_log(&self) -> Vec<String> {
         std::fs::read_to_string(&self.browser_log)
             .unwrap_or_default()
@@ -176,16 +190,7 @@ fn the_local_federation_endpoint_takes_what_aws_takes() {
 fn a_role_line_opens_the_console_without_the_link_in_sight() {
     let w = world();
     w.add("helen", false);
-    w.run(&[
-        "configure",
-        "--profile",
-        "prod",
-        "--username",
-        "helen",
-        "--role-arn",
-        ROLE,
-    ])
-    .ok();
+    w.role_profile("prod");
     let out = w.console(&["--profile", "prod"], 0);
     out.stderr_has(&["The AWS console opened in the browser as 'prod'"]);
     assert_eq!(
@@ -291,16 +296,7 @@ fn a_get_session_token_setup_is_refused_with_the_way_that_works() {
 fn print_and_a_container_hand_out_the_link_only_where_asked() {
     let w = world();
     w.add("helen", false);
-    w.run(&[
-        "configure",
-        "--profile",
-        "prod",
-        "--username",
-        "helen",
-        "--role-arn",
-        ROLE,
-    ])
-    .ok();
+    w.role_profile("prod");
     // On a terminal, one --print is refused before anything is asked of
     // AWS (the link would stay in the scrollback); twice, it is printed.
     let on_a_terminal = |prints: &[&str]| {

@@ -7,10 +7,9 @@
 use aws_smithy_runtime::client::orchestrator::operation::Operation;
 use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, OrchestratorError};
 use aws_smithy_types::body::SdkBody;
-use time::OffsetDateTime;
 
 use super::sdk::BoundedAnswers;
-use super::sts::failure;
+use super::sts::{failure, session};
 use super::Client;
 use crate::console::{Federation, ALLOW_ALL};
 use crate::credentials::Credentials;
@@ -37,20 +36,7 @@ impl Federation for Client {
                 .send()
                 .await
                 .map_err(|e| failure("GetFederationToken", &sts.endpoint, &e))?;
-            let c = out
-                .credentials()
-                .ok_or_else(|| Error::bad_answer("GetFederationToken", "no credentials"))?;
-            let expiration = OffsetDateTime::from_unix_timestamp(c.expiration().secs())
-                .map_err(|_| Error::bad_answer("GetFederationToken", "a bad expiration"))?;
-            Credentials {
-                session_token: Some(Secret::new(c.session_token().to_string())),
-                expiration: Some(expiration),
-                ..Credentials::new(
-                    c.access_key_id().to_string(),
-                    Secret::new(c.secret_access_key().to_string()),
-                )
-            }
-            .issued_by("GetFederationToken", OffsetDateTime::now_utc())
+            session(out.credentials(), "GetFederationToken")
         })?
     }
 

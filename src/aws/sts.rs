@@ -71,7 +71,11 @@ where
     Error::aws(action, code(e), failure_detail("STS", endpoint, e), fix)
 }
 
-fn session(out: Option<&aws_sdk_sts::types::Credentials>, action: &str) -> Result<Credentials> {
+/// STS's credentials as ours, checked against this machine's clock.
+pub(super) fn session(
+    out: Option<&aws_sdk_sts::types::Credentials>,
+    action: &str,
+) -> Result<Credentials> {
     let c = out.ok_or_else(|| Error::bad_answer(action, "no credentials"))?;
     let expiration = OffsetDateTime::from_unix_timestamp(c.expiration().secs())
         .map_err(|_| Error::bad_answer(action, "a bad expiration"))?;
