@@ -419,3 +419,43 @@ fn an_identity_center_role_opens_the_console_as_it_is() {
     );
     assert_eq!(center.calls("GetRoleCredentials"), 1, "the cached role");
 }
+
+/// An AWS sign-in's credentials (`awscreds-rs login`) go to the federation
+/// endpoint as they are, without `SessionDuration`. (Here the local
+/// endpoint is told they are a role's, as it knows no sign-in.)
+#[test]
+fn an_aws_sign_in_opens_the_console_as_it_is() {
+    let w = world();
+    let signin = LocalService::start("signin.py", w.t.root());
+    let with_signin = |args: &[&str]| {
+        let mut cmd = w.command(bin());
+        cmd.args(args)
+            .env_remove("TEST_BROWSER_CONSOLE")
+            .env("DISPLAY", ":99")
+            .env("AWS_ENDPOINT_URL_SIGNIN", &signin.endpoint);
+        Run::new(cmd).ok()
+    };
+    with_signin(&["login", "--profile", "me", "--region", "us-east-1"]);
+    let creds: Value = serde_json::from_str(
+        &with_signin(&["--login-session", "arn:aws:iam::123456789012:user/helen"]).stdout,
+    )
+    .unwrap();
+    w.fed.post_json(
+        "/test/issued",
+        &serde_json::json!({
+            "id": creds["AccessKeyId"], "secret": creds["SecretAccessKey"],
+            "token": creds["SessionToken"], "via": "AssumeRole",
+        })
+        .to_string(),
+    );
+    w.console(&["--profile", "me", "--duration", "2h"], 0);
+    assert_eq!(
+        w.logins(),
+        ["https://console.aws.amazon.com/console/home?region=us-east-1"]
+    );
+    assert_eq!(
+        signin.calls("Token:refresh_token"),
+        0,
+        "the stored credentials"
+    );
+}
