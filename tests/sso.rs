@@ -241,33 +241,9 @@ fn login_keeps_the_tokens_in_the_store_and_the_role_line_serves_every_sdk() {
     );
 
     // The SDKs read the role through the line; one GetRoleCredentials.
-    let python = client(".venv/bin/python");
-    let boto3 = w.probe(
-        &python,
-        &[
-            project_dir().join("tests/py/probe.py").to_str().unwrap(),
-            "corp-account-1-Admin",
-        ],
-    );
-    let key = boto3["AccessKeyId"].as_str().unwrap().to_string();
-    assert!(key.starts_with("ASIA"), "{boto3}");
-    client("tests/js/node_modules/@aws-sdk/credential-providers");
-    let node = w.probe(
-        std::path::Path::new("node"),
-        &[
-            project_dir().join("tests/js/probe.mjs").to_str().unwrap(),
-            "ini",
-            "corp-account-1-Admin",
-        ],
-    );
-    assert_eq!(node["AccessKeyId"], key.as_str());
-    for probe in ["v1probe", "v2probe"] {
-        let seen = w.probe(
-            &client(&format!("target/go/{probe}")),
-            &["corp-account-1-Admin"],
-        );
-        assert_eq!(seen["AccessKeyId"], key.as_str(), "{probe}");
-    }
+    every_sdk_reads("corp-account-1-Admin", &|program, args| {
+        w.probe(program, args)
+    });
     assert_eq!(
         w.center.calls("GetRoleCredentials"),
         1,

@@ -124,6 +124,39 @@ pub async fn rust_sdk_reads_line(
     provider.provide_credentials().await.unwrap()
 }
 
+/// boto3, the JS SDK (its ini provider) and both Go probes resolve
+/// `profile`, each run by `probe` (a world's command with its
+/// environment): they must agree on one key id, which is returned.
+pub fn every_sdk_reads(
+    profile: &str,
+    probe: &dyn Fn(&std::path::Path, &[&str]) -> serde_json::Value,
+) -> String {
+    let boto3 = probe(
+        &client(".venv/bin/python"),
+        &[
+            project_dir().join("tests/py/probe.py").to_str().unwrap(),
+            profile,
+        ],
+    );
+    let key = boto3["AccessKeyId"].as_str().unwrap().to_string();
+    assert!(key.starts_with("ASIA"), "{boto3}");
+    client("tests/js/node_modules/@aws-sdk/credential-providers");
+    let node = probe(
+        std::path::Path::new("node"),
+        &[
+            project_dir().join("tests/js/probe.mjs").to_str().unwrap(),
+            "ini",
+            profile,
+        ],
+    );
+    assert_eq!(node["AccessKeyId"], key.as_str());
+    for go in ["v1probe", "v2probe"] {
+        let seen = probe(&client(&format!("target/go/{go}")), &[profile]);
+        assert_eq!(seen["AccessKeyId"], key.as_str(), "{go}");
+    }
+    key
+}
+
 /// Sends `cmd`'s Identity Center calls (OIDC and portal) to `endpoint`,
 /// in the session's region eu-west-1, as the SDKs read it.
 pub fn reach_identity_center(cmd: &mut Command, endpoint: &str) {
