@@ -212,12 +212,49 @@ pub const SIGN_IN_LIMIT: Duration = Duration::from_secs(10 * 60);
 const REQUEST_LIMIT: Duration = Duration::from_secs(10);
 const REQUEST_BYTES: usize = 16 * 1024;
 
-/// The address on this machine's loopback that the browser comes back to:
-/// 127.0.0.1 only (never every interface, as the AWS CLI listens), a port
-/// the system picks.
-pub struct Callback {
+/// A listener on 127.0.0.1 only (never every interface, as the AWS CLI
+/// listens), on a port the system picks, for the browser's requests.
+struct Loopback {
     listener: TcpListener,
     port: u16,
+}
+
+impl Loopback {
+    fn bind() -> Result<Loopback> {
+        let listener = TcpListener::bind(("127.0.0.1", 0))
+            .map_err(|e| Error::io("cannot listen on 127.0.0.1 for the browser", e))?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| Error::io("cannot read the listener's port", e))?
+            .port();
+        listener
+            .set_nonblocking(true)
+            .map_err(|e| Error::io("cannot set up the listener", e))?;
+        Ok(Loopback { listener, port })
+    }
+
+    /// The next connection, or `None` once `limit` has passed since
+    /// `started`.
+    fn next(&self, started: Instant, limit: Duration) -> Result<Option<TcpStream>> {
+        loop {
+            match self.listener.accept() {
+                Ok((stream, _)) => return Ok(Some(stream)),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    if started.elapsed() >= limit {
+                        return Ok(None);
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(e) => return Err(Error::io("cannot take the browser's request", e)),
+            }
+        }
+    }
+}
+
+/// The address on this machine's loopback that the browser comes back to
+/// with the code.
+pub struct Callback {
+    loopback: Loopback,
 }
 
 /// What came back in the browser.
@@ -231,21 +268,14 @@ pub enum Returned {
 
 impl Callback {
     pub fn bind() -> Result<Callback> {
-        let listener = TcpListener::bind(("127.0.0.1", 0))
-            .map_err(|e| Error::io("cannot listen on 127.0.0.1 for the browser's return", e))?;
-        let port = listener
-            .local_addr()
-            .map_err(|e| Error::io("cannot read the callback's port", e))?
-            .port();
-        listener
-            .set_nonblocking(true)
-            .map_err(|e| Error::io("cannot set up the callback", e))?;
-        Ok(Callback { listener, port })
+        Ok(Callback {
+            loopback: Loopback::bind()?,
+        })
     }
 
     /// `http://127.0.0.1:PORT/oauth/callback`.
     pub fn redirect_uri(&self) -> String {
-        format!("http://127.0.0.1:{}{CALLBACK_PATH}", self.port)
+        format!("http://127.0.0.1:{}{CALLBACK_PATH}", self.loopback.port)
     }
 
     /// Waits up to `limit` for the one request on the callback's path
@@ -255,25 +285,15 @@ impl Callback {
     /// errors.
     pub fn wait(self, state: &str, limit: Duration, again: &str) -> Result<Returned> {
         let started = Instant::now();
-        loop {
-            match self.listener.accept() {
-                Ok((stream, _)) => {
-                    if let Some(returned) = answer(stream, state, again)? {
-                        return Ok(returned);
-                    }
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                    if started.elapsed() >= limit {
-                        return Err(Error::SignIn {
-                            failure: SignInFailure::TimedOut(limit.as_secs() / 60),
-                            again: again.to_string(),
-                        });
-                    }
-                    std::thread::sleep(Duration::from_millis(50));
-                }
-                Err(e) => return Err(Error::io("cannot take the browser's return", e)),
+        while let Some(stream) = self.loopback.next(started, limit)? {
+            if let Some(returned) = answer(stream, state, again)? {
+                return Ok(returned);
             }
         }
+        Err(Error::SignIn {
+            failure: SignInFailure::TimedOut(limit.as_secs() / 60),
+            again: again.to_string(),
+        })
     }
 }
 
@@ -385,71 +405,50 @@ fn answer(mut stream: TcpStream, state: &str, again: &str) -> Result<Option<Retu
 /// answered with a redirect (not cached, no referrer); anything else, a
 /// 404.
 pub struct Handoff {
-    listener: TcpListener,
-    port: u16,
+    loopback: Loopback,
     path: String,
 }
 
 impl Handoff {
     pub fn bind() -> Result<Handoff> {
-        let listener = TcpListener::bind(("127.0.0.1", 0))
-            .map_err(|e| Error::io("cannot listen on 127.0.0.1 for the browser", e))?;
-        let port = listener
-            .local_addr()
-            .map_err(|e| Error::io("cannot read the listener's port", e))?
-            .port();
-        listener
-            .set_nonblocking(true)
-            .map_err(|e| Error::io("cannot set up the listener", e))?;
         Ok(Handoff {
-            listener,
-            port,
+            loopback: Loopback::bind()?,
             path: format!("/{}", random(32)?),
         })
     }
 
     /// What the browser is given.
     pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}{}", self.port, self.path)
+        format!("http://127.0.0.1:{}{}", self.loopback.port, self.path)
     }
 
     /// Waits up to `limit` for the browser's one request, sends it on to
     /// `target`, and closes.
     pub fn serve(self, target: &Secret, limit: Duration) -> Result<()> {
         let started = Instant::now();
-        loop {
-            match self.listener.accept() {
-                Ok((mut stream, _)) => {
-                    if get_target(&mut stream) != self.path {
-                        reply(&mut stream, "404 Not Found", "Nothing here.");
-                        continue;
-                    }
-                    let _ = write!(
-                        stream,
-                        "HTTP/1.1 302 Found\r\nLocation: {}\r\nContent-Length: 0\r\n\
-                         Cache-Control: no-store\r\nReferrer-Policy: no-referrer\r\n\
-                         Connection: close\r\n\r\n",
-                        target.expose()
-                    );
-                    let _ = stream.flush();
-                    return Ok(());
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                    if started.elapsed() >= limit {
-                        return Err(Error::invalid(
-                            format!(
-                                "the browser did not open {} within {} s; the link was not used",
-                                self.url(),
-                                limit.as_secs()
-                            ),
-                            "check the browser command (BROWSER, --browser), or give --print",
-                        ));
-                    }
-                    std::thread::sleep(Duration::from_millis(20));
-                }
-                Err(e) => return Err(Error::io("cannot take the browser's request", e)),
+        while let Some(mut stream) = self.loopback.next(started, limit)? {
+            if get_target(&mut stream) != self.path {
+                reply(&mut stream, "404 Not Found", "Nothing here.");
+                continue;
             }
+            let _ = write!(
+                stream,
+                "HTTP/1.1 302 Found\r\nLocation: {}\r\nContent-Length: 0\r\n\
+                 Cache-Control: no-store\r\nReferrer-Policy: no-referrer\r\n\
+                 Connection: close\r\n\r\n",
+                target.expose()
+            );
+            let _ = stream.flush();
+            return Ok(());
         }
+        Err(Error::invalid(
+            format!(
+                "the browser did not open {} within {} s; the link was not used",
+                self.url(),
+                limit.as_secs()
+            ),
+            "check the browser command (BROWSER, --browser), or give --print",
+        ))
     }
 }
 
@@ -535,7 +534,7 @@ mod tests {
     #[test]
     fn the_callback_takes_one_request_on_its_path_with_the_state() {
         let cb = Callback::bind().unwrap();
-        let port = cb.port;
+        let port = cb.loopback.port;
         assert_eq!(
             cb.redirect_uri(),
             format!("http://127.0.0.1:{port}/oauth/callback")
@@ -605,7 +604,7 @@ mod tests {
     #[test]
     fn a_wrong_state_or_a_refusal_is_not_a_code() {
         let cb = Callback::bind().unwrap();
-        let port = cb.port;
+        let port = cb.loopback.port;
         let t = std::thread::spawn(move || get(port, "/oauth/callback?code=c&state=other"));
         let e = cb
             .wait("s-1", Duration::from_secs(20), "again")
@@ -615,7 +614,7 @@ mod tests {
         assert!(t.join().unwrap().starts_with("HTTP/1.1 400"));
 
         let cb = Callback::bind().unwrap();
-        let port = cb.port;
+        let port = cb.loopback.port;
         let t = std::thread::spawn(move || {
             get(
                 port,
