@@ -22,10 +22,7 @@ const ROLE: &str = "arn:aws:iam::123456789012:role/deploy";
 struct World {
     t: TestEnv,
     fed: LocalService,
-    browser_log: std::path::PathBuf,
-    /// The PATH with the test browser, and the browser's own path.
-    path: String,
-    browser: std::path::PathBuf,
+    browser: TestBrowser,
 }
 
 fn world() -> World {
@@ -36,9 +33,7 @@ fn world() -> World {
         &format!(r#"{{"id": "{KEY_ID}", "secret": "{SECRET}"}}"#),
     );
     World {
-        browser_log: t.root().join("browser.log"),
-        path: test_browsers(t.root()),
-        browser: t.root().join("browsers/firefox"),
+        browser: TestBrowser::install(t.root()),
         t,
         fed,
     }
@@ -47,12 +42,11 @@ fn world() -> World {
 impl World {
     fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
         let mut cmd = self.t.command(program);
+        self.browser.reachable_from(&mut cmd);
         cmd.env("AWS_ENDPOINT_URL_STS", &self.fed.endpoint)
             .env("AWS_ENDPOINT_URL_SIGNIN", &self.fed.endpoint)
-            .env("PATH", &self.path)
-            .env("BROWSER", &self.browser)
-            .env("TEST_BROWSER_CONSOLE", "1")
-            .env("TEST_BROWSER_LOG", &self.browser_log);
+            .env("BROWSER", &self.browser.program)
+            .env("TEST_BROWSER_CONSOLE", "1");
         cmd
     }
 
@@ -83,14 +77,6 @@ impl World {
             ROLE,
         ])
         .ok();
-    }
-
-    fn browser_log(&self) -> Vec<String> {
-        std::fs::read_to_string(&self.browser_log)
-            .unwrap_or_default()
-            .lines()
-            .map(String::from)
-            .collect()
     }
 
     /// Runs `console ARGS` while the watcher reads every process's command
@@ -197,7 +183,7 @@ fn a_role_line_opens_the_console_without_the_link_in_sight() {
         w.logins(),
         ["https://console.aws.amazon.com/console/home?region=us-east-1"]
     );
-    let log = w.browser_log();
+    let log = w.browser.calls();
     assert!(log[0].starts_with("http://127.0.0.1:"), "{log:?}");
     assert!(!log[0].contains("SigninToken"), "{log:?}");
     assert_eq!(
@@ -335,11 +321,11 @@ fn print_and_a_container_hand_out_the_link_only_where_asked() {
         followed.starts_with("302 https://console.aws.amazon.com/"),
         "{followed}"
     );
-    assert!(w.browser_log().is_empty(), "no browser with --print");
+    assert!(w.browser.calls().is_empty(), "no browser with --print");
 
     // A Firefox container, through the extension's link: the address in
     // it, never the credential.
-    let browser_cmd = w.browser.display().to_string();
+    let browser_cmd = w.browser.program.display().to_string();
     w.console(
         &[
             "--profile",
@@ -351,7 +337,7 @@ fn print_and_a_container_hand_out_the_link_only_where_asked() {
         ],
         0,
     );
-    let log = w.browser_log();
+    let log = w.browser.calls();
     assert!(
         log[0].starts_with("ext+container:name=work&url=http%3A%2F%2F127.0.0.1%3A"),
         "{log:?}"

@@ -21,8 +21,7 @@ const HELEN: &str = "arn:aws:iam::123456789012:user/helen";
 struct World {
     t: TestEnv,
     signin: LocalService,
-    browser_log: std::path::PathBuf,
-    path: String,
+    browser: TestBrowser,
 }
 
 fn world() -> World {
@@ -30,8 +29,7 @@ fn world() -> World {
     let signin = LocalService::start("signin.py", t.root());
     t.write_config("# my settings\n[profile dev]\noutput = json # kept\n");
     World {
-        browser_log: t.root().join("browser.log"),
-        path: test_browsers(t.root()),
+        browser: TestBrowser::install(t.root()),
         t,
         signin,
     }
@@ -40,10 +38,8 @@ fn world() -> World {
 impl World {
     fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
         let mut cmd = self.t.command(program);
-        cmd.env("PATH", &self.path)
-            .env("DISPLAY", ":99")
-            .env("TEST_BROWSER_LOG", &self.browser_log)
-            .env("AWS_ENDPOINT_URL_SIGNIN", &self.signin.endpoint)
+        self.browser.reachable_from(&mut cmd);
+        cmd.env("AWS_ENDPOINT_URL_SIGNIN", &self.signin.endpoint)
             .env("AWS_REGION", "us-east-1");
         cmd
     }
@@ -54,19 +50,10 @@ impl World {
         Run::new(cmd)
     }
 
-    fn browser_calls(&self) -> Vec<String> {
-        std::fs::read_to_string(&self.browser_log)
-            .unwrap_or_default()
-            .lines()
-            .map(String::from)
-            .collect()
-    }
-
     fn probe(&self, program: &std::path::Path, args: &[&str]) -> Value {
         let mut cmd = self.command(program);
         cmd.args(args);
-        let out = Run::new(cmd).ok();
-        serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {out:?}"))
+        probed(cmd)
     }
 
     fn config(&self) -> String {
@@ -113,7 +100,7 @@ fn login_keeps_the_keys_in_the_store_and_the_line_serves_every_sdk() {
         &format!("Signed in as {HELEN} (account 123456789012)"),
         "[profile dev] in",
     ]);
-    let opened = w.browser_calls();
+    let opened = w.browser.calls();
     assert_eq!(opened.len(), 1, "{opened:?}");
     assert!(
         opened[0].starts_with(&format!("{}/v1/authorize?", w.signin.endpoint)),
@@ -205,7 +192,7 @@ fn login_keeps_the_keys_in_the_store_and_the_line_serves_every_sdk() {
         .fails(1)
         .stderr_has(&["no login of", "awscreds-rs login --profile dev"]);
     assert!(started.elapsed() < Duration::from_secs(5));
-    assert_eq!(w.browser_calls().len(), 1, "no browser from the line");
+    assert_eq!(w.browser.calls().len(), 1, "no browser from the line");
     w.run(&["logout", "--profile", "dev"])
         .ok()
         .stderr_has(&["nothing changed"]);
@@ -266,7 +253,7 @@ fn parallel_callers_make_one_refresh_and_an_ended_login_fails_at_once() {
         "awscreds-rs login --profile changed",
     ]);
     assert_eq!(
-        w.browser_calls().len(),
+        w.browser.calls().len(),
         3,
         "one browser per login, none more"
     );
@@ -312,7 +299,7 @@ fn a_remote_sign_in_takes_the_pasted_code() {
     let (ok, said) = login.end();
     assert!(ok, "{said}");
     assert!(said.contains(&format!("Signed in as {HELEN}")), "{said}");
-    assert!(w.browser_calls().is_empty(), "no local browser over SSH");
+    assert!(w.browser.calls().is_empty(), "no local browser over SSH");
     assert!(w
         .run(&["--login-session", HELEN])
         .ok()

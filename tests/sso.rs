@@ -66,31 +66,25 @@ const SESSION_CONFIG: &str =
 struct World {
     t: TestEnv,
     center: LocalService,
-    browser_log: std::path::PathBuf,
-    path: String,
+    browser: TestBrowser,
 }
 
 fn world() -> World {
     let t = TestEnv::native();
     let center = IdentityCenter::start(t.root());
     t.write_config(SESSION_CONFIG);
-    let browser_log = t.root().join("browser.log");
-    let path = test_browsers(t.root());
     World {
+        browser: TestBrowser::install(t.root()),
         t,
         center,
-        browser_log,
-        path,
     }
 }
 
 impl World {
     fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
         let mut cmd = self.t.command(program);
-        cmd.env("PATH", &self.path)
-            .env("DISPLAY", ":99")
-            .env("TEST_BROWSER_LOG", &self.browser_log)
-            .env("TEST_IDENTITY_CENTER", &self.center.endpoint);
+        self.browser.reachable_from(&mut cmd);
+        cmd.env("TEST_IDENTITY_CENTER", &self.center.endpoint);
         reach_identity_center(&mut cmd, &self.center.endpoint);
         cmd
     }
@@ -101,19 +95,10 @@ impl World {
         Run::new(cmd)
     }
 
-    fn browser_calls(&self) -> Vec<String> {
-        std::fs::read_to_string(&self.browser_log)
-            .unwrap_or_default()
-            .lines()
-            .map(String::from)
-            .collect()
-    }
-
     fn probe(&self, program: &std::path::Path, args: &[&str]) -> Value {
         let mut cmd = self.command(program);
         cmd.args(args);
-        let out = Run::new(cmd).ok();
-        serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {out:?}"))
+        probed(cmd)
     }
 
     /// Nothing the Identity Center issued is in a file under the test's
@@ -144,7 +129,7 @@ fn login_keeps_the_tokens_in_the_store_and_the_role_line_serves_every_sdk() {
         "refresh token",
     ]);
     assert!(!out.stderr.contains("device code"), "{}", out.stderr);
-    let opened = w.browser_calls();
+    let opened = w.browser.calls();
     assert_eq!(opened.len(), 1, "{opened:?}");
     assert!(
         out.stderr.contains(&opened[0]),
@@ -300,7 +285,7 @@ fn login_keeps_the_tokens_in_the_store_and_the_role_line_serves_every_sdk() {
         .ok()
         .stderr_has(&["Logged out"]);
     assert_eq!(w.center.calls("Logout"), 1);
-    let before = w.browser_calls().len();
+    let before = w.browser.calls().len();
     let started = std::time::Instant::now();
     w.run(&[
         "--sso-session",
@@ -314,7 +299,7 @@ fn login_keeps_the_tokens_in_the_store_and_the_role_line_serves_every_sdk() {
     .stderr_has(&["awscreds-rs sso login --session corp"]);
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(
-        w.browser_calls().len(),
+        w.browser.calls().len(),
         before,
         "no browser from credential_process"
     );
@@ -371,7 +356,7 @@ fn the_callback_is_loopback_only_and_two_logins_make_one_sign_in() {
         "{said}"
     );
     assert_eq!(
-        w.browser_calls(),
+        w.browser.calls(),
         [url],
         "only the first flow's URL, by hand"
     );
@@ -434,7 +419,7 @@ fn the_browser_sign_in_asks_for_the_default_scope() {
         serde_json::json!(["sso:account:access"]),
         "{registrations}"
     );
-    let opened = w.browser_calls();
+    let opened = w.browser.calls();
     assert!(
         opened[0].contains("&scopes=sso%3Aaccount%3Aaccess&"),
         "{opened:?}"
@@ -542,7 +527,7 @@ fn twenty_callers_on_an_expired_access_token_make_one_renewal() {
         (child.wait().unwrap(), seen + &rest)
     };
     assert!(out.0.success(), "{}", out.1);
-    assert!(w.browser_calls().is_empty(), "--no-browser opened one");
+    assert!(w.browser.calls().is_empty(), "--no-browser opened one");
     // A second login reuses the stored client registration.
     w.run(&["sso", "login", "--session", "corp", "--use-device-code"])
         .ok();

@@ -66,22 +66,57 @@ pub fn in_two_hours() -> String {
 
 /// The test browser (tests/py/browser.py) as xdg-open and the usual
 /// browser names in `root/browsers`: it records each URL it is given in
-/// `$TEST_BROWSER_LOG` and follows an authorize page back to the
-/// callback. The PATH that finds it first.
-pub fn test_browsers(root: &std::path::Path) -> String {
-    let bin_dir = root.join("browsers");
-    std::fs::create_dir_all(&bin_dir).unwrap();
-    let browser = format!(
-        "#!/bin/sh\nexec '{python}' '{script}' \"$1\"\n",
-        python = client(".venv/bin/python").display(),
-        script = project_dir().join("tests/py/browser.py").display(),
-    );
-    for name in ["xdg-open", "firefox", "sensible-browser", "www-browser"] {
-        let path = bin_dir.join(name);
-        std::fs::write(&path, &browser).unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+/// its log and does what a person would (see its doc).
+pub struct TestBrowser {
+    /// The PATH that finds it first.
+    path: String,
+    log: PathBuf,
+    /// Its own path, for `BROWSER` or `--browser`.
+    pub program: PathBuf,
+}
+
+impl TestBrowser {
+    pub fn install(root: &std::path::Path) -> TestBrowser {
+        let bin_dir = root.join("browsers");
+        std::fs::create_dir_all(&bin_dir).unwrap();
+        let browser = format!(
+            "#!/bin/sh\nexec '{python}' '{script}' \"$1\"\n",
+            python = client(".venv/bin/python").display(),
+            script = project_dir().join("tests/py/browser.py").display(),
+        );
+        for name in ["xdg-open", "firefox", "sensible-browser", "www-browser"] {
+            let path = bin_dir.join(name);
+            std::fs::write(&path, &browser).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        TestBrowser {
+            path: format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap()),
+            log: root.join("browser.log"),
+            program: bin_dir.join("firefox"),
+        }
     }
-    format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap())
+
+    /// `cmd` finds the browser on PATH, with a display to show it on.
+    pub fn reachable_from(&self, cmd: &mut Command) {
+        cmd.env("PATH", &self.path)
+            .env("DISPLAY", ":99")
+            .env("TEST_BROWSER_LOG", &self.log);
+    }
+
+    /// What it was given and did, a line each.
+    pub fn calls(&self) -> Vec<String> {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .map(String::from)
+            .collect()
+    }
+}
+
+/// What a probe (`cmd`, run to success) printed: one JSON document.
+pub fn probed(cmd: Command) -> serde_json::Value {
+    let out = Run::new(cmd).ok();
+    serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {out:?}"))
 }
 
 /// What aws-config's own profile provider gets from the awscreds-rs line

@@ -69,6 +69,11 @@ def issue(via, seconds):
             f"<Expiration>{expiration(seconds)}</Expiration></Credentials>")
 
 
+# What the test controls read back (GET), each kept as the fake runs.
+RECORDS = {"/test/calls": CALLS, "/test/secrets": SECRETS, "/test/logins": LOGINS,
+           "/test/federation-tokens": FEDERATION_TOKENS}
+
+
 class Handler(AwsHandler):
 
     def xml(self, action, result):
@@ -148,14 +153,8 @@ class Handler(AwsHandler):
         url = urllib.parse.urlsplit(self.path)
         query = dict(urllib.parse.parse_qsl(url.query))
         with LOCK:
-            if url.path == "/test/calls":
-                return self.answer(200, CALLS)
-            if url.path == "/test/secrets":
-                return self.answer(200, SECRETS)
-            if url.path == "/test/logins":
-                return self.answer(200, LOGINS)
-            if url.path == "/test/federation-tokens":
-                return self.answer(200, FEDERATION_TOKENS)
+            if url.path in RECORDS:
+                return self.answer(200, RECORDS[url.path])
             if url.path == "/federation":
                 return self.federation(query)
         self.answer(404, {"message": url.path})

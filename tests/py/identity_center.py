@@ -51,6 +51,10 @@ PAGE = 2          # small pages, so that a client must follow nextToken
 INTERVAL = 1      # seconds between polls that StartDeviceAuthorization asks
 
 
+# What the test controls read back (GET), each kept as the fake runs.
+RECORDS = {"/test/calls": CALLS, "/test/secrets": SECRETS, "/test/registrations": REGISTRATIONS}
+
+
 class Handler(AwsHandler):
 
     def oauth_error(self, status, kind, code, description):
@@ -236,12 +240,8 @@ class Handler(AwsHandler):
         url = urllib.parse.urlsplit(self.path)
         query = dict(urllib.parse.parse_qsl(url.query))
         with LOCK:
-            if url.path == "/test/calls":
-                return self.answer(200, CALLS)
-            if url.path == "/test/secrets":
-                return self.answer(200, SECRETS)
-            if url.path == "/test/registrations":
-                return self.answer(200, REGISTRATIONS)
+            if url.path in RECORDS:
+                return self.answer(200, RECORDS[url.path])
             if url.path == "/authorize":
                 return self.authorize(query)
             operation = {"/federation/credentials": "GetRoleCredentials",

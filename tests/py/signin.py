@@ -120,6 +120,10 @@ def id_token(session):
     return f"{head}.{claims}."
 
 
+# What the test controls read back (GET), each kept as the fake runs.
+RECORDS = {"/test/calls": CALLS, "/test/secrets": SECRETS}
+
+
 class Handler(AwsHandler):
 
     def refuse(self, kind, code, message):
@@ -130,10 +134,8 @@ class Handler(AwsHandler):
         url = urllib.parse.urlsplit(self.path)
         query = dict(urllib.parse.parse_qsl(url.query))
         with LOCK:
-            if url.path == "/test/calls":
-                return self.answer(200, CALLS)
-            if url.path == "/test/secrets":
-                return self.answer(200, SECRETS)
+            if url.path in RECORDS:
+                return self.answer(200, RECORDS[url.path])
             if url.path == "/v1/authorize":
                 return self.authorize(query)
             if url.path == "/v1/sessions/confirmation":
