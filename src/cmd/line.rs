@@ -7,6 +7,15 @@ use crate::error::{Error, Result};
 use crate::store::{Store, StoreChoice};
 use crate::wiring::{Options, Target};
 
+/// The config file, read and checked as botocore would read it.
+pub fn config(env: &Env) -> Result<(AwsFiles, crate::ini::Ini)> {
+    let files = AwsFiles::locate(env)?;
+    let text = crate::awsfiles::read_text(&files.config)?.unwrap_or_default();
+    let ini = crate::ini::Ini::parse(&text);
+    crate::awsfiles::check_readable(&files.config, &text, &ini)?;
+    Ok((files, ini))
+}
+
 /// The profile to act on: `--profile`, else `AWS_PROFILE`, else `default`.
 pub fn chosen_profile(env: &Env, given: Option<&str>) -> String {
     given

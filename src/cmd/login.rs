@@ -43,12 +43,8 @@ fn region_of(
 
 /// The config file's profiles, read and checked.
 fn profiles(env: &Env) -> Result<(AwsFiles, std::collections::BTreeMap<String, Profile>)> {
-    let files = AwsFiles::locate(env)?;
-    let text = crate::awsfiles::read_text(&files.config)?.unwrap_or_default();
-    let ini = Ini::parse(&text);
-    crate::awsfiles::check_readable(&files.config, &text, &ini)?;
-    let all = crate::profiles::collect(&ini, &Ini::parse(""));
-    Ok((files, all))
+    let (files, ini) = line::config(env)?;
+    Ok((files, crate::profiles::collect(&ini, &Ini::parse(""))))
 }
 
 pub fn login(choice: StoreChoice, args: &LoginArgs) -> Result<()> {

@@ -3,7 +3,6 @@
 
 use serde::Serialize;
 
-use crate::awsfiles::{self, AwsFiles};
 use crate::cli::SsoCommand;
 use crate::context::Env;
 use crate::error::{Error, Result};
@@ -53,17 +52,8 @@ pub fn run(choice: StoreChoice, command: SsoCommand) -> Result<()> {
     }
 }
 
-/// The config file, read and checked.
-fn config(env: &Env) -> Result<(AwsFiles, Ini)> {
-    let files = AwsFiles::locate(env)?;
-    let text = awsfiles::read_text(&files.config)?.unwrap_or_default();
-    let ini = Ini::parse(&text);
-    awsfiles::check_readable(&files.config, &text, &ini)?;
-    Ok((files, ini))
-}
-
 fn session_of(env: &Env, session: Option<String>, profile: Option<String>) -> Result<SsoSession> {
-    let (files, ini) = config(env)?;
+    let (files, ini) = super::line::config(env)?;
     let name = match (session, profile) {
         (Some(session), _) => session,
         (None, Some(profile)) => {
